@@ -1,0 +1,53 @@
+// The face of the Netatmo client that the Node-RED adapters use. One instance per account
+// (per `econetatmo-account` config node): it owns the tokens, the single refresh, the token
+// store on disk and the rate budget that every request of the account shares.
+import type { Bucket, Clock, ConnectionState, Line, MeasureQuery, ReadOptions, TokenPair } from './types';
+
+export interface AccountOptions {
+  /** Base URL of the API and OAuth host, e.g. `https://api.netatmo.com` or the simulator's. */
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Directory of the durable token store (created if missing); under the Node-RED user dir. */
+  tokenDir: string;
+  /** Stable id of the account (the config node's id): names the token file. */
+  accountId: string;
+  /** Tokens entered by the user (pasted, or held in the node's credentials). */
+  initialTokens?: { accessToken?: string; refreshToken?: string; issuedAt?: number; expiresAt?: number };
+  clock?: Clock;
+  /** Per-request timeout (default 15 s). */
+  timeoutMs?: number;
+  /** Retries of transient failures per request (default 4). */
+  maxRetries?: number;
+  /** Base delay of the exponential backoff (default 500 ms). */
+  backoffBaseMs?: number;
+  /** Rate budget limits; default 50/10 s and 500/h with a safety margin. */
+  rateLimits?: Array<{ windowMs: number; max: number }>;
+}
+
+export interface AccountEvents {
+  /** A new pair arrived (refresh or code exchange) and is already on disk. */
+  tokens: (pair: TokenPair) => void;
+  /** The connection state changed. */
+  state: (state: ConnectionState) => void;
+}
+
+export interface NetatmoAccountApi {
+  /** Load the store, pick the newest pair between it and `initialTokens`. Idempotent. */
+  start(): Promise<void>;
+  state(): ConnectionState;
+  /** The authorize URL for the authorization-code flow (scope `read_magellan`). */
+  authorizeUrl(redirectUri: string, state: string): string;
+  /** Exchange an authorization code; stores the pair; state becomes connected. */
+  exchangeCode(code: string, redirectUri: string, signal?: AbortSignal): Promise<TokenPair>;
+  /** Replace the tokens with pasted ones (issuedAt = now); stores them. */
+  setTokens(tokens: { accessToken?: string; refreshToken: string }): Promise<void>;
+  /** `/api/homesdata` -> the ecocounters' lines, home order then index order. */
+  getLines(options?: ReadOptions): Promise<Line[]>;
+  /** `/api/getmeasure` for a line over a range, as many pages as it takes, all types per request. */
+  readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
+  /** Abort everything in flight and stop timers. */
+  close(): void;
+  on<E extends keyof AccountEvents>(event: E, listener: AccountEvents[E]): this;
+  off<E extends keyof AccountEvents>(event: E, listener: AccountEvents[E]): this;
+}

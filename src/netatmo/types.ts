@@ -1,0 +1,98 @@
+// The vocabulary shared by the Netatmo client and the Node-RED adapters.
+// Nothing in here knows about Node-RED; nothing here talks to the network.
+
+/** The scales the contract allows for `econetatmo-measure`. */
+export const SCALES = ['30min', '1hour', '3hours', '1day', '1week', '1month'] as const;
+export type Scale = (typeof SCALES)[number];
+
+/** Energy types of the ecocounter (Wh), and their cost counterparts. */
+export const ENERGY_TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'] as const;
+export const PRICE_TYPES = ['sum_energy_price', 'sum_energy_price$0', 'sum_energy_price$1', 'sum_energy_price$2'] as const;
+export const MEASURE_TYPES: readonly string[] = [...ENERGY_TYPES, ...PRICE_TYPES];
+export const DEFAULT_TYPES: readonly string[] = [...ENERGY_TYPES];
+
+export type LineRole = 'circuit' | 'total' | 'gas' | 'hot_water' | 'cold_water';
+export type ConsumptionType = 'electrical' | 'fluid';
+export type SourceType = 'electricity' | 'gas' | 'hot_water' | 'cold_water';
+
+/** One line of an ecocounter, as the contract of `econetatmo-sync` gives it. */
+export interface Line {
+  homeId: string;
+  homeName: string;
+  /** The ecocounter: the line's `bridge`. */
+  deviceId: string;
+  /** `<deviceId>#<index>` */
+  moduleId: string;
+  index: number;
+  name: string;
+  role: LineRole;
+  consumptionType: ConsumptionType;
+  sourceType: SourceType;
+  roomId: string | null;
+  roomName: string | null;
+}
+
+/** One bucket of consumption. Times are epoch milliseconds; energy in Wh. */
+export interface Bucket {
+  start: number;
+  end: number;
+  /** One entry per requested type, in request order; null where the cloud has no value. */
+  values: Record<string, number | null>;
+  /** Plain `sum_energy_elec` when not null, else sum of non-null `$0..$2`, else null. Prices never count. */
+  total: number | null;
+}
+
+/** What a read asks for. Times are epoch milliseconds. */
+export interface MeasureQuery {
+  deviceId: string;
+  moduleId: string;
+  types: readonly string[];
+  scale: Scale;
+  dateBegin: number;
+  /** Omitted: up to now. */
+  dateEnd?: number;
+}
+
+/** A token pair as we keep it. Times are epoch milliseconds. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  /** When the access token stops being valid. */
+  expiresAt: number;
+  /** When the pair was issued (or entered by the user): the newest pair wins. */
+  issuedAt: number;
+}
+
+/** The connection state the editor and the nodes show. Never carries a token. */
+export type ConnectionState =
+  | { status: 'not_connected' }
+  | { status: 'connected'; validUntil: number }
+  | { status: 'reauth'; reason: string };
+
+/** An injectable clock so that timers, token expiry and upload delays are testable. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Progress of a multi-request read. */
+export interface ReadProgress {
+  done: number;
+  total: number;
+}
+
+/** Hooks a caller gives to a read, so a node can show what is happening. */
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Called when a request has to wait for the rate budget (ms to wait), and with 0 when it goes. */
+  onWait?: (ms: number) => void;
+  /** Called after each page of a multi-page read. */
+  onProgress?: (progress: ReadProgress) => void;
+}
