@@ -1,0 +1,14 @@
+// What a flow node (sync, measure) may ask of the `econetatmo-account` config node it uses.
+import type { Node } from 'node-red';
+import type { NetatmoAccountApi } from '../netatmo/account-api';
+import type { ConnectionState } from '../netatmo/types';
+
+export interface AccountNode extends Node {
+  /** The shared client of this account (one per config node): tokens, refresh, rate budget. */
+  readonly account: NetatmoAccountApi;
+  connectionState(): ConnectionState;
+}
+
+export function isAccountNode(node: unknown): node is AccountNode {
+  return typeof node === 'object' && node !== null && 'account' in node && typeof (node as { connectionState?: unknown }).connectionState === 'function';
+}
