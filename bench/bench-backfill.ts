@@ -1,0 +1,68 @@
+// A year at 30 min for all nine lines, in real time against the simulator with Netatmo's real
+// per-user limits: how many requests against the minimum, how long against what the rate
+// limit alone imposes, and whether the cloud ever had to say "too many requests".
+import helper from 'node-red-node-test-helper';
+import { DEFAULT_RATE_LIMITS } from '../src/simulator';
+import { startRig } from './bench-rig';
+
+const DAY = 86_400_000;
+const ROWS = 1024;
+
+export interface BackfillFigures {
+  lines: number;
+  requests: number;
+  minimumRequests: number;
+  wallSeconds: number;
+  boundSeconds: number;
+  rateLimited: number;
+  buckets: number;
+  /** The progress texts the first node showed, in order (deduplicated). */
+  statuses: string[];
+}
+
+/**
+ * The earliest the last of `n` requests can go under sliding-window limits, when nothing else
+ * takes time: request k (0-based) waits for floor(k / max) whole windows of every limit.
+ */
+export function rateLimitBoundMs(n: number, limits: ReadonlyArray<{ windowMs: number; max: number }>): number {
+  if (n <= 0) return 0;
+  return Math.max(...limits.map((l) => Math.floor((n - 1) / l.max) * l.windowMs));
+}
+
+export async function benchBackfill(options: { timeoutMs?: number } = {}): Promise<BackfillFigures> {
+  const rig = await startRig({ nodes: 9, virtual: false });
+  try {
+    const now = Date.now();
+    const dateBegin = now - 365 * DAY;
+    const buckets = Math.ceil((now - Math.floor(dateBegin / 1_800_000) * 1_800_000) / 1_800_000);
+    const minimumRequests = rig.nodeIds.length * Math.ceil(17_520 / ROWS);
+    rig.sim.resetStats();
+    const began = Date.now();
+    for (const id of rig.nodeIds) rig.inject(id, { dateBegin, dateEnd: now });
+    const deadline = began + (options.timeoutMs ?? 180_000);
+    while ([...rig.outputs.values()].some((list) => list.length === 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const wallMs = Math.max(...[...rig.outputs.values()].map((list) => (list[0]?.at ?? Number.POSITIVE_INFINITY))) - began;
+    const stats = rig.sim.stats();
+    // The test helper records every status call of a node.
+    const statuses: string[] = [];
+    for (const call of helper.getNode(rig.nodeIds[0]).status.args ?? []) {
+      const text = (call[0] as { text?: unknown } | undefined)?.text;
+      if (typeof text === 'string' && statuses[statuses.length - 1] !== text) statuses.push(text);
+    }
+    const requests = Object.values(stats.requests['/api/getmeasure'] ?? {}).reduce((a, b) => a + b, 0);
+    return {
+      lines: rig.nodeIds.length,
+      requests,
+      minimumRequests,
+      wallSeconds: wallMs / 1000,
+      boundSeconds: rateLimitBoundMs(minimumRequests, DEFAULT_RATE_LIMITS) / 1000,
+      rateLimited: stats.rateLimited,
+      buckets,
+      statuses,
+    };
+  } finally {
+    await rig.stop();
+  }
+}

@@ -1,0 +1,74 @@
+// The example flows as the demo (and test/examples.test.ts) use them: read from examples/, merged
+// into one flow file, and pointed at the simulator. Plain JS so that `npm start` needs no build
+// for this part, and so the test checks the very code the demo runs.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+/** The one account config node every example shares (importing two examples reuses it). */
+const ACCOUNT_ID = 'econetatmo.account.demo';
+/** The ecocounter id the example files carry until the user picks their own lines. */
+const EXAMPLE_DEVICE_ID = '00:04:74:00:00:01';
+const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
+
+/** Every example file under examples/, sorted by path: [{ file, nodes }]. */
+function loadExamples(dir = EXAMPLES_DIR) {
+  const files = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.json')) files.push(full);
+    }
+  };
+  walk(dir);
+  files.sort();
+  return files.map((file) => {
+    const nodes = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (!Array.isArray(nodes)) throw new Error(`${file}: a flow file holds an array of nodes`);
+    return { file: path.relative(dir, file), nodes };
+  });
+}
+
+/**
+ * One flow array from several examples. A config node may appear in several files (the shared
+ * account) only if it is the same node each time; any other repeated id is an error, because
+ * Node-RED would silently keep one of the two.
+ */
+function mergeExamples(examples) {
+  const byId = new Map();
+  const merged = [];
+  for (const { file, nodes } of examples) {
+    for (const node of nodes) {
+      const seen = byId.get(node.id);
+      if (seen === undefined) {
+        byId.set(node.id, { file, node });
+        merged.push(node);
+        continue;
+      }
+      const shared = node.z === undefined && node.type !== 'tab' && JSON.stringify(seen.node) === JSON.stringify(node);
+      if (!shared) throw new Error(`Node id ${node.id} of ${file} is already used in ${seen.file}`);
+    }
+  }
+  return merged;
+}
+
+/**
+ * A copy of the flow pointed at a running simulator: the account's apiUrl, and the example
+ * device id replaced by the simulator's ecocounter in every measure node.
+ */
+function retarget(nodes, { apiUrl, deviceId }) {
+  return nodes.map((node) => {
+    const copy = JSON.parse(JSON.stringify(node));
+    if (copy.type === 'econetatmo-account') copy.apiUrl = apiUrl;
+    if (copy.type === 'econetatmo-measure') {
+      if (typeof copy.moduleId === 'string' && copy.moduleId.startsWith(`${EXAMPLE_DEVICE_ID}#`)) {
+        copy.moduleId = deviceId + copy.moduleId.slice(EXAMPLE_DEVICE_ID.length);
+      }
+      if (copy.deviceId === EXAMPLE_DEVICE_ID) copy.deviceId = deviceId;
+    }
+    return copy;
+  });
+}
+
+module.exports = { ACCOUNT_ID, EXAMPLE_DEVICE_ID, EXAMPLES_DIR, loadExamples, mergeExamples, retarget };

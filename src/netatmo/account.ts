@@ -1,0 +1,169 @@
+// One Netatmo account: the tokens (single refresh, durable store), the rate budget every
+// request shares, and the calls the nodes make. Implements the facade the adapters use.
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { anySignal } from './abort';
+import type { AccountEvents, AccountOptions, NetatmoAccountApi } from './account-api';
+import { ApiClient } from './api-client';
+import { parseHomesData } from './discovery';
+import { NetatmoError, abortedError } from './errors';
+import { HttpClient } from './http';
+import { readMeasures } from './measures';
+import { OAuthClient, buildAuthorizeUrl } from './oauth';
+import { DEFAULT_RATE_LIMITS, RateBudget } from './rate-budget';
+import { TokenManager } from './token-manager';
+import { TokenStore, newestPair } from './token-store';
+import { systemClock, type Bucket, type Clock, type ConnectionState, type Line, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
+
+/** Lifetime Netatmo gives access tokens (3 h): assumed for pasted tokens without an expiry. */
+export const ACCESS_TOKEN_LIFETIME_MS = 3 * 3_600_000;
+
+export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
+  private readonly clock: Clock;
+  private readonly lifecycle = new AbortController();
+  private readonly budget: RateBudget;
+  private readonly http: HttpClient;
+  private readonly oauth: OAuthClient;
+  private readonly store: TokenStore;
+  private readonly tokens: TokenManager;
+  private readonly api: ApiClient;
+  private started: Promise<void> | null = null;
+
+  constructor(private readonly options: AccountOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    // Every request in flight listens on the account's signal (many at once is normal).
+    setMaxListeners(0, this.lifecycle.signal);
+    this.budget = new RateBudget({ limits: options.rateLimits ?? DEFAULT_RATE_LIMITS, clock: this.clock });
+    this.http = new HttpClient({
+      apiUrl: options.apiUrl,
+      clock: this.clock,
+      budget: this.budget,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      backoffBaseMs: options.backoffBaseMs,
+    });
+    this.oauth = new OAuthClient({ http: this.http, clientId: options.clientId, clientSecret: options.clientSecret, now: () => this.clock.now() });
+    this.store = new TokenStore(options.tokenDir);
+    this.tokens = new TokenManager({
+      accountId: options.accountId,
+      store: this.store,
+      refresher: this.oauth,
+      clock: this.clock,
+      lifecycle: this.lifecycle.signal,
+    });
+    this.api = new ApiClient(this.http, this.tokens);
+    this.tokens.on('tokens', (pair: TokenPair) => this.emit('tokens', pair));
+    this.tokens.on('state', (state: ConnectionState) => this.emit('state', state));
+  }
+
+  start(): Promise<void> {
+    if (!this.started) {
+      this.started = this.load().catch((err: unknown) => {
+        this.started = null; // a failed start may be tried again
+        throw err;
+      });
+    }
+    return this.started;
+  }
+
+  state(): ConnectionState {
+    return this.tokens.state();
+  }
+
+  authorizeUrl(redirectUri: string, state: string): string {
+    return buildAuthorizeUrl(this.options.apiUrl, this.options.clientId, redirectUri, state);
+  }
+
+  async exchangeCode(code: string, redirectUri: string, signal?: AbortSignal): Promise<TokenPair> {
+    this.ensureOpen();
+    const pair = await this.oauth.exchangeCode(code, redirectUri, this.signal(signal));
+    await this.tokens.replace(pair);
+    return pair;
+  }
+
+  async setTokens(tokens: { accessToken?: string; refreshToken: string }): Promise<void> {
+    this.ensureOpen();
+    if (typeof tokens.refreshToken !== 'string' || tokens.refreshToken.trim() === '') {
+      throw new NetatmoError('bad_input', 'A refresh token is needed');
+    }
+    const now = this.clock.now();
+    const accessToken = tokens.accessToken?.trim() ?? '';
+    await this.tokens.replace({
+      accessToken,
+      refreshToken: tokens.refreshToken.trim(),
+      issuedAt: now,
+      expiresAt: accessToken ? now + ACCESS_TOKEN_LIFETIME_MS : 0,
+    });
+  }
+
+  async getLines(options: ReadOptions = {}): Promise<Line[]> {
+    await this.ready();
+    const answer = await this.api.get('/api/homesdata', {}, { signal: this.signal(options.signal), onWait: options.onWait });
+    return parseHomesData(answer);
+  }
+
+  async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
+    await this.ready();
+    const signal = this.signal(options.signal);
+    return readMeasures((params, callOptions) => this.api.get('/api/getmeasure', params, callOptions), query, this.clock.now(), {
+      ...options,
+      signal,
+    });
+  }
+
+  close(): void {
+    if (this.lifecycle.signal.aborted) return;
+    this.lifecycle.abort();
+    this.budget.close();
+    this.http.close();
+  }
+
+  override on<E extends keyof AccountEvents>(event: E, listener: AccountEvents[E]): this {
+    return super.on(event, listener);
+  }
+
+  override off<E extends keyof AccountEvents>(event: E, listener: AccountEvents[E]): this {
+    return super.off(event, listener);
+  }
+
+  private async load(): Promise<void> {
+    const stored = await this.store.load(this.options.accountId);
+    const initial = this.initialPair();
+    const chosen = newestPair(stored, initial);
+    if (chosen && chosen === initial && !samePair(stored, initial)) {
+      // The user entered a newer pair: it goes to disk too. If the disk fails, the pair still
+      // lives in the node's credentials, so use it anyway.
+      await this.tokens.replace(chosen, { announce: false }).catch(() => this.tokens.adoptLoaded(chosen));
+    } else {
+      this.tokens.adoptLoaded(chosen);
+    }
+  }
+
+  /** Tokens from the node's credentials: without issuedAt they are older than any stored pair. */
+  private initialPair(): TokenPair | null {
+    const t = this.options.initialTokens;
+    if (!t || typeof t.refreshToken !== 'string' || t.refreshToken === '') return null;
+    const issuedAt = typeof t.issuedAt === 'number' && Number.isFinite(t.issuedAt) ? t.issuedAt : 0;
+    const accessToken = typeof t.accessToken === 'string' ? t.accessToken : '';
+    let expiresAt = typeof t.expiresAt === 'number' && Number.isFinite(t.expiresAt) ? t.expiresAt : 0;
+    if (expiresAt === 0 && accessToken && issuedAt > 0) expiresAt = issuedAt + ACCESS_TOKEN_LIFETIME_MS;
+    return { accessToken, refreshToken: t.refreshToken, issuedAt, expiresAt };
+  }
+
+  private async ready(): Promise<void> {
+    this.ensureOpen();
+    await this.start();
+  }
+
+  private ensureOpen(): void {
+    if (this.lifecycle.signal.aborted) throw abortedError();
+  }
+
+  private signal(caller: AbortSignal | undefined): AbortSignal {
+    return anySignal([this.lifecycle.signal, caller]);
+  }
+}
+
+function samePair(a: TokenPair | null, b: TokenPair | null): boolean {
+  return !!a && !!b && a.accessToken === b.accessToken && a.refreshToken === b.refreshToken && a.issuedAt === b.issuedAt;
+}

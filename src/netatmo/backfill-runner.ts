@@ -1,0 +1,90 @@
+// Runs a backfill: one page (one request, at background priority) after the other, the cursor
+// saved after each, so that it can stop anywhere (abort, redeploy, crash) and resume there.
+// The caller sends the messages; it removes the state once the last one is out (a crash
+// before that reads the last page again rather than losing it).
+import { throwIfAborted } from './abort';
+import { backfillPages, historyVerdict, pageQuery, type BackfillState, type HistoryVerdict } from './backfill';
+import type { BackgroundShare } from './backfill-pacer';
+import { mergeBuckets, type BackfillPersistence } from './backfill-store';
+import type { Priority } from './rate-budget';
+import type { Bucket, MeasureQuery, ReadOptions } from './types';
+
+export interface BackfillReader {
+  readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
+}
+
+export interface BackfillPage {
+  state: BackfillState;
+  /** 0-based page index; `state.pages` pages in all. */
+  index: number;
+  buckets: Bucket[];
+  last: boolean;
+  /** What is known of the history so far (final on the last page). */
+  verdict: HistoryVerdict;
+}
+
+export interface BackfillRunOptions {
+  now: () => number;
+  signal?: AbortSignal;
+  /** The account's share of the hour for background pages. */
+  share?: BackgroundShare;
+  onWait?: (ms: number) => void;
+  /** Called for each page once read, before the cursor moves past it (parts output sends here). */
+  onPage?: (page: BackfillPage) => void;
+  /** Called after each page, once the cursor is saved. */
+  onProgress?: (state: BackfillState) => void;
+}
+
+export interface BackfillResult {
+  state: BackfillState;
+  /** Every bucket of the range for the single-message output; empty for parts. */
+  buckets: Bucket[];
+  verdict: HistoryVerdict;
+}
+
+/** ReadOptions as the client reads them, plus the priority a backfill page asks for. */
+type PageReadOptions = ReadOptions & { priority: Priority };
+
+export async function runBackfill(
+  reader: BackfillReader,
+  store: BackfillPersistence,
+  state: BackfillState,
+  options: BackfillRunOptions,
+): Promise<BackfillResult> {
+  const pages = backfillPages(state.range);
+  if (pages.length !== state.pages) {
+    // Planned differently (another version): the cursor means nothing, start over.
+    state.pages = pages.length;
+    state.next = 0;
+    state.firstData = null;
+    state.buckets = 0;
+  }
+  const collected: Bucket[][] = state.output === 'message' && state.next > 0 ? [store.loadBuckets(state)] : [];
+  if (state.next === 0) store.save(state);
+  for (let index = state.next; index < pages.length; index++) {
+    throwIfAborted(options.signal);
+    await options.share?.take(options.signal, options.onWait);
+    const readOptions: PageReadOptions = { signal: options.signal, onWait: options.onWait, priority: 'background' };
+    const buckets = await reader.readMeasures(pageQuery(state.range, pages[index]), readOptions);
+    throwIfAborted(options.signal);
+    if (buckets.length > 0) {
+      state.firstData = Math.min(state.firstData ?? Number.POSITIVE_INFINITY, buckets[0].start);
+      state.buckets += buckets.length;
+      if (state.output === 'message') {
+        store.appendBuckets(state, buckets);
+        collected.push(buckets);
+      }
+    }
+    const last = index === pages.length - 1;
+    options.onPage?.({ state, index, buckets, last, verdict: historyVerdict(state.range, state.firstData) });
+    state.next = index + 1;
+    state.updatedAt = options.now();
+    if (!last) store.save(state);
+    options.onProgress?.(state);
+  }
+  return {
+    state,
+    buckets: state.output === 'message' ? mergeBuckets(collected) : [],
+    verdict: historyVerdict(state.range, state.firstData),
+  };
+}

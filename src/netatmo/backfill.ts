@@ -1,0 +1,194 @@
+// A backfill: a long range (a year at 30 min, say) read page by page, each page one request of
+// at most 1024 rows. Its state is small and serialisable, so that a redeploy or a restart in the
+// middle resumes at the next page instead of starting over. Pure: no I/O, no clock.
+import { createHash } from 'node:crypto';
+import { alignDown, isMeasureType, isScale, planRequests, stepMs, type MeasurePage } from './measure-plan';
+import type { MeasureQuery, Scale } from './types';
+
+const DAY = 86_400_000;
+
+/** One message with every bucket (default), or one message per page that a Join node rebuilds. */
+export type BackfillOutput = 'message' | 'parts';
+
+export function isBackfillOutput(value: unknown): value is BackfillOutput {
+  return value === 'message' || value === 'parts';
+}
+
+export interface BackfillRange {
+  moduleId: string;
+  deviceId: string;
+  types: string[];
+  scale: Scale;
+  /** Aligned down to a bucket boundary (epoch ms). */
+  dateBegin: number;
+  /** Fixed when the backfill starts (epoch ms): "until now" means until the start's now. */
+  dateEnd: number;
+  /** The message gave no end: a repeated request with the same start is the same backfill. */
+  openEnd: boolean;
+}
+
+export interface BackfillState {
+  version: 1;
+  nodeId: string;
+  key: string;
+  range: BackfillRange;
+  output: BackfillOutput;
+  /** Number of pages (requests) of the whole range. */
+  pages: number;
+  /** Pages done: the cursor. */
+  next: number;
+  /** `msg.parts.id` of the parts output: kept so that a resumed backfill completes the same group. */
+  partsId: string;
+  /** Start of the first bucket seen so far, or null. */
+  firstData: number | null;
+  /** Buckets seen so far. */
+  buckets: number;
+  createdAt: number;
+  updatedAt: number;
+  /** `msg.topic` of the message that asked for it, for the messages sent after a restart. */
+  topic?: string;
+}
+
+/** The identity of a backfill: the node and what it reads. */
+export function backfillKey(nodeId: string, range: BackfillRange): string {
+  const end = range.openEnd ? 'now' : String(range.dateEnd);
+  return [nodeId, range.moduleId, range.scale, range.types.join(','), String(range.dateBegin), end].join('|');
+}
+
+/** A short, file-name-safe digest of a key. */
+export function keyDigest(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+export function toRange(query: MeasureQuery, now: number): BackfillRange {
+  const openEnd = query.dateEnd === undefined || query.dateEnd >= now;
+  return {
+    moduleId: query.moduleId,
+    deviceId: query.deviceId,
+    types: [...query.types],
+    scale: query.scale,
+    dateBegin: alignDown(query.dateBegin, query.scale),
+    dateEnd: openEnd ? now : (query.dateEnd as number),
+    openEnd,
+  };
+}
+
+export function rangeQuery(range: BackfillRange): MeasureQuery {
+  return {
+    moduleId: range.moduleId,
+    deviceId: range.deviceId,
+    types: range.types,
+    scale: range.scale,
+    dateBegin: range.dateBegin,
+    dateEnd: range.dateEnd,
+  };
+}
+
+/** The pages of the range (epoch seconds). Throws 'bad_input' on a bad range, before any request. */
+export function backfillPages(range: BackfillRange): MeasurePage[] {
+  // The end is in the past (it was now when the backfill began): it bounds the plan, not now.
+  return planRequests(rangeQuery(range), Math.max(range.dateEnd, range.dateBegin + 1));
+}
+
+/** The query of one page: a single request. */
+export function pageQuery(range: BackfillRange, page: MeasurePage): MeasureQuery {
+  return { ...rangeQuery(range), dateBegin: page.dateBegin * 1000, dateEnd: Math.min(page.dateEnd * 1000, range.dateEnd) };
+}
+
+export interface NewBackfill {
+  nodeId: string;
+  query: MeasureQuery;
+  output: BackfillOutput;
+  partsId: string;
+  now: number;
+  topic?: string;
+}
+
+export function newBackfillState(b: NewBackfill): BackfillState {
+  const range = toRange(b.query, b.now);
+  const state: BackfillState = {
+    version: 1,
+    nodeId: b.nodeId,
+    key: backfillKey(b.nodeId, range),
+    range,
+    output: b.output,
+    pages: backfillPages(range).length,
+    next: 0,
+    partsId: b.partsId,
+    firstData: null,
+    buckets: 0,
+    createdAt: b.now,
+    updatedAt: b.now,
+  };
+  if (b.topic !== undefined) state.topic = b.topic;
+  return state;
+}
+
+export function percentDone(state: Pick<BackfillState, 'next' | 'pages'>): number {
+  return state.pages <= 0 ? 100 : Math.floor((100 * state.next) / state.pages);
+}
+
+export type HistoryVerdict =
+  /** Data from the start of the range (or close enough). */
+  | { kind: 'whole'; historyStart: number }
+  /** The cloud returned nothing before `historyStart`: it keeps less history at this scale. */
+  | { kind: 'limited'; historyStart: number }
+  /** Nothing at all in the range. */
+  | { kind: 'empty'; historyStart: null };
+
+/**
+ * Whether the cloud held the range's beginning. Short outages of the ecocounter (hours) are
+ * not a history limit: a limit shows as at least a day (and two buckets) with nothing.
+ */
+export function historyVerdict(range: Pick<BackfillRange, 'dateBegin' | 'scale'>, firstData: number | null): HistoryVerdict {
+  if (firstData === null) return { kind: 'empty', historyStart: null };
+  const slack = Math.max(DAY, 2 * stepMs(range.scale));
+  return firstData - range.dateBegin > slack ? { kind: 'limited', historyStart: firstData } : { kind: 'whole', historyStart: firstData };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function isBackfillRange(value: unknown): value is BackfillRange {
+  if (!isRecord(value)) return false;
+  const r = value;
+  return (
+    typeof r.moduleId === 'string' &&
+    typeof r.deviceId === 'string' &&
+    Array.isArray(r.types) &&
+    r.types.length > 0 &&
+    r.types.every(isMeasureType) &&
+    isScale(r.scale) &&
+    finite(r.dateBegin) &&
+    finite(r.dateEnd) &&
+    r.dateBegin < r.dateEnd &&
+    typeof r.openEnd === 'boolean'
+  );
+}
+
+/** Validate a state read back from disk; anything unexpected is not a state. */
+export function isBackfillState(value: unknown): value is BackfillState {
+  if (!isRecord(value)) return false;
+  const s = value;
+  return (
+    s.version === 1 &&
+    typeof s.nodeId === 'string' &&
+    typeof s.key === 'string' &&
+    isBackfillRange(s.range) &&
+    isBackfillOutput(s.output) &&
+    Number.isInteger(s.pages) &&
+    Number.isInteger(s.next) &&
+    (s.next as number) >= 0 &&
+    (s.next as number) <= (s.pages as number) &&
+    typeof s.partsId === 'string' &&
+    (s.firstData === null || finite(s.firstData)) &&
+    finite(s.buckets) &&
+    finite(s.createdAt) &&
+    finite(s.updatedAt) &&
+    (s.topic === undefined || typeof s.topic === 'string') &&
+    s.key === backfillKey(s.nodeId, s.range as BackfillRange)
+  );
+}

@@ -1,0 +1,91 @@
+// `/api/homesdata` -> the ecocounters' lines. A line is a module of type NLE with a `bridge`
+// (the ecocounter) and an id ending in `#N`, N in 0..8; its role comes from N alone, by the
+// convention the known clients share (names are user labels and mean nothing).
+import { NetatmoError } from './errors';
+import type { ConsumptionType, Line, LineRole, SourceType } from './types';
+
+interface LineKind {
+  role: LineRole;
+  consumptionType: ConsumptionType;
+  sourceType: SourceType;
+}
+
+export function lineKind(index: number): LineKind | null {
+  if (!Number.isInteger(index) || index < 0 || index > 8) return null;
+  if (index <= 4) return { role: 'circuit', consumptionType: 'electrical', sourceType: 'electricity' };
+  if (index === 5) return { role: 'total', consumptionType: 'electrical', sourceType: 'electricity' };
+  if (index === 6) return { role: 'gas', consumptionType: 'fluid', sourceType: 'gas' };
+  if (index === 7) return { role: 'hot_water', consumptionType: 'fluid', sourceType: 'hot_water' };
+  return { role: 'cold_water', consumptionType: 'fluid', sourceType: 'cold_water' };
+}
+
+function unexpected(what: string): NetatmoError {
+  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalArray(value: unknown, what: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw unexpected(`${what} is not a list`);
+  return value;
+}
+
+function optionalString(value: unknown, what: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw unexpected(`${what} is not a text`);
+  return value;
+}
+
+/** Accepts the whole answer (`{body:{homes}}`) or its `body`. */
+export function parseHomesData(answer: unknown): Line[] {
+  if (!isRecord(answer)) throw unexpected('homes data is not an object');
+  const body = 'homes' in answer ? answer : answer.body;
+  if (!isRecord(body)) throw unexpected('homes data has no body');
+  const homes = optionalArray(body.homes, 'the list of homes');
+  const lines: Line[] = [];
+  homes.forEach((home, h) => {
+    if (!isRecord(home)) throw unexpected(`home ${h + 1} is not an object`);
+    if (typeof home.id !== 'string') throw unexpected(`home ${h + 1} has no id`);
+    const homeId = home.id;
+    const homeName = optionalString(home.name, `the name of home ${h + 1}`) ?? '';
+    const roomNames = new Map<string, string>();
+    optionalArray(home.rooms, `the rooms of home ${h + 1}`).forEach((room, r) => {
+      if (!isRecord(room) || typeof room.id !== 'string') throw unexpected(`room ${r + 1} of home ${h + 1} has no id`);
+      const name = optionalString(room.name, `the name of room ${r + 1}`);
+      if (name !== null) roomNames.set(room.id, name);
+    });
+    const homeLines: Line[] = [];
+    optionalArray(home.modules, `the modules of home ${h + 1}`).forEach((module, m) => {
+      if (!isRecord(module)) throw unexpected(`module ${m + 1} of home ${h + 1} is not an object`);
+      if (typeof module.id !== 'string' || typeof module.type !== 'string') {
+        throw unexpected(`module ${m + 1} of home ${h + 1} has no id or type`);
+      }
+      if (module.type !== 'NLE' || typeof module.bridge !== 'string') return;
+      const match = /#(\d)$/.exec(module.id);
+      const index = match ? Number(match[1]) : NaN;
+      const kind = lineKind(index);
+      if (!kind) return;
+      const roomId = optionalString(module.room_id, `the room of module ${module.id}`);
+      const name = optionalString(module.name, `the name of module ${module.id}`) ?? `#${index}`;
+      homeLines.push({
+        homeId,
+        homeName,
+        deviceId: module.bridge,
+        moduleId: module.id,
+        index,
+        name,
+        ...kind,
+        roomId,
+        roomName: roomId !== null ? (roomNames.get(roomId) ?? null) : null,
+      });
+    });
+    // Index order within a home; a home with two ecocounters keeps them apart, in the order seen.
+    const deviceOrder = [...new Set(homeLines.map((l) => l.deviceId))];
+    homeLines.sort((a, b) => deviceOrder.indexOf(a.deviceId) - deviceOrder.indexOf(b.deviceId) || a.index - b.index);
+    lines.push(...homeLines);
+  });
+  return lines;
+}

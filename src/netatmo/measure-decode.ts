@@ -1,0 +1,91 @@
+// `/api/getmeasure` answers -> buckets. With real_time=false Netatmo stamps a row at the
+// middle of its bucket, so a bucket starts half a step before its stamp (a `1month` bucket is
+// the UTC calendar month that contains the stamp).
+import { NetatmoError } from './errors';
+import { stepMs, alignDown, nextBucketStart } from './measure-plan';
+import { ENERGY_TYPES, type Bucket, type Scale } from './types';
+
+function unexpected(what: string): NetatmoError {
+  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const PLAIN_TOTAL = ENERGY_TYPES[0];
+const TARIFF_TYPES: readonly string[] = ENERGY_TYPES.slice(1);
+
+/** Plain total when present, else the sum of the non-null tariff columns, else null. */
+export function bucketTotal(values: Record<string, number | null>): number | null {
+  const plain = values[PLAIN_TOTAL];
+  if (typeof plain === 'number') return plain;
+  let sum: number | null = null;
+  for (const type of TARIFF_TYPES) {
+    const v = values[type];
+    if (typeof v === 'number') sum = (sum ?? 0) + v;
+  }
+  return sum;
+}
+
+function bucketAt(stampSec: number, scale: Scale): { start: number; end: number } {
+  const stamp = stampSec * 1000;
+  if (scale === '1month') {
+    const start = alignDown(stamp, scale);
+    return { start, end: nextBucketStart(start, scale) };
+  }
+  const step = stepMs(scale);
+  return { start: stamp - step / 2, end: stamp + step / 2 };
+}
+
+function toBucket(stampSec: number, row: unknown, types: readonly string[], scale: Scale): Bucket {
+  if (!Array.isArray(row)) throw unexpected('a measure row is not a list');
+  if (row.length !== types.length) throw unexpected(`a measure row has ${row.length} values for ${types.length} types`);
+  const values: Record<string, number | null> = {};
+  types.forEach((type, i) => {
+    const cell: unknown = row[i];
+    if (cell !== null && (typeof cell !== 'number' || !Number.isFinite(cell))) throw unexpected('a measure value is not a number');
+    values[type] = cell as number | null;
+  });
+  return { ...bucketAt(stampSec, scale), values, total: bucketTotal(values) };
+}
+
+function decodeSeries(series: unknown[], types: readonly string[], scale: Scale): Bucket[] {
+  const buckets: Bucket[] = [];
+  series.forEach((item) => {
+    if (!isRecord(item)) throw unexpected('a measure series is not an object');
+    const { beg_time: beg, step_time: step, value: rows } = item;
+    if (typeof beg !== 'number' || !Number.isFinite(beg)) throw unexpected('a measure series has no start time');
+    if (!Array.isArray(rows)) throw unexpected('a measure series has no values');
+    // A series of one row may come without step_time.
+    if (rows.length > 1 && (typeof step !== 'number' || !(step > 0))) throw unexpected('a measure series has no step');
+    rows.forEach((row, i) => buckets.push(toBucket(beg + i * ((step as number) || 0), row, types, scale)));
+  });
+  return buckets;
+}
+
+function decodeKeyed(body: Record<string, unknown>, types: readonly string[], scale: Scale): Bucket[] {
+  return Object.entries(body).map(([key, row]) => {
+    if (!/^\d+$/.test(key)) throw unexpected('a measure time is not a number');
+    return toBucket(Number(key), row, types, scale);
+  });
+}
+
+/**
+ * Decode an answer of `optimize=true` (series with gaps) or `optimize=false` (rows keyed by
+ * time). Accepts the whole answer or its `body`. Sorted by start, one bucket per start (the
+ * last one seen wins).
+ */
+export function decodeMeasure(answer: unknown, types: readonly string[], scale: Scale): Bucket[] {
+  let body = answer;
+  // A keyed body only has numeric keys: `body`/`status` mean the whole answer was given.
+  if (isRecord(answer) && ('body' in answer || 'status' in answer)) body = answer.body;
+  let buckets: Bucket[];
+  if (Array.isArray(body)) buckets = decodeSeries(body, types, scale);
+  else if (isRecord(body)) buckets = decodeKeyed(body, types, scale);
+  else if (body === null || body === undefined) buckets = [];
+  else throw unexpected('the measures are neither a list nor an object');
+  const byStart = new Map<number, Bucket>();
+  for (const b of buckets) byStart.set(b.start, b);
+  return [...byStart.values()].sort((a, b) => a.start - b.start);
+}

@@ -1,0 +1,193 @@
+// The rate budget of one account: every request of the account (API and token endpoint) takes
+// a slot first. Netatmo allows 50 requests / 10 s and 500 / hour per user; we keep under that
+// with a margin so that a clock skew or a request of another tool does not tip us into code 26.
+// Callers queue (FIFO within a priority) and wait; they never fail for the budget, except on abort.
+import { abortedError } from './errors';
+import type { Clock } from './types';
+import { systemClock } from './types';
+
+export interface RateLimit {
+  windowMs: number;
+  max: number;
+}
+
+export const DEFAULT_RATE_LIMITS: readonly RateLimit[] = [
+  { windowMs: 10_000, max: 45 },
+  { windowMs: 3_600_000, max: 450 },
+];
+
+/** `normal` requests (regular reads, discovery, refresh) go before `background` ones (long backfills). */
+export type Priority = 'normal' | 'background';
+
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  /** Called with the expected wait in ms when the caller must wait, and with 0 when it goes. */
+  onWait?: (ms: number) => void;
+  priority?: Priority;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  onWait?: (ms: number) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  waited: boolean;
+}
+
+const MAX_PAUSE_MS = 15 * 60_000;
+
+export class RateBudget {
+  private readonly limits: RateLimit[];
+  private readonly clock: Clock;
+  private readonly longestWindow: number;
+  private grants: number[] = [];
+  private pausedUntil = 0;
+  private readonly queues: Record<Priority, Waiter[]> = { normal: [], background: [] };
+  private timer: unknown = null;
+  private consecutiveLimited = 0;
+  private closed = false;
+
+  constructor(options: { limits?: readonly RateLimit[]; clock?: Clock } = {}) {
+    const limits = options.limits ?? DEFAULT_RATE_LIMITS;
+    for (const l of limits) {
+      if (!(l.windowMs > 0 && Number.isInteger(l.max) && l.max > 0)) throw new RangeError('Invalid rate limit');
+    }
+    this.limits = limits.map((l) => ({ ...l }));
+    this.clock = options.clock ?? systemClock;
+    this.longestWindow = Math.max(0, ...this.limits.map((l) => l.windowMs));
+  }
+
+  /** Wait for a slot. Resolves when the request may go (the slot is then counted). */
+  acquire(options: AcquireOptions = {}): Promise<void> {
+    if (this.closed || options.signal?.aborted) return Promise.reject(abortedError());
+    const now = this.clock.now();
+    if (this.queued() === 0 && this.waitMs(now) <= 0) {
+      this.grants.push(now);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, onWait: options.onWait, signal: options.signal, waited: false };
+      if (options.signal) {
+        waiter.onAbort = () => {
+          this.remove(waiter);
+          reject(abortedError());
+          this.pump();
+        };
+        options.signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.queues[options.priority ?? 'normal'].push(waiter);
+      const wait = this.waitMs(now);
+      if (wait > 0) {
+        waiter.waited = true;
+        waiter.onWait?.(wait);
+      }
+      this.pump();
+    });
+  }
+
+  /** Pause the whole account until `t` (epoch ms), e.g. after a code 26. */
+  pauseUntil(t: number): void {
+    if (t <= this.pausedUntil) return;
+    this.pausedUntil = t;
+    const wait = t - this.clock.now();
+    for (const w of [...this.queues.normal, ...this.queues.background]) {
+      w.waited = true;
+      w.onWait?.(Math.max(1, wait));
+    }
+    this.pump();
+  }
+
+  /**
+   * Netatmo said the usage limit is reached (code 26): pause until `Retry-After` when given,
+   * else until the short window resets, doubling on repeated refusals. Returns the pause in ms.
+   */
+  noteRateLimited(retryAfterMs?: number): number {
+    this.consecutiveLimited += 1;
+    const now = this.clock.now();
+    let pause: number;
+    if (retryAfterMs !== undefined && retryAfterMs >= 0) {
+      pause = Math.min(Math.max(retryAfterMs, 1000), 3_600_000);
+    } else {
+      const shortest = this.limits.reduce((a, b) => (a.windowMs <= b.windowMs ? a : b), this.limits[0] ?? { windowMs: 10_000, max: 1 });
+      const windowMs = shortest?.windowMs ?? 10_000;
+      const oldestInWindow = this.grants.find((g) => g > now - windowMs);
+      const untilReset = oldestInWindow !== undefined ? oldestInWindow + windowMs - now : windowMs;
+      const backoff = windowMs * 2 ** (this.consecutiveLimited - 1);
+      pause = Math.min(Math.max(untilReset, backoff, 1000), MAX_PAUSE_MS);
+    }
+    this.pauseUntil(now + pause);
+    return pause;
+  }
+
+  /** A request went through: the next code 26 starts the backoff afresh. */
+  noteSuccess(): void {
+    this.consecutiveLimited = 0;
+  }
+
+  /** Requests granted within the last `windowMs` (for tests and status). */
+  usedIn(windowMs: number): number {
+    const now = this.clock.now();
+    return this.grants.filter((g) => g > now - windowMs).length;
+  }
+
+  queued(): number {
+    return this.queues.normal.length + this.queues.background.length;
+  }
+
+  /** Reject every waiter (account closed) and stop the timer. */
+  close(): void {
+    this.closed = true;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    for (const w of [...this.queues.normal, ...this.queues.background]) {
+      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      w.reject(abortedError());
+    }
+    this.queues.normal = [];
+    this.queues.background = [];
+  }
+
+  private waitMs(now: number): number {
+    this.grants = this.grants.filter((g) => g > now - this.longestWindow);
+    let wait = this.pausedUntil - now;
+    for (const limit of this.limits) {
+      const inWindow = this.grants.filter((g) => g > now - limit.windowMs);
+      if (inWindow.length >= limit.max) {
+        wait = Math.max(wait, inWindow[inWindow.length - limit.max] + limit.windowMs - now);
+      }
+    }
+    return wait;
+  }
+
+  private remove(waiter: Waiter): void {
+    for (const key of ['normal', 'background'] as const) {
+      const i = this.queues[key].indexOf(waiter);
+      if (i >= 0) this.queues[key].splice(i, 1);
+    }
+  }
+
+  private pump(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closed) return;
+    for (;;) {
+      const queue = this.queues.normal.length > 0 ? this.queues.normal : this.queues.background;
+      if (queue.length === 0) return;
+      const now = this.clock.now();
+      const wait = this.waitMs(now);
+      if (wait > 0) {
+        this.timer = this.clock.setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, wait);
+        return;
+      }
+      const waiter = queue.shift() as Waiter;
+      this.grants.push(now);
+      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      if (waiter.waited) waiter.onWait?.(0);
+      waiter.resolve();
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// The tokens of one account. One refresh at a time: every caller that needs a fresh token
+// while a refresh runs waits for that same refresh (single flight), because a second refresh
+// with the same (rotating) refresh token would be refused and cost the user a re-authorisation.
+// A new pair is on disk before anybody uses it.
+import { EventEmitter } from 'node:events';
+import { withAbort } from './abort';
+import { NetatmoError, isNetatmoError } from './errors';
+import type { TokenStore } from './token-store';
+import type { Clock, ConnectionState, TokenPair } from './types';
+
+export interface Refresher {
+  refresh(refreshToken: string, signal?: AbortSignal): Promise<TokenPair>;
+}
+
+export interface TokenManagerOptions {
+  accountId: string;
+  store: TokenStore;
+  refresher: Refresher;
+  clock: Clock;
+  /** Refresh this long before the access token expires (default 5 min). */
+  marginMs?: number;
+  /** Aborts a refresh in flight when the account closes (a caller's own abort does not). */
+  lifecycle?: AbortSignal;
+}
+
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
+
+export class TokenManager extends EventEmitter {
+  private pair: TokenPair | null = null;
+  private reauthReason: string | null = null;
+  private inflight: Promise<TokenPair> | null = null;
+  private readonly marginMs: number;
+
+  constructor(private readonly options: TokenManagerOptions) {
+    super();
+    this.marginMs = options.marginMs ?? DEFAULT_REFRESH_MARGIN_MS;
+  }
+
+  current(): TokenPair | null {
+    return this.pair;
+  }
+
+  state(): ConnectionState {
+    if (this.reauthReason !== null) return { status: 'reauth', reason: this.reauthReason };
+    if (!this.pair) return { status: 'not_connected' };
+    return { status: 'connected', validUntil: this.pair.expiresAt };
+  }
+
+  /** Take a pair as current without writing it (it came from the store). */
+  adoptLoaded(pair: TokenPair | null): void {
+    this.pair = pair;
+    this.reauthReason = null;
+    this.emit('state', this.state());
+  }
+
+  /**
+   * Store a pair (code exchange, pasted tokens, newer credentials at start), then make it
+   * current. `announce: false` when the pair came from the node's own credentials.
+   */
+  async replace(pair: TokenPair, options: { announce?: boolean } = {}): Promise<void> {
+    await this.options.store.save(this.options.accountId, pair);
+    this.pair = pair;
+    this.reauthReason = null;
+    if (options.announce !== false) this.emit('tokens', pair);
+    this.emit('state', this.state());
+  }
+
+  /** A valid access token, refreshing first when it is missing or about to expire. */
+  async accessToken(signal?: AbortSignal): Promise<string> {
+    const pair = this.pair;
+    if (this.reauthReason !== null) throw new NetatmoError('reauth', this.reauthReason);
+    if (!pair) throw new NetatmoError('reauth', 'Not connected to Netatmo: connect the account or paste tokens');
+    if (this.usable(pair)) return pair.accessToken;
+    return (await withAbort(this.refreshOnce(undefined), signal)).accessToken;
+  }
+
+  /**
+   * Netatmo refused `usedToken` (code 2/3). If the token changed meanwhile, the new one is the
+   * answer; otherwise refresh (joining a refresh already in flight).
+   */
+  async refreshAfterRejection(usedToken: string, signal?: AbortSignal): Promise<string> {
+    if (this.reauthReason !== null) throw new NetatmoError('reauth', this.reauthReason);
+    if (this.pair && this.pair.accessToken !== usedToken && this.pair.accessToken !== '') return this.pair.accessToken;
+    return (await withAbort(this.refreshOnce(usedToken), signal)).accessToken;
+  }
+
+  private usable(pair: TokenPair, rejected?: string): boolean {
+    return pair.accessToken !== '' && pair.accessToken !== rejected && pair.expiresAt - this.marginMs > this.options.clock.now();
+  }
+
+  private refreshOnce(rejected: string | undefined): Promise<TokenPair> {
+    if (!this.inflight) {
+      this.inflight = this.doRefresh(rejected).finally(() => {
+        this.inflight = null;
+      });
+    }
+    return this.inflight;
+  }
+
+  /**
+   * A newer pair on disk than ours means another instance of this account (an overlapping
+   * redeploy, say) rotated the tokens: ours are dead, take that one instead.
+   */
+  private async newerOnDisk(than: TokenPair | null): Promise<TokenPair | null> {
+    const stored = await this.options.store.load(this.options.accountId).catch(() => null);
+    if (!stored || (than && stored.issuedAt <= than.issuedAt)) return null;
+    this.pair = stored;
+    this.reauthReason = null;
+    this.emit('state', this.state());
+    return stored;
+  }
+
+  private async doRefresh(rejected: string | undefined): Promise<TokenPair> {
+    let old = this.pair;
+    const newer = await this.newerOnDisk(old);
+    if (newer) {
+      if (this.usable(newer, rejected)) return newer;
+      old = newer;
+    }
+    if (!old) throw new NetatmoError('reauth', 'Not connected to Netatmo: connect the account or paste tokens');
+    let pair: TokenPair;
+    try {
+      pair = await this.options.refresher.refresh(old.refreshToken, this.options.lifecycle);
+    } catch (err) {
+      if (isNetatmoError(err, 'reauth') && this.pair === old) {
+        const rescued = await this.newerOnDisk(old);
+        if (rescued && this.usable(rescued, rejected)) return rescued;
+        this.reauthReason = err.message;
+        this.emit('state', this.state());
+      }
+      throw err;
+    }
+    try {
+      await this.options.store.save(this.options.accountId, pair);
+    } catch (err) {
+      // The old refresh token is dead already: keep the new pair in memory rather than lose it,
+      // let listeners persist it elsewhere, and tell the caller the disk failed.
+      this.adoptRefreshed(pair);
+      throw new NetatmoError('api', `${(err as Error).message}; the new tokens are kept in memory only`);
+    }
+    this.adoptRefreshed(pair);
+    return pair;
+  }
+
+  private adoptRefreshed(pair: TokenPair): void {
+    this.pair = pair;
+    this.reauthReason = null;
+    this.emit('tokens', pair);
+    this.emit('state', this.state());
+  }
+}

@@ -1,0 +1,162 @@
+// The durable token store: one file per account, `<dir>/<accountId>.json`, mode 0600.
+// Refresh tokens rotate, so losing the newest pair means the user must authorise again:
+// a pair is written to a temporary file, flushed, renamed over the old one and the directory
+// flushed. A crash leaves either the old file or the new one, never a torn one; a file that
+// does not read as a valid pair is ignored and never taken over a good pair.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { NetatmoError } from './errors';
+import type { TokenPair } from './types';
+
+/** The fs calls the store makes; tests replace some to simulate a full disk or a crash. */
+export interface StoreFs {
+  mkdir: typeof fsp.mkdir;
+  open: typeof fsp.open;
+  rename: typeof fsp.rename;
+  readFile: typeof fsp.readFile;
+  unlink: typeof fsp.unlink;
+  chmod: typeof fsp.chmod;
+  readdir?: (dir: string) => Promise<string[]>;
+}
+
+const realFs: StoreFs = {
+  mkdir: fsp.mkdir,
+  open: fsp.open,
+  rename: fsp.rename,
+  readFile: fsp.readFile,
+  unlink: fsp.unlink,
+  chmod: fsp.chmod,
+  readdir: (dir: string) => fsp.readdir(dir),
+};
+
+/** Pick the newer pair by `issuedAt`; on a tie the first one (the stored pair, by convention). */
+export function newestPair(a: TokenPair | null, b: TokenPair | null): TokenPair | null {
+  if (!a) return b;
+  if (!b) return a;
+  return b.issuedAt > a.issuedAt ? b : a;
+}
+
+export function isTokenPair(value: unknown): value is TokenPair {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.accessToken === 'string' &&
+    typeof v.refreshToken === 'string' &&
+    v.refreshToken !== '' &&
+    typeof v.expiresAt === 'number' &&
+    Number.isFinite(v.expiresAt) &&
+    typeof v.issuedAt === 'number' &&
+    Number.isFinite(v.issuedAt)
+  );
+}
+
+function fileName(accountId: string): string {
+  // Node-RED ids are like "a1b2c3d4.e5f6a7"; anything else is made safe for a file name.
+  const safe = accountId.replace(/[^A-Za-z0-9._-]/g, '_');
+  if (safe === '' || /^\.+$/.test(safe)) throw new NetatmoError('bad_input', 'Invalid account id for the token store');
+  return `${safe}.json`;
+}
+
+export class TokenStore {
+  private queue: Promise<unknown> = Promise.resolve();
+  private counter = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly fs: StoreFs = realFs,
+  ) {}
+
+  pathOf(accountId: string): string {
+    return path.join(this.dir, fileName(accountId));
+  }
+
+  /** The stored pair, or null when there is none or the file does not hold a valid pair. */
+  load(accountId: string): Promise<TokenPair | null> {
+    return this.serialized(async () => {
+      let text: string;
+      try {
+        text = await this.fs.readFile(this.pathOf(accountId), 'utf8');
+      } catch {
+        return null;
+      }
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (!isTokenPair(parsed)) return null;
+        const { accessToken, refreshToken, expiresAt, issuedAt } = parsed;
+        return { accessToken, refreshToken, expiresAt, issuedAt };
+      } catch {
+        return null;
+      }
+    });
+  }
+
+  /** Write the pair durably; the previous file stays whole until the new one replaces it. */
+  save(accountId: string, pair: TokenPair): Promise<void> {
+    if (!isTokenPair(pair)) return Promise.reject(new NetatmoError('bad_input', 'Refusing to store an invalid token pair'));
+    const { accessToken, refreshToken, expiresAt, issuedAt } = pair;
+    const text = `${JSON.stringify({ version: 1, accessToken, refreshToken, expiresAt, issuedAt })}\n`;
+    return this.serialized(() => this.writeAtomically(this.pathOf(accountId), text));
+  }
+
+  /** Forget an account's pair (the account was deleted). */
+  remove(accountId: string): Promise<void> {
+    return this.serialized(async () => {
+      await this.fs.unlink(this.pathOf(accountId)).catch(() => undefined);
+    });
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Temp files of a process that died mid-write are removed, so they never pile up. */
+  private async removeStaleTemps(target: string): Promise<void> {
+    const base = path.basename(target);
+    const names = await (this.fs.readdir ?? realFs.readdir)?.(this.dir).catch(() => [] as string[]);
+    const ours = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.\\d+\\.tmp$`);
+    for (const name of names ?? []) {
+      const m = ours.exec(name);
+      if (m && Number(m[1]) !== process.pid) await this.fs.unlink(path.join(this.dir, name)).catch(() => undefined);
+    }
+  }
+
+  private async writeAtomically(target: string, text: string): Promise<void> {
+    await this.fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await this.removeStaleTemps(target);
+    this.counter += 1;
+    const temp = `${target}.${process.pid}.${this.counter}.tmp`;
+    try {
+      const handle = await this.fs.open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.fs.chmod(temp, 0o600); // the umask could have widened nothing, but be explicit
+      await this.fs.rename(temp, target);
+    } catch (err) {
+      await this.fs.unlink(temp).catch(() => undefined);
+      const code = typeof (err as { code?: unknown })?.code === 'string' ? ` (${(err as { code: string }).code})` : '';
+      throw new NetatmoError('api', `Could not save the Netatmo tokens to disk${code}`);
+    }
+    await this.syncDir();
+  }
+
+  private async syncDir(): Promise<void> {
+    // Makes the rename itself durable. Some platforms (Windows) cannot open a directory: the
+    // rename is then as durable as the platform makes it.
+    try {
+      const dirHandle = await this.fs.open(this.dir, 'r');
+      try {
+        await dirHandle.sync();
+      } finally {
+        await dirHandle.close();
+      }
+    } catch {
+      /* best effort */
+    }
+  }
+}

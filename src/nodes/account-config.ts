@@ -1,0 +1,81 @@
+// Small pure checks and defaults of the account config node, apart from Node-RED.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const DEFAULT_API_URL = 'https://api.netatmo.com';
+export const CALLBACK_PATH = '/econetatmo/oauth/callback';
+/** What the editor shows in a password field that holds a stored value. */
+export const PASSWORD_PLACEHOLDER = '__PWRD__';
+
+/** The credentials of the config node, as Node-RED keeps them. */
+export interface AccountCredentials {
+  clientId?: string;
+  clientSecret?: string;
+  accessToken?: string;
+  refreshToken?: string;
+}
+
+export function readCredentials(value: unknown): AccountCredentials {
+  if (typeof value !== 'object' || value === null) return {};
+  const v = value as Record<string, unknown>;
+  const pick = (k: string): string | undefined => (typeof v[k] === 'string' && v[k] !== '' ? (v[k] as string) : undefined);
+  return {
+    clientId: pick('clientId'),
+    clientSecret: pick('clientSecret'),
+    accessToken: pick('accessToken'),
+    refreshToken: pick('refreshToken'),
+  };
+}
+
+/** A string the editor sent, or undefined when empty, missing or the password placeholder. */
+export function givenString(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' || trimmed === PASSWORD_PLACEHOLDER ? undefined : trimmed;
+}
+
+/** Node ids name files on disk: accept only what Node-RED generates. */
+export function isValidNodeId(id: string): boolean {
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(id) && !/^\.+$/.test(id);
+}
+
+function httpUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isValidApiUrl(value: string): boolean {
+  const url = httpUrl(value);
+  return url !== undefined && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+}
+
+/** The API base without a trailing slash. */
+export function normaliseApiUrl(value: string | undefined): string {
+  const v = (value ?? '').trim();
+  return (v === '' ? DEFAULT_API_URL : v).replace(/\/+$/, '');
+}
+
+/** The editor computes it from its location; we only accept our own callback over http(s). */
+export function isValidRedirectUri(value: string): boolean {
+  const url = httpUrl(value);
+  return url !== undefined && url.pathname.endsWith(CALLBACK_PATH) && url.search === '' && url.hash === '' && url.username === '';
+}
+
+let fallbackDir: string | undefined;
+
+/** `<userDir>/econetatmo`, or a per-process temporary directory when there is no user dir. */
+export function tokenDirFor(userDir: unknown): string {
+  if (typeof userDir === 'string' && userDir !== '') return join(userDir, 'econetatmo');
+  if (fallbackDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'econetatmo-'));
+    // Nothing survives this process anyway: leave no tokens behind in the shared temp dir.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    fallbackDir = dir;
+  }
+  return fallbackDir;
+}

@@ -1,0 +1,117 @@
+// `interval: auto` for econetatmo-measure: the node reads when the ecocounter has uploaded
+// instead of every 10 min. The learnt schedule is shared by every node on the same account and
+// ecocounter (its lines upload together), and kept in the node's context so that a redeploy
+// does not start the learning over. The learning itself is src/netatmo/upload-schedule.ts.
+import { DeviceSchedule, UploadLearner, type ReadAdvice } from '../netatmo/upload-schedule';
+import type { Bucket, Clock, Scale } from '../netatmo/types';
+
+/** The node's `interval` says `auto`. */
+export function isAutoInterval(raw: unknown): boolean {
+  return typeof raw === 'string' && raw.trim().toLowerCase() === 'auto';
+}
+
+const registries = new WeakMap<object, Map<string, DeviceSchedule>>();
+
+/** The schedule of one ecocounter on one account (the account's client object keys it). */
+export function deviceSchedule(account: object, deviceId: string, saved?: unknown): DeviceSchedule {
+  let devices = registries.get(account);
+  if (!devices) registries.set(account, (devices = new Map()));
+  const key = deviceId.toLowerCase();
+  let schedule = devices.get(key);
+  if (!schedule) {
+    schedule = new DeviceSchedule({}, saved === undefined ? undefined : UploadLearner.fromJSON(saved));
+    devices.set(key, schedule);
+  } else if (saved !== undefined && schedule.learner.uploads().length === 0) {
+    for (const e of UploadLearner.fromJSON(saved).uploads()) schedule.learner.add(e);
+  }
+  return schedule;
+}
+
+/** What a window read tells the schedule. */
+export function observation(moduleId: string, at: number, scale: Scale, buckets: readonly Bucket[], changed: boolean) {
+  const last = buckets[buckets.length - 1];
+  return { lineId: moduleId, at, newestEnd: last ? last.end : null, changed, fine: scale === '30min' };
+}
+
+export interface AutoPollerDeps {
+  clock: () => Clock;
+  schedule: DeviceSchedule;
+  lineId: string;
+  /** Start a read now (the node queues it behind a running one). */
+  read: () => void;
+  /** A read is running or queued. */
+  busy: () => boolean;
+}
+
+/** The timer of one node in `auto`: asks the device schedule when to read next. */
+export class AutoPoller {
+  private timer: { clock: Clock; handle: unknown; at: number } | null = null;
+  private lastReadAt: number | null = null;
+  private leave: (() => void) | null;
+  private closed = false;
+  advice: ReadAdvice | null = null;
+
+  constructor(private readonly deps: AutoPollerDeps) {
+    this.leave = deps.schedule.join(deps.lineId, (delayMs) => this.wake(delayMs));
+  }
+
+  start(firstDelayMs: number): void {
+    this.at(this.deps.clock().now() + firstDelayMs);
+  }
+
+  /** A read of this node ended (whatever it found): plan the next one. */
+  readDone(): void {
+    if (this.closed) return;
+    const now = this.deps.clock().now();
+    this.lastReadAt = now;
+    this.advice = this.deps.schedule.advise(this.deps.lineId, now, now);
+    this.at(Math.max(this.advice.at, now + 1000));
+  }
+
+  /** Another line saw an upload: read soon (staggered), unless a read is due sooner anyway. */
+  wake(delayMs: number): void {
+    if (this.closed) return;
+    const at = this.deps.clock().now() + delayMs;
+    if (this.timer === null || this.timer.at > at) this.at(at);
+  }
+
+  stop(): void {
+    this.closed = true;
+    this.clear();
+    this.leave?.();
+    this.leave = null;
+  }
+
+  private clear(): void {
+    if (this.timer !== null) this.timer.clock.clearTimeout(this.timer.handle);
+    this.timer = null;
+  }
+
+  private at(at: number): void {
+    this.clear();
+    const clock = this.deps.clock();
+    const handle = clock.setTimeout(() => this.fire(), Math.max(0, at - clock.now()));
+    this.timer = { clock, handle, at };
+  }
+
+  private fire(): void {
+    this.timer = null;
+    if (this.closed) return;
+    if (this.deps.busy()) {
+      // The running read will call readDone(); keep a safety timer in case it does not.
+      const clock = this.deps.clock();
+      this.at(clock.now() + this.deps.schedule.options.fallbackMs);
+      return;
+    }
+    this.deps.read();
+  }
+
+  /** For the status: when the next read is planned. */
+  nextAt(): number | null {
+    return this.timer?.at ?? null;
+  }
+
+  lastRead(): number | null {
+    return this.lastReadAt;
+  }
+}

@@ -1,0 +1,169 @@
+// Long ranges (`msg.dateBegin` … `msg.dateEnd`) for econetatmo-measure: read page by page at
+// background priority within the account's share of the hour, progress in the status, sent as
+// one message or as parts a Join node rebuilds, and resumed after a redeploy or a restart from
+// the cursor kept under the user directory. The paging itself is src/netatmo/backfill-runner.ts.
+import { join } from 'node:path';
+import type { NetatmoAccountApi } from '../netatmo/account-api';
+import { newBackfillState, percentDone, type BackfillOutput, type BackfillState, type HistoryVerdict } from '../netatmo/backfill';
+import { BackgroundShare } from '../netatmo/backfill-pacer';
+import { runBackfill, type BackfillPage } from '../netatmo/backfill-runner';
+import { BackfillFileStore } from '../netatmo/backfill-store';
+import { MAX_ROWS } from '../netatmo/measure-plan';
+import type { Bucket, Clock, MeasureQuery } from '../netatmo/types';
+
+const shares = new WeakMap<object, BackgroundShare>();
+
+/** One share of the hour for all the background pages of an account. */
+export function backgroundShare(account: object, clock: Clock): BackgroundShare {
+  let share = shares.get(account);
+  if (!share) shares.set(account, (share = new BackgroundShare({ clock })));
+  return share;
+}
+
+export function backfillDir(tokenDir: string): string {
+  return join(tokenDir, 'backfill');
+}
+
+/** The node's `rangeOutput` or `msg.rangeOutput`: 'parts' or the default single message. */
+export function rangeOutput(raw: unknown): BackfillOutput {
+  return raw === 'parts' ? 'parts' : 'message';
+}
+
+export interface BackfillPayloadBase {
+  moduleId: string;
+  deviceId: string;
+  name: string;
+  scale: string;
+  unit: 'Wh';
+  types: string[];
+}
+
+export interface BackfillMessageParts {
+  id: string;
+  index: number;
+  count: number;
+  type: 'array';
+  property: 'payload.points';
+  len: number;
+  parts?: unknown;
+}
+
+export interface BackfillHost {
+  nodeId: string;
+  account: NetatmoAccountApi;
+  store: BackfillFileStore;
+  share: BackgroundShare;
+  clock: () => Clock;
+  signal: AbortSignal;
+  nameOf(moduleId: string, signal?: AbortSignal): Promise<string>;
+  /** Texts in the runtime's language. */
+  progress(state: BackfillState): void;
+  waiting(ms: number): void;
+  finished(state: BackfillState, verdict: HistoryVerdict): void;
+  failed(err: unknown): void;
+  /** A resumed backfill (no message to answer) failed: tell Node-RED (Catch nodes). */
+  error(err: unknown): void;
+  warning(verdict: HistoryVerdict, state: BackfillState): string | undefined;
+  send(msg: Record<string, unknown>): void;
+  /** The last page's buckets go through the node's change tracker (no repeat as new later). */
+  remember(state: BackfillState, buckets: readonly Bucket[]): void;
+  newId(): string;
+}
+
+interface Running {
+  promise: Promise<void>;
+}
+
+function points(buckets: readonly Bucket[]): Array<{ start: number; end: number; values: Record<string, number | null>; total: number | null }> {
+  return buckets.map((b) => ({ start: b.start, end: b.end, values: { ...b.values }, total: b.total }));
+}
+
+export class Backfills {
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly host: BackfillHost) {}
+
+  /** How many pages a range takes. */
+  active(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Start (or continue) the backfill of `query`. Resolves when its last message is sent;
+   * rejects with the error that stopped it (its cursor stays on disk).
+   */
+  start(query: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>): Promise<void> {
+    const h = this.host;
+    const fresh = newBackfillState({
+      nodeId: h.nodeId,
+      query,
+      output,
+      partsId: h.newId(),
+      now: h.clock().now(),
+      topic: typeof msg.topic === 'string' ? msg.topic : undefined,
+    });
+    const running = this.running.get(fresh.key);
+    if (running) return running.promise; // the same range is already on its way
+    const saved = h.store.list(h.nodeId).find((s) => s.key === fresh.key && s.output === output);
+    return this.run(saved ?? fresh, msg.parts);
+  }
+
+  /** Continue every backfill of this node a redeploy or a restart interrupted. */
+  resumeAll(): void {
+    for (const state of this.host.store.list(this.host.nodeId)) {
+      if (this.running.has(state.key)) continue;
+      this.run(state, undefined).catch((err: unknown) => {
+        if (!this.host.signal.aborted) this.host.error(err);
+      });
+    }
+  }
+
+  private run(state: BackfillState, outerParts: unknown): Promise<void> {
+    const promise = this.execute(state, outerParts).finally(() => this.running.delete(state.key));
+    this.running.set(state.key, { promise });
+    return promise;
+  }
+
+  private async execute(state: BackfillState, outerParts: unknown): Promise<void> {
+    const h = this.host;
+    const r = state.range;
+    h.progress(state);
+    const name = await h.nameOf(r.moduleId, h.signal);
+    const base: BackfillPayloadBase = { moduleId: r.moduleId, deviceId: r.deviceId, name, scale: r.scale, unit: 'Wh', types: [...r.types] };
+    const topic = state.topic ?? name;
+    const history = (verdict: HistoryVerdict): Record<string, unknown> => {
+      const warning = h.warning(verdict, state);
+      return warning === undefined ? { historyStart: verdict.historyStart } : { historyStart: verdict.historyStart, warning };
+    };
+    let lastPage: Bucket[] = [];
+    try {
+      const result = await runBackfill(h.account, h.store, state, {
+        now: () => h.clock().now(),
+        signal: h.signal,
+        share: h.share,
+        onWait: (ms) => (ms > 0 ? h.waiting(ms) : h.progress(state)),
+        onPage: (page: BackfillPage) => {
+          if (page.last) lastPage = page.buckets;
+          if (state.output !== 'parts') return;
+          const parts: BackfillMessageParts = { id: state.partsId, index: page.index, count: state.pages, type: 'array', property: 'payload.points', len: MAX_ROWS };
+          if (outerParts !== undefined) parts.parts = outerParts;
+          h.send({ topic, payload: { ...base, points: points(page.buckets), ...history(page.verdict) }, parts });
+        },
+        onProgress: (s) => h.progress(s),
+      });
+      if (state.output === 'message') {
+        const msg: Record<string, unknown> = { topic, payload: { ...base, points: points(result.buckets), ...history(result.verdict) } };
+        if (outerParts !== undefined) msg.parts = outerParts;
+        h.send(msg);
+      }
+      h.remember(state, lastPage);
+      h.store.remove(state);
+      h.finished(state, result.verdict);
+    } catch (err) {
+      if (!h.signal.aborted) h.failed(err);
+      throw err;
+    }
+  }
+}
+
+export { percentDone };

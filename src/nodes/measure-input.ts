@@ -1,0 +1,168 @@
+// Turns the node's settings and an input message into what one read asks for, or into a
+// problem the user can fix. Runs before any request: a bad input never costs a request.
+// Problems are i18n keys (under `econetatmo-measure.errors.`) with their parameters, so the
+// adapter can say them in the user's language.
+import { isScale } from '../netatmo/measure-plan';
+import { DEFAULT_TYPES, MEASURE_TYPES, SCALES, type Scale } from '../netatmo/types';
+
+/** A line id: the ecocounter's MAC address, `#`, the line's index 0..8. */
+const LINE_ID = /^((?:[0-9a-f]{2}:){5}[0-9a-f]{2})#[0-8]$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** The first automatic read comes shortly after start, not a whole interval later. */
+export const FIRST_READ_DELAY_MS = 2000;
+export const DEFAULT_INTERVAL_MIN = 10;
+
+/** The node's `interval` (minutes, 0 = only on input) in ms; anything unreadable is the default. */
+export function intervalMs(raw: unknown): number {
+  const minutes = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0) return DEFAULT_INTERVAL_MIN * 60_000;
+  return minutes * 60_000;
+}
+
+export interface MeasureSettings {
+  moduleId?: string;
+  deviceId?: string;
+  types?: string;
+  scale?: string;
+}
+
+export interface ReadPlan {
+  moduleId: string;
+  deviceId: string;
+  types: string[];
+  scale: Scale;
+  /** Present when the message asked for a range (`msg.dateBegin`): read it whole. */
+  range?: { dateBegin: number; dateEnd?: number };
+}
+
+export interface InputProblem {
+  key: string;
+  params: Record<string, string>;
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };
+
+function problem(key: string, params: Record<string, string> = {}): { ok: false; problem: InputProblem } {
+  return { ok: false, problem: { key, params } };
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/** Short, printable echo of a bad value for an error text (never the whole message). */
+export function echo(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (value instanceof Date) text = 'Invalid Date';
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else if (value === null) text = 'null';
+  else text = typeof value;
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+export function lineDevice(moduleId: string): string | null {
+  const m = LINE_ID.exec(moduleId);
+  return m ? m[1] : null;
+}
+
+export function isLineId(value: unknown): value is string {
+  return typeof value === 'string' && LINE_ID.test(value);
+}
+
+function checkModule(config: MeasureSettings, msg: Record<string, unknown>): Checked<{ moduleId: string; deviceId: string }> {
+  const fromMsg = present(msg.moduleId);
+  const rawModule: unknown = fromMsg ? msg.moduleId : (config.moduleId ?? '').trim();
+  if (rawModule === '') return problem('noModule');
+  if (typeof rawModule !== 'string' || !LINE_ID.test(rawModule)) return problem('badModule', { moduleId: echo(rawModule) });
+  const device = lineDevice(rawModule) as string;
+  // A configured deviceId belongs to the configured moduleId: a message that changes the
+  // line without naming the device gets the new line's own device.
+  const rawDevice: unknown = present(msg.deviceId) ? msg.deviceId : fromMsg ? '' : (config.deviceId ?? '').trim();
+  if (rawDevice === '') return { ok: true, value: { moduleId: rawModule, deviceId: device } };
+  if (typeof rawDevice !== 'string' || rawDevice.toLowerCase() !== device.toLowerCase()) {
+    return problem('badDevice', { deviceId: echo(rawDevice), moduleId: rawModule });
+  }
+  // The line id's own spelling: the API pairs them by prefix.
+  return { ok: true, value: { moduleId: rawModule, deviceId: device } };
+}
+
+export function parseTypes(raw: unknown): Checked<string[]> {
+  let items: unknown[];
+  if (Array.isArray(raw)) items = raw;
+  else if (typeof raw === 'string') items = raw.split(',');
+  else return problem('badTypes', { types: echo(raw) });
+  const types: string[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string') return problem('badType', { type: echo(item) });
+    const type = item.trim();
+    if (type === '' && !Array.isArray(raw)) continue;
+    if (!MEASURE_TYPES.includes(type)) return problem('badType', { type: echo(type) });
+    if (!types.includes(type)) types.push(type);
+  }
+  if (types.length === 0) return problem('noTypes');
+  return { ok: true, value: types };
+}
+
+function checkTypes(config: MeasureSettings, msg: Record<string, unknown>): Checked<string[]> {
+  if (present(msg.types)) return parseTypes(msg.types);
+  const configured = (config.types ?? '').trim();
+  return configured === '' ? { ok: true, value: [...DEFAULT_TYPES] } : parseTypes(configured);
+}
+
+function checkScale(config: MeasureSettings, msg: Record<string, unknown>): Checked<Scale> {
+  const raw: unknown = present(msg.scale) ? msg.scale : config.scale || '30min';
+  return isScale(raw) ? { ok: true, value: raw } : problem('badScale', { scale: echo(raw), scales: SCALES.join(', ') });
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** An ISO 8601 string, a valid Date, or epoch milliseconds -> epoch milliseconds. */
+export function parseDate(raw: unknown): number | null {
+  if (raw instanceof Date) return Number.isFinite(raw.getTime()) ? raw.getTime() : null;
+  if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? Math.floor(raw) : null;
+  if (typeof raw !== 'string') return null;
+  const text = raw.trim();
+  const m = ISO_DATE.exec(text);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return null;
+  const ms = Date.parse(text.replace(' ', 'T'));
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function checkRange(msg: Record<string, unknown>, now: number): Checked<ReadPlan['range']> {
+  const hasBegin = present(msg.dateBegin);
+  const hasEnd = present(msg.dateEnd);
+  if (!hasBegin) return hasEnd ? problem('endWithoutBegin') : { ok: true, value: undefined };
+  const begin = parseDate(msg.dateBegin);
+  if (begin === null) return problem('badDate', { field: 'dateBegin', value: echo(msg.dateBegin) });
+  if (begin > now) return problem('beginInFuture', { dateBegin: new Date(begin).toISOString() });
+  if (!hasEnd) return { ok: true, value: { dateBegin: begin } };
+  const end = parseDate(msg.dateEnd);
+  if (end === null) return problem('badDate', { field: 'dateEnd', value: echo(msg.dateEnd) });
+  if (end <= begin) {
+    return problem('reversedDates', { dateBegin: new Date(begin).toISOString(), dateEnd: new Date(end).toISOString() });
+  }
+  // Up to now is all the cloud can have: a later end means "until now".
+  return { ok: true, value: end >= now ? { dateBegin: begin } : { dateBegin: begin, dateEnd: end } };
+}
+
+/** Everything a read needs, from the settings overridden by the message; checked whole. */
+export function planRead(config: MeasureSettings, msg: Record<string, unknown>, now: number): Checked<ReadPlan> {
+  const line = checkModule(config, msg);
+  if (!line.ok) return line;
+  const types = checkTypes(config, msg);
+  if (!types.ok) return types;
+  const scale = checkScale(config, msg);
+  if (!scale.ok) return scale;
+  const range = checkRange(msg, now);
+  if (!range.ok) return range;
+  const plan: ReadPlan = { ...line.value, types: types.value, scale: scale.value };
+  if (range.value) plan.range = range.value;
+  return { ok: true, value: plan };
+}

@@ -1,0 +1,135 @@
+// What one read of `econetatmo-measure` does, apart from Node-RED: ask the account for the
+// recent window (or the range a message asked for), tell what is new or revised since the
+// last emission, and build the payload. The node adapter does the messages, status and timers.
+import type { NetatmoAccountApi } from '../netatmo/account-api';
+import { abortedError } from '../netatmo/errors';
+import { recentWindow } from '../netatmo/measure-plan';
+import { WindowTracker, defaultHorizonMs } from '../netatmo/window-tracker';
+import type { Bucket, MeasureQuery, ReadOptions, Scale } from '../netatmo/types';
+import type { ReadPlan } from './measure-input';
+
+export type EmitMode = 'changes' | 'all';
+
+export interface MeasurePoint {
+  start: number;
+  end: number;
+  values: Record<string, number | null>;
+  total: number | null;
+}
+
+export interface MeasurePayload {
+  moduleId: string;
+  deviceId: string;
+  name: string;
+  scale: Scale;
+  unit: 'Wh';
+  types: string[];
+  points: MeasurePoint[];
+  /** Starts of the points that revise a bucket emitted before (additive to the contract). */
+  revised: number[];
+}
+
+export interface ReadResult {
+  /** Everything the read returned, ascending. */
+  buckets: Bucket[];
+  /** What to send, or null when there is nothing to say. */
+  payload: MeasurePayload | null;
+}
+
+/** Where the trackers' state lives between reads and restarts (the node's context). */
+export interface TrackerStore {
+  load(key: string): unknown;
+  save(key: string, state: unknown): void;
+}
+
+/** The line's name for `msg.topic`; never fails (falls back to the id). */
+export type NameOf = (moduleId: string, signal?: AbortSignal) => Promise<string>;
+
+export function trackerKey(plan: Pick<ReadPlan, 'moduleId' | 'scale' | 'types'>): string {
+  return `${plan.moduleId}|${plan.scale}|${plan.types.join(',')}`;
+}
+
+function toPoint(bucket: Bucket): MeasurePoint {
+  return { start: bucket.start, end: bucket.end, values: { ...bucket.values }, total: bucket.total };
+}
+
+function knownStarts(tracker: WindowTracker): Set<number> {
+  return new Set(tracker.toJSON().entries.map(([start]) => start));
+}
+
+export class MeasureReader {
+  private readonly trackers = new Map<string, WindowTracker>();
+
+  constructor(
+    private readonly account: NetatmoAccountApi,
+    private readonly store: TrackerStore,
+    private readonly nameOf: NameOf,
+    private readonly emit: EmitMode,
+  ) {}
+
+  async read(plan: ReadPlan, now: number, options: ReadOptions = {}): Promise<ReadResult> {
+    const query: MeasureQuery = {
+      deviceId: plan.deviceId,
+      moduleId: plan.moduleId,
+      types: plan.types,
+      scale: plan.scale,
+      ...(plan.range ?? recentWindow(plan.scale, now)),
+    };
+    const buckets = await this.account.readMeasures(query, options);
+    const key = trackerKey(plan);
+    // The change is worked out on a copy, committed only once the payload is ready: a read
+    // aborted half-way (close, redeploy) must not count its buckets as emitted.
+    const current = this.tracker(key, plan.scale);
+    const next = WindowTracker.fromJSON(current.toJSON(), { horizonMs: defaultHorizonMs(plan.scale) });
+    const before = knownStarts(current);
+    // A range read emits all its buckets, and they go through the tracker too: it remembers
+    // what was emitted, so the next periodic read neither repeats them as new nor misses a
+    // later revision. Buckets older than the tracker's horizon are simply not remembered.
+    const changed = next.update(buckets);
+    const revised = changed.filter((b) => before.has(b.start)).map((b) => b.start);
+    let points: Bucket[];
+    if (plan.range) points = buckets;
+    else if (changed.length === 0) points = [];
+    else points = this.emit === 'all' ? buckets : changed;
+    const name = points.length > 0 ? await this.nameOf(plan.moduleId, options.signal) : plan.moduleId;
+    if (options.signal?.aborted) throw abortedError();
+    if (changed.length > 0) {
+      this.trackers.set(key, next);
+      this.store.save(key, next.toJSON());
+    }
+    if (points.length === 0) return { buckets, payload: null };
+    return {
+      buckets,
+      payload: {
+        moduleId: plan.moduleId,
+        deviceId: plan.deviceId,
+        name,
+        scale: plan.scale,
+        unit: 'Wh',
+        types: [...plan.types],
+        points: points.map(toPoint),
+        revised,
+      },
+    };
+  }
+
+  /**
+   * Count buckets sent some other way (a backfill's pages) as emitted, so that the next window
+   * read does not send them again as new.
+   */
+  remember(plan: Pick<ReadPlan, 'moduleId' | 'scale' | 'types'>, buckets: readonly Bucket[]): void {
+    if (buckets.length === 0) return;
+    const key = trackerKey(plan);
+    const tracker = this.tracker(key, plan.scale);
+    if (tracker.update(buckets).length > 0) this.store.save(key, tracker.toJSON());
+  }
+
+  private tracker(key: string, scale: Scale): WindowTracker {
+    let tracker = this.trackers.get(key);
+    if (!tracker) {
+      tracker = WindowTracker.fromJSON(this.store.load(key), { horizonMs: defaultHorizonMs(scale) });
+      this.trackers.set(key, tracker);
+    }
+    return tracker;
+  }
+}

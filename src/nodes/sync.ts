@@ -1,0 +1,72 @@
+// `econetatmo-sync`: on any input, list the account's ecocounter lines.
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { isAccountNode, type AccountNode } from './account-node';
+import { nodeClock } from './clock';
+import { asError, errorStatus, localTime } from './status-text';
+import type { Line } from '../netatmo/types';
+
+interface SyncDef extends NodeDef {
+  account: string;
+  mode?: string;
+}
+
+type SyncMode = 'all' | 'each';
+
+export = function (RED: NodeAPI): void {
+  function SyncNode(this: Node, config: SyncDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const mode: SyncMode = config.mode === 'each' ? 'each' : 'all';
+    const accountNode = RED.nodes.getNode(config.account);
+    const account: AccountNode | null = isAccountNode(accountNode) ? accountNode : null;
+    const controller = new AbortController();
+    if (!account) node.status({ fill: 'red', shape: 'ring', text: RED._('econetatmo-sync.status.noAccount') });
+
+    node.on('input', (msg: NodeMessageInFlow, send, done) => {
+      if (!account) {
+        done(new Error(RED._('econetatmo-sync.errors.noAccount')));
+        return;
+      }
+      node.status({ fill: 'blue', shape: 'ring', text: RED._('econetatmo-sync.status.reading') });
+      account.account
+        .getLines({ signal: controller.signal })
+        .then((lines: Line[]) => {
+          const clock = nodeClock();
+          node.status({
+            fill: 'green',
+            shape: 'dot',
+            text: RED._('econetatmo-sync.status.done', { count: String(lines.length), time: localTime(clock.now()) }),
+          });
+          if (mode === 'all') {
+            msg.payload = lines;
+            send(msg);
+          } else {
+            // One message per line, each its own copy so that downstream changes stay apart.
+            const copies = lines.map((line) => {
+              const copy = RED.util.cloneMessage(msg);
+              copy.topic = line.name;
+              copy.payload = line;
+              return copy;
+            });
+            // One output carrying several messages, in line order.
+            if (copies.length > 0) send([copies]);
+          }
+          done();
+        })
+        .catch((err: unknown) => {
+          if (controller.signal.aborted) {
+            done();
+            return;
+          }
+          node.status(errorStatus(err, RED._('econetatmo-sync.status.reauth')));
+          done(asError(err));
+        });
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      controller.abort();
+      done();
+    });
+  }
+  RED.nodes.registerType('econetatmo-sync', SyncNode);
+};

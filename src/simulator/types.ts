@@ -1,0 +1,111 @@
+// The simulator's public vocabulary. Deliberately its own: src/simulator imports nothing from the rest of
+// src, so that the client and this stand-in cloud check each other instead of sharing a mistake.
+
+export interface FaultOptions {
+  /** HTTP 500/503 with a JSON error. */
+  error5xxRate: number;
+  /** HTTP 429 {"error":{"code":11,...}}: the cloud's own load shedding. */
+  code11Rate: number;
+  /** Answer late by slowMs (real time), then normally. */
+  slowRate: number;
+  slowMs: number;
+  /** Hold the request until the client gives up or the socket closes. */
+  timeoutRate: number;
+  /** 200 with truncated JSON. */
+  malformedJsonRate: number;
+  /** 502 with an HTML proxy error page. */
+  htmlRate: number;
+  /** Also apply faults to /oauth2/token (always before any rotation happens). */
+  faultsOnToken: boolean;
+}
+
+export interface RateWindow {
+  windowMs: number;
+  max: number;
+}
+
+export interface SimulatorOptions {
+  /** Default 0 (ephemeral); always binds 127.0.0.1. */
+  port?: number;
+  /** Default 42; everything is deterministic from it. */
+  seed?: number;
+  clientId?: string;
+  clientSecret?: string;
+  /** Seeds one valid refresh token (as the Netatmo token generator would). */
+  refreshToken?: string;
+  /** Optional seeded valid access token. */
+  accessToken?: string;
+  /** expires_in announced, default 10800. */
+  tokenLifetimeSec?: number;
+  /** Early-expiry knob: tokens die after this though expires_in says more. */
+  accessTokenRealLifetimeSec?: number;
+  /** Epoch ms; default Date.now. */
+  now?: () => number;
+  /** Default 400: data exists from now - historyDays (now at start). */
+  historyDays?: number;
+  /** The cloud keeps less history at fine scales (default none), e.g. { '30min': 60 }. */
+  maxHistoryDaysByScale?: Partial<Record<string, number>>;
+  /** Per user; default [{10000,50},{3600000,500}]. */
+  rateLimits?: RateWindow[];
+  /** Default 180; 0 = every bucket is uploaded the moment it ends. */
+  uploadEveryMin?: number;
+  /** Default 25. */
+  uploadJitterMin?: number;
+  /** Default 0.04: share of buckets first served with a preliminary (lower) value. */
+  revisionRate?: number;
+  faults?: Partial<FaultOptions>;
+  /** Send Retry-After (seconds) with code 26 answers; default false (unconfirmed in the real API). */
+  retryAfterHeader?: boolean;
+}
+
+export interface SimStats {
+  /** path -> HTTP status (or "timeout" for held requests) -> count */
+  requests: Record<string, Record<string, number>>;
+  tokensIssued: number;
+  refreshGrants: number;
+  codeGrants: number;
+  invalidGrant: number;
+  rateLimited: number;
+  code11: number;
+  faultsInjected: number;
+}
+
+export interface SimLine {
+  homeId: string;
+  homeName: string;
+  deviceId: string;
+  moduleId: string;
+  index: number;
+  name: string;
+}
+
+/** Times in epoch ms. */
+export interface SimBucket {
+  start: number;
+  end: number;
+  values: Record<string, number | null>;
+}
+
+export interface BucketQuery {
+  moduleId: string;
+  types: string[];
+  scale: string;
+  from: number;
+  to: number;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  clientId: string;
+  clientSecret: string;
+  stats(): SimStats;
+  resetStats(): void;
+  setFaults(f: Partial<FaultOptions>): void;
+  issueTokens(): { accessToken: string; refreshToken: string; expiresIn: number };
+  expireAccessTokens(): void;
+  lines(): SimLine[];
+  buckets(q: BucketQuery, opts?: { final?: boolean }): SimBucket[];
+  availableAt(moduleId: string, start: number): number;
+  close(): Promise<void>;
+}

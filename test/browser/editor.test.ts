@@ -1,0 +1,265 @@
+// The editor, for real: a Node-RED process, the simulator and headless Chromium. A user finds the
+// nodes, adds an account and connects it through the consent popup, picks a line (one of them
+// named like an XSS probe) and deploys; the debug sidebar shows the measures.
+// Screenshots of each step go to test-artifacts/browser/.
+import path from 'path';
+import should from 'should';
+import type { Dialog, Page } from 'playwright-core';
+import { startSimulator, type Simulator, type SimLine } from '../../src/simulator';
+import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { browserAvailability, launchBrowser, screenshot, type Browser } from './support/browser';
+
+const INJECT_ID = 'e2ebrinject001';
+const MEASURE_ID = 'e2ebrmeasure01';
+const DEBUG_ID = 'e2ebrdebug0001';
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+const ACCOUNT_NAME = 'Simulated home';
+
+interface DebugEvent { id?: string; topic?: string; msg?: string; format?: string }
+interface Point { start: number; end: number; values: Record<string, number | null>; total: number | null }
+
+/** Opens a node's edit tray the way a user does: a double click on it in the workspace. */
+async function openEditor(page: Page, nodeId: string): Promise<void> {
+  await page.locator(`g[id="${nodeId}"] rect.red-ui-flow-node`).first().dblclick();
+  await page.locator('.red-ui-tray .red-ui-tray-header').first().waitFor({ state: 'visible' });
+}
+
+async function deploy(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __econetatmoDeployed: number }).__econetatmoDeployed = 0;
+    const RED = (window as unknown as { RED: { events: { on(e: string, f: () => void): void } } }).RED;
+    RED.events.on('deploy', () => { (window as unknown as { __econetatmoDeployed: number }).__econetatmoDeployed++; });
+  });
+  await page.locator('#red-ui-header-button-deploy').click();
+  // The editor asks to confirm a deploy with nodes it finds incomplete (a measure without a line yet).
+  const confirm = page.locator('#red-ui-deploy-dialog-confirm-deploy-deploy');
+  const done = page.waitForFunction(() => (window as unknown as { __econetatmoDeployed: number }).__econetatmoDeployed > 0, undefined, { timeout: 20000 });
+  const confirmed = confirm.waitFor({ state: 'visible', timeout: 20000 }).then(() => confirm.click()).catch(() => undefined);
+  await done;
+  void confirmed;
+  await page.waitForFunction(() => !(window as unknown as { RED: { nodes: { dirty(): boolean } } }).RED.nodes.dirty());
+}
+
+describe('editor (real Node-RED + Chromium)', function () {
+  this.timeout(60000);
+  let sim: Simulator;
+  let nr: NodeRedProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let hostile: SimLine;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+  let failed = false;
+
+  before(async function () {
+    this.timeout(60000);
+    if (browserAvailability() === 'skip') this.skip();
+    sim = await startSimulator({ seed: 3 });
+    const found = sim.lines().find((l) => l.name === HOSTILE_NAME);
+    if (!found) throw new Error(`the simulator has no line named ${HOSTILE_NAME}`);
+    hostile = found;
+    nr = await startNodeRed({ flows: [] });
+    browser = await launchBrowser();
+    const onDialog = (d: Dialog): void => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss().catch(() => undefined);
+    };
+    browser.context.on('page', (p) => {
+      p.on('dialog', onDialog);
+      p.on('pageerror', (e) => pageErrors.push(e.message));
+    });
+    page = browser.page;
+    page.on('dialog', onDialog);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.setDefaultTimeout(20000);
+  });
+
+  beforeEach(function () {
+    if (failed) this.skip(); // the steps build on each other
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      failed = true;
+      if (page) await screenshot(page, `failed-${(this.currentTest.title || 'step').replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+    }
+  });
+
+  after(async function () {
+    if (browser) await browser.close();
+    if (nr) {
+      if (failed) process.stdout.write(`--- Node-RED log ---\n${nr.logs().split('\n').slice(-60).join('\n')}\n`);
+      await nr.stop();
+    }
+    if (sim) await sim.close();
+  });
+
+  it('shows the nodes in the palette under "energy"', async function () {
+    await page.goto(`${nr!.url}/`);
+    await page.waitForFunction(() => {
+      const RED = (window as unknown as { RED?: { nodes?: { getType?(t: string): unknown } } }).RED;
+      return !!RED?.nodes?.getType?.('econetatmo-measure') && document.querySelector('#red-ui-palette-container-energy') !== null;
+    }, undefined, { timeout: 30000 });
+    const category = page.locator('#red-ui-palette-container-energy');
+    await category.waitFor({ state: 'visible' });
+    for (const type of ['econetatmo-sync', 'econetatmo-measure']) {
+      should(await category.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).count()).equal(1, `${type} not in the energy category`);
+    }
+    should(await category.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).match(/measure/i);
+    await screenshot(page, 'palette');
+  });
+
+  it('adds an account from the measure node and connects it through the consent popup', async function () {
+    // inject -> measure -> debug, imported through the editor as a user's paste would be.
+    await page.evaluate(
+      ({ injectId, measureId, debugId }) => {
+        const RED = (window as unknown as { RED: any }).RED;
+        const z = RED.workspaces.active();
+        RED.view.importNodes(
+          [
+            { id: injectId, type: 'inject', z, name: 'read', props: [{ p: 'payload' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: '', payloadType: 'date', x: 140, y: 120, wires: [[measureId]] },
+            { id: measureId, type: 'econetatmo-measure', z, name: '', account: '', moduleId: '', deviceId: '', types: 'sum_energy_elec,sum_energy_elec$0,sum_energy_elec$1,sum_energy_elec$2', scale: '30min', interval: 0, emit: 'all', x: 360, y: 120, wires: [[debugId]] },
+            { id: debugId, type: 'debug', z, name: 'measures', active: true, tosidebar: true, console: false, tostatus: false, complete: 'payload', targetType: 'msg', statusVal: '', statusType: 'auto', x: 580, y: 120, wires: [] },
+          ],
+          { touchImport: true, generateIds: false, addFlow: false, notify: false },
+        );
+        RED.view.select({ nodes: [] });
+      },
+      { injectId: INJECT_ID, measureId: MEASURE_ID, debugId: DEBUG_ID },
+    );
+    await page.locator(`g[id="${MEASURE_ID}"]`).waitFor({ state: 'visible' });
+    await screenshot(page, 'flow-imported');
+
+    await openEditor(page, MEASURE_ID);
+    // Node-RED 4.1+ has an "add" button beside the config select; older editors a pencil on "_ADD_".
+    const addButton = page.locator('#node-input-btn-account-add');
+    if ((await addButton.count()) > 0) {
+      await addButton.click();
+    } else {
+      await page.locator('#node-input-account').selectOption('_ADD_');
+      await page.locator('#node-input-lookup-account').click();
+    }
+    await page.locator('#node-config-input-clientId').waitFor({ state: 'visible' });
+    await page.locator('#node-config-input-name').fill(ACCOUNT_NAME);
+    await page.locator('#node-config-input-clientId').fill(sim.clientId);
+    await page.locator('#node-config-input-clientSecret').fill(sim.clientSecret);
+    if (!(await page.locator('#node-config-input-apiUrl').isVisible())) await page.locator('#econetatmo-account-advanced-toggle').click();
+    await page.locator('#node-config-input-apiUrl').fill(sim.url);
+    await screenshot(page, 'account-form');
+
+    const popupOpened = browser!.context.waitForEvent('page');
+    await page.locator('#econetatmo-account-connect').click();
+    const popup = await popupOpened;
+    await popup.locator('#approve').waitFor({ state: 'visible', timeout: 20000 });
+    should(popup.url().startsWith(`${sim.url}/oauth2/authorize`)).be.true(`the popup is at ${popup.url()}`);
+    should(await popup.locator('#scopes').innerText()).match(/read_magellan/);
+    await screenshot(popup, 'consent-page');
+    // The callback page may close the popup itself once it has told the editor.
+    const closedOrLoaded = Promise.race([
+      popup.waitForEvent('close').then(() => 'closed'),
+      popup.waitForURL(/econetatmo\/oauth\/callback/, { waitUntil: 'load' }).then(() => 'loaded'),
+    ]);
+    await popup.locator('#approve').click();
+    if ((await closedOrLoaded) === 'loaded' && !popup.isClosed()) {
+      await screenshot(popup, 'callback-page').catch(() => undefined);
+      should(await popup.content()).not.match(/access_token|refresh_token/);
+    }
+
+    const state = page.locator('#econetatmo-account-state');
+    await page.waitForFunction(() => /connected/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? '') && !/not connected/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''), undefined, { timeout: 20000 });
+    should(await state.innerText()).match(/^connected, token valid until/);
+    should(sim.stats().codeGrants).equal(1);
+    await screenshot(page, 'account-connected');
+    // The editor never holds a token: the password fields stay empty.
+    should(await page.locator('#node-config-input-refreshToken').inputValue()).equal('');
+    should(await page.locator('#node-config-input-accessToken').inputValue()).equal('');
+
+    await page.locator('#node-config-dialog-ok').click();
+    await page.locator('#node-config-input-clientId').waitFor({ state: 'detached' });
+    should(await page.locator('#node-input-account option:checked').innerText()).equal(ACCOUNT_NAME);
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('.red-ui-tray').first().waitFor({ state: 'detached' });
+    await deploy(page);
+    await screenshot(page, 'account-deployed');
+  });
+
+  it('lists the lines in the measure node, the hostile name as plain text', async function () {
+    await openEditor(page, MEASURE_ID);
+    // The line picker: the select of the tray whose options are the account's lines.
+    const expected = sim.lines().map((l) => l.name);
+    const handle = await page.waitForFunction(
+      (names) => {
+        for (const select of Array.from(document.querySelectorAll('.red-ui-tray select'))) {
+          const texts = Array.from((select as HTMLSelectElement).options).map((o) => o.text);
+          if (names.every((n) => texts.includes(n))) return select.id || true;
+        }
+        return false;
+      },
+      expected,
+      { timeout: 20000 },
+    );
+    const selectId = await handle.jsonValue();
+    should(selectId).be.a.String().and.not.be.empty();
+    const select = page.locator(`[id="${selectId as string}"]`);
+    const texts = await select.locator('option').allTextContents();
+    should(texts.filter((t) => t === HOSTILE_NAME)).have.length(1);
+    for (const name of expected) should(texts).containEql(name);
+    await select.selectOption({ label: HOSTILE_NAME });
+    await screenshot(page, 'measure-lines');
+    should(await page.locator('.red-ui-tray select option:checked').allTextContents()).containEql(HOSTILE_NAME);
+    should(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).equal(0);
+    should(dialogs).be.empty();
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('.red-ui-tray').first().waitFor({ state: 'detached' });
+    const moduleId = await page.evaluate((id) => (window as unknown as { RED: any }).RED.nodes.node(id).moduleId as string, MEASURE_ID);
+    should(moduleId).equal(hostile.moduleId);
+  });
+
+  it('deploys, reads on the inject button and shows the measures in the debug sidebar', async function () {
+    await deploy(page);
+    await page.evaluate(() => {
+      const w = window as unknown as { RED: any; __econetatmoDebug: unknown[] };
+      w.__econetatmoDebug = [];
+      w.RED.comms.subscribe('debug', (_topic: string, msg: unknown) => w.__econetatmoDebug.push(msg));
+      w.RED.sidebar.show('debug');
+    });
+    const readsBefore = sim.stats().requests['/api/getmeasure']?.['200'] ?? 0;
+    await page.locator(`g[id="${INJECT_ID}"] .red-ui-flow-node-button-button`).click();
+    await page.waitForFunction((id) => (window as unknown as { __econetatmoDebug: Array<{ id?: string }> }).__econetatmoDebug.some((m) => m.id === id), DEBUG_ID, { timeout: 30000 });
+    const events = await page.evaluate(() => (window as unknown as { __econetatmoDebug: unknown[] }).__econetatmoDebug);
+    const event = (events as DebugEvent[]).find((m) => m.id === DEBUG_ID);
+    should.exist(event);
+    should(event?.format).match(/^Object/);
+    const payload = JSON.parse(event?.msg ?? 'null') as { moduleId?: string; name?: string; unit?: string; points?: Point[] };
+    should(payload.moduleId).equal(hostile.moduleId);
+    should(payload.name).equal(HOSTILE_NAME);
+    should(payload.unit).equal('Wh');
+    should(payload.points).be.an.Array().and.not.be.empty();
+    for (const p of payload.points ?? []) {
+      should(p.end).be.above(p.start);
+      should(p.values).be.an.Object();
+    }
+    should(sim.stats().requests['/api/getmeasure']?.['200'] ?? 0).be.above(readsBefore);
+
+    // The sidebar shows it too, the topic (the hostile line name) as text.
+    const message = page.locator('.red-ui-debug-content .red-ui-debug-msg').last();
+    await message.waitFor({ state: 'visible' });
+    // The topic (the hostile line name) is shown as text: Node-RED sanitises it into the header.
+    should(await message.locator('.red-ui-debug-msg-topic').innerText()).startWith(`${HOSTILE_NAME} : msg.payload`);
+    await message.locator('.red-ui-debug-msg-object-handle').first().click();
+    const pointsKey = message.locator('.red-ui-debug-msg-object-key', { hasText: /^points$/ }).first();
+    await pointsKey.waitFor({ state: 'visible' });
+    should(await pointsKey.locator('xpath=..').innerText()).match(/array\[[1-9]\d*\]/);
+    await screenshot(page, 'debug-sidebar');
+
+    should(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).equal(0);
+    should(dialogs).be.empty();
+    should(pageErrors).be.empty();
+    should(browser!.blocked).be.empty();
+    should(sim.stats().invalidGrant).equal(0);
+    const logs = nr!.logs();
+    should(logs).not.match(/econetatmo-test-guard\] blocked/);
+    should(logs.includes(sim.clientSecret)).be.false('the client secret appeared in the Node-RED log');
+    process.stdout.write(`      (screenshots in ${path.relative(process.cwd(), path.join('test-artifacts', 'browser'))}/)\n`);
+  });
+});

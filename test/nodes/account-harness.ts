@@ -1,0 +1,85 @@
+// Shared by the account and admin tests: the simulator, a throw-away user dir, the flow of
+// one account node, and a browser-like walk through the simulator's consent page.
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import helper from 'node-red-node-test-helper';
+import accountNode = require('../../src/nodes/account');
+import { startSimulator, type Simulator } from '../../src/simulator';
+import type { AccountNode } from '../../src/nodes/account-node';
+
+export { accountNode, helper };
+
+export const CLIENT_ID = 'test-client-id';
+export const CLIENT_SECRET = 'test-client-secret-do-not-leak';
+export const REDIRECT_URI = 'http://127.0.0.1:1880/admin/econetatmo/oauth/callback';
+
+export function startSim(): Promise<Simulator> {
+  return startSimulator({ port: 0, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+}
+
+export function tempUserDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-account-test-'));
+}
+
+export function tokenFile(userDir: string, id: string): string {
+  return path.join(userDir, 'econetatmo', `${id}.json`);
+}
+
+export function readTokenFile(userDir: string, id: string): { accessToken: string; refreshToken: string; expiresAt: number; issuedAt: number } {
+  return JSON.parse(fs.readFileSync(tokenFile(userDir, id), 'utf8')) as { accessToken: string; refreshToken: string; expiresAt: number; issuedAt: number };
+}
+
+export function accountFlow(id: string, apiUrl: string): Array<Record<string, unknown> & { id: string; type: string }> {
+  return [{ id, type: 'econetatmo-account', name: 'Home', apiUrl }];
+}
+
+export function getAccount(id: string): AccountNode {
+  return helper.getNode(id) as unknown as AccountNode;
+}
+
+/** Polls until `check` holds (I/O settles); fails with `what` if it never does. */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, tries = 400): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+}
+
+/**
+ * What a user's browser does on the consent page: GET it, submit the form whose decision is
+ * `decision`, and return the redirect (our callback with code/error and state).
+ */
+export async function consent(authorizeUrl: string, decision: 'approve' | 'deny'): Promise<URL> {
+  const page = await fetch(authorizeUrl);
+  if (page.status !== 200) throw new Error(`consent page answered ${page.status}`);
+  const html = await page.text();
+  const forms = [...html.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
+  const form = forms.find((f) => new RegExp(`name="decision" value="${decision}"`).test(f[2] ?? ''));
+  if (form === undefined) throw new Error(`no ${decision} form on the consent page`);
+  const fields = new URLSearchParams();
+  for (const input of (form[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields.set(decodeEntities(input[1] ?? ''), decodeEntities(input[2] ?? ''));
+  }
+  const action = new URL(decodeEntities(form[1] ?? ''), authorizeUrl);
+  const answer = await fetch(action, {
+    method: 'POST',
+    body: fields.toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    redirect: 'manual',
+  });
+  if (answer.status !== 302) throw new Error(`decision answered ${answer.status}`);
+  const location = answer.headers.get('location');
+  if (location === null) throw new Error('decision without Location');
+  return new URL(location);
+}
+
+/** The path + query of our callback as the admin app sees it (the admin root stripped). */
+export function callbackPath(redirect: URL): string {
+  return `/econetatmo/oauth/callback${redirect.search}`;
+}

@@ -1,0 +1,323 @@
+// The admin routes of econetatmo-account and the OAuth flow through the editor, inside
+// Node-RED (node-red-node-test-helper) against the simulator's consent page and token endpoint.
+import fs from 'fs';
+import should from 'should';
+import type { Simulator } from '../../src/simulator';
+import type { Clock } from '../../src/netatmo/types';
+import { setNodeClock } from '../../src/nodes/clock';
+import {
+  accountFlow,
+  accountNode,
+  callbackPath,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  consent,
+  eventually,
+  getAccount,
+  helper,
+  readTokenFile,
+  REDIRECT_URI,
+  startSim,
+  tempUserDir,
+  tokenFile,
+} from './account-harness';
+
+const ID = 'acc1';
+
+interface Answer {
+  status: number;
+  body: unknown;
+  text: string;
+  headers: Record<string, string>;
+}
+async function get(path: string): Promise<Answer> {
+  return (await helper.request().get(path)) as Answer;
+}
+async function post(path: string, body: Record<string, unknown>): Promise<Answer> {
+  return (await helper.request().post(path).send(body).set('Content-Type', 'application/json')) as Answer;
+}
+
+/** Answers and pages must never carry a secret: search the raw text for each. */
+function shouldHoldNoSecret(text: string, secrets: string[]): void {
+  for (const secret of secrets) text.includes(secret).should.be.false(`leaked ${secret.slice(0, 6)}…`);
+  text.should.not.match(/access_?token|refresh_?token|client_?secret/i);
+}
+
+class ShiftedClock implements Clock {
+  offset = 0;
+  now = (): number => Date.now() + this.offset;
+  setTimeout = (fn: () => void, ms: number): unknown => setTimeout(fn, ms);
+  clearTimeout = (h: unknown): void => clearTimeout(h as NodeJS.Timeout);
+}
+
+describe('econetatmo-account admin routes', function () {
+  let sim: Simulator;
+  let userDir: string;
+
+  before(async function () {
+    sim = await startSim();
+  });
+  after(async function () {
+    await sim.close();
+    helper.settings({ userDir: undefined }); // the next test file must not write into a removed dir
+  });
+  beforeEach(function () {
+    userDir = tempUserDir();
+    helper.settings({ userDir });
+    setNodeClock(null);
+  });
+  afterEach(async function () {
+    await helper.unload();
+    setNodeClock(null);
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  const loadDeployed = (creds: Record<string, string> = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }): Promise<void> =>
+    helper.load(accountNode, accountFlow(ID, sim.url), { [ID]: { ...creds } });
+
+  async function startConnect(id: string, body: Record<string, unknown> = {}): Promise<{ authorizeUrl: string; redirectUri: string }> {
+    const res = await post(`/econetatmo/accounts/${id}/connect`, { redirectUri: REDIRECT_URI, ...body });
+    res.status.should.equal(200, res.text);
+    return res.body as { authorizeUrl: string; redirectUri: string };
+  }
+
+  describe('state', function () {
+    it('says not connected, then connected, and never carries a token or the secret', async function () {
+      await loadDeployed();
+      let res = await get(`/econetatmo/accounts/${ID}/state`);
+      res.status.should.equal(200);
+      (res.body as object).should.deepEqual({ status: 'not_connected', needsDeploy: false });
+
+      const pasted = sim.issueTokens();
+      res = await post(`/econetatmo/accounts/${ID}/tokens`, { accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
+      res.status.should.equal(200, res.text);
+      (res.body as { status: string }).status.should.equal('connected');
+      shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);
+
+      res = await get(`/econetatmo/accounts/${ID}/state`);
+      const state = res.body as { status: string; validUntil: number; needsDeploy: boolean };
+      state.status.should.equal('connected');
+      state.validUntil.should.be.above(Date.now());
+      state.needsDeploy.should.be.false();
+      shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);
+      // The pasted pair is stored and used.
+      readTokenFile(userDir, ID).refreshToken.should.equal(pasted.refreshToken);
+      (await getAccount(ID).account.getLines()).length.should.equal(sim.lines().length);
+    });
+
+    it('says the account must authorise again once the refresh token is dead', async function () {
+      const pasted = sim.issueTokens();
+      await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
+      await getAccount(ID).account.getLines();
+      // Someone else (another program) rotates our refresh token away.
+      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: pasted.refreshToken });
+      (await fetch(`${sim.url}/oauth2/token`, { method: 'POST', body: form })).status.should.equal(200);
+      sim.expireAccessTokens();
+      await getAccount(ID).account.getLines().then(
+        () => should.fail(null, null, 'expected a failure'),
+        () => undefined,
+      );
+      const res = await get(`/econetatmo/accounts/${ID}/state`);
+      const state = res.body as { status: string; reason: string };
+      state.status.should.equal('reauth');
+      state.reason.should.be.a.String().and.not.be.empty();
+      shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);
+    });
+
+    it('refuses an id that is not a node id', async function () {
+      await loadDeployed();
+      (await get('/econetatmo/accounts/..%2F..%2Fetc/state')).status.should.equal(400);
+    });
+  });
+
+  describe('lines', function () {
+    it('lists the lines of a connected account, and explains failures', async function () {
+      await loadDeployed();
+      let res = await get(`/econetatmo/accounts/${ID}/lines`);
+      res.status.should.equal(409); // not connected yet
+      (res.body as { error: string }).error.should.be.a.String();
+
+      const pasted = sim.issueTokens();
+      await post(`/econetatmo/accounts/${ID}/tokens`, { accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
+      res = await get(`/econetatmo/accounts/${ID}/lines`);
+      res.status.should.equal(200);
+      const lines = res.body as Array<{ moduleId: string; name: string; deviceId: string }>;
+      lines.map((l) => l.moduleId).should.deepEqual(sim.lines().map((l) => l.moduleId));
+      lines.map((l) => l.name).should.deepEqual(sim.lines().map((l) => l.name));
+
+      res = await get('/econetatmo/accounts/nosuchnode/lines');
+      res.status.should.equal(404);
+      (res.body as { error: string }).error.should.be.a.String();
+    });
+  });
+
+  describe('connect flow', function () {
+    it('connects a deployed account end to end', async function () {
+      await loadDeployed();
+      // The editor shows the stored secret as a placeholder: the deployed one is used.
+      const { authorizeUrl, redirectUri } = await startConnect(ID, { clientId: CLIENT_ID, clientSecret: '__PWRD__', apiUrl: sim.url });
+      redirectUri.should.equal(REDIRECT_URI);
+      const url = new URL(authorizeUrl);
+      `${url.origin}${url.pathname}`.should.equal(`${sim.url}/oauth2/authorize`);
+      url.searchParams.get('client_id')!.should.equal(CLIENT_ID);
+      url.searchParams.get('redirect_uri')!.should.equal(REDIRECT_URI);
+      url.searchParams.get('scope')!.should.equal('read_magellan');
+      url.searchParams.get('state')!.should.match(/^[0-9a-f]{64}$/);
+      authorizeUrl.should.not.containEql(CLIENT_SECRET);
+
+      const back = await consent(authorizeUrl, 'approve');
+      `${back.origin}${back.pathname}`.should.equal(REDIRECT_URI);
+      back.searchParams.get('state')!.should.equal(url.searchParams.get('state'));
+      should.exist(back.searchParams.get('code'));
+
+      const page = await get(callbackPath(back));
+      page.status.should.equal(200);
+      page.headers['content-type']!.should.match(/^text\/html/);
+      page.text.should.containEql('econetatmo-connected');
+      page.text.should.containEql('"targetOrigin":"http://127.0.0.1:1880"');
+      page.text.should.containEql('window.opener.postMessage');
+
+      const node = getAccount(ID);
+      node.connectionState().status.should.equal('connected');
+      const stored = readTokenFile(userDir, ID);
+      (fs.statSync(tokenFile(userDir, ID)).mode & 0o777).should.equal(0o600);
+      shouldHoldNoSecret(page.text, [stored.accessToken, stored.refreshToken, CLIENT_SECRET]);
+      (await node.account.getLines()).length.should.equal(sim.lines().length);
+
+      const state = await get(`/econetatmo/accounts/${ID}/state`);
+      (state.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: false });
+    });
+
+    it('connects before the first deploy with the settings the editor sends, and a deploy picks the pair up', async function () {
+      await helper.load(accountNode, [], {});
+      const NEW = 'fresh1';
+      const { authorizeUrl } = await startConnect(NEW, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: sim.url });
+      const back = await consent(authorizeUrl, 'approve');
+      const page = await get(callbackPath(back));
+      page.status.should.equal(200, page.text);
+      page.text.should.containEql('econetatmo-connected');
+      fs.existsSync(tokenFile(userDir, NEW)).should.be.true();
+      (fs.statSync(tokenFile(userDir, NEW)).mode & 0o777).should.equal(0o600);
+
+      let state = (await get(`/econetatmo/accounts/${NEW}/state`)).body as { status: string; needsDeploy: boolean };
+      state.should.containEql({ status: 'connected', needsDeploy: true });
+
+      // The user deploys: the credentials hold only the client id and secret.
+      const deploy = (helper as unknown as { setFlows(flows: unknown[], type: string, creds: unknown): Promise<void> }).setFlows;
+      await deploy.call(helper, accountFlow(NEW, sim.url), 'full', { [NEW]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+      await eventually('deployed node', () => helper.getNode(NEW) !== null && helper.getNode(NEW) !== undefined);
+      const node = getAccount(NEW);
+      await node.account.start();
+      node.connectionState().status.should.equal('connected');
+      state = (await get(`/econetatmo/accounts/${NEW}/state`)).body as { status: string; needsDeploy: boolean };
+      state.should.containEql({ status: 'connected', needsDeploy: false });
+      (await node.account.getLines()).length.should.equal(sim.lines().length);
+    });
+
+    it('handles access_denied: nothing stored, still not connected', async function () {
+      await loadDeployed();
+      const { authorizeUrl } = await startConnect(ID);
+      const back = await consent(authorizeUrl, 'deny');
+      back.searchParams.get('error')!.should.equal('access_denied');
+      const page = await get(callbackPath(back));
+      page.status.should.equal(200);
+      page.text.should.containEql('econetatmo-denied');
+      fs.existsSync(tokenFile(userDir, ID)).should.be.false();
+      getAccount(ID).connectionState().status.should.equal('not_connected');
+    });
+
+    it('refuses a missing, unknown, expired or replayed state with a 400 page and does nothing else', async function () {
+      await loadDeployed();
+      const grants = (): number => sim.stats().codeGrants;
+      const before = grants();
+
+      let page = await get('/econetatmo/oauth/callback?code=abc');
+      page.status.should.equal(400);
+      page.headers['content-type']!.should.match(/^text\/html/);
+
+      page = await get(`/econetatmo/oauth/callback?code=abc&state=${'0'.repeat(64)}`);
+      page.status.should.equal(400);
+
+      // Expired: ten minutes later the state is gone, even with a good code.
+      const clock = new ShiftedClock();
+      setNodeClock(clock);
+      const late = await startConnect(ID);
+      const lateBack = await consent(late.authorizeUrl, 'approve');
+      clock.offset = 10 * 60 * 1000 + 1000;
+      page = await get(callbackPath(lateBack));
+      page.status.should.equal(400);
+      setNodeClock(null);
+
+      // Replayed: the first use connects, the second is refused.
+      const ok = await startConnect(ID);
+      const okBack = await consent(ok.authorizeUrl, 'approve');
+      (await get(callbackPath(okBack))).status.should.equal(200);
+      grants().should.equal(before + 1);
+      page = await get(callbackPath(okBack));
+      page.status.should.equal(400);
+      grants().should.equal(before + 1);
+
+      // A state is bound to its attempt: a denied one cannot be reused for a code either.
+      const denied = await startConnect(ID);
+      const deniedBack = await consent(denied.authorizeUrl, 'deny');
+      (await get(callbackPath(deniedBack))).status.should.equal(200);
+      page = await get(`/econetatmo/oauth/callback?code=abc&state=${deniedBack.searchParams.get('state')}`);
+      page.status.should.equal(400);
+      grants().should.equal(before + 1);
+    });
+
+    it('answers an error other than access_denied with a 400 page that tells the editor', async function () {
+      await loadDeployed();
+      const { authorizeUrl } = await startConnect(ID);
+      const state = new URL(authorizeUrl).searchParams.get('state')!;
+      const page = await get(`/econetatmo/oauth/callback?state=${state}&error=${encodeURIComponent('<script>alert(1)</script>')}`);
+      page.status.should.equal(400);
+      page.text.should.not.containEql('<script>alert(1)');
+      page.text.should.containEql('econetatmo-failed');
+      getAccount(ID).connectionState().status.should.equal('not_connected');
+    });
+
+    it('checks what the editor sends to start a connect', async function () {
+      await helper.load(accountNode, [], {});
+      let res = await post('/econetatmo/accounts/x1/connect', { clientSecret: 's', redirectUri: REDIRECT_URI });
+      res.status.should.equal(400);
+      (res.body as { error: string }).error.should.be.a.String();
+      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', redirectUri: REDIRECT_URI });
+      res.status.should.equal(400); // no secret, none deployed
+      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', redirectUri: 'http://evil.example/steal' });
+      res.status.should.equal(400);
+      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', redirectUri: 'javascript:alert(1)//econetatmo/oauth/callback' });
+      res.status.should.equal(400);
+      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', apiUrl: 'ftp://x', redirectUri: REDIRECT_URI });
+      res.status.should.equal(400);
+      // The stored secret never goes to another API URL than the deployed one.
+      await helper.unload();
+      await loadDeployed();
+      res = await post(`/econetatmo/accounts/${ID}/connect`, { clientSecret: '__PWRD__', apiUrl: 'http://127.0.0.1:9', redirectUri: REDIRECT_URI });
+      res.status.should.equal(400);
+      res = await post(`/econetatmo/accounts/${ID}/tokens`, { refreshToken: 'r', apiUrl: 'http://127.0.0.1:9' });
+      res.status.should.equal(400);
+      res = await post(`/econetatmo/accounts/${ID}/connect`, { clientSecret: '__PWRD__', redirectUri: REDIRECT_URI });
+      res.status.should.equal(200);
+      // Without a redirect URI, the admin root's own callback is used.
+      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', apiUrl: sim.url });
+      res.status.should.equal(200);
+      (res.body as { redirectUri: string }).redirectUri.should.match(/^http:\/\/127\.0\.0\.1:\d+\/econetatmo\/oauth\/callback$/);
+    });
+  });
+
+  describe('pasted tokens', function () {
+    it('stores tokens pasted before the first deploy and reports the state only', async function () {
+      await helper.load(accountNode, [], {});
+      const pasted = sim.issueTokens();
+      let res = await post('/econetatmo/accounts/p1/tokens', { refreshToken: pasted.refreshToken, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: sim.url });
+      res.status.should.equal(200, res.text);
+      (res.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: true });
+      shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);
+      readTokenFile(userDir, 'p1').refreshToken.should.equal(pasted.refreshToken);
+
+      res = await post('/econetatmo/accounts/p1/tokens', { accessToken: 'only-access', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+      res.status.should.equal(400);
+    });
+  });
+});

@@ -1,0 +1,211 @@
+// econetatmo-measure's own behaviour around a read, with a scripted account in place of the
+// real one: the waiting status, one read at a time, the timer skipping while busy, close
+// aborting the read in flight, topic fallback when discovery fails.
+import path from 'path';
+import should from 'should';
+import helper from 'node-red-node-test-helper';
+import { setNodeClock } from '../../src/nodes/clock';
+import { NetatmoError } from '../../src/netatmo/errors';
+import type { Bucket, Line, MeasureQuery, ReadOptions } from '../../src/netatmo/types';
+import { collect, settle, statusWhere, VirtualClock, type FlowNode, type StatusObject } from './measure-support';
+
+const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+
+const T0 = Date.UTC(2025, 5, 3, 8, 2);
+const MIN = 60_000;
+const MODULE = '70:ee:50:aa:bb:cc#2';
+const DEVICE = '70:ee:50:aa:bb:cc';
+
+/** A read the test lets finish when it wants. */
+interface PendingRead {
+  query: MeasureQuery;
+  options: ReadOptions;
+  resolve(buckets: Bucket[]): void;
+  reject(err: unknown): void;
+}
+
+class ScriptedAccount {
+  reads: PendingRead[] = [];
+  linesError: unknown = null;
+  lines: Line[] = [
+    {
+      homeId: 'h', homeName: 'Home', deviceId: DEVICE, moduleId: MODULE, index: 2, name: 'Four', role: 'circuit',
+      consumptionType: 'electrical', sourceType: 'electricity', roomId: null, roomName: null,
+    },
+  ];
+  private waiters: Array<() => void> = [];
+
+  readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
+    return new Promise((resolve, reject) => {
+      this.reads.push({ query, options, resolve, reject });
+      options.signal?.addEventListener('abort', () => reject(new NetatmoError('aborted', 'Request aborted')));
+      this.waiters.splice(0).forEach((w) => w());
+    });
+  }
+
+  async getLines(): Promise<Line[]> {
+    if (this.linesError) throw this.linesError;
+    return this.lines;
+  }
+
+  /** Resolves once `n` reads have started. */
+  started(n: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.reads.length >= n) resolve();
+        else this.waiters.push(check);
+      };
+      check();
+    });
+  }
+}
+
+function bucket(start: number, value: number): Bucket {
+  return { start, end: start + 30 * MIN, values: { sum_energy_elec: value }, total: value };
+}
+
+function fakeAccountModule(account: ScriptedAccount) {
+  return (RED: any): void => {
+    RED.nodes.registerType('econetatmo-account', function (this: any, config: any) {
+      RED.nodes.createNode(this, config);
+      this.account = account;
+      this.connectionState = () => ({ status: 'connected', validUntil: T0 + 3600_000 });
+    });
+  };
+}
+
+function flow(props: Record<string, unknown> = {}): FlowNode[] {
+  return [
+    { id: 'a1', type: 'econetatmo-account' },
+    { id: 'm1', type: 'econetatmo-measure', account: 'a1', moduleId: MODULE, types: 'sum_energy_elec', scale: '30min', interval: 0, emit: 'changes', ...props, wires: [['out']] },
+    { id: 'out', type: 'helper' },
+    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+  ];
+}
+
+describe('econetatmo-measure node (scripted account)', function () {
+  let clock: VirtualClock;
+  let account: ScriptedAccount;
+
+  beforeEach(function () {
+    clock = new VirtualClock(T0);
+    setNodeClock(clock);
+    account = new ScriptedAccount();
+  });
+  afterEach(async function () {
+    await helper.unload();
+    setNodeClock(null);
+  });
+
+  async function load(props: Record<string, unknown> = {}): Promise<void> {
+    await helper.load([fakeAccountModule(account), measureNode], flow(props));
+  }
+
+  it('shows the wait for the rate budget, then reading again, then the last bucket', async function () {
+    await load();
+    const m1 = helper.getNode('m1');
+    const yellow = statusWhere(m1, (s) => s.fill === 'yellow');
+    m1.receive({});
+    await account.started(1);
+    account.reads[0].options.onWait?.(12_000);
+    const waiting = await yellow;
+    should(waiting.text).containEql('status.waiting');
+    should(waiting.text).containEql('seconds=12');
+    const blue = statusWhere(m1, (s) => s.fill === 'blue');
+    account.reads[0].options.onWait?.(0);
+    await blue;
+    const green = statusWhere(m1, (s) => s.fill === 'green');
+    account.reads[0].resolve([bucket(T0 - 60 * MIN, 5), bucket(T0 - 30 * MIN, 7)]);
+    should((await green).text).containEql('status.done');
+  });
+
+  it('asks for the recent window, aligned, with every type in one query', async function () {
+    await load({ types: 'sum_energy_elec,sum_energy_elec$1' });
+    helper.getNode('m1').receive({});
+    await account.started(1);
+    const q = account.reads[0].query;
+    should(q.types).deepEqual(['sum_energy_elec', 'sum_energy_elec$1']);
+    should(q.moduleId).equal(MODULE);
+    should(q.deviceId).equal(DEVICE);
+    should(q.dateBegin % (30 * MIN)).equal(0);
+    should(q.dateBegin).be.below(T0 - 3 * 60 * MIN);
+    account.reads[0].resolve([]);
+  });
+
+  it('one read at a time: an input during a read waits for it', async function () {
+    await load();
+    const m1 = helper.getNode('m1');
+    const out = collect(helper.getNode('out'));
+    m1.receive({ n: 1 });
+    m1.receive({ n: 2 });
+    await account.started(1);
+    await settle();
+    should(account.reads).have.length(1);
+    account.reads[0].resolve([bucket(T0 - 30 * MIN, 1)]);
+    await account.started(2);
+    account.reads[1].resolve([bucket(T0 - 30 * MIN, 1), bucket(T0, 2)]);
+    while (out.length < 2) await settle();
+    should(out.map((m) => m.n)).deepEqual([1, 2]);
+    should((out[1].payload as { points: Bucket[] }).points.map((p) => p.start)).deepEqual([T0]);
+  });
+
+  it('the timer skips while a read runs, and reads again at the next interval', async function () {
+    await load({ interval: 5 });
+    clock.advance(2000);
+    await account.started(1);
+    clock.advance(5 * MIN);
+    clock.advance(5 * MIN);
+    await settle();
+    should(account.reads).have.length(1);
+    account.reads[0].resolve([]);
+    await settle();
+    clock.advance(5 * MIN);
+    await account.started(2);
+    should(account.reads).have.length(2);
+    account.reads[1].resolve([]);
+  });
+
+  it('close aborts the read in flight, reports nothing, and leaves no timer', async function () {
+    await load({ interval: 10 });
+    const caught = collect(helper.getNode('caught'));
+    helper.getNode('m1').receive({});
+    await account.started(1);
+    const signal = account.reads[0].options.signal as AbortSignal;
+    should(signal.aborted).be.false();
+    await helper.unload();
+    should(signal.aborted).be.true();
+    await settle();
+    should(caught).have.length(0);
+    should(clock.pending()).equal(0);
+    clock.advance(60 * MIN);
+    should(account.reads).have.length(1);
+  });
+
+  it('a failed discovery does not fail the read: the topic falls back to the line id', async function () {
+    account.linesError = new NetatmoError('transient', 'Netatmo did not answer');
+    await load();
+    const out = collect(helper.getNode('out'));
+    helper.getNode('m1').receive({});
+    await account.started(1);
+    account.reads[0].resolve([bucket(T0 - 30 * MIN, 3)]);
+    while (out.length < 1) await settle();
+    should(out[0].topic).equal(MODULE);
+    should((out[0].payload as { name: string }).name).equal(MODULE);
+  });
+
+  it('a reauth failure: red "authorise again", done(err) to Catch, nothing sent', async function () {
+    await load();
+    const out = collect(helper.getNode('out'));
+    const m1 = helper.getNode('m1');
+    const red = statusWhere(m1, (s: StatusObject) => s.fill === 'red');
+    const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode('caught').on('input', resolve));
+    m1.receive({ payload: 1 });
+    await account.started(1);
+    account.reads[0].reject(new NetatmoError('reauth', 'Netatmo refused the refresh token: authorise again'));
+    should((await red).text).equal('econetatmo-measure.status.reauth');
+    const msg = await caught;
+    should((msg.error as { message: string }).message).containEql('authorise again');
+    should(out).have.length(0);
+  });
+});

@@ -1,0 +1,152 @@
+// Shared by the sync and measure node tests: a virtual clock, a simulator-backed account in a
+// flow, and small waits on what nodes do (messages, statuses, done).
+import os from 'os';
+import path from 'path';
+import fs from 'fs';
+import helper from 'node-red-node-test-helper';
+import type { Clock } from '../../src/netatmo/types';
+import type { Simulator } from '../../src/simulator';
+
+/** A clock that only moves when told to: timers fire in order as `advance` passes them. */
+export class VirtualClock implements Clock {
+  private t: number;
+  private seq = 0;
+  private readonly timers = new Map<number, { at: number; fn: () => void }>();
+
+  constructor(start: number) {
+    this.t = start;
+  }
+
+  now(): number {
+    return this.t;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  /** Timers not yet fired nor cleared. */
+  pending(): number {
+    return this.timers.size;
+  }
+
+  /** Timers due at or before `at` (absolute). */
+  dueBy(at: number): number {
+    return [...this.timers.values()].filter((x) => x.at <= at).length;
+  }
+
+  advance(ms: number): void {
+    const target = this.t + ms;
+    for (;;) {
+      let next: [number, { at: number; fn: () => void }] | undefined;
+      for (const entry of this.timers) if (entry[1].at <= target && (!next || entry[1].at < next[1].at)) next = entry;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.t = Math.max(this.t, next[1].at);
+      next[1].fn();
+    }
+    this.t = target;
+  }
+}
+
+export type FlowNode = Record<string, unknown> & { id: string; type: string };
+
+export const ACCOUNT_ID = 'acc1';
+
+export function accountFlowNode(sim: Simulator): FlowNode {
+  return { id: ACCOUNT_ID, type: 'econetatmo-account', name: 'test account', apiUrl: sim.url };
+}
+
+export function accountCredentials(sim: Simulator): Record<string, Record<string, string>> {
+  const tokens = sim.issueTokens();
+  return {
+    [ACCOUNT_ID]: {
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+    },
+  };
+}
+
+/** A fresh user directory per test file, so that token files never leak between tests. */
+const tempDirs: string[] = [];
+
+export function useTempUserDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-nodes-'));
+  tempDirs.push(dir);
+  helper.settings({ userDir: dir });
+  return dir;
+}
+
+export function removeTempUserDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export interface Received {
+  msg: Record<string, unknown>;
+}
+
+/** Collects what a helper node receives. */
+export function collect(node: { on(event: string, fn: (msg: Record<string, unknown>) => void): void }): Array<Record<string, unknown>> {
+  const got: Array<Record<string, unknown>> = [];
+  node.on('input', (msg) => got.push(msg));
+  return got;
+}
+
+/** Resolves with the first message the node receives from now on. */
+export function nextMessage(node: { on(event: string, fn: (msg: Record<string, unknown>) => void): void }): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => node.on('input', resolve));
+}
+
+export interface StatusObject {
+  fill?: string;
+  shape?: string;
+  text?: string;
+}
+
+/** Resolves with the first status (set from now on) that satisfies `pred`. */
+export function statusWhere(
+  node: { on(event: string, fn: (call: { args: unknown[] }) => void): void },
+  pred: (s: StatusObject) => boolean,
+): Promise<StatusObject> {
+  return new Promise((resolve) => {
+    node.on('call:status', (call) => {
+      const s = call.args[0] as StatusObject;
+      if (s && pred(s)) resolve(s);
+    });
+  });
+}
+
+/** The status of the end of a read: green (done) or red (failed). */
+export function readSettled(node: Parameters<typeof statusWhere>[0]): Promise<StatusObject> {
+  return statusWhere(node, (s) => s.fill === 'green' || s.fill === 'red');
+}
+
+export function countRequests(sim: Simulator, p: string): number {
+  const byStatus = sim.stats().requests[p] ?? {};
+  return Object.values(byStatus).reduce((a, b) => a + b, 0);
+}
+
+/** What the contract says a bucket's total is. */
+export function expectedTotal(values: Record<string, number | null>): number | null {
+  const plain = values.sum_energy_elec;
+  if (typeof plain === 'number') return plain;
+  let sum: number | null = null;
+  for (const t of ['sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2']) {
+    const v = values[t];
+    if (typeof v === 'number') sum = (sum ?? 0) + v;
+  }
+  return sum;
+}
+
+/** Lets already-queued I/O callbacks and promise jobs run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

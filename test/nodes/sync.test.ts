@@ -1,0 +1,113 @@
+// econetatmo-sync inside Node-RED against the simulator: the lines, both modes, errors.
+import path from 'path';
+import should from 'should';
+import helper from 'node-red-node-test-helper';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, nextMessage, statusWhere, removeTempUserDirs, useTempUserDir, type FlowNode } from './measure-support';
+
+const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
+const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
+
+const ROLES = ['circuit', 'circuit', 'circuit', 'circuit', 'circuit', 'total', 'gas', 'hot_water', 'cold_water'];
+const SOURCES = ['electricity', 'electricity', 'electricity', 'electricity', 'electricity', 'electricity', 'gas', 'hot_water', 'cold_water'];
+
+function flow(sim: Simulator, mode: string): FlowNode[] {
+  return [
+    accountFlowNode(sim),
+    { id: 's1', type: 'econetatmo-sync', account: ACCOUNT_ID, mode, wires: [['out']] },
+    { id: 'out', type: 'helper' },
+    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+  ];
+}
+
+describe('econetatmo-sync node', function () {
+  let sim: Simulator;
+
+  before(async function () {
+    useTempUserDir();
+    sim = await startSimulator({ port: 0 });
+  });
+  after(async function () {
+    await sim.close();
+    removeTempUserDirs();
+  });
+  afterEach(async function () {
+    await helper.unload();
+  });
+
+  it('mode all: one message with exactly the simulator\'s lines, in order, with every contract field', async function () {
+    await helper.load([accountNode, syncNode], flow(sim, 'all'), accountCredentials(sim));
+    const out = helper.getNode('out');
+    const got = nextMessage(out);
+    helper.getNode('s1').receive({ payload: 'go', topic: 'keep-me', extra: { a: 1 } });
+    const msg = await got;
+    const expected = sim.lines();
+    should(expected.length).equal(9);
+    should(msg.topic).equal('keep-me');
+    should(msg.extra).deepEqual({ a: 1 });
+    const lines = msg.payload as Array<Record<string, unknown>>;
+    should(lines).be.an.Array().with.length(expected.length);
+    lines.forEach((line, i) => {
+      const truth = expected[i];
+      should(Object.keys(line).sort()).deepEqual(
+        ['homeId', 'homeName', 'deviceId', 'moduleId', 'index', 'name', 'role', 'consumptionType', 'sourceType', 'roomId', 'roomName'].sort(),
+      );
+      should(line.moduleId).equal(truth.moduleId);
+      should(line.deviceId).equal(truth.deviceId);
+      should(line.moduleId).equal(`${truth.deviceId}#${truth.index}`);
+      should(line.homeId).equal(truth.homeId);
+      should(line.homeName).equal(truth.homeName);
+      should(line.index).equal(truth.index);
+      should(line.name).equal(truth.name);
+      should(line.role).equal(ROLES[truth.index]);
+      should(line.consumptionType).equal(truth.index <= 5 ? 'electrical' : 'fluid');
+      should(line.sourceType).equal(SOURCES[truth.index]);
+    });
+    // The hostile name stays a plain string: no escaping, no stripping.
+    should(lines.map((l) => l.name)).containEql('<img src=x onerror=alert(1)>');
+  });
+
+  it('mode each: one message per line, topic = the line name, other properties kept', async function () {
+    await helper.load([accountNode, syncNode], flow(sim, 'each'), accountCredentials(sim));
+    const out = helper.getNode('out');
+    const got = collect(out);
+    const nine = new Promise<void>((resolve) => out.on('input', () => got.length === 9 && resolve()));
+    helper.getNode('s1').receive({ payload: 1, extra: 'x' });
+    await nine;
+    const expected = sim.lines();
+    should(got.map((m) => m.topic)).deepEqual(expected.map((l) => l.name));
+    should(got.map((m) => (m.payload as { moduleId: string }).moduleId)).deepEqual(expected.map((l) => l.moduleId));
+    got.forEach((m) => should(m.extra).equal('x'));
+    // Each message is its own copy.
+    should(new Set(got.map((m) => m.payload)).size).equal(9);
+    const status = helper.getNode('s1').status as unknown as { args: Array<[{ fill: string; text: string }]> };
+    const last = status.args[status.args.length - 1][0];
+    should(last.fill).equal('green');
+  });
+
+  it('an API failure goes to done(err): a Catch node gets it once, nothing is sent', async function () {
+    const creds = accountCredentials(sim);
+    creds[ACCOUNT_ID].accessToken = 'bogus|access';
+    creds[ACCOUNT_ID].refreshToken = 'bogus|refresh';
+    await helper.load([accountNode, syncNode], flow(sim, 'all'), creds);
+    const out = helper.getNode('out');
+    const sent = collect(out);
+    const caught = helper.getNode('caught');
+    const errors = collect(caught);
+    const s1 = helper.getNode('s1');
+    const red = statusWhere(s1, (s) => s.fill === 'red');
+    const got = nextMessage(caught);
+    s1.receive({ payload: 'go' });
+    const msg = await got;
+    const err = msg.error as { message: string; source: { id: string } };
+    should(err.source.id).equal('s1');
+    should(err.message).be.a.String().and.not.be.empty();
+    should(err.message).not.containEql('bogus');
+    const status = await red;
+    should(status.text).not.containEql('bogus');
+    await new Promise((r) => setTimeout(r, 50));
+    should(errors.length).equal(1);
+    should(sent.length).equal(0);
+  });
+});
