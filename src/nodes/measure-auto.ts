@@ -60,12 +60,14 @@ export class AutoPoller {
   }
 
   /** A read of this node ended (whatever it found): plan the next one. */
-  readDone(): void {
-    if (this.closed) return;
+  readDone(): ReadAdvice | null {
+    if (this.closed) return null;
     const now = this.deps.clock().now();
     this.lastReadAt = now;
     this.advice = this.deps.schedule.advise(this.deps.lineId, now, now);
-    this.at(Math.max(this.advice.at, now + 1000));
+    const at = Math.max(this.advice.at, now + 1000);
+    this.at(at);
+    return { ...this.advice, at };
   }
 
   /** Another line saw an upload: read soon (staggered), unless a read is due sooner anyway. */

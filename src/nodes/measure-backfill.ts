@@ -4,7 +4,7 @@
 // the cursor kept under the user directory. The paging itself is src/netatmo/backfill-runner.ts.
 import { join } from 'node:path';
 import type { NetatmoAccountApi } from '../netatmo/account-api';
-import { newBackfillState, percentDone, type BackfillOutput, type BackfillState, type HistoryVerdict } from '../netatmo/backfill';
+import { isBackfillOutput, newBackfillState, percentDone, type BackfillOutput, type BackfillState, type HistoryVerdict } from '../netatmo/backfill';
 import { BackgroundShare } from '../netatmo/backfill-pacer';
 import { runBackfill, type BackfillPage } from '../netatmo/backfill-runner';
 import { BackfillFileStore } from '../netatmo/backfill-store';
@@ -24,9 +24,13 @@ export function backfillDir(tokenDir: string): string {
   return join(tokenDir, 'backfill');
 }
 
-/** The node's `rangeOutput` or `msg.rangeOutput`: 'parts' or the default single message. */
-export function rangeOutput(raw: unknown): BackfillOutput {
-  return raw === 'parts' ? 'parts' : 'message';
+/**
+ * `msg.rangeOutput` when given (null when it is not a known output), else the node's
+ * `rangeOutput`, else one message.
+ */
+export function rangeOutputOf(fromMsg: unknown, fromConfig: unknown): BackfillOutput | null {
+  if (fromMsg !== undefined && fromMsg !== null) return isBackfillOutput(fromMsg) ? fromMsg : null;
+  return fromConfig === 'parts' ? 'parts' : 'message';
 }
 
 export interface BackfillPayloadBase {
@@ -36,6 +40,8 @@ export interface BackfillPayloadBase {
   scale: string;
   unit: 'Wh';
   types: string[];
+  /** Always empty: a range answers the question asked (kept for the shape of every payload). */
+  revised: number[];
 }
 
 export interface BackfillMessageParts {
@@ -64,6 +70,7 @@ export interface BackfillHost {
   /** A resumed backfill (no message to answer) failed: tell Node-RED (Catch nodes). */
   error(err: unknown): void;
   warning(verdict: HistoryVerdict, state: BackfillState): string | undefined;
+  /** Send for a backfill resumed without a message (after a restart). */
   send(msg: Record<string, unknown>): void;
   /** The last page's buckets go through the node's change tracker (no repeat as new later). */
   remember(state: BackfillState, buckets: readonly Bucket[]): void;
@@ -72,6 +79,15 @@ export interface BackfillHost {
 
 interface Running {
   promise: Promise<void>;
+}
+
+type SendFn = (msg: Record<string, unknown>) => void;
+
+/** The asking message's own properties go on every message sent for it (Node-RED's habit). */
+function fromTemplate(template: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...template };
+  for (const key of ['payload', 'parts', 'dateBegin', 'dateEnd', 'rangeOutput', '_msgid']) delete copy[key];
+  return { ...copy, ...extra };
 }
 
 function points(buckets: readonly Bucket[]): Array<{ start: number; end: number; values: Record<string, number | null>; total: number | null }> {
@@ -83,7 +99,7 @@ export class Backfills {
 
   constructor(private readonly host: BackfillHost) {}
 
-  /** How many pages a range takes. */
+  /** Backfills running now. */
   active(): number {
     return this.running.size;
   }
@@ -92,7 +108,7 @@ export class Backfills {
    * Start (or continue) the backfill of `query`. Resolves when its last message is sent;
    * rejects with the error that stopped it (its cursor stays on disk).
    */
-  start(query: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>): Promise<void> {
+  start(query: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>, send: SendFn): Promise<void> {
     const h = this.host;
     const fresh = newBackfillState({
       nodeId: h.nodeId,
@@ -105,32 +121,33 @@ export class Backfills {
     const running = this.running.get(fresh.key);
     if (running) return running.promise; // the same range is already on its way
     const saved = h.store.list(h.nodeId).find((s) => s.key === fresh.key && s.output === output);
-    return this.run(saved ?? fresh, msg.parts);
+    return this.run(saved ?? fresh, msg.parts, msg, send);
   }
 
   /** Continue every backfill of this node a redeploy or a restart interrupted. */
   resumeAll(): void {
     for (const state of this.host.store.list(this.host.nodeId)) {
       if (this.running.has(state.key)) continue;
-      this.run(state, undefined).catch((err: unknown) => {
+      this.run(state, undefined, {}, (m) => this.host.send(m)).catch((err: unknown) => {
         if (!this.host.signal.aborted) this.host.error(err);
       });
     }
   }
 
-  private run(state: BackfillState, outerParts: unknown): Promise<void> {
-    const promise = this.execute(state, outerParts).finally(() => this.running.delete(state.key));
+  private run(state: BackfillState, outerParts: unknown, template: Record<string, unknown>, send: SendFn): Promise<void> {
+    const promise = this.execute(state, outerParts, template, send).finally(() => this.running.delete(state.key));
     this.running.set(state.key, { promise });
     return promise;
   }
 
-  private async execute(state: BackfillState, outerParts: unknown): Promise<void> {
+  private async execute(state: BackfillState, outerParts: unknown, template: Record<string, unknown>, send: SendFn): Promise<void> {
     const h = this.host;
     const r = state.range;
     h.progress(state);
     const name = await h.nameOf(r.moduleId, h.signal);
-    const base: BackfillPayloadBase = { moduleId: r.moduleId, deviceId: r.deviceId, name, scale: r.scale, unit: 'Wh', types: [...r.types] };
-    const topic = state.topic ?? name;
+    const base: BackfillPayloadBase = { moduleId: r.moduleId, deviceId: r.deviceId, name, scale: r.scale, unit: 'Wh', types: [...r.types], revised: [] };
+    // The contract: msg.topic is the line's name, whatever the asking message said.
+    const topic = name;
     const history = (verdict: HistoryVerdict): Record<string, unknown> => {
       const warning = h.warning(verdict, state);
       return warning === undefined ? { historyStart: verdict.historyStart } : { historyStart: verdict.historyStart, warning };
@@ -147,14 +164,14 @@ export class Backfills {
           if (state.output !== 'parts') return;
           const parts: BackfillMessageParts = { id: state.partsId, index: page.index, count: state.pages, type: 'array', property: 'payload.points', len: MAX_ROWS };
           if (outerParts !== undefined) parts.parts = outerParts;
-          h.send({ topic, payload: { ...base, points: points(page.buckets), ...history(page.verdict) }, parts });
+          send(fromTemplate(template, { topic, payload: { ...base, points: points(page.buckets), ...history(page.verdict) }, parts }));
         },
         onProgress: (s) => h.progress(s),
       });
       if (state.output === 'message') {
-        const msg: Record<string, unknown> = { topic, payload: { ...base, points: points(result.buckets), ...history(result.verdict) } };
+        const msg = fromTemplate(template, { topic, payload: { ...base, points: points(result.buckets), ...history(result.verdict) } });
         if (outerParts !== undefined) msg.parts = outerParts;
-        h.send(msg);
+        send(msg);
       }
       h.remember(state, lastPage);
       h.store.remove(state);

@@ -1,22 +1,37 @@
 // `econetatmo-measure`: read a line's energy buckets on input and on a timer, and send what
 // is new or revised. A thin adapter: the reading is MeasureReader's, the checking of input
 // planRead's; here are Node-RED's messages, statuses, timers and the one-read-at-a-time rule.
+// Long ranges go to the backfills (measure-backfill.ts), `interval: auto` to the auto poller
+// (measure-auto.ts); neither blocks the node's regular reads.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { isNetatmoError } from '../netatmo/errors';
-import type { Clock, ReadProgress } from '../netatmo/types';
+import type { BackfillState, HistoryVerdict } from '../netatmo/backfill';
+import { BackfillFileStore } from '../netatmo/backfill-store';
+import { BACKGROUND_PAGES } from '../netatmo/measures';
+import { planRequests } from '../netatmo/measure-plan';
+import type { Clock, MeasureQuery, ReadProgress } from '../netatmo/types';
+import { tokenDirFor } from './account-config';
 import { isAccountNode } from './account-node';
 import { nodeClock } from './clock';
 import { FIRST_READ_DELAY_MS, intervalMs, planRead, type MeasureSettings, type ReadPlan } from './measure-input';
 import { LineNames } from './measure-lines';
 import { MeasureReader, type EmitMode, type ReadResult } from './measure-reader';
 import { contextTrackerStore } from './measure-store';
+import { AutoPoller, deviceSchedule, isAutoInterval, observation } from './measure-auto';
+import type { ReadAdvice } from '../netatmo/upload-schedule';
+import { backfillDir, backgroundShare, Backfills, percentDone, rangeOutputOf } from './measure-backfill';
 import { asError, errorStatus, localTime, shorten } from './status-text';
 
 interface MeasureDef extends NodeDef, MeasureSettings {
   account: string;
   interval?: number | string;
   emit?: string;
+  /** How a long range is sent: `message` (default) or `parts`. */
+  rangeOutput?: string;
 }
+
+/** Where a node keeps the learnt upload schedule of its ecocounter (survives a redeploy). */
+const UPLOADS_KEY = 'econetatmoUploads';
 
 type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 type Done = (err?: Error) => void;
@@ -36,7 +51,8 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const clock = nodeClock;
     const emit: EmitMode = config.emit === 'all' ? 'all' : 'changes';
-    const every = intervalMs(config.interval);
+    const auto = isAutoInterval(config.interval);
+    const every = auto ? 0 : intervalMs(config.interval);
     const settings: MeasureSettings = { moduleId: config.moduleId, deviceId: config.deviceId, types: config.types, scale: config.scale };
     const accountNode = RED.nodes.getNode(config.account);
     const controller = new AbortController();
@@ -54,7 +70,48 @@ export = function (RED: NodeAPI): void {
     const names = new LineNames(account, clock);
     const store = contextTrackerStore(() => node.context(), () => clock().now());
     const reader = new MeasureReader(account, store, (id, signal) => names.nameOf(id, signal), emit);
+    const userDir = (RED.settings as { userDir?: unknown }).userDir;
+    const backfillStore = new BackfillFileStore(backfillDir(tokenDirFor(userDir)));
+    let autoPoller: AutoPoller | null = null;
 
+    function dateText(ms: number): string {
+      return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+    }
+
+    const backfills = new Backfills({
+      nodeId: node.id,
+      account,
+      store: backfillStore,
+      share: backgroundShare(account, clock()),
+      clock,
+      signal: controller.signal,
+      nameOf: (id, signal) => names.nameOf(id, signal),
+      progress: (s: BackfillState) => node.status({ fill: 'blue', shape: 'ring', text: t('status.backfill', { percent: String(percentDone(s)) }) }),
+      waiting: (ms: number) =>
+        node.status({ fill: 'yellow', shape: 'ring', text: t('status.backfillWaiting', { seconds: String(Math.ceil(ms / 1000)) }) }),
+      finished: (s: BackfillState, verdict: HistoryVerdict) => {
+        const now = clock().now();
+        if (verdict.kind === 'limited') {
+          node.status({ fill: 'yellow', shape: 'dot', text: shorten(t('status.backfillLimited', { date: dateText(verdict.historyStart), scale: s.range.scale })) });
+        } else if (verdict.kind === 'empty') {
+          node.status({ fill: 'yellow', shape: 'ring', text: t('status.backfillEmpty', { time: localTime(now) }) });
+        } else {
+          node.status({ fill: 'green', shape: 'dot', text: t('status.backfillDone', { count: String(s.buckets), time: localTime(now) }) });
+        }
+      },
+      failed: (err: unknown) => node.status(errorStatus(err, t('status.reauth'))),
+      error: (err: unknown) => node.error(asError(err), {}),
+      warning: (verdict: HistoryVerdict, s: BackfillState) => {
+        if (verdict.kind === 'limited') return t('warnings.historyLimited', { scale: s.range.scale, date: dateText(verdict.historyStart) });
+        if (verdict.kind === 'empty' && s.next >= s.pages) return t('warnings.noData');
+        return undefined;
+      },
+      send: (msg) => node.send(msg),
+      remember: (s: BackfillState, buckets) => reader.remember(s.range, buckets),
+      newId: () => RED.util.generateId(),
+    });
+
+    let lastDone: { fill: 'green'; shape: 'dot' | 'ring'; text: string } | null = null;
     const status = {
       reading: () => node.status({ fill: 'blue', shape: 'ring', text: t('status.reading') }),
       progress: (p: ReadProgress) => {
@@ -67,11 +124,19 @@ export = function (RED: NodeAPI): void {
       done: (result: ReadResult) => {
         const now = clock().now();
         const last = result.buckets[result.buckets.length - 1];
-        node.status(
-          last
-            ? { fill: 'green', shape: 'dot', text: t('status.done', { bucket: localTime(last.start, now), time: localTime(now) }) }
-            : { fill: 'green', shape: 'ring', text: t('status.noData', { time: localTime(now) }) },
-        );
+        lastDone = last
+          ? { fill: 'green', shape: 'dot', text: t('status.done', { bucket: localTime(last.start, now), time: localTime(now) }) }
+          : { fill: 'green', shape: 'ring', text: t('status.noData', { time: localTime(now) }) };
+        node.status(lastDone);
+      },
+      /** `auto`: the read's status, and when the next one is planned. */
+      planned: (advice: ReadAdvice) => {
+        if (lastDone === null) return;
+        const text =
+          advice.mode === 'learning'
+            ? t('status.autoLearning', { text: lastDone.text })
+            : t('status.auto', { text: lastDone.text, time: localTime(advice.at, clock().now()) });
+        node.status({ ...lastDone, text });
       },
       failed: (err: unknown) => node.status(errorStatus(err, t('status.reauth'))),
     };
@@ -105,6 +170,17 @@ export = function (RED: NodeAPI): void {
           return;
         }
         status.done(result);
+        if (!plan.range) {
+          const schedule = deviceSchedule(account, plan.deviceId);
+          const now = clock().now();
+          if (schedule.observe(observation(plan.moduleId, now, plan.scale, result.buckets, result.payload !== null))) {
+            try {
+              node.context().set(UPLOADS_KEY, schedule.learner.toJSON());
+            } catch {
+              // Without a context the schedule is learnt again after a restart.
+            }
+          }
+        }
         if (result.payload) {
           const out: NodeMessage = msg ?? {};
           out.topic = result.payload.name;
@@ -117,6 +193,7 @@ export = function (RED: NodeAPI): void {
           done?.();
           return;
         }
+        lastDone = null;
         status.failed(err);
         // A timer read has no message of its own: an empty one lets Catch nodes see the failure.
         if (done) done(asError(err));
@@ -143,7 +220,35 @@ export = function (RED: NodeAPI): void {
         done(new Error(text));
         return;
       }
-      enqueue(() => perform(checked.value, send, msg, done));
+      const plan = checked.value;
+      if (plan.range) {
+        const output = rangeOutputOf((msg as { rangeOutput?: unknown }).rangeOutput, config.rangeOutput);
+        if (output === null) {
+          const text = t('errors.badRangeOutput', { value: String((msg as { rangeOutput?: unknown }).rangeOutput).slice(0, 40) });
+          node.status({ fill: 'red', shape: 'dot', text: shorten(text) });
+          done(new Error(text));
+          return;
+        }
+        const query: MeasureQuery = { moduleId: plan.moduleId, deviceId: plan.deviceId, types: plan.types, scale: plan.scale, ...plan.range };
+        let pages: number;
+        try {
+          pages = planRequests(query, clock().now()).length;
+        } catch (err) {
+          node.status(errorStatus(err, t('status.reauth')));
+          done(asError(err));
+          return;
+        }
+        // A long range (or one asked as parts) is a backfill: paged at background priority,
+        // resumable, and beside the node's regular reads rather than in their queue.
+        if (output === 'parts' || pages > BACKGROUND_PAGES) {
+          backfills.start(query, output, msg as unknown as Record<string, unknown>, (m) => send(m as NodeMessage)).then(
+            () => done(),
+            (err: unknown) => (closed || isNetatmoError(err, 'aborted') ? done() : done(asError(err))),
+          );
+          return;
+        }
+      }
+      enqueue(() => perform(plan, send, msg, done));
     });
 
     // The automatic reads need a complete configuration; input may still override it.
@@ -151,6 +256,29 @@ export = function (RED: NodeAPI): void {
     if (!configured.ok) {
       const { key, params } = configured.problem;
       node.status({ fill: 'red', shape: 'ring', text: key === 'noModule' ? t('status.noLine') : shorten(t(`errors.${key}`, params)) });
+    } else if (auto) {
+      const plan = configured.value;
+      let saved: unknown;
+      try {
+        saved = node.context().get(UPLOADS_KEY);
+      } catch {
+        saved = undefined;
+      }
+      const poller = new AutoPoller({
+        clock,
+        schedule: deviceSchedule(account, plan.deviceId, saved),
+        lineId: plan.moduleId,
+        busy: () => busy > 0,
+        read: () =>
+          enqueue(() =>
+            perform(plan, (m) => node.send(m)).finally(() => {
+              const advice = poller.readDone();
+              if (advice) status.planned(advice);
+            }),
+          ),
+      });
+      autoPoller = poller;
+      poller.start(FIRST_READ_DELAY_MS);
     } else if (every > 0) {
       const plan = configured.value;
       const schedule = (fn: () => void, ms: number): void => {
@@ -166,8 +294,15 @@ export = function (RED: NodeAPI): void {
       schedule(tick, FIRST_READ_DELAY_MS);
     }
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    // Backfills a redeploy or a restart interrupted go on from their cursor.
+    backfills.resumeAll();
+
+    node.on('close', (removed: boolean, done: () => void) => {
       closed = true;
+      autoPoller?.stop();
+      autoPoller = null;
+      // A deleted node's unfinished backfills will never resume: forget them.
+      if (removed) backfillStore.removeNode(node.id);
       if (timer !== null) timer.clock.clearTimeout(timer.handle);
       timer = null;
       controller.abort();
