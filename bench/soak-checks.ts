@@ -42,8 +42,9 @@ export interface SoakReport {
   revisions: number;
   bucketProblems: BucketProblem[];
   duplicatesAsNew: BucketProblem[];
+  /** Those of them that reached the flow's catch node. */
   caughtErrors: number;
-  /** Automatic reads that gave up (the node said so with node.error). */
+  /** Reads that gave up: every node.error call of the flow nodes (done(err) included). */
   nodeErrors: number;
   caughtSamples: string[];
   sim: { invalidGrant: number; rateLimited: number; code11: number; faultsInjected: number; refreshGrants: number };
@@ -206,7 +207,7 @@ export function formatReport(r: SoakReport): string {
   }
   out.push(`Simulator: ${r.sim.faultsInjected} faults injected, ${r.sim.code11} code 11, ${r.sim.refreshGrants} refreshes, ${r.sim.invalidGrant} invalid_grant, ${r.sim.rateLimited} code 26`);
   const samples = r.caughtSamples.length ? ` e.g. ${r.caughtSamples.join(' | ')}` : '';
-  out.push(`Reads given up: ${r.caughtErrors} on input (caught), ${r.nodeErrors} on the timer (node.error)${samples}`);
+  out.push(`Reads given up (node.error / done(err)): ${r.nodeErrors}, of which ${r.caughtErrors} reached the catch node${samples}`);
   for (const c of r.checks) out.push(`${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`);
   for (const p of [...r.bucketProblems, ...r.duplicatesAsNew].slice(0, 20)) {
     out.push(`  ${p.nodeId} ${p.moduleId} ${p.start}: ${p.problem}`);

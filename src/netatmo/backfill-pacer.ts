@@ -1,25 +1,46 @@
-// Backfills share the account's hourly quota with the nodes' regular reads. The rate budget
-// serves regular reads first, but it cannot give back a quota a backfill already spent: a
-// backfill of a few years at 30 min would take the whole hour's 450 requests in a minute and
-// leave the regular reads waiting for an hour. So background pages get at most a share of
-// the hour (default 300 of 450), whatever the number of nodes backfilling.
-import { sleep, throwIfAborted } from './abort';
+// Backfills share the account's quota with the nodes' regular reads. Two things the rate budget
+// alone does not give them:
+// - A share of the hour. The budget serves regular reads first, but cannot give back a quota a
+//   backfill already spent: a backfill of a few years at 30 min would take the whole hour's 450
+//   requests in a minute and leave the regular reads waiting for an hour. So background pages
+//   get at most a share of the hour (default 300 of 450), whatever the number of nodes.
+// - Few pages in flight. The budget counts a request when it leaves; Netatmo counts it when it
+//   arrives. With many slow pages in flight at once (nine nodes backfilling), the two windows
+//   drift apart by as many requests, enough to overrun the 50 / 10 s with a 45 / 10 s budget.
+//   With at most 3 in flight the drift stays within the margin, and the pages of the account's
+//   backfills take turns (FIFO), so that nine lines advance together.
+import { abortedError } from './errors';
 import type { Clock } from './types';
 import { systemClock } from './types';
 
 export const DEFAULT_BACKGROUND_PER_HOUR = 300;
+export const DEFAULT_BACKGROUND_IN_FLIGHT = 1;
 const HOUR = 3_600_000;
+
+interface Waiter {
+  resolve: (release: () => void) => void;
+  reject: (err: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  onWait?: (ms: number) => void;
+  told: boolean;
+}
 
 export class BackgroundShare {
   private readonly clock: Clock;
   private readonly max: number;
   private readonly windowMs: number;
+  private readonly maxInFlight: number;
   private grants: number[] = [];
+  private inFlight = 0;
+  private readonly queue: Waiter[] = [];
+  private timer: unknown = null;
 
-  constructor(options: { clock?: Clock; maxPerHour?: number; windowMs?: number } = {}) {
+  constructor(options: { clock?: Clock; maxPerHour?: number; windowMs?: number; maxInFlight?: number } = {}) {
     this.clock = options.clock ?? systemClock;
     this.max = Math.max(1, Math.floor(options.maxPerHour ?? DEFAULT_BACKGROUND_PER_HOUR));
     this.windowMs = options.windowMs ?? HOUR;
+    this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_BACKGROUND_IN_FLIGHT));
   }
 
   /** Background pages granted within the window. */
@@ -28,19 +49,61 @@ export class BackgroundShare {
     return this.grants.length;
   }
 
-  /** Wait until a background page may go; the page is then counted. */
-  async take(signal?: AbortSignal, onWait?: (ms: number) => void): Promise<void> {
-    for (;;) {
-      throwIfAborted(signal);
+  pagesInFlight(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Wait until a background page may go. Resolves with the function to call once its answer
+   * is in (or it failed): the page is counted in the hour from its grant.
+   */
+  take(signal?: AbortSignal, onWait?: (ms: number) => void): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(abortedError());
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal, onWait, told: false };
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = this.queue.indexOf(waiter);
+          if (i >= 0) this.queue.splice(i, 1);
+          reject(abortedError());
+          this.pump();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
       const now = this.clock.now();
       this.prune(now);
-      if (this.grants.length < this.max) {
-        this.grants.push(now);
+      if (this.grants.length >= this.max) {
+        const wait = Math.max(1, this.grants[0] + this.windowMs - now);
+        for (const w of this.queue) {
+          if (!w.told) w.onWait?.(wait);
+          w.told = true;
+        }
+        this.timer = this.clock.setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, wait);
         return;
       }
-      const wait = Math.max(1, this.grants[0] + this.windowMs - now);
-      onWait?.(wait);
-      await sleep(this.clock, wait, signal);
+      const waiter = this.queue.shift() as Waiter;
+      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      this.grants.push(now);
+      this.inFlight += 1;
+      let released = false;
+      waiter.resolve(() => {
+        if (released) return;
+        released = true;
+        this.inFlight -= 1;
+        this.pump();
+      });
     }
   }
 

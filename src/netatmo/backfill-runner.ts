@@ -63,9 +63,14 @@ export async function runBackfill(
   if (state.next === 0) store.save(state);
   for (let index = state.next; index < pages.length; index++) {
     throwIfAborted(options.signal);
-    await options.share?.take(options.signal, options.onWait);
+    const release = options.share ? await options.share.take(options.signal, options.onWait) : () => undefined;
     const readOptions: PageReadOptions = { signal: options.signal, onWait: options.onWait, priority: 'background' };
-    const buckets = await reader.readMeasures(pageQuery(state.range, pages[index]), readOptions);
+    let buckets: Bucket[];
+    try {
+      buckets = await reader.readMeasures(pageQuery(state.range, pages[index]), readOptions);
+    } finally {
+      release();
+    }
     throwIfAborted(options.signal);
     if (buckets.length > 0) {
       state.firstData = Math.min(state.firstData ?? Number.POSITIVE_INFINITY, buckets[0].start);

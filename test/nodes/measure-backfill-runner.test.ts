@@ -127,7 +127,7 @@ describe('backfill planning and runner', () => {
     }
   });
 
-  it('the background share holds pages beyond its hourly share until the hour slides', async () => {
+  it('the background share holds pages beyond its hourly share until the hour slides, and few in flight', async () => {
     let t = NOW;
     const timers: Array<{ at: number; fn: () => void }> = [];
     const clock: Clock = {
@@ -137,10 +137,22 @@ describe('backfill planning and runner', () => {
         timers.push(timer);
         return timer;
       },
-      clearTimeout: () => undefined,
+      clearTimeout: (h) => {
+        const i = timers.indexOf(h as { at: number; fn: () => void });
+        if (i >= 0) timers.splice(i, 1);
+      },
     };
-    const share = new BackgroundShare({ clock, maxPerHour: 3 });
-    for (let i = 0; i < 3; i++) await share.take();
+    const share = new BackgroundShare({ clock, maxPerHour: 3, maxInFlight: 2 });
+    const r1 = await share.take();
+    const r2 = await share.take();
+    let third = false;
+    const pending3 = share.take().then((r) => ((third = true), r));
+    await new Promise((r) => setImmediate(r));
+    should(third).be.false(); // two in flight
+    r1();
+    const r3 = await pending3;
+    r2();
+    r3();
     let fourth = false;
     const waits: number[] = [];
     const pending = share.take(undefined, (ms) => waits.push(ms)).then(() => (fourth = true));
@@ -152,5 +164,12 @@ describe('backfill planning and runner', () => {
     await pending;
     should(fourth).be.true();
     should(share.used()).eql(1);
+    // An aborted wait leaves the queue.
+    const controller = new AbortController();
+    const share2 = new BackgroundShare({ clock, maxPerHour: 1 });
+    await share2.take();
+    const aborted = share2.take(controller.signal);
+    controller.abort();
+    await aborted.then(() => should.fail(null, null, 'should abort'), (err: Error) => should(err.message).match(/abort/i));
   });
 });
