@@ -149,7 +149,8 @@ export function checkSoak(h: Harness, options: CheckOptions = {}): SoakReport {
   const perLinePerHour = hours > 0 && h.measureNodes.length > 0 ? getmeasure / h.measureNodes.length / hours : 0;
   const caughtSamples = [
     ...new Set([
-      ...h.caught.map(({ msg }) => String((msg.error as { message?: unknown } | undefined)?.message)),
+      // The catch node has the error's toString(): drop the class name to match node.error's text.
+      ...h.caught.map(({ msg }) => String((msg.error as { message?: unknown } | undefined)?.message).replace(/^\w*Error: /, '')),
       ...h.nodeErrors.map((e) => e.message),
     ]),
   ].slice(0, 5);

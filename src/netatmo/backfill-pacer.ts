@@ -4,7 +4,7 @@
 //   backfill already spent: a backfill of a few years at 30 min would take the whole hour's 450
 //   requests in a minute and leave the regular reads waiting for an hour. So background pages
 //   get at most a share of the hour (default 300 of 450), whatever the number of nodes.
-// - Few pages in flight. The budget counts a request when it leaves; Netatmo counts it when it
+// - Few pages in flight, and not faster than Netatmo's own pace. The budget counts a request when it leaves; Netatmo counts it when it
 //   arrives. With many slow pages in flight at once (nine nodes backfilling), the two windows
 //   drift apart by as many requests, enough to overrun the 50 / 10 s with a 45 / 10 s budget.
 //   With at most 3 in flight the drift stays within the margin, and the pages of the account's
@@ -15,6 +15,8 @@ import { systemClock } from './types';
 
 export const DEFAULT_BACKGROUND_PER_HOUR = 300;
 export const DEFAULT_BACKGROUND_IN_FLIGHT = 1;
+/** Netatmo's own pace (50 / 10 s): background pages never go faster, so they never come in a burst. */
+export const DEFAULT_BACKGROUND_SPACING_MS = 200;
 const HOUR = 3_600_000;
 
 interface Waiter {
@@ -35,12 +37,15 @@ export class BackgroundShare {
   private inFlight = 0;
   private readonly queue: Waiter[] = [];
   private timer: unknown = null;
+  private readonly spacingMs: number;
+  private lastGrant = Number.NEGATIVE_INFINITY;
 
-  constructor(options: { clock?: Clock; maxPerHour?: number; windowMs?: number; maxInFlight?: number } = {}) {
+  constructor(options: { clock?: Clock; maxPerHour?: number; windowMs?: number; maxInFlight?: number; spacingMs?: number } = {}) {
     this.clock = options.clock ?? systemClock;
     this.max = Math.max(1, Math.floor(options.maxPerHour ?? DEFAULT_BACKGROUND_PER_HOUR));
     this.windowMs = options.windowMs ?? HOUR;
     this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_BACKGROUND_IN_FLIGHT));
+    this.spacingMs = Math.max(0, options.spacingMs ?? DEFAULT_BACKGROUND_SPACING_MS);
   }
 
   /** Background pages granted within the window. */
@@ -93,6 +98,15 @@ export class BackgroundShare {
         }, wait);
         return;
       }
+      const early = this.lastGrant + this.spacingMs - now;
+      if (early > 0) {
+        this.timer = this.clock.setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, early);
+        return;
+      }
+      this.lastGrant = now;
       const waiter = this.queue.shift() as Waiter;
       if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       this.grants.push(now);

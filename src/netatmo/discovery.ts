@@ -44,7 +44,9 @@ export function parseHomesData(answer: unknown): Line[] {
   if (!isRecord(answer)) throw unexpected('homes data is not an object');
   const body = 'homes' in answer ? answer : answer.body;
   if (!isRecord(body)) throw unexpected('homes data has no body');
-  const homes = optionalArray(body.homes, 'the list of homes');
+  // An account without homes still gets `homes: []`: no list at all is a broken answer, not "no lines".
+  if (!Array.isArray(body.homes)) throw unexpected(body.homes === undefined || body.homes === null ? 'homes data has no list of homes' : 'the list of homes is not a list');
+  const homes: unknown[] = body.homes;
   const lines: Line[] = [];
   homes.forEach((home, h) => {
     if (!isRecord(home)) throw unexpected(`home ${h + 1} is not an object`);

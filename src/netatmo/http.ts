@@ -11,6 +11,15 @@ import { NetatmoError, abortedError } from './errors';
 import type { Priority, RateBudget } from './rate-budget';
 import type { Clock } from './types';
 
+/**
+ * The largest answer read (10 MiB). Real answers are far smaller (a getmeasure page of 1024 rows
+ * is ~100 KB, a homesdata of a large house well under 1 MB): a bigger one is a broken proxy or a
+ * hostile server, and reading it whole would only eat the memory of Node-RED.
+ */
+export const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
+/** Our requests are a few form fields. */
+const MAX_REQUEST_BYTES = 64 * 1024;
+
 export interface HttpClientOptions {
   apiUrl: string;
   clock: Clock;
@@ -73,6 +82,8 @@ export class HttpClient {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
+      maxContentLength: MAX_ANSWER_BYTES,
+      maxBodyLength: MAX_REQUEST_BYTES,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
     });
@@ -153,8 +164,16 @@ export class HttpClient {
       if (signal?.aborted) throw abortedError();
       // Never keep the axios error: its config holds the Authorization header.
       const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
+      if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(String((err as { message?: unknown })?.message))) {
+        // Asking again would only fetch the same flood.
+        return { ok: false, retry: 'none', error: answerTooLarge() };
+      }
       const timedOut = timeout.aborted || code === 'ECONNABORTED' || code === 'ETIMEDOUT';
       return { ok: false, retry: 'transient', error: networkError(code, timedOut, this.timeoutMs) };
     }
   }
+}
+
+function answerTooLarge(): NetatmoError {
+  return new NetatmoError('api', `Netatmo sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB: refused`);
 }

@@ -2,8 +2,9 @@
 // crowd out the account's other requests), decode and merge by bucket start.
 import type { ApiCallOptions } from './api-client';
 import { throwIfAborted } from './abort';
+import { NetatmoError } from './errors';
 import { decodeMeasure } from './measure-decode';
-import { alignDown, planRequests, type MeasurePage } from './measure-plan';
+import { alignDown, MAX_ROWS, planRequests, type MeasurePage } from './measure-plan';
 import type { Bucket, MeasureQuery, ReadOptions } from './types';
 
 export type FetchPage = (params: Record<string, string>, options: ApiCallOptions) => Promise<unknown>;
@@ -25,6 +26,31 @@ export function measureParams(query: MeasureQuery, page: MeasurePage): Record<st
   };
 }
 
+function unexpected(what: string): NetatmoError {
+  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`);
+}
+
+/**
+ * The `body` of a getmeasure answer (a list of series, or rows keyed by time), checked before
+ * decoding: an answer without one is not "no data", and one with more rows than the `limit` we
+ * sent is not an answer to our request.
+ */
+export function measureBody(answer: unknown): unknown[] | Record<string, unknown> {
+  const body = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>).body : undefined;
+  if (typeof body !== 'object' || body === null) throw unexpected('the measures answer has no body');
+  let rows = 0;
+  if (Array.isArray(body)) {
+    for (const series of body) {
+      const values: unknown = typeof series === 'object' && series !== null ? (series as { value?: unknown }).value : undefined;
+      if (Array.isArray(values)) rows += values.length;
+    }
+  } else {
+    rows = Object.keys(body).length;
+  }
+  if (rows > MAX_ROWS) throw unexpected(`${rows} measure rows where at most ${MAX_ROWS} were asked for`);
+  return body as unknown[] | Record<string, unknown>;
+}
+
 export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, now: number, options: ReadOptions = {}): Promise<Bucket[]> {
   const pages = planRequests(query, now);
   const priority = pages.length > BACKGROUND_PAGES ? 'background' : 'normal';
@@ -35,7 +61,7 @@ export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, no
   for (const page of pages) {
     throwIfAborted(options.signal);
     const answer = await fetchPage(measureParams(query, page), { signal: options.signal, onWait: options.onWait, priority });
-    for (const bucket of decodeMeasure(answer, query.types, query.scale)) {
+    for (const bucket of decodeMeasure(measureBody(answer), query.types, query.scale)) {
       if (bucket.start >= from && bucket.start < to) byStart.set(bucket.start, bucket);
     }
     done += 1;

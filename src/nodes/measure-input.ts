@@ -120,10 +120,18 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/** The last instant a Date can hold: anything later cannot even be printed in an error text. */
+const MAX_DATE_MS = 8.64e15;
+
+/** Epoch ms a Date can hold, and not before 1970 (no ecocounter data can be older). */
+function inDateRange(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_DATE_MS;
+}
+
 /** An ISO 8601 string, a valid Date, or epoch milliseconds -> epoch milliseconds. */
 export function parseDate(raw: unknown): number | null {
-  if (raw instanceof Date) return Number.isFinite(raw.getTime()) ? raw.getTime() : null;
-  if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? Math.floor(raw) : null;
+  if (raw instanceof Date) return inDateRange(raw.getTime()) ? raw.getTime() : null;
+  if (typeof raw === 'number') return inDateRange(raw) ? Math.floor(raw) : null;
   if (typeof raw !== 'string') return null;
   const text = raw.trim();
   const m = ISO_DATE.exec(text);
@@ -132,7 +140,7 @@ export function parseDate(raw: unknown): number | null {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return null;
   const ms = Date.parse(text.replace(' ', 'T'));
-  return Number.isFinite(ms) ? ms : null;
+  return inDateRange(ms) ? ms : null;
 }
 
 function checkRange(msg: Record<string, unknown>, now: number): Checked<ReadPlan['range']> {

@@ -24,6 +24,8 @@ describe(`chaos soak (${HOURS} simulated hours)`, function () {
     should(r.requests.getmeasure).be.above(9 * HOURS * 5);
     should(r.messages).be.above(9);
     should(r.sim.faultsInjected).be.above(20);
+    // Held requests ended by the client's own (short, real-time) timeout, and went on.
+    should(r.requests.byPath['/api/getmeasure']?.timeout ?? 0).be.above(0);
     should(r.sim.refreshGrants).be.above(HOURS * 3); // tokens die every 5 min: about one refresh per read cycle
   });
 
