@@ -4,19 +4,24 @@
 //   backfill already spent: a backfill of a few years at 30 min would take the whole hour's 450
 //   requests in a minute and leave the regular reads waiting for an hour. So background pages
 //   get at most a share of the hour (default 300 of 450), whatever the number of nodes.
-// - Few pages in flight, and not faster than Netatmo's own pace. The budget counts a request when it leaves; Netatmo counts it when it
-//   arrives. With many slow pages in flight at once (nine nodes backfilling), the two windows
-//   drift apart by as many requests, enough to overrun the 50 / 10 s with a 45 / 10 s budget.
-//   With at most 3 in flight the drift stays within the margin, and the pages of the account's
-//   backfills take turns (FIFO), so that nine lines advance together.
+// - One page in flight at a time, a little apart. The budget counts a request when it leaves;
+//   Netatmo counts it when it arrives. With many pages in flight (nine nodes backfilling) or a
+//   burst granted the instant the budget's window frees slots, the two windows drift apart by
+//   several requests, enough to overrun Netatmo's 50 / 10 s under a 45 / 10 s budget (seen in
+//   the benchmark). Pages of the account's backfills take turns (FIFO): nine lines advance
+//   together.
 import { abortedError } from './errors';
 import type { Clock } from './types';
 import { systemClock } from './types';
 
 export const DEFAULT_BACKGROUND_PER_HOUR = 300;
 export const DEFAULT_BACKGROUND_IN_FLIGHT = 1;
-/** Netatmo's own pace (50 / 10 s): background pages never go faster, so they never come in a burst. */
-export const DEFAULT_BACKGROUND_SPACING_MS = 200;
+/**
+ * A little air between background pages: a burst granted the moment the budget's window frees
+ * its slots would reach Netatmo while requests the budget already dropped are still in
+ * Netatmo's window (they left late, e.g. while connecting). Spread, the two windows agree.
+ */
+export const DEFAULT_BACKGROUND_SPACING_MS = 50;
 const HOUR = 3_600_000;
 
 interface Waiter {

@@ -6,7 +6,6 @@ import { throwIfAborted } from './abort';
 import { backfillPages, historyVerdict, pageQuery, type BackfillState, type HistoryVerdict } from './backfill';
 import type { BackgroundShare } from './backfill-pacer';
 import { mergeBuckets, type BackfillPersistence } from './backfill-store';
-import type { Priority } from './rate-budget';
 import type { Bucket, MeasureQuery, ReadOptions } from './types';
 
 export interface BackfillReader {
@@ -42,9 +41,6 @@ export interface BackfillResult {
   verdict: HistoryVerdict;
 }
 
-/** ReadOptions as the client reads them, plus the priority a backfill page asks for. */
-type PageReadOptions = ReadOptions & { priority: Priority };
-
 export async function runBackfill(
   reader: BackfillReader,
   store: BackfillPersistence,
@@ -64,7 +60,7 @@ export async function runBackfill(
   for (let index = state.next; index < pages.length; index++) {
     throwIfAborted(options.signal);
     const release = options.share ? await options.share.take(options.signal, options.onWait) : () => undefined;
-    const readOptions: PageReadOptions = { signal: options.signal, onWait: options.onWait, priority: 'background' };
+    const readOptions: ReadOptions = { signal: options.signal, onWait: options.onWait, priority: 'background' };
     let buckets: Bucket[];
     try {
       buckets = await reader.readMeasures(pageQuery(state.range, pages[index]), readOptions);

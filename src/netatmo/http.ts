@@ -96,8 +96,13 @@ export class HttpClient {
     let rateLimitWaited = 0;
     for (;;) {
       throwIfAborted(signal);
-      await this.budget.acquire({ signal, onWait: options.onWait, priority: request.priority });
-      const outcome = await this.attempt(request, signal);
+      const release = await this.budget.acquire({ signal, onWait: options.onWait, priority: request.priority });
+      let outcome: Classified;
+      try {
+        outcome = await this.attempt(request, signal);
+      } finally {
+        release();
+      }
       if (outcome.ok) {
         this.budget.noteSuccess();
         return outcome.body as Record<string, unknown>;

@@ -53,7 +53,7 @@ export function measureBody(answer: unknown): unknown[] | Record<string, unknown
 
 export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, now: number, options: ReadOptions = {}): Promise<Bucket[]> {
   const pages = planRequests(query, now);
-  const priority = pages.length > BACKGROUND_PAGES ? 'background' : 'normal';
+  const priority = options.priority ?? (pages.length > BACKGROUND_PAGES ? 'background' : 'normal');
   const from = alignDown(query.dateBegin, query.scale);
   const to = Math.min(query.dateEnd ?? now, now);
   const byStart = new Map<number, Bucket>();

@@ -17,6 +17,13 @@ function unexpected(what: string): NetatmoError {
   return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`);
 }
 
+/**
+ * Netatmo announces 3 h. A longer lifetime is taken as this at most: refreshing early costs one
+ * request, while an absurd one (1e308 s) would give an expiry JSON cannot hold, and the store
+ * would refuse the rotated pair, losing the only valid refresh token at the next restart.
+ */
+export const MAX_TOKEN_LIFETIME_SEC = 24 * 3600;
+
 /** Validate a token answer (`expires_in`, or the older `expire_in`) into our pair. */
 export function parseTokenAnswer(body: unknown, now: number): TokenPair {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw unexpected('the token answer is not an object');
@@ -27,7 +34,7 @@ export function parseTokenAnswer(body: unknown, now: number): TokenPair {
   if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
     throw unexpected('the token answer has no valid lifetime (expires_in)');
   }
-  return { accessToken: b.access_token, refreshToken: b.refresh_token, expiresAt: now + expiresIn * 1000, issuedAt: now };
+  return { accessToken: b.access_token, refreshToken: b.refresh_token, expiresAt: now + Math.min(expiresIn, MAX_TOKEN_LIFETIME_SEC) * 1000, issuedAt: now };
 }
 
 export interface OAuthClientOptions {

@@ -2,6 +2,10 @@
 // a slot first. Netatmo allows 50 requests / 10 s and 500 / hour per user; we keep under that
 // with a margin so that a clock skew or a request of another tool does not tip us into code 26.
 // Callers queue (FIFO within a priority) and wait; they never fail for the budget, except on abort.
+// A slot is stamped when it is granted and stamped again when its answer arrives (the release
+// that acquire() resolves to): Netatmo counts a request when it arrives, which can be well after
+// we granted it (connect, slow network), so counting from the grant alone let a burst granted the
+// instant the window freed overrun the cloud's own window.
 import { abortedError } from './errors';
 import type { Clock } from './types';
 import { systemClock } from './types';
@@ -26,8 +30,11 @@ export interface AcquireOptions {
   priority?: Priority;
 }
 
+/** Given by acquire(): call it when the request's answer (or failure) arrived. Idempotent. */
+export type ReleaseSlot = () => void;
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (release: ReleaseSlot) => void;
   reject: (err: unknown) => void;
   onWait?: (ms: number) => void;
   signal?: AbortSignal;
@@ -58,15 +65,17 @@ export class RateBudget {
     this.longestWindow = Math.max(0, ...this.limits.map((l) => l.windowMs));
   }
 
-  /** Wait for a slot. Resolves when the request may go (the slot is then counted). */
-  acquire(options: AcquireOptions = {}): Promise<void> {
+  /**
+   * Wait for a slot. Resolves when the request may go (the slot is then counted from now) to a
+   * release that re-stamps the slot with the time the answer arrived.
+   */
+  acquire(options: AcquireOptions = {}): Promise<ReleaseSlot> {
     if (this.closed || options.signal?.aborted) return Promise.reject(abortedError());
     const now = this.clock.now();
     if (this.queued() === 0 && this.waitMs(now) <= 0) {
-      this.grants.push(now);
-      return Promise.resolve();
+      return Promise.resolve(this.grant(now));
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<ReleaseSlot>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, onWait: options.onWait, signal: options.signal, waited: false };
       if (options.signal) {
         waiter.onAbort = () => {
@@ -160,6 +169,23 @@ export class RateBudget {
     return wait;
   }
 
+  /** Count a slot from `now`; its release moves it to the answer's time (grants stay sorted). */
+  private grant(now: number): ReleaseSlot {
+    this.grants.push(now);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const answeredAt = this.clock.now();
+      const i = this.grants.indexOf(now);
+      if (i < 0 || answeredAt <= now) return; // already out of every window, or no time passed
+      this.grants.splice(i, 1);
+      let j = this.grants.length;
+      while (j > 0 && this.grants[j - 1] > answeredAt) j -= 1;
+      this.grants.splice(j, 0, answeredAt);
+    };
+  }
+
   private remove(waiter: Waiter): void {
     for (const key of ['normal', 'background'] as const) {
       const i = this.queues[key].indexOf(waiter);
@@ -184,10 +210,10 @@ export class RateBudget {
         return;
       }
       const waiter = queue.shift() as Waiter;
-      this.grants.push(now);
+      const release = this.grant(now);
       if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       if (waiter.waited) waiter.onWait?.(0);
-      waiter.resolve();
+      waiter.resolve(release);
     }
   }
 }

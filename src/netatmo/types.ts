@@ -95,4 +95,10 @@ export interface ReadOptions {
   onWait?: (ms: number) => void;
   /** Called after each page of a multi-page read. */
   onProgress?: (progress: ReadProgress) => void;
+  /**
+   * Place in the account's rate budget: `normal` requests go before `background` ones (long
+   * backfills), so a backfill never starves the regular reads. Default: background for reads of
+   * more than a few pages, else normal.
+   */
+  priority?: 'normal' | 'background';
 }

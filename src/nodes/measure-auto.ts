@@ -2,7 +2,8 @@
 // instead of every 10 min. The learnt schedule is shared by every node on the same account and
 // ecocounter (its lines upload together), and kept in the node's context so that a redeploy
 // does not start the learning over. The learning itself is src/netatmo/upload-schedule.ts.
-import { DeviceSchedule, UploadLearner, type ReadAdvice } from '../netatmo/upload-schedule';
+import { DeviceSchedule, type ReadAdvice } from '../netatmo/device-schedule';
+import { UploadLearner } from '../netatmo/upload-schedule';
 import type { Bucket, Clock, Scale } from '../netatmo/types';
 
 /** The node's `interval` says `auto`. */

@@ -184,3 +184,26 @@ export class Backfills {
 }
 
 export { percentDone };
+
+type Translate = (key: string, params?: Record<string, string>) => string;
+
+function dateText(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The text of `payload.warning`, when there is something to warn about. */
+export function historyWarning(t: Translate, verdict: HistoryVerdict, s: BackfillState): string | undefined {
+  if (verdict.kind === 'limited') return t('warnings.historyLimited', { scale: s.range.scale, date: dateText(verdict.historyStart) });
+  if (verdict.kind === 'empty' && s.next >= s.pages) return t('warnings.noData');
+  return undefined;
+}
+
+/** The status once a backfill is done: yellow when the cloud had less than asked for. */
+export function finishedStatus(t: Translate, s: BackfillState, verdict: HistoryVerdict, time: string): { fill: 'green' | 'yellow'; shape: 'dot' | 'ring'; text: string } {
+  if (verdict.kind === 'limited') {
+    const text = t('status.backfillLimited', { date: dateText(verdict.historyStart), scale: s.range.scale });
+    return { fill: 'yellow', shape: 'dot', text: text.length > 80 ? `${text.slice(0, 79)}…` : text };
+  }
+  if (verdict.kind === 'empty') return { fill: 'yellow', shape: 'ring', text: t('status.backfillEmpty', { time }) };
+  return { fill: 'green', shape: 'dot', text: t('status.backfillDone', { count: String(s.buckets), time }) };
+}

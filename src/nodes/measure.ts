@@ -18,8 +18,8 @@ import { LineNames } from './measure-lines';
 import { MeasureReader, type EmitMode, type ReadResult } from './measure-reader';
 import { contextTrackerStore } from './measure-store';
 import { AutoPoller, deviceSchedule, isAutoInterval, observation } from './measure-auto';
-import type { ReadAdvice } from '../netatmo/upload-schedule';
-import { backfillDir, backgroundShare, Backfills, percentDone, rangeOutputOf } from './measure-backfill';
+import type { ReadAdvice } from '../netatmo/device-schedule';
+import { backfillDir, backgroundShare, Backfills, finishedStatus, historyWarning, percentDone, rangeOutputOf } from './measure-backfill';
 import { asError, errorStatus, localTime, shorten } from './status-text';
 
 interface MeasureDef extends NodeDef, MeasureSettings {
@@ -74,10 +74,6 @@ export = function (RED: NodeAPI): void {
     const backfillStore = new BackfillFileStore(backfillDir(tokenDirFor(userDir)));
     let autoPoller: AutoPoller | null = null;
 
-    function dateText(ms: number): string {
-      return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-    }
-
     const backfills = new Backfills({
       nodeId: node.id,
       account,
@@ -89,23 +85,10 @@ export = function (RED: NodeAPI): void {
       progress: (s: BackfillState) => node.status({ fill: 'blue', shape: 'ring', text: t('status.backfill', { percent: String(percentDone(s)) }) }),
       waiting: (ms: number) =>
         node.status({ fill: 'yellow', shape: 'ring', text: t('status.backfillWaiting', { seconds: String(Math.ceil(ms / 1000)) }) }),
-      finished: (s: BackfillState, verdict: HistoryVerdict) => {
-        const now = clock().now();
-        if (verdict.kind === 'limited') {
-          node.status({ fill: 'yellow', shape: 'dot', text: shorten(t('status.backfillLimited', { date: dateText(verdict.historyStart), scale: s.range.scale })) });
-        } else if (verdict.kind === 'empty') {
-          node.status({ fill: 'yellow', shape: 'ring', text: t('status.backfillEmpty', { time: localTime(now) }) });
-        } else {
-          node.status({ fill: 'green', shape: 'dot', text: t('status.backfillDone', { count: String(s.buckets), time: localTime(now) }) });
-        }
-      },
+      finished: (s: BackfillState, verdict: HistoryVerdict) => node.status(finishedStatus(t, s, verdict, localTime(clock().now()))),
       failed: (err: unknown) => node.status(errorStatus(err, t('status.reauth'))),
       error: (err: unknown) => node.error(asError(err), {}),
-      warning: (verdict: HistoryVerdict, s: BackfillState) => {
-        if (verdict.kind === 'limited') return t('warnings.historyLimited', { scale: s.range.scale, date: dateText(verdict.historyStart) });
-        if (verdict.kind === 'empty' && s.next >= s.pages) return t('warnings.noData');
-        return undefined;
-      },
+      warning: (verdict: HistoryVerdict, s: BackfillState) => historyWarning(t, verdict, s),
       send: (msg) => node.send(msg),
       remember: (s: BackfillState, buckets) => reader.remember(s.range, buckets),
       newId: () => RED.util.generateId(),

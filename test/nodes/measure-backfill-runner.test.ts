@@ -142,7 +142,7 @@ describe('backfill planning and runner', () => {
         if (i >= 0) timers.splice(i, 1);
       },
     };
-    const share = new BackgroundShare({ clock, maxPerHour: 3, maxInFlight: 2 });
+    const share = new BackgroundShare({ clock, maxPerHour: 3, maxInFlight: 2, spacingMs: 0 });
     const r1 = await share.take();
     const r2 = await share.take();
     let third = false;
@@ -166,10 +166,23 @@ describe('backfill planning and runner', () => {
     should(share.used()).eql(1);
     // An aborted wait leaves the queue.
     const controller = new AbortController();
-    const share2 = new BackgroundShare({ clock, maxPerHour: 1 });
+    const share2 = new BackgroundShare({ clock, maxPerHour: 1, spacingMs: 0 });
     await share2.take();
     const aborted = share2.take(controller.signal);
     controller.abort();
     await aborted.then(() => should.fail(null, null, 'should abort'), (err: Error) => should(err.message).match(/abort/i));
+    // Pages go a little apart.
+    const share3 = new BackgroundShare({ clock, spacingMs: 50 });
+    (await share3.take())();
+    let next = false;
+    const later = share3.take().then((r) => ((next = true), r));
+    await new Promise((r) => setImmediate(r));
+    should(next).be.false();
+    const spacing = timers.find((x) => x.at === t + 50);
+    should(spacing).not.be.undefined();
+    t += 50;
+    spacing?.fn();
+    (await later)();
+    should(next).be.true();
   });
 });

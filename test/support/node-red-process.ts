@@ -21,8 +21,13 @@ export interface NodeRedProcessOptions {
   flows?: FlowNode[];
   /** Plain credentials by node id, written to flows_cred.json encrypted with the credential secret. */
   credentials?: Record<string, Record<string, string>>;
-  /** Editor login; the launcher logs in for its own admin requests. */
-  adminAuth?: { username: string; password: string };
+  /**
+   * Editor login; the launcher logs in as this user (permissions `*`) for its own admin requests.
+   * `otherUsers` are added beside it, e.g. a read-only one (`permissions: 'read'`).
+   */
+  adminAuth?: { username: string; password: string; otherUsers?: Array<{ username: string; password: string; permissions: string }> };
+  /** Node-RED's console log level (default 'info'); 'trace' logs everything. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   credentialSecret?: string;
   /** Extra environment of the process. */
   env?: Record<string, string>;

@@ -67,12 +67,15 @@ if (process.env.ECONETATMO_GUARD_STDIN === '1') {
 }
 `;
 
-function writeSettings(userDir: string, port: number, secret: string, adminAuth?: { username: string; password: string }): void {
-  const auth = adminAuth
-    ? `adminAuth: { type: 'credentials', users: [{ username: ${JSON.stringify(adminAuth.username)}, password: ${JSON.stringify(
-        hashPassword(adminAuth.password),
-      )}, permissions: '*' }] },`
-    : '';
+function writeSettings(userDir: string, port: number, secret: string, adminAuth?: NodeRedProcessOptions['adminAuth'], logLevel = 'info'): void {
+  const users = adminAuth
+    ? [{ username: adminAuth.username, password: adminAuth.password, permissions: '*' }, ...(adminAuth.otherUsers ?? [])].map((u) => ({
+        username: u.username,
+        password: hashPassword(u.password),
+        permissions: u.permissions,
+      }))
+    : [];
+  const auth = adminAuth ? `adminAuth: { type: 'credentials', users: ${JSON.stringify(users)} },` : '';
   const settings = `// Written by test/support/node-red-process.ts
 module.exports = {
   uiHost: '127.0.0.1',
@@ -90,7 +93,7 @@ module.exports = {
     palette: { catalogues: [] },
     multiplayer: { enabled: false },
   },
-  logging: { console: { level: 'info', metrics: false, audit: false } },
+  logging: { console: { level: ${JSON.stringify(logLevel)}, metrics: false, audit: false } },
   exportGlobalContextKeys: false,
   functionExternalModules: false,
 };
@@ -114,7 +117,7 @@ export function prepareUserDir(userDir: string, options: NodeRedProcessOptions, 
     JSON.stringify({ name: 'node-red-project', description: 'test user dir', version: '0.0.1', private: true, dependencies: { [PACKAGE_NAME]: `file:${REPO_ROOT}` } }, null, 2),
   );
   fs.writeFileSync(path.join(userDir, 'econetatmo-test-guard.js'), GUARD_SOURCE);
-  writeSettings(userDir, port, secret, options.adminAuth);
+  writeSettings(userDir, port, secret, options.adminAuth, options.logLevel);
   if (options.flows) fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(options.flows, null, 2));
   if (options.credentials) {
     fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(encryptCredentials(secret, options.credentials), null, 2));

@@ -3,7 +3,7 @@ import { RateBudget } from '../../src/netatmo/rate-budget';
 import { isNetatmoError } from '../../src/netatmo/errors';
 import { FakeClock, flush } from './helpers/fake-clock';
 
-function track(p: Promise<void>): { done: boolean; error: unknown } {
+function track(p: Promise<unknown>): { done: boolean; error: unknown } {
   const state = { done: false, error: undefined as unknown };
   p.then(
     () => (state.done = true),
@@ -27,6 +27,24 @@ describe('RateBudget', () => {
     await clock.advance(1);
     should(next.done).be.true();
     should(waits).eql([10_000, 0]);
+  });
+
+  it('counts a slot from the time its answer arrived, not only from its grant', async () => {
+    const clock = new FakeClock();
+    const budget = new RateBudget({ clock, limits: [{ windowMs: 10_000, max: 2 }] });
+    const first = await budget.acquire();
+    await budget.acquire(); // answered at once: counted from t=0
+    await clock.advance(4_000);
+    first(); // the first answer arrives 4 s after its grant: it now counts from t=4 s
+    first(); // releasing twice changes nothing
+    const next = track(budget.acquire());
+    await clock.advance(10_000 - 4_000); // t=10 s: the second slot has left the window, the first has not
+    should(next.done).be.true();
+    const after = track(budget.acquire());
+    await clock.advance(3_999); // t=13.999 s: still inside the first slot's re-stamped window
+    should(after.done).be.false();
+    await clock.advance(1); // t=14 s: 10 s after the first answer
+    should(after.done).be.true();
   });
 
   it('enforces the hourly limit too', async () => {
