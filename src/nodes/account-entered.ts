@@ -8,7 +8,7 @@
 // issued or entered: a known token keeps its old time (and loses to the newer pair on disk),
 // an unknown one was entered since and gets "now" (and wins).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const KEEP = 20;
@@ -47,6 +47,11 @@ export class EnteredTokens {
     } catch {
       // The token store itself is what must survive; this is only a hint.
     }
+  }
+
+  /** The account was deleted: forget its tokens' hashes too. */
+  forget(): void {
+    rmSync(this.file, { force: true });
   }
 
   private read(): Known[] {

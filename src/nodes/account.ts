@@ -9,6 +9,7 @@ import { AccountRuntime, type ClientSettings, type DeployedAccount } from './acc
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
 import { nodeClock } from './clock';
+import { TokenStore } from '../netatmo/token-store';
 
 interface AccountNodeDef extends NodeDef {
   apiUrl?: string;
@@ -62,10 +63,20 @@ export = function registerAccountNode(RED: NodeAPI): void {
       node.error(RED._('econetatmo-account.errors.start', { message: err instanceof Error ? err.message : String(err) }));
     });
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    node.on('close', (removed: boolean, done: () => void) => {
       account.off('tokens', onTokens);
       account.close();
-      done();
+      if (!removed) {
+        done();
+        return;
+      }
+      // The account was deleted: Node-RED drops its credentials, so its tokens must not stay on
+      // disk either (a refresh token there is a live key to the user's Netatmo data).
+      entered.forget();
+      new TokenStore(runtime.tokenDir())
+        .remove(node.id)
+        .catch((err: unknown) => node.warn(RED._('econetatmo-account.errors.forget', { message: err instanceof Error ? err.message : String(err) })))
+        .finally(() => done());
     });
   }
 

@@ -49,6 +49,21 @@ describe('econetatmo-account node', function () {
     fs.rmSync(userDir, { recursive: true, force: true });
   });
 
+  it('deletes its token file when the account is deleted, and keeps it on a redeploy', async function () {
+    const pasted = sim.issueTokens();
+    const creds = { [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken } };
+    await helper.load(accountNode, accountFlow(ID, sim.url), creds);
+    const file = tokenFile(userDir, ID);
+    await eventually('token file written', () => fs.existsSync(file));
+    // Changed and redeployed: closed with removed = false, the tokens stay.
+    await helper.setFlows(accountFlow(ID, sim.url).map((n) => ({ ...n, name: 'renamed' })), 'full', creds);
+    should(fs.existsSync(file)).be.true();
+    // Deleted: closed with removed = true, nothing of its tokens stays on disk.
+    await helper.setFlows([], 'full');
+    await eventually('token file removed', () => !fs.existsSync(file));
+    should(fs.readdirSync(path.dirname(file)).filter((f) => f.includes(ID))).eql([]);
+  });
+
   it('loads with pasted credentials, connects, and reads the lines', async function () {
     const pasted = sim.issueTokens();
     await helper.load(accountNode, accountFlow(ID, sim.url), {

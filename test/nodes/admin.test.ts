@@ -203,8 +203,7 @@ describe('econetatmo-account admin routes', function () {
       state.should.containEql({ status: 'connected', needsDeploy: true });
 
       // The user deploys: the credentials hold only the client id and secret.
-      const deploy = (helper as unknown as { setFlows(flows: unknown[], type: string, creds: unknown): Promise<void> }).setFlows;
-      await deploy.call(helper, accountFlow(NEW, sim.url), 'full', { [NEW]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+      await helper.setFlows(accountFlow(NEW, sim.url), 'full', { [NEW]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
       await eventually('deployed node', () => helper.getNode(NEW) !== null && helper.getNode(NEW) !== undefined);
       const node = getAccount(NEW);
       await node.account.start();

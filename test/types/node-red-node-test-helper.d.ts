@@ -30,6 +30,8 @@ declare module 'node-red-node-test-helper' {
       cb?: () => void,
     ): Promise<void>;
     unload(): Promise<void>;
+    /** Deploy a new flow into the loaded runtime (`full`, `nodes` or `flows`). */
+    setFlows(testFlow: FlowNode[], type: string, testCredentials?: Record<string, Record<string, string>>): Promise<void>;
     getNode(id: string): TestNode;
     clearFlows(): Promise<void>;
     request(): any;
