@@ -6,8 +6,8 @@
 //   node scripts/demo.js [--port 1880] [--sim-port 8370] [--keep-flows] [--verbose]
 'use strict';
 const fs = require('fs');
-const http = require('http');
 const path = require('path');
+const { httpStatus } = require('./demo/http-status');
 const { spawn } = require('child_process');
 const { ROOT, ensureBuilt } = require('./demo/build');
 
@@ -51,21 +51,10 @@ function portFree(port) {
   });
 }
 
-function get(url) {
-  return new Promise((resolve) => {
-    const req = http.get(url, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(2000, () => req.destroy());
-  });
-}
-
 async function waitForEditor(child, timeoutMs) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && child.exitCode === null) {
-    if ((await get(`http://127.0.0.1:${PORT}/`)) === 200) return true;
+    if ((await httpStatus(`http://127.0.0.1:${PORT}/`)) === 200) return true;
     await new Promise((r) => setTimeout(r, 300));
   }
   return false;

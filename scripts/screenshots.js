@@ -8,8 +8,8 @@
 'use strict';
 const fs = require('fs');
 const fsp = require('fs/promises');
-const http = require('http');
 const path = require('path');
+const { httpStatus } = require('./demo/http-status');
 const { spawn } = require('child_process');
 const { chromium } = require('playwright-core');
 
@@ -31,17 +31,6 @@ const CHROMIUM_ARGS = [
 
 const log = (text) => console.log(`[screenshots] ${text}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function status(url) {
-  return new Promise((resolve) => {
-    const req = http.get(url, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(2000, () => req.destroy());
-  });
-}
 
 async function startDemo() {
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'demo.js'), '--port', String(PORT)], {
@@ -144,7 +133,7 @@ async function main() {
   let base = GIVEN_URL;
   if (!base) {
     base = `http://127.0.0.1:${PORT}`;
-    if ((await status(`${base}/`)) !== 0) throw new Error(`something already answers on ${base}: pass --url to use it`);
+    if ((await httpStatus(`${base}/`)) !== 0) throw new Error(`something already answers on ${base}: pass --url to use it`);
     demo = await startDemo();
   }
   let browser = null;
