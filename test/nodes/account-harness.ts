@@ -7,6 +7,7 @@ import helper from 'node-red-node-test-helper';
 import accountNode = require('../../src/nodes/account');
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { AccountNode } from '../../src/nodes/account-node';
+import { setNodeClock } from '../../src/nodes/clock';
 
 export { accountNode, helper };
 
@@ -20,6 +21,32 @@ export function startSim(): Promise<Simulator> {
 
 export function tempUserDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-account-test-'));
+}
+
+/**
+ * The mocha hooks every account test file shares: one simulator for the file, a fresh user dir
+ * (and the system clock) for each test, the flow unloaded after it. Read `sim`/`userDir` inside tests.
+ */
+export function useSimulatorAndUserDir(): { readonly sim: Simulator; readonly userDir: string } {
+  const context = { sim: undefined as unknown as Simulator, userDir: '' };
+  before(async function () {
+    context.sim = await startSim();
+  });
+  after(async function () {
+    await context.sim.close();
+    helper.settings({ userDir: undefined }); // the next test file must not write into a removed dir
+  });
+  beforeEach(function () {
+    context.userDir = tempUserDir();
+    helper.settings({ userDir: context.userDir });
+    setNodeClock(null);
+  });
+  afterEach(async function () {
+    await helper.unload();
+    setNodeClock(null);
+    fs.rmSync(context.userDir, { recursive: true, force: true });
+  });
+  return context;
 }
 
 export function tokenFile(userDir: string, id: string): string {

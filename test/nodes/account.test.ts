@@ -4,8 +4,6 @@ import fs from 'fs';
 import path from 'path';
 import { tokenDirFor } from '../../src/nodes/account-config';
 import should from 'should';
-import type { Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/clock';
 import {
   accountFlow,
   accountNode,
@@ -15,8 +13,7 @@ import {
   getAccount,
   helper,
   readTokenFile,
-  startSim,
-  tempUserDir,
+  useSimulatorAndUserDir,
   tokenFile,
 } from './account-harness';
 
@@ -28,35 +25,16 @@ interface CredentialsModule {
 const runtimeCredentials = (): CredentialsModule => (helper as unknown as { credentials: CredentialsModule }).credentials;
 
 describe('econetatmo-account node', function () {
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async function () {
-    sim = await startSim();
-  });
-  after(async function () {
-    await sim.close();
-    helper.settings({ userDir: undefined }); // the next test file must not write into a removed dir
-  });
-  beforeEach(function () {
-    userDir = tempUserDir();
-    helper.settings({ userDir });
-    setNodeClock(null);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    setNodeClock(null);
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const files = useSimulatorAndUserDir();
 
   it('deletes its token file when the account is deleted, and keeps it on a redeploy', async function () {
-    const pasted = sim.issueTokens();
+    const pasted = files.sim.issueTokens();
     const creds = { [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken } };
-    await helper.load(accountNode, accountFlow(ID, sim.url), creds);
-    const file = tokenFile(userDir, ID);
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), creds);
+    const file = tokenFile(files.userDir, ID);
     await eventually('token file written', () => fs.existsSync(file));
     // Changed and redeployed: closed with removed = false, the tokens stay.
-    await helper.setFlows(accountFlow(ID, sim.url).map((n) => ({ ...n, name: 'renamed' })), 'full', creds);
+    await helper.setFlows(accountFlow(ID, files.sim.url).map((n) => ({ ...n, name: 'renamed' })), 'full', creds);
     should(fs.existsSync(file)).be.true();
     // Deleted: closed with removed = true, nothing of its tokens stays on disk.
     await helper.setFlows([], 'full');
@@ -65,8 +43,8 @@ describe('econetatmo-account node', function () {
   });
 
   it('loads with pasted credentials, connects, and reads the lines', async function () {
-    const pasted = sim.issueTokens();
-    await helper.load(accountNode, accountFlow(ID, sim.url), {
+    const pasted = files.sim.issueTokens();
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), {
       [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken },
     });
     const node = getAccount(ID);
@@ -77,14 +55,14 @@ describe('econetatmo-account node', function () {
     state.validUntil.should.be.above(Date.now());
 
     const lines = await node.account.getLines();
-    lines.map((l) => l.moduleId).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    lines.map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
     // A pair entered in the editor goes to the store at once, private to the user.
-    readTokenFile(userDir, ID).refreshToken.should.equal(pasted.refreshToken);
-    (fs.statSync(tokenFile(userDir, ID)).mode & 0o777).should.equal(0o600);
+    readTokenFile(files.userDir, ID).refreshToken.should.equal(pasted.refreshToken);
+    (fs.statSync(tokenFile(files.userDir, ID)).mode & 0o777).should.equal(0o600);
   });
 
   it('is not connected without tokens and says so to a flow node', async function () {
-    await helper.load(accountNode, accountFlow(ID, sim.url), { [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), { [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
     const node = getAccount(ID);
     node.connectionState().status.should.equal('not_connected');
     const err = await node.account.getLines().then(
@@ -96,18 +74,18 @@ describe('econetatmo-account node', function () {
   });
 
   it('keeps the rotated pair on disk and in memory, and a new load starts from the disk pair', async function () {
-    const pasted = sim.issueTokens();
+    const pasted = files.sim.issueTokens();
     // A new object per load: the helper hands it to the runtime, which keeps it as its cache.
     const creds = () => ({ [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken } });
-    await helper.load(accountNode, accountFlow(ID, sim.url), creds());
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), creds());
     const node = getAccount(ID);
     await node.account.getLines();
-    const refreshesBefore = sim.stats().refreshGrants;
+    const refreshesBefore = files.sim.stats().refreshGrants;
 
-    sim.expireAccessTokens();
+    files.sim.expireAccessTokens();
     await node.account.getLines(); // refused token -> one refresh -> rotation
-    sim.stats().refreshGrants.should.equal(refreshesBefore + 1);
-    const onDisk = readTokenFile(userDir, ID);
+    files.sim.stats().refreshGrants.should.equal(refreshesBefore + 1);
+    const onDisk = readTokenFile(files.userDir, ID);
     onDisk.refreshToken.should.not.equal(pasted.refreshToken);
     // The in-memory credentials follow, as a fresh object (the next deploy saves them).
     await eventually('credentials in step', () => runtimeCredentials().get(ID)?.refreshToken === onDisk.refreshToken);
@@ -115,37 +93,37 @@ describe('econetatmo-account node', function () {
 
     // Restart without a deploy: the flow's credentials still hold the rotated-away token.
     await helper.unload();
-    await helper.load(accountNode, accountFlow(ID, sim.url), creds());
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), creds());
     const again = getAccount(ID);
     runtimeCredentials().get(ID)!.refreshToken.should.equal(pasted.refreshToken);
-    const invalidBefore = sim.stats().invalidGrant;
-    sim.expireAccessTokens();
+    const invalidBefore = files.sim.stats().invalidGrant;
+    files.sim.expireAccessTokens();
     const lines = await again.account.getLines();
-    lines.length.should.equal(sim.lines().length);
-    sim.stats().invalidGrant.should.equal(invalidBefore);
+    lines.length.should.equal(files.sim.lines().length);
+    files.sim.stats().invalidGrant.should.equal(invalidBefore);
     again.connectionState().status.should.equal('connected');
-    readTokenFile(userDir, ID).refreshToken.should.not.equal(onDisk.refreshToken); // rotated once more, from the disk pair
+    readTokenFile(files.userDir, ID).refreshToken.should.not.equal(onDisk.refreshToken); // rotated once more, from the disk pair
   });
 
   it('lets a pair newly pasted in the credentials win over an older one on disk', async function () {
-    const first = sim.issueTokens();
-    await helper.load(accountNode, accountFlow(ID, sim.url), {
+    const first = files.sim.issueTokens();
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), {
       [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: first.accessToken, refreshToken: first.refreshToken },
     });
     await getAccount(ID).account.getLines();
     await helper.unload();
 
-    const second = sim.issueTokens(); // the user made new tokens and pasted them, then deployed
-    await helper.load(accountNode, accountFlow(ID, sim.url), {
+    const second = files.sim.issueTokens(); // the user made new tokens and pasted them, then deployed
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), {
       [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: second.accessToken, refreshToken: second.refreshToken },
     });
-    await eventually('stored', () => readTokenFile(userDir, ID).refreshToken === second.refreshToken);
+    await eventually('stored', () => readTokenFile(files.userDir, ID).refreshToken === second.refreshToken);
     await getAccount(ID).account.getLines();
   });
 
   it('closes its client when the flow stops', async function () {
-    const pasted = sim.issueTokens();
-    await helper.load(accountNode, accountFlow(ID, sim.url), {
+    const pasted = files.sim.issueTokens();
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), {
       [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken },
     });
     const account = getAccount(ID).account;
@@ -160,12 +138,12 @@ describe('econetatmo-account node', function () {
 
   it('falls back to a private temporary directory without a user dir', async function () {
     helper.settings({ userDir: undefined });
-    const pasted = sim.issueTokens();
-    await helper.load(accountNode, accountFlow(ID, sim.url), {
+    const pasted = files.sim.issueTokens();
+    await helper.load(accountNode, accountFlow(ID, files.sim.url), {
       [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken },
     });
     await getAccount(ID).account.getLines();
-    fs.existsSync(tokenFile(userDir, ID)).should.be.false();
+    fs.existsSync(tokenFile(files.userDir, ID)).should.be.false();
     fs.existsSync(path.join(tokenDirFor(undefined), `${ID}.json`)).should.be.true();
   });
 });

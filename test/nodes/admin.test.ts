@@ -2,7 +2,6 @@
 // Node-RED (node-red-node-test-helper) against the simulator's consent page and token endpoint.
 import fs from 'fs';
 import should from 'should';
-import type { Simulator } from '../../src/simulator';
 import type { Clock } from '../../src/netatmo/types';
 import { setNodeClock } from '../../src/nodes/clock';
 import {
@@ -17,8 +16,7 @@ import {
   helper,
   readTokenFile,
   REDIRECT_URI,
-  startSim,
-  tempUserDir,
+  useSimulatorAndUserDir,
   tokenFile,
 } from './account-harness';
 
@@ -51,29 +49,10 @@ class ShiftedClock implements Clock {
 }
 
 describe('econetatmo-account admin routes', function () {
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async function () {
-    sim = await startSim();
-  });
-  after(async function () {
-    await sim.close();
-    helper.settings({ userDir: undefined }); // the next test file must not write into a removed dir
-  });
-  beforeEach(function () {
-    userDir = tempUserDir();
-    helper.settings({ userDir });
-    setNodeClock(null);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    setNodeClock(null);
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const files = useSimulatorAndUserDir();
 
   const loadDeployed = (creds: Record<string, string> = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }): Promise<void> =>
-    helper.load(accountNode, accountFlow(ID, sim.url), { [ID]: { ...creds } });
+    helper.load(accountNode, accountFlow(ID, files.sim.url), { [ID]: { ...creds } });
 
   async function startConnect(id: string, body: Record<string, unknown> = {}): Promise<{ authorizeUrl: string; redirectUri: string }> {
     const res = await post(`/econetatmo/accounts/${id}/connect`, { redirectUri: REDIRECT_URI, ...body });
@@ -88,7 +67,7 @@ describe('econetatmo-account admin routes', function () {
       res.status.should.equal(200);
       (res.body as object).should.deepEqual({ status: 'not_connected', needsDeploy: false });
 
-      const pasted = sim.issueTokens();
+      const pasted = files.sim.issueTokens();
       res = await post(`/econetatmo/accounts/${ID}/tokens`, { accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       res.status.should.equal(200, res.text);
       (res.body as { status: string }).status.should.equal('connected');
@@ -101,18 +80,18 @@ describe('econetatmo-account admin routes', function () {
       state.needsDeploy.should.be.false();
       shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);
       // The pasted pair is stored and used.
-      readTokenFile(userDir, ID).refreshToken.should.equal(pasted.refreshToken);
-      (await getAccount(ID).account.getLines()).length.should.equal(sim.lines().length);
+      readTokenFile(files.userDir, ID).refreshToken.should.equal(pasted.refreshToken);
+      (await getAccount(ID).account.getLines()).length.should.equal(files.sim.lines().length);
     });
 
     it('says the account must authorise again once the refresh token is dead', async function () {
-      const pasted = sim.issueTokens();
+      const pasted = files.sim.issueTokens();
       await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       await getAccount(ID).account.getLines();
       // Someone else (another program) rotates our refresh token away.
       const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: pasted.refreshToken });
-      (await fetch(`${sim.url}/oauth2/token`, { method: 'POST', body: form })).status.should.equal(200);
-      sim.expireAccessTokens();
+      (await fetch(`${files.sim.url}/oauth2/token`, { method: 'POST', body: form })).status.should.equal(200);
+      files.sim.expireAccessTokens();
       await getAccount(ID).account.getLines().then(
         () => should.fail(null, null, 'expected a failure'),
         () => undefined,
@@ -137,13 +116,13 @@ describe('econetatmo-account admin routes', function () {
       res.status.should.equal(409); // not connected yet
       (res.body as { error: string }).error.should.be.a.String();
 
-      const pasted = sim.issueTokens();
+      const pasted = files.sim.issueTokens();
       await post(`/econetatmo/accounts/${ID}/tokens`, { accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       res = await get(`/econetatmo/accounts/${ID}/lines`);
       res.status.should.equal(200);
       const lines = res.body as Array<{ moduleId: string; name: string; deviceId: string }>;
-      lines.map((l) => l.moduleId).should.deepEqual(sim.lines().map((l) => l.moduleId));
-      lines.map((l) => l.name).should.deepEqual(sim.lines().map((l) => l.name));
+      lines.map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
+      lines.map((l) => l.name).should.deepEqual(files.sim.lines().map((l) => l.name));
 
       res = await get('/econetatmo/accounts/nosuchnode/lines');
       res.status.should.equal(404);
@@ -155,10 +134,10 @@ describe('econetatmo-account admin routes', function () {
     it('connects a deployed account end to end', async function () {
       await loadDeployed();
       // The editor shows the stored secret as a placeholder: the deployed one is used.
-      const { authorizeUrl, redirectUri } = await startConnect(ID, { clientId: CLIENT_ID, clientSecret: '__PWRD__', apiUrl: sim.url });
+      const { authorizeUrl, redirectUri } = await startConnect(ID, { clientId: CLIENT_ID, clientSecret: '__PWRD__', apiUrl: files.sim.url });
       redirectUri.should.equal(REDIRECT_URI);
       const url = new URL(authorizeUrl);
-      `${url.origin}${url.pathname}`.should.equal(`${sim.url}/oauth2/authorize`);
+      `${url.origin}${url.pathname}`.should.equal(`${files.sim.url}/oauth2/authorize`);
       url.searchParams.get('client_id')!.should.equal(CLIENT_ID);
       url.searchParams.get('redirect_uri')!.should.equal(REDIRECT_URI);
       url.searchParams.get('scope')!.should.equal('read_magellan');
@@ -179,10 +158,10 @@ describe('econetatmo-account admin routes', function () {
 
       const node = getAccount(ID);
       node.connectionState().status.should.equal('connected');
-      const stored = readTokenFile(userDir, ID);
-      (fs.statSync(tokenFile(userDir, ID)).mode & 0o777).should.equal(0o600);
+      const stored = readTokenFile(files.userDir, ID);
+      (fs.statSync(tokenFile(files.userDir, ID)).mode & 0o777).should.equal(0o600);
       shouldHoldNoSecret(page.text, [stored.accessToken, stored.refreshToken, CLIENT_SECRET]);
-      (await node.account.getLines()).length.should.equal(sim.lines().length);
+      (await node.account.getLines()).length.should.equal(files.sim.lines().length);
 
       const state = await get(`/econetatmo/accounts/${ID}/state`);
       (state.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: false });
@@ -191,26 +170,26 @@ describe('econetatmo-account admin routes', function () {
     it('connects before the first deploy with the settings the editor sends, and a deploy picks the pair up', async function () {
       await helper.load(accountNode, [], {});
       const NEW = 'fresh1';
-      const { authorizeUrl } = await startConnect(NEW, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: sim.url });
+      const { authorizeUrl } = await startConnect(NEW, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: files.sim.url });
       const back = await consent(authorizeUrl, 'approve');
       const page = await get(callbackPath(back));
       page.status.should.equal(200, page.text);
       page.text.should.containEql('econetatmo-connected');
-      fs.existsSync(tokenFile(userDir, NEW)).should.be.true();
-      (fs.statSync(tokenFile(userDir, NEW)).mode & 0o777).should.equal(0o600);
+      fs.existsSync(tokenFile(files.userDir, NEW)).should.be.true();
+      (fs.statSync(tokenFile(files.userDir, NEW)).mode & 0o777).should.equal(0o600);
 
       let state = (await get(`/econetatmo/accounts/${NEW}/state`)).body as { status: string; needsDeploy: boolean };
       state.should.containEql({ status: 'connected', needsDeploy: true });
 
       // The user deploys: the credentials hold only the client id and secret.
-      await helper.setFlows(accountFlow(NEW, sim.url), 'full', { [NEW]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+      await helper.setFlows(accountFlow(NEW, files.sim.url), 'full', { [NEW]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
       await eventually('deployed node', () => helper.getNode(NEW) !== null && helper.getNode(NEW) !== undefined);
       const node = getAccount(NEW);
       await node.account.start();
       node.connectionState().status.should.equal('connected');
       state = (await get(`/econetatmo/accounts/${NEW}/state`)).body as { status: string; needsDeploy: boolean };
       state.should.containEql({ status: 'connected', needsDeploy: false });
-      (await node.account.getLines()).length.should.equal(sim.lines().length);
+      (await node.account.getLines()).length.should.equal(files.sim.lines().length);
     });
 
     it('handles access_denied: nothing stored, still not connected', async function () {
@@ -221,13 +200,13 @@ describe('econetatmo-account admin routes', function () {
       const page = await get(callbackPath(back));
       page.status.should.equal(200);
       page.text.should.containEql('econetatmo-denied');
-      fs.existsSync(tokenFile(userDir, ID)).should.be.false();
+      fs.existsSync(tokenFile(files.userDir, ID)).should.be.false();
       getAccount(ID).connectionState().status.should.equal('not_connected');
     });
 
     it('refuses a missing, unknown, expired or replayed state with a 400 page and does nothing else', async function () {
       await loadDeployed();
-      const grants = (): number => sim.stats().codeGrants;
+      const grants = (): number => files.sim.stats().codeGrants;
       const before = grants();
 
       let page = await get('/econetatmo/oauth/callback?code=abc');
@@ -299,7 +278,7 @@ describe('econetatmo-account admin routes', function () {
       res = await post(`/econetatmo/accounts/${ID}/connect`, { clientSecret: '__PWRD__', redirectUri: REDIRECT_URI });
       res.status.should.equal(200);
       // Without a redirect URI, the admin root's own callback is used.
-      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', apiUrl: sim.url });
+      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', apiUrl: files.sim.url });
       res.status.should.equal(200);
       (res.body as { redirectUri: string }).redirectUri.should.match(/^http:\/\/127\.0\.0\.1:\d+\/econetatmo\/oauth\/callback$/);
     });
@@ -308,12 +287,12 @@ describe('econetatmo-account admin routes', function () {
   describe('pasted tokens', function () {
     it('stores tokens pasted before the first deploy and reports the state only', async function () {
       await helper.load(accountNode, [], {});
-      const pasted = sim.issueTokens();
-      let res = await post('/econetatmo/accounts/p1/tokens', { refreshToken: pasted.refreshToken, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: sim.url });
+      const pasted = files.sim.issueTokens();
+      let res = await post('/econetatmo/accounts/p1/tokens', { refreshToken: pasted.refreshToken, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: files.sim.url });
       res.status.should.equal(200, res.text);
       (res.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: true });
       shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);
-      readTokenFile(userDir, 'p1').refreshToken.should.equal(pasted.refreshToken);
+      readTokenFile(files.userDir, 'p1').refreshToken.should.equal(pasted.refreshToken);
 
       res = await post('/econetatmo/accounts/p1/tokens', { accessToken: 'only-access', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
       res.status.should.equal(400);
