@@ -11,7 +11,13 @@ const ROWS = 1024;
 export interface BackfillFigures {
   lines: number;
   requests: number;
+  /** 9 lines × ⌈17 520 / 1024⌉: every line holding a full year. */
   minimumRequests: number;
+  /** The same minimum for what the cloud really holds: ⌈buckets of the range / 1024⌉ per line with data, one per empty line. */
+  neededRequests: number;
+  /** Buckets the cloud holds for the range (all lines), and how many of them never arrived or arrived wrong. */
+  bucketsHeld: number;
+  bucketsMissing: number;
   wallSeconds: number;
   boundSeconds: number;
   rateLimited: number;
@@ -57,12 +63,30 @@ export async function benchBackfill(options: { timeoutMs?: number } = {}): Promi
     });
     const count = (p: string): number => Object.values(stats.requests[p] ?? {}).reduce((a, b) => a + b, 0);
     const requests = count('/api/getmeasure');
+    // Every bucket the cloud holds for the range must have arrived, with its value.
+    let bucketsHeld = 0;
+    let bucketsMissing = 0;
+    let neededRequests = 0;
+    rig.nodeIds.forEach((id, i) => {
+      const line = rig.sim.lines()[i % rig.sim.lines().length];
+      const types = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
+      const held = rig.sim.buckets({ moduleId: line.moduleId, types, scale: '30min', from: dateBegin, to: now });
+      const payload = rig.outputs.get(id)?.[0]?.msg.payload as { points?: Array<{ start: number; values: Record<string, number | null> }> } | undefined;
+      const got = new Map((payload?.points ?? []).map((p) => [p.start, JSON.stringify(p.values)]));
+      bucketsHeld += held.length;
+      bucketsMissing += held.filter((b) => got.get(b.start) !== JSON.stringify(b.values)).length;
+      neededRequests += held.length > 0 ? Math.ceil(buckets / ROWS) : 1;
+    });
     return {
       lines: rig.nodeIds.length,
       requests,
       minimumRequests,
+      neededRequests,
+      bucketsHeld,
+      bucketsMissing,
       wallSeconds: wallMs / 1000,
-      boundSeconds: rateLimitBoundMs(minimumRequests, DEFAULT_RATE_LIMITS) / 1000,
+      // What the per-user limits alone impose on the requests this read needed.
+      boundSeconds: rateLimitBoundMs(neededRequests, DEFAULT_RATE_LIMITS) / 1000,
       rateLimited: stats.rateLimited,
       otherRequests: count('/api/homesdata') + count('/oauth2/token'),
       buckets,

@@ -57,17 +57,41 @@ export async function runBackfill(
   }
   const collected: Bucket[][] = state.output === 'message' && state.next > 0 ? [store.loadBuckets(state)] : [];
   if (state.next === 0) store.save(state);
-  for (let index = state.next; index < pages.length; index++) {
+  const pageEnd = (i: number): number => Math.min(pages[i].dateEnd * 1000, state.range.dateEnd);
+  let index = state.next;
+  while (index < pages.length) {
     throwIfAborted(options.signal);
     const release = options.share ? await options.share.take(options.signal, options.onWait) : () => undefined;
-    const readOptions: ReadOptions = { signal: options.signal, onWait: options.onWait, priority: 'background' };
+    // Until the first bucket is seen, ask from this page to the range's end in one request (a
+    // seek): the cloud answers its first 1024 buckets, so a range that starts before the
+    // history skips the empty pages instead of spending a request on each.
+    const seeking = state.firstData === null;
+    const query = seeking ? { ...pageQuery(state.range, pages[index]), dateEnd: state.range.dateEnd } : pageQuery(state.range, pages[index]);
+    const readOptions: ReadOptions = { signal: options.signal, onWait: options.onWait, priority: 'background', seek: seeking };
     let buckets: Bucket[];
     try {
-      buckets = await reader.readMeasures(pageQuery(state.range, pages[index]), readOptions);
+      buckets = await reader.readMeasures(query, readOptions);
     } finally {
       release();
     }
     throwIfAborted(options.signal);
+    // The pages this answer completes: all of them when it is empty; else up to the page of its
+    // first bucket, which it holds whole (a page has at most 1024 buckets).
+    let through = index;
+    if (seeking) {
+      through = buckets.length === 0 ? pages.length - 1 : pageOf(buckets[0].start, index);
+      buckets = buckets.filter((b) => b.start < pageEnd(through));
+    }
+    for (; index <= through; index++) finishPage(index, index === through ? buckets : []);
+  }
+
+  function pageOf(start: number, from: number): number {
+    let i = from;
+    while (i < pages.length - 1 && start >= pageEnd(i)) i += 1;
+    return i;
+  }
+
+  function finishPage(index: number, buckets: Bucket[]): void {
     if (buckets.length > 0) {
       state.firstData = Math.min(state.firstData ?? Number.POSITIVE_INFINITY, buckets[0].start);
       state.buckets += buckets.length;

@@ -52,8 +52,9 @@ export function measureBody(answer: unknown): unknown[] | Record<string, unknown
 }
 
 export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, now: number, options: ReadOptions = {}): Promise<Bucket[]> {
-  const pages = planRequests(query, now);
-  const priority = options.priority ?? (pages.length > BACKGROUND_PAGES ? 'background' : 'normal');
+  const planned = planRequests(query, now);
+  const pages = options.seek && planned.length > 1 ? [{ dateBegin: planned[0].dateBegin, dateEnd: planned[planned.length - 1].dateEnd }] : planned;
+  const priority = options.priority ?? (planned.length > BACKGROUND_PAGES ? 'background' : 'normal');
   const from = alignDown(query.dateBegin, query.scale);
   const to = Math.min(query.dateEnd ?? now, now);
   const byStart = new Map<number, Bucket>();

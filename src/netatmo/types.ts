@@ -101,4 +101,10 @@ export interface ReadOptions {
    * more than a few pages, else normal.
    */
   priority?: 'normal' | 'background';
+  /**
+   * One request from `dateBegin` to `dateEnd` however long the range: the cloud answers its first
+   * 1024 buckets from `dateBegin` on, so a read that starts before the cloud's history finds where
+   * that history begins in one request instead of paging through empty months.
+   */
+  seek?: boolean;
 }

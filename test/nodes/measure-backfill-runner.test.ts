@@ -18,18 +18,21 @@ const NOW = Date.UTC(2025, 5, 1, 10, 7);
 const MODULE = '70:ee:50:00:00:01#2';
 const DEVICE = '70:ee:50:00:00:01';
 
-/** A cloud that holds a bucket every 30 min from `historyFrom`, and counts the requests. */
+/**
+ * A cloud that holds a bucket every 30 min from `historyFrom`, answers at most 1024 buckets from
+ * the request's start (as Netatmo does), and counts the requests.
+ */
 class FakeCloud implements BackfillReader {
-  calls: Array<{ query: MeasureQuery; priority: unknown }> = [];
+  calls: Array<{ query: MeasureQuery; priority: unknown; seek: boolean }> = [];
   failAt = -1;
   constructor(private readonly historyFrom: number) {}
 
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
-    this.calls.push({ query, priority: (options as { priority?: unknown }).priority });
+    this.calls.push({ query, priority: options.priority, seek: options.seek === true });
     if (this.calls.length - 1 === this.failAt) throw abortedError();
     const out: Bucket[] = [];
     const end = Math.min(query.dateEnd ?? NOW, NOW);
-    for (let s = Math.max(query.dateBegin, Math.ceil(this.historyFrom / STEP) * STEP); s < end; s += STEP) {
+    for (let s = Math.max(query.dateBegin, Math.ceil(this.historyFrom / STEP) * STEP); s < end && out.length < 1024; s += STEP) {
       out.push({ start: s, end: s + STEP, values: { sum_energy_elec: s / STEP }, total: s / STEP });
     }
     return out;
@@ -51,12 +54,15 @@ describe('backfill planning and runner', () => {
     const cloud = new FakeCloud(0);
     const result = await runBackfill(cloud, new MemoryBackfillStore(), state, { now: () => NOW });
     should(cloud.calls.length).eql(18);
-    for (const c of cloud.calls) {
-      should(c.priority).eql('background');
-      should((c.query.dateEnd as number) - c.query.dateBegin).be.belowOrEqual(1024 * STEP);
-    }
-    // Pages are contiguous and cover the range once.
-    for (let i = 1; i < cloud.calls.length; i++) should(cloud.calls[i].query.dateBegin).eql(cloud.calls[i - 1].query.dateEnd);
+    // The first request seeks (to the range's end: the cloud answers its first 1024 buckets);
+    // once data is seen, each request is one page.
+    should(cloud.calls.map((c) => c.seek)).eql([true, ...Array(17).fill(false)]);
+    should(cloud.calls[0].query.dateEnd).eql(state.range.dateEnd);
+    for (const c of cloud.calls) should(c.priority).eql('background');
+    for (const c of cloud.calls.slice(1)) should((c.query.dateEnd as number) - c.query.dateBegin).be.belowOrEqual(1024 * STEP);
+    // Pages are contiguous and cover the range once: the seek answered the first page whole.
+    should(cloud.calls[1].query.dateBegin).eql(cloud.calls[0].query.dateBegin + 1024 * STEP);
+    for (let i = 2; i < cloud.calls.length; i++) should(cloud.calls[i].query.dateBegin).eql(cloud.calls[i - 1].query.dateEnd);
     should(result.buckets.length).eql(365 * 48 + 1);
     should(result.buckets[0].start).eql(Math.floor((NOW - 365 * DAY) / STEP) * STEP);
     should(result.verdict.kind).eql('whole');
@@ -93,11 +99,38 @@ describe('backfill planning and runner', () => {
     });
     should(pages.map((p) => p.index)).eql([...Array(18).keys()]);
     should(pages.filter((p) => p.last).length).eql(1);
+    // The first request found where the history begins: the empty pages before it cost nothing.
+    const firstFull = pages.findIndex((p) => p.count > 0);
+    should(pages.slice(0, firstFull).every((p) => p.count === 0)).be.true();
+    should(result.state.buckets).eql(pages.reduce((n, p) => n + p.count, 0));
+    should(result.state.buckets).eql(Math.ceil((NOW - Math.ceil(historyFrom / STEP) * STEP) / STEP));
     should(result.buckets).eql([]); // parts carry them
     should(result.verdict.kind).eql('limited');
     should(result.verdict.historyStart).eql(Math.ceil(historyFrom / STEP) * STEP);
     should(historyVerdict({ dateBegin: 0, scale: '30min' }, null).kind).eql('empty');
     should(historyVerdict({ dateBegin: 0, scale: '30min' }, 6 * STEP).kind).eql('whole');
+  });
+
+  it('skips the empty years before the history with one request, and reads an empty range with one', async () => {
+    const historyFrom = NOW - 30 * DAY;
+    const decade: MeasureQuery = { ...yearQuery(), dateBegin: NOW - 10 * 365 * DAY };
+    const cloud = new FakeCloud(historyFrom);
+    const result = await runBackfill(cloud, new MemoryBackfillStore(), newState('message', decade), { now: () => NOW });
+    const held = Math.ceil((NOW - Math.ceil(historyFrom / STEP) * STEP) / STEP);
+    should(result.state.pages).be.above(170); // ten years of pages planned…
+    // …but only the pages that hold data are read: the seek lands in the page of the first bucket.
+    const firstPage = Math.floor((Math.ceil(historyFrom / STEP) * STEP - result.state.range.dateBegin) / (1024 * STEP));
+    should(cloud.calls.length).eql(1 + (result.state.pages - 1 - firstPage));
+    should(cloud.calls.length).be.belowOrEqual(1 + Math.ceil(held / 1024));
+    should(result.buckets.length).eql(held);
+    should(result.verdict.kind).eql('limited');
+    should(percentDone(result.state)).eql(100);
+
+    const nothing = new FakeCloud(NOW + DAY);
+    const empty = await runBackfill(nothing, new MemoryBackfillStore(), newState('message', decade), { now: () => NOW });
+    should(nothing.calls.length).eql(1);
+    should(empty.buckets).eql([]);
+    should(empty.verdict.kind).eql('empty');
   });
 
   it('keeps the cursor and the buckets in files that survive a new store, and checks what it reads back', async () => {
