@@ -34,6 +34,7 @@ export class ApiClient {
     } catch (err) {
       if (isTokenRefused(err)) {
         throw new NetatmoError('auth', 'Netatmo refused the access token even after a refresh: authorise again', {
+          reason: 'refused_after_refresh',
           code: err.code,
           status: err.status,
         });

@@ -20,7 +20,7 @@ export function lineKind(index: number): LineKind | null {
 }
 
 function unexpected(what: string): NetatmoError {
-  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`);
+  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

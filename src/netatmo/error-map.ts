@@ -47,8 +47,14 @@ const API_CODES: Record<number, CodeRule> = {
   41: { kind: 'api', text: 'The ecocounter is unreachable for Netatmo right now' },
 };
 
-function fail(kind: ErrorKind, text: string, status: number, retry: RetryHint, extra: { code?: number; retryAfterMs?: number } = {}): Classified {
-  return { ok: false, retry, error: new NetatmoError(kind, text, { status, ...extra }) };
+interface FailExtra {
+  code?: number;
+  retryAfterMs?: number;
+  reason?: string;
+}
+
+function fail(kind: ErrorKind, text: string, status: number, retry: RetryHint, extra: FailExtra = {}): Classified {
+  return { ok: false, retry, error: new NetatmoError(kind, text, { status, params: { status: String(status) }, ...extra }) };
 }
 
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
@@ -74,7 +80,7 @@ function mapErrorField(error: unknown, raw: RawAnswer, retryAfterMs: number | un
   const status = raw.status;
   if (typeof error === 'string') {
     const rule = OAUTH_ERRORS[error];
-    if (rule) return fail(rule.kind, rule.text, status, rule.retry ?? 'none');
+    if (rule) return fail(rule.kind, rule.text, status, rule.retry ?? 'none', { reason: error });
     // Only a short, plain error name goes into the text; anything else stays out.
     const name = /^[a-z_]{1,40}$/i.test(error) ? ` (${error})` : '';
     return fail(status >= 500 ? 'transient' : 'api', `Netatmo refused the request${name}`, status, status >= 500 ? 'transient' : 'none');
@@ -88,9 +94,9 @@ function mapErrorField(error: unknown, raw: RawAnswer, retryAfterMs: number | un
       const rule = API_CODES[code];
       return fail(rule.kind, rule.text, status, rule.retry ?? 'none', { code, retryAfterMs });
     }
-    if (status >= 500) return fail('transient', `Netatmo had an internal error (HTTP ${status})`, status, 'transient', { code });
+    if (status >= 500) return fail('transient', `Netatmo had an internal error (HTTP ${status})`, status, 'transient', { code, reason: 'server_error' });
     const codeText = code !== undefined ? `code ${code}, ` : '';
-    return fail('api', `Netatmo refused the request (${codeText}HTTP ${status})`, status, 'none', { code });
+    return fail('api', `Netatmo refused the request (${codeText}HTTP ${status})`, status, 'none', { code, reason: code !== undefined ? 'refused_code' : 'refused' });
   }
   return null;
 }
@@ -102,9 +108,9 @@ export function classifyAnswer(raw: RawAnswer, now: number): Classified {
   if (looksLikeHtml(raw)) {
     if (status === 429) return fail('rate_limit', API_CODES[26].text, status, 'rate_limit', { retryAfterMs });
     if (status >= 500 || (status >= 200 && status < 300)) {
-      return fail('transient', `Netatmo answered with an error page instead of data (HTTP ${status})`, status, 'transient');
+      return fail('transient', `Netatmo answered with an error page instead of data (HTTP ${status})`, status, 'transient', { reason: 'html_page' });
     }
-    return fail('api', `Netatmo answered with an unexpected page (HTTP ${status})`, status, 'none');
+    return fail('api', `Netatmo answered with an unexpected page (HTTP ${status})`, status, 'none', { reason: 'unexpected_page' });
   }
   let parsed: unknown;
   try {
@@ -112,26 +118,27 @@ export function classifyAnswer(raw: RawAnswer, now: number): Classified {
   } catch {
     if (status === 429) return fail('rate_limit', API_CODES[26].text, status, 'rate_limit', { retryAfterMs });
     if (status >= 500 || (status >= 200 && status < 300)) {
-      return fail('transient', `Netatmo sent an unreadable answer (truncated or malformed data, HTTP ${status})`, status, 'transient');
+      return fail('transient', `Netatmo sent an unreadable answer (truncated or malformed data, HTTP ${status})`, status, 'transient', { reason: 'unreadable' });
     }
-    return fail('api', `Netatmo refused the request (HTTP ${status}, unreadable answer)`, status, 'none');
+    return fail('api', `Netatmo refused the request (HTTP ${status}, unreadable answer)`, status, 'none', { reason: 'refused' });
   }
   if (isRecord(parsed) && 'error' in parsed) {
     const mapped = mapErrorField(parsed.error, raw, retryAfterMs);
     if (mapped) return mapped;
   }
   if (status >= 200 && status < 300) {
-    if (!isRecord(parsed)) return fail('api', 'Unexpected answer from Netatmo: not a JSON object', status, 'none');
+    if (!isRecord(parsed)) return fail('api', 'Unexpected answer from Netatmo: not a JSON object', status, 'none', { reason: 'not_json_object' });
     return { ok: true, body: parsed };
   }
   if (status === 429) return fail('rate_limit', API_CODES[26].text, status, 'rate_limit', { retryAfterMs });
-  if (status >= 500) return fail('transient', `Netatmo had an internal error (HTTP ${status})`, status, 'transient');
-  return fail('api', `Netatmo refused the request (HTTP ${status})`, status, 'none');
+  if (status >= 500) return fail('transient', `Netatmo had an internal error (HTTP ${status})`, status, 'transient', { reason: 'server_error' });
+  return fail('api', `Netatmo refused the request (HTTP ${status})`, status, 'none', { reason: 'refused' });
 }
 
 /** An error of the transport itself (no answer): a text without the URL or any header. */
 export function networkError(code: string | undefined, timedOut: boolean, timeoutMs: number): NetatmoError {
-  if (timedOut) return new NetatmoError('transient', `Netatmo did not answer within ${Math.round(timeoutMs / 100) / 10} s`);
+  const seconds = String(Math.round(timeoutMs / 100) / 10);
+  if (timedOut) return new NetatmoError('transient', `Netatmo did not answer within ${seconds} s`, { reason: 'timeout', params: { seconds } });
   const safeCode = code && /^[A-Z_0-9]{2,30}$/.test(code) ? ` (${code})` : '';
-  return new NetatmoError('transient', `Could not reach Netatmo${safeCode}`);
+  return new NetatmoError('transient', `Could not reach Netatmo${safeCode}`, { reason: 'unreachable', params: { detail: safeCode } });
 }

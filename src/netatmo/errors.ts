@@ -24,6 +24,12 @@ export interface NetatmoErrorDetails {
   status?: number;
   /** How long the server asked us to wait, when it said so. */
   retryAfterMs?: number;
+  /**
+   * A stable name of what went wrong (`timeout`, `invalid_grant`, `unexpected`…) and the values
+   * its text uses, so that a user interface can say the same in the user's language.
+   */
+  reason?: string;
+  params?: Record<string, string>;
   cause?: unknown;
 }
 
@@ -32,6 +38,8 @@ export class NetatmoError extends Error {
   readonly code?: number;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  readonly reason?: string;
+  readonly params?: Readonly<Record<string, string>>;
 
   constructor(kind: ErrorKind, message: string, details: NetatmoErrorDetails = {}) {
     super(message);
@@ -40,6 +48,8 @@ export class NetatmoError extends Error {
     this.code = details.code;
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
+    this.reason = details.reason;
+    this.params = details.params;
     if (details.cause !== undefined) (this as { cause?: unknown }).cause = details.cause;
   }
 }
@@ -53,5 +63,5 @@ export function badInput(message: string): NetatmoError {
 }
 
 export function abortedError(): NetatmoError {
-  return new NetatmoError('aborted', 'Request aborted');
+  return new NetatmoError('aborted', 'Request aborted', { reason: 'aborted' });
 }

@@ -114,6 +114,8 @@ export class HttpClient {
         if (rateLimitWaited > this.rateLimitGiveUpMs) {
           const minutes = Math.round(rateLimitWaited / 60_000);
           throw new NetatmoError('rate_limit', `Netatmo's usage limit is still reached after waiting about ${minutes} min; giving up for now`, {
+            reason: 'rate_limit_gave_up',
+            params: { minutes: String(minutes) },
             code: outcome.error.code,
             status: outcome.error.status,
             retryAfterMs: pause,
@@ -180,5 +182,6 @@ export class HttpClient {
 }
 
 function answerTooLarge(): NetatmoError {
-  return new NetatmoError('api', `Netatmo sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB: refused`);
+  const mb = String(MAX_ANSWER_BYTES / 1024 / 1024);
+  return new NetatmoError('api', `Netatmo sent an answer larger than ${mb} MB: refused`, { reason: 'too_large', params: { mb } });
 }

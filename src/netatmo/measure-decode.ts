@@ -6,7 +6,7 @@ import { stepMs, alignDown, nextBucketStart } from './measure-plan';
 import { ENERGY_TYPES, type Bucket, type Scale } from './types';
 
 function unexpected(what: string): NetatmoError {
-  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`);
+  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -27,7 +27,7 @@ export function measureParams(query: MeasureQuery, page: MeasurePage): Record<st
 }
 
 function unexpected(what: string): NetatmoError {
-  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`);
+  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
 }
 
 /**

@@ -14,7 +14,7 @@ export function buildAuthorizeUrl(apiUrl: string, clientId: string, redirectUri:
 }
 
 function unexpected(what: string): NetatmoError {
-  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`);
+  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
 }
 
 /**
@@ -57,6 +57,7 @@ export class OAuthClient {
     } catch (err) {
       if (isNetatmoError(err, 'reauth')) {
         throw new NetatmoError('reauth', 'Netatmo refused the authorization code (expired or already used): connect again', {
+          reason: 'code_refused',
           status: err.status,
         });
       }
@@ -66,7 +67,7 @@ export class OAuthClient {
 
   /** One refresh: the old refresh token is dead as soon as Netatmo answers. No scope on refresh. */
   refresh(refreshToken: string, signal?: AbortSignal): Promise<TokenPair> {
-    if (!refreshToken) return Promise.reject(new NetatmoError('reauth', 'No refresh token: connect the account to Netatmo'));
+    if (!refreshToken) return Promise.reject(new NetatmoError('reauth', 'No refresh token: connect the account to Netatmo', { reason: 'not_connected' }));
     return this.token({ grant_type: 'refresh_token', refresh_token: refreshToken }, signal);
   }
 

@@ -27,7 +27,8 @@ export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
 
 export class TokenManager extends EventEmitter {
   private pair: TokenPair | null = null;
-  private reauthReason: string | null = null;
+  /** Why the account must authorise again (the refusal, kept to be thrown again), or null. */
+  private reauthError: NetatmoError | null = null;
   private inflight: Promise<TokenPair> | null = null;
   private readonly marginMs: number;
 
@@ -41,7 +42,7 @@ export class TokenManager extends EventEmitter {
   }
 
   state(): ConnectionState {
-    if (this.reauthReason !== null) return { status: 'reauth', reason: this.reauthReason };
+    if (this.reauthError !== null) return { status: 'reauth', reason: this.reauthError.message };
     if (!this.pair) return { status: 'not_connected' };
     return { status: 'connected', validUntil: this.pair.expiresAt };
   }
@@ -49,7 +50,7 @@ export class TokenManager extends EventEmitter {
   /** Take a pair as current without writing it (it came from the store). */
   adoptLoaded(pair: TokenPair | null): void {
     this.pair = pair;
-    this.reauthReason = null;
+    this.reauthError = null;
     this.emit('state', this.state());
   }
 
@@ -60,7 +61,7 @@ export class TokenManager extends EventEmitter {
   async replace(pair: TokenPair, options: { announce?: boolean } = {}): Promise<void> {
     await this.options.store.save(this.options.accountId, pair);
     this.pair = pair;
-    this.reauthReason = null;
+    this.reauthError = null;
     if (options.announce !== false) this.emit('tokens', pair);
     this.emit('state', this.state());
   }
@@ -68,8 +69,8 @@ export class TokenManager extends EventEmitter {
   /** A valid access token, refreshing first when it is missing or about to expire. */
   async accessToken(signal?: AbortSignal): Promise<string> {
     const pair = this.pair;
-    if (this.reauthReason !== null) throw new NetatmoError('reauth', this.reauthReason);
-    if (!pair) throw new NetatmoError('reauth', 'Not connected to Netatmo: connect the account or paste tokens');
+    if (this.reauthError !== null) throw this.refusedAgain(this.reauthError);
+    if (!pair) throw notConnected();
     if (this.usable(pair)) return pair.accessToken;
     return (await withAbort(this.refreshOnce(undefined), signal)).accessToken;
   }
@@ -79,7 +80,7 @@ export class TokenManager extends EventEmitter {
    * answer; otherwise refresh (joining a refresh already in flight).
    */
   async refreshAfterRejection(usedToken: string, signal?: AbortSignal): Promise<string> {
-    if (this.reauthReason !== null) throw new NetatmoError('reauth', this.reauthReason);
+    if (this.reauthError !== null) throw this.refusedAgain(this.reauthError);
     if (this.pair && this.pair.accessToken !== usedToken && this.pair.accessToken !== '') return this.pair.accessToken;
     return (await withAbort(this.refreshOnce(usedToken), signal)).accessToken;
   }
@@ -105,7 +106,7 @@ export class TokenManager extends EventEmitter {
     const stored = await this.options.store.load(this.options.accountId).catch(() => null);
     if (!stored || (than && stored.issuedAt <= than.issuedAt)) return null;
     this.pair = stored;
-    this.reauthReason = null;
+    this.reauthError = null;
     this.emit('state', this.state());
     return stored;
   }
@@ -117,7 +118,7 @@ export class TokenManager extends EventEmitter {
       if (this.usable(newer, rejected)) return newer;
       old = newer;
     }
-    if (!old) throw new NetatmoError('reauth', 'Not connected to Netatmo: connect the account or paste tokens');
+    if (!old) throw notConnected();
     let pair: TokenPair;
     try {
       pair = await this.options.refresher.refresh(old.refreshToken, this.options.lifecycle);
@@ -125,7 +126,7 @@ export class TokenManager extends EventEmitter {
       if (isNetatmoError(err, 'reauth') && this.pair === old) {
         const rescued = await this.newerOnDisk(old);
         if (rescued && this.usable(rescued, rejected)) return rescued;
-        this.reauthReason = err.message;
+        this.reauthError = err;
         this.emit('state', this.state());
       }
       throw err;
@@ -136,16 +137,28 @@ export class TokenManager extends EventEmitter {
       // The old refresh token is dead already: keep the new pair in memory rather than lose it,
       // let listeners persist it elsewhere, and tell the caller the disk failed.
       this.adoptRefreshed(pair);
-      throw new NetatmoError('api', `${(err as Error).message}; the new tokens are kept in memory only`);
+      throw new NetatmoError('api', `${(err as Error).message}; the new tokens are kept in memory only`, {
+        reason: 'memory_only',
+        params: { detail: (err as NetatmoError).params?.detail ?? '' },
+      });
     }
     this.adoptRefreshed(pair);
     return pair;
   }
 
+  /** A new error each time (a fresh stack), telling the same refusal. */
+  private refusedAgain(err: NetatmoError): NetatmoError {
+    return new NetatmoError('reauth', err.message, { reason: err.reason, params: err.params ? { ...err.params } : undefined, code: err.code, status: err.status });
+  }
+
   private adoptRefreshed(pair: TokenPair): void {
     this.pair = pair;
-    this.reauthReason = null;
+    this.reauthError = null;
     this.emit('tokens', pair);
     this.emit('state', this.state());
   }
+}
+
+function notConnected(): NetatmoError {
+  return new NetatmoError('reauth', 'Not connected to Netatmo: connect the account or paste tokens', { reason: 'not_connected' });
 }

@@ -140,7 +140,7 @@ export class TokenStore {
     } catch (err) {
       await this.fs.unlink(temp).catch(() => undefined);
       const code = typeof (err as { code?: unknown })?.code === 'string' ? ` (${(err as { code: string }).code})` : '';
-      throw new NetatmoError('api', `Could not save the Netatmo tokens to disk${code}`);
+      throw new NetatmoError('api', `Could not save the Netatmo tokens to disk${code}`, { reason: 'store_failed', params: { detail: code } });
     }
     await this.syncDir();
   }

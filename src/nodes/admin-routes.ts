@@ -1,5 +1,6 @@
 // The editor's admin routes of the account config node (all behind Node-RED's admin auth).
 // They answer states, lines and authorize URLs; never a token or the client secret.
+import { errorDescriber } from './error-texts';
 import type { Request, Response } from 'express';
 import { isNetatmoError } from '../netatmo/errors';
 import type { ConnectionState } from '../netatmo/types';
@@ -43,13 +44,10 @@ export function statusForError(err: unknown): number {
   }
 }
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export function registerAdminRoutes(runtime: AccountRuntime): void {
   const { RED } = runtime;
   const t = (key: string, vars?: Record<string, string>): string => RED._(`econetatmo-account.${key}`, vars);
+  const errorText = errorDescriber(RED);
   const read = RED.auth.needsPermission('econetatmo-account.read');
   const write = RED.auth.needsPermission('econetatmo-account.write');
 

@@ -20,6 +20,7 @@ import { contextTrackerStore } from './measure-store';
 import { AutoPoller, deviceSchedule, isAutoInterval, observation } from './measure-auto';
 import type { ReadAdvice } from '../netatmo/device-schedule';
 import { backfillDir, backgroundShare, Backfills, finishedStatus, historyWarning, percentDone, rangeOutputOf } from './measure-backfill';
+import { errorDescriber } from './error-texts';
 import { asError, errorStatus, localTime, shorten } from './status-text';
 
 interface MeasureDef extends NodeDef, MeasureSettings {
@@ -56,6 +57,7 @@ export = function (RED: NodeAPI): void {
     const settings: MeasureSettings = { moduleId: config.moduleId, deviceId: config.deviceId, types: config.types, scale: config.scale };
     const accountNode = RED.nodes.getNode(config.account);
     const controller = new AbortController();
+    const describe = errorDescriber(RED);
     let closed = false;
     let timer: { clock: Clock; handle: unknown } | null = null;
     let busy = 0;
@@ -86,8 +88,8 @@ export = function (RED: NodeAPI): void {
       waiting: (ms: number) =>
         node.status({ fill: 'yellow', shape: 'ring', text: t('status.backfillWaiting', { seconds: String(Math.ceil(ms / 1000)) }) }),
       finished: (s: BackfillState, verdict: HistoryVerdict) => node.status(finishedStatus(t, s, verdict, localTime(clock().now()))),
-      failed: (err: unknown) => node.status(errorStatus(err, t('status.reauth'))),
-      error: (err: unknown) => node.error(asError(err), {}),
+      failed: (err: unknown) => node.status(errorStatus(err, t('status.reauth'), describe)),
+      error: (err: unknown) => node.error(asError(err, describe), {}),
       warning: (verdict: HistoryVerdict, s: BackfillState) => historyWarning(t, verdict, s),
       send: (msg) => node.send(msg),
       remember: (s: BackfillState, buckets) => reader.remember(s.range, buckets),
@@ -121,7 +123,7 @@ export = function (RED: NodeAPI): void {
             : t('status.auto', { text: lastDone.text, time: localTime(advice.at, clock().now()) });
         node.status({ ...lastDone, text });
       },
-      failed: (err: unknown) => node.status(errorStatus(err, t('status.reauth'))),
+      failed: (err: unknown) => node.status(errorStatus(err, t('status.reauth'), describe)),
     };
 
     /** One read; `msg` and `done` are absent for the timer's reads. */
@@ -179,8 +181,8 @@ export = function (RED: NodeAPI): void {
         lastDone = null;
         status.failed(err);
         // A timer read has no message of its own: an empty one lets Catch nodes see the failure.
-        if (done) done(asError(err));
-        else node.error(asError(err), {});
+        if (done) done(asError(err, describe));
+        else node.error(asError(err, describe), {});
       } finally {
         busy -= 1;
       }
@@ -217,8 +219,8 @@ export = function (RED: NodeAPI): void {
         try {
           pages = planRequests(query, clock().now()).length;
         } catch (err) {
-          node.status(errorStatus(err, t('status.reauth')));
-          done(asError(err));
+          node.status(errorStatus(err, t('status.reauth'), describe));
+          done(asError(err, describe));
           return;
         }
         // A long range (or one asked as parts) is a backfill: paged at background priority,
@@ -226,7 +228,7 @@ export = function (RED: NodeAPI): void {
         if (output === 'parts' || pages > BACKGROUND_PAGES) {
           backfills.start(query, output, msg as unknown as Record<string, unknown>, (m) => send(m as NodeMessage)).then(
             () => done(),
-            (err: unknown) => (closed || isNetatmoError(err, 'aborted') ? done() : done(asError(err))),
+            (err: unknown) => (closed || isNetatmoError(err, 'aborted') ? done() : done(asError(err, describe))),
           );
           return;
         }

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { TokenPair } from '../netatmo/types';
 import { CALLBACK_PATH } from './account-config';
 import type { AccountRuntime } from './account-runtime';
-import { errorText } from './admin-routes';
+import { errorDescriber } from './error-texts';
 import { renderPage, type OpenerMessage } from './oauth-page';
 import type { OAuthAttempt } from './oauth-states';
 
@@ -17,6 +17,7 @@ function queryString(req: Request, name: string): string | undefined {
 export function registerOAuthCallback(runtime: AccountRuntime): void {
   const { RED } = runtime;
   const t = (key: string, vars?: Record<string, string>): string => RED._(`econetatmo-account.${key}`, vars);
+  const errorText = errorDescriber(RED);
 
   function page(res: Response, status: number, titleKey: string, message: string, opener?: OpenerMessage): void {
     res

@@ -28,13 +28,23 @@ export function errorText(err: unknown): string {
   return typeof err === 'string' ? err : 'unknown error';
 }
 
-/** The red status of a failure; a dead refresh token gets its own, actionable text. */
-export function errorStatus(err: unknown, reauthText: string): NodeStatus {
+/**
+ * The red status of a failure, in the user's language (`describe`, see error-texts.ts); a dead
+ * refresh token gets its own, actionable text.
+ */
+export function errorStatus(err: unknown, reauthText: string, describe: (err: unknown) => string = errorText): NodeStatus {
   if (isNetatmoError(err, 'reauth')) return { fill: 'red', shape: 'dot', text: reauthText };
-  return { fill: 'red', shape: 'dot', text: shorten(errorText(err)) };
+  return { fill: 'red', shape: 'dot', text: shorten(describe(err)) };
 }
 
-/** Turn whatever was thrown into an Error for `done(err)` (Catch nodes read `err.message`). */
-export function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(errorText(err));
+/**
+ * Turn whatever was thrown into an Error for `done(err)` (Catch nodes read `err.message`), its
+ * text in the user's language; a NetatmoError keeps its kind and code for a Catch node's flow.
+ */
+export function asError(err: unknown, describe: (err: unknown) => string = errorText): Error {
+  const text = describe(err);
+  if (err instanceof Error && err.message === text) return err;
+  const out = new Error(text);
+  if (isNetatmoError(err)) Object.assign(out, { kind: err.kind, code: err.code });
+  return out;
 }

@@ -2,6 +2,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { isAccountNode, type AccountNode } from './account-node';
 import { nodeClock } from './clock';
+import { errorDescriber } from './error-texts';
 import { asError, errorStatus, localTime } from './status-text';
 import type { Line } from '../netatmo/types';
 
@@ -20,6 +21,7 @@ export = function (RED: NodeAPI): void {
     const accountNode = RED.nodes.getNode(config.account);
     const account: AccountNode | null = isAccountNode(accountNode) ? accountNode : null;
     const controller = new AbortController();
+    const describe = errorDescriber(RED);
     if (!account) node.status({ fill: 'red', shape: 'ring', text: RED._('econetatmo-sync.status.noAccount') });
 
     node.on('input', (msg: NodeMessageInFlow, send, done) => {
@@ -58,8 +60,8 @@ export = function (RED: NodeAPI): void {
             done();
             return;
           }
-          node.status(errorStatus(err, RED._('econetatmo-sync.status.reauth')));
-          done(asError(err));
+          node.status(errorStatus(err, RED._('econetatmo-sync.status.reauth'), describe));
+          done(asError(err, describe));
         });
     });
 

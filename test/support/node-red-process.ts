@@ -26,6 +26,8 @@ export interface NodeRedProcessOptions {
    * `otherUsers` are added beside it, e.g. a read-only one (`permissions: 'read'`).
    */
   adminAuth?: { username: string; password: string; otherUsers?: Array<{ username: string; password: string; permissions: string }> };
+  /** The runtime's language (settings.lang), e.g. 'fr'; default: the machine's. */
+  lang?: string;
   /** Node-RED's console log level (default 'info'); 'trace' logs everything. */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   credentialSecret?: string;

@@ -67,7 +67,8 @@ if (process.env.ECONETATMO_GUARD_STDIN === '1') {
 }
 `;
 
-function writeSettings(userDir: string, port: number, secret: string, adminAuth?: NodeRedProcessOptions['adminAuth'], logLevel = 'info'): void {
+function writeSettings(userDir: string, port: number, secret: string, options: Pick<NodeRedProcessOptions, 'adminAuth' | 'logLevel' | 'lang'>): void {
+  const { adminAuth, logLevel = 'info', lang } = options;
   const users = adminAuth
     ? [{ username: adminAuth.username, password: adminAuth.password, permissions: '*' }, ...(adminAuth.otherUsers ?? [])].map((u) => ({
         username: u.username,
@@ -83,6 +84,7 @@ module.exports = {
   flowFile: 'flows.json',
   credentialSecret: ${JSON.stringify(secret)},
   ${auth}
+  ${lang ? `lang: ${JSON.stringify(lang)},` : ''}
   diagnostics: { enabled: false, ui: false },
   telemetry: { enabled: false, updateNotification: false },
   runtimeState: { enabled: false, ui: false },
@@ -117,7 +119,7 @@ export function prepareUserDir(userDir: string, options: NodeRedProcessOptions, 
     JSON.stringify({ name: 'node-red-project', description: 'test user dir', version: '0.0.1', private: true, dependencies: { [PACKAGE_NAME]: `file:${REPO_ROOT}` } }, null, 2),
   );
   fs.writeFileSync(path.join(userDir, 'econetatmo-test-guard.js'), GUARD_SOURCE);
-  writeSettings(userDir, port, secret, options.adminAuth, options.logLevel);
+  writeSettings(userDir, port, secret, options);
   if (options.flows) fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(options.flows, null, 2));
   if (options.credentials) {
     fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(encryptCredentials(secret, options.credentials), null, 2));
