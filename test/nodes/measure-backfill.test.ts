@@ -7,7 +7,7 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { setNodeClock } from '../../src/nodes/clock';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, useTempUserDir, type FlowNode, type StatusObject } from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, useTempUserDir, type FlowNode, type StatusObject, type Payload, type Point } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -21,20 +21,6 @@ const T0 = Date.UTC(2025, 2, 12, 10, 7);
 const GETMEASURE = '/api/getmeasure';
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$1', 'sum_energy_elec$2'];
 
-interface Point {
-  start: number;
-  end: number;
-  values: Record<string, number | null>;
-  total: number | null;
-}
-interface Payload {
-  moduleId: string;
-  name: string;
-  scale: string;
-  points: Point[];
-  historyStart: number | null;
-  warning?: string;
-}
 
 /**
  * The test helper does not load the package's catalogues: a status reads either as the English

@@ -57,6 +57,29 @@ export class VirtualClock implements Clock {
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
+/** A point of the measure node's `msg.payload.points`, as the contract gives it. */
+export interface Point {
+  start: number;
+  end: number;
+  values: Record<string, number | null>;
+  total: number | null;
+}
+
+/** The measure node's `msg.payload`: the contract's fields and the additive ones. */
+export interface Payload {
+  moduleId: string;
+  deviceId: string;
+  name: string;
+  scale: string;
+  unit: string;
+  types: string[];
+  points: Point[];
+  revised: number[];
+  /** Range reads: the first bucket the cloud returned, and why there is less than asked. */
+  historyStart?: number | null;
+  warning?: string;
+}
+
 export const ACCOUNT_ID = 'acc1';
 
 export function accountFlowNode(sim: Simulator): FlowNode {

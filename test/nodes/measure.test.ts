@@ -8,10 +8,7 @@ import { startSimulator, type Simulator, type SimBucket, type SimulatorOptions }
 import { setNodeClock } from '../../src/nodes/clock';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import type { Scale } from '../../src/netatmo/types';
-import {
-  accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, expectedTotal, nextMessage, readSettled,
-  removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode,
-} from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, expectedTotal, nextMessage, readSettled, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode, type Payload, type Point } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -24,22 +21,6 @@ const FOUR_TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1',
 const GETMEASURE = '/api/getmeasure';
 const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
 
-interface Point {
-  start: number;
-  end: number;
-  values: Record<string, number | null>;
-  total: number | null;
-}
-interface Payload {
-  moduleId: string;
-  deviceId: string;
-  name: string;
-  scale: string;
-  unit: string;
-  types: string[];
-  points: Point[];
-  revised: number[];
-}
 
 function flow(sim: Simulator, props: Record<string, unknown>): FlowNode[] {
   return [
