@@ -1,7 +1,13 @@
-// The trackers' state in the node's context, so that a restart with a persistent context
-// store does not emit the whole window again. One context key holds every tracker of the
-// node (tracker keys hold `#`, `$` and `.`, which context keys would read as syntax), and
-// only the most recently used ones are kept: overrides must not grow it without end.
+// What a measure node must remember across a restart: which buckets it sent (its trackers) and
+// when its ecocounter uploads. Node-RED's default context lives in memory, so a restart would
+// send the whole recent window again as new (a Home Assistant or InfluxDB sum would count it
+// twice): this memory is a small file of the node's own under the user directory instead,
+// written atomically, whatever the context store. One key holds every tracker of the node
+// (tracker keys hold `#`, `$` and `.`), and only the most recently used ones are kept:
+// overrides must not grow it without end.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TrackerStore } from './measure-reader';
 
 export const CONTEXT_KEY = 'econetatmoTrackers';
@@ -12,16 +18,69 @@ interface Slot {
   state: unknown;
 }
 
-interface NodeContextLike {
+export interface NodeContextLike {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
+}
+
+/** The directory of the measure nodes' memories, beside the token store. */
+export function memoryDir(tokenDir: string): string {
+  return join(tokenDir, 'measure');
+}
+
+/** A node's memory file: its id when that is a plain name, else a digest of it. */
+export function memoryFile(dir: string, nodeId: string): string {
+  const name = /^[A-Za-z0-9_-]{1,64}$/.test(nodeId) ? nodeId : createHash('sha256').update(nodeId).digest('hex').slice(0, 32);
+  return join(dir, `${name}.json`);
+}
+
+/**
+ * A node's memory in its own file: read once, then kept in memory and written through (temp
+ * file + rename, mode 0600), so a crash leaves the old or the new memory, never half of one.
+ */
+export class FileMemory implements NodeContextLike {
+  private values: Record<string, unknown> | null = null;
+
+  constructor(private readonly file: string) {}
+
+  get(key: string): unknown {
+    return this.all()[key];
+  }
+
+  set(key: string, value: unknown): void {
+    const values = { ...this.all(), [key]: value };
+    this.values = values;
+    const dir = join(this.file, '..');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(values), { mode: 0o600 });
+    renameSync(temp, this.file);
+  }
+
+  /** The node was deleted: its memory goes with it. */
+  remove(): void {
+    this.values = {};
+    rmSync(this.file, { force: true });
+  }
+
+  private all(): Record<string, unknown> {
+    if (this.values === null) {
+      try {
+        const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+        this.values = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      } catch {
+        this.values = {}; // none yet, or unreadable: start afresh (at worst the window is sent again once)
+      }
+    }
+    return this.values;
+  }
 }
 
 function isSlots(value: unknown): value is Record<string, Slot> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function contextTrackerStore(context: () => NodeContextLike, now: () => number): TrackerStore {
+export function trackerStore(context: () => NodeContextLike, now: () => number): TrackerStore {
   const read = (): Record<string, Slot> => {
     try {
       const value = context().get(CONTEXT_KEY);
@@ -43,7 +102,7 @@ export function contextTrackerStore(context: () => NodeContextLike, now: () => n
       try {
         context().set(CONTEXT_KEY, slots);
       } catch {
-        // A store that cannot take it costs at worst a repeated emission after a restart.
+        // A disk that cannot take it costs at worst a repeated emission after a restart.
       }
     },
   };

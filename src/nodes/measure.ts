@@ -16,7 +16,7 @@ import { nodeClock } from './clock';
 import { FIRST_READ_DELAY_MS, intervalMs, planRead, type MeasureSettings, type ReadPlan } from './measure-input';
 import { LineNames } from './measure-lines';
 import { MeasureReader, type EmitMode, type ReadResult } from './measure-reader';
-import { contextTrackerStore } from './measure-store';
+import { FileMemory, memoryDir, memoryFile, trackerStore } from './measure-store';
 import { AutoPoller, deviceSchedule, isAutoInterval, observation } from './measure-auto';
 import type { ReadAdvice } from '../netatmo/device-schedule';
 import { backfillDir, backgroundShare, Backfills, finishedStatus, historyWarning, percentDone, rangeOutputOf } from './measure-backfill';
@@ -70,9 +70,10 @@ export = function (RED: NodeAPI): void {
     }
     const account = accountNode.account;
     const names = new LineNames(account, clock);
-    const store = contextTrackerStore(() => node.context(), () => clock().now());
-    const reader = new MeasureReader(account, store, (id, signal) => names.nameOf(id, signal), emit);
     const userDir = (RED.settings as { userDir?: unknown }).userDir;
+    const memory = new FileMemory(memoryFile(memoryDir(tokenDirFor(userDir)), node.id));
+    const store = trackerStore(() => memory, () => clock().now());
+    const reader = new MeasureReader(account, store, (id, signal) => names.nameOf(id, signal), emit);
     const backfillStore = new BackfillFileStore(backfillDir(tokenDirFor(userDir)));
     let autoPoller: AutoPoller | null = null;
 
@@ -160,7 +161,7 @@ export = function (RED: NodeAPI): void {
           const now = clock().now();
           if (schedule.observe(observation(plan.moduleId, now, plan.scale, result.buckets, result.payload !== null))) {
             try {
-              node.context().set(UPLOADS_KEY, schedule.learner.toJSON());
+              memory.set(UPLOADS_KEY, schedule.learner.toJSON());
             } catch {
               // Without a context the schedule is learnt again after a restart.
             }
@@ -245,7 +246,7 @@ export = function (RED: NodeAPI): void {
       const plan = configured.value;
       let saved: unknown;
       try {
-        saved = node.context().get(UPLOADS_KEY);
+        saved = memory.get(UPLOADS_KEY);
       } catch {
         saved = undefined;
       }
@@ -287,7 +288,10 @@ export = function (RED: NodeAPI): void {
       autoPoller?.stop();
       autoPoller = null;
       // A deleted node's unfinished backfills will never resume: forget them.
-      if (removed) backfillStore.removeNode(node.id);
+      if (removed) {
+        backfillStore.removeNode(node.id);
+        memory.remove();
+      }
       if (timer !== null) timer.clock.clearTimeout(timer.handle);
       timer = null;
       controller.abort();

@@ -108,6 +108,13 @@ export function useTempUserDir(): string {
   return dir;
 }
 
+/** The user dir the last useTempUserDir() gave Node-RED. */
+export function currentUserDir(): string {
+  const dir = tempDirs[tempDirs.length - 1];
+  if (dir === undefined) throw new Error('no temporary user dir yet');
+  return dir;
+}
+
 export function removeTempUserDirs(): void {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }

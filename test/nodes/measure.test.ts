@@ -1,3 +1,4 @@
+import fs from 'fs';
 // econetatmo-measure inside Node-RED against the simulator, on a virtual clock: one request
 // per read, buckets as the cloud holds them, changes only, revisions, all mode, overrides,
 // range reads, bad input, the timer, close.
@@ -8,7 +9,7 @@ import { startSimulator, type Simulator, type SimBucket, type SimulatorOptions }
 import { setNodeClock } from '../../src/nodes/clock';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import type { Scale } from '../../src/netatmo/types';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, expectedTotal, nextMessage, readSettled, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode, type Payload, type Point } from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, expectedTotal, nextMessage, readSettled, currentUserDir, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode, type Payload, type Point } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -353,10 +354,22 @@ describe('econetatmo-measure node', function () {
     should(clock.pending()).equal(0);
   });
 
-  it('keeps its tracker in the node context', async function () {
+  it('remembers what it sent across a restart (a file of its own under the user dir), and forgets it when deleted', async function () {
     await load({});
-    await input({});
-    const stored = helper.getNode('m1').context().get('econetatmoTrackers') as Record<string, unknown>;
-    should(Object.keys(stored)).deepEqual([`${line.moduleId}|30min|${FOUR_TYPES.join(',')}`]);
+    const first = await input({});
+    should(first.sent.length).equal(1);
+    should(first.sent[0].points.length).be.above(0);
+    const file = path.join(currentUserDir(), 'econetatmo', 'measure', 'm1.json');
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { econetatmoTrackers: Record<string, unknown> };
+    should(Object.keys(stored.econetatmoTrackers)).deepEqual([`${line.moduleId}|30min|${FOUR_TYPES.join(',')}`]);
+    should(fs.statSync(file).mode & 0o777).equal(0o600);
+    // Node-RED restarts (the default context lives in memory): nothing is sent again as new.
+    await helper.unload();
+    await load({});
+    const again = await input({});
+    should(again.sent).deepEqual([]);
+    // Deleted: its memory goes with it.
+    await helper.setFlows([], 'full');
+    should(fs.existsSync(file)).be.false();
   });
 });
