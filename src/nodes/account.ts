@@ -9,6 +9,7 @@ import { AccountRuntime, type ClientSettings, type DeployedAccount } from './acc
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
 import { nodeClock } from './clock';
+import { errorDescriber } from './error-texts';
 import { TokenStore } from '../netatmo/token-store';
 
 interface AccountNodeDef extends NodeDef {
@@ -21,6 +22,7 @@ type AccountNodeInstance = Node<AccountCredentials> & {
 
 export = function registerAccountNode(RED: NodeAPI): void {
   const runtime = new AccountRuntime(RED);
+  const describe = errorDescriber(RED);
 
   function EconetatmoAccountNode(this: AccountNodeInstance, config: AccountNodeDef): void {
     RED.nodes.createNode(this, config);
@@ -60,7 +62,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
     const onTokens = (pair: TokenPair): void => node.tokensChanged(pair);
     account.on('tokens', onTokens);
     account.start().catch((err: unknown) => {
-      node.error(RED._('econetatmo-account.errors.start', { message: err instanceof Error ? err.message : String(err) }));
+      node.error(RED._('econetatmo-account.errors.start', { message: describe(err) }));
     });
 
     node.on('close', (removed: boolean, done: () => void) => {
@@ -75,7 +77,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
       entered.forget();
       new TokenStore(runtime.tokenDir())
         .remove(node.id)
-        .catch((err: unknown) => node.warn(RED._('econetatmo-account.errors.forget', { message: err instanceof Error ? err.message : String(err) })))
+        .catch((err: unknown) => node.warn(RED._('econetatmo-account.errors.forget', { message: describe(err) })))
         .finally(() => done());
     });
   }

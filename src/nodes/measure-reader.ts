@@ -67,7 +67,11 @@ export class MeasureReader {
     private readonly emit: EmitMode,
   ) {}
 
-  async read(plan: ReadPlan, now: number, options: ReadOptions = {}): Promise<ReadResult> {
+  /**
+   * One read. `answer`: a message asked for it, so in `all` mode the window goes out even when
+   * nothing changed (the asker wants the window); the timer's reads say only what changed.
+   */
+  async read(plan: ReadPlan, now: number, options: ReadOptions = {}, answer = false): Promise<ReadResult> {
     const query: MeasureQuery = {
       deviceId: plan.deviceId,
       moduleId: plan.moduleId,
@@ -89,8 +93,8 @@ export class MeasureReader {
     const revised = changed.filter((b) => before.has(b.start)).map((b) => b.start);
     let points: Bucket[];
     if (plan.range) points = buckets;
-    else if (changed.length === 0) points = [];
-    else points = this.emit === 'all' ? buckets : changed;
+    else if (this.emit === 'all') points = changed.length > 0 || answer ? buckets : [];
+    else points = changed;
     const name = points.length > 0 ? await this.nameOf(plan.moduleId, options.signal) : plan.moduleId;
     if (options.signal?.aborted) throw abortedError();
     if (changed.length > 0) {

@@ -150,7 +150,7 @@ export = function (RED: NodeAPI): void {
             progress = p;
             if (!waiting) status.progress(p);
           },
-        });
+        }, msg !== undefined);
         if (closed) {
           done?.();
           return;

@@ -82,6 +82,10 @@ describe('editor (real Node-RED + Chromium)', function () {
     if (this.currentTest?.state === 'failed') {
       failed = true;
       if (page) await screenshot(page, `failed-${(this.currentTest.title || 'step').replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+      // What the measure dialog said about its lines, if it is open (the screenshot cuts it).
+      const hint = page ? await page.locator('#econetatmo-measure-line-hint').textContent({ timeout: 1000 }).catch(() => null) : null;
+      if (hint) process.stdout.write(`--- line list hint: ${hint}\n`);
+      if (pageErrors.length > 0) process.stdout.write(`--- page errors: ${pageErrors.join(' | ')}\n`);
     }
   });
 

@@ -264,7 +264,7 @@ describe('hostile API answers to the sync and measure nodes', function () {
     await helper.unload();
     setNodeClock(null);
     await server.close();
-    fs.rmSync(userDir, { recursive: true, force: true });
+    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     common = undefined;
     process.stdout.write(`      (${cases} hostile answers)\n`);
   });

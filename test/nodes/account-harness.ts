@@ -44,7 +44,8 @@ export function useSimulatorAndUserDir(): { readonly sim: Simulator; readonly us
   afterEach(async function () {
     await helper.unload();
     setNodeClock(null);
-    fs.rmSync(context.userDir, { recursive: true, force: true });
+    // A token write begun before the unload may still be landing: let the removal retry.
+    fs.rmSync(context.userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
   return context;
 }

@@ -110,7 +110,7 @@ describe('econetatmo-account parts', function () {
         fs.readFileSync(file, 'utf8').should.not.containEql('r1');
         (fs.statSync(file).mode & 0o777).should.equal(0o600);
       } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
       }
     });
   });

@@ -116,7 +116,7 @@ export function currentUserDir(): string {
 }
 
 export function removeTempUserDirs(): void {
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
 }
 
 export interface Received {

@@ -166,10 +166,14 @@ describe('econetatmo-measure node', function () {
     should((await input({})).sent).have.length(0);
   });
 
-  it('emit all: the whole window when something changed, nothing when not', async function () {
+  it('emit all: every input gets the whole window, changed or not', async function () {
     await load({ emit: 'all' });
     const first = (await input({})).sent[0];
-    should((await input({})).sent).have.length(0);
+    // Nothing changed, but a message asked: it gets the window (and nothing is called revised).
+    const again = (await input({})).sent;
+    should(again).have.length(1);
+    should(again[0].points).deepEqual(first.points);
+    should(again[0].revised).deepEqual([]);
     clock.advance(4 * HOUR);
     const second = await input({});
     should(second.sent).have.length(1);
@@ -313,6 +317,31 @@ describe('econetatmo-measure node', function () {
     clock.advance(9 * MIN);
     await settle();
     should(countRequests(sim, GETMEASURE)).equal(2);
+  });
+
+  it('emit all on the timer: the window when something changed, nothing when not', async function () {
+    await load({ interval: 10, emit: 'all' });
+    const m1 = helper.getNode('m1');
+    const out = collect(helper.getNode('out'));
+    let settled = readSettled(m1);
+    clock.advance(2000);
+    await settled;
+    await settle();
+    should(out).have.length(1);
+    // What the cloud serves for the window now, and ten minutes later: the second timer read
+    // must send the window exactly when that changed.
+    const served = (): Map<number, string> => {
+      const w = recentWindow('30min', clock.now());
+      return new Map(truth(sim, line.moduleId, FOUR_TYPES, '30min', w.dateBegin, clock.now()).map((b) => [b.start, JSON.stringify(b.values)]));
+    };
+    const before = served();
+    settled = readSettled(m1);
+    clock.advance(10 * MIN);
+    await settled;
+    await settle();
+    // A bucket new to the window, or one whose values moved (a bucket leaving the window is no news).
+    const changed = [...served()].some(([start, values]) => before.get(start) !== values);
+    should(out).have.length(changed ? 2 : 1);
   });
 
   it('a failed timer read goes to node.error (Catch gets it); reauth shows "authorise again"', async function () {

@@ -49,7 +49,7 @@ describe('OAuth callback state (security)', function () {
   afterEach(async function () {
     await helper.unload();
     setNodeClock(null);
-    fs.rmSync(userDir, { recursive: true, force: true });
+    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   async function get(path: string): Promise<Answer> {
