@@ -46,8 +46,11 @@ export interface NetatmoAccountApi {
   getLines(options?: ReadOptions): Promise<Line[]>;
   /** `/api/getmeasure` for a line over a range, as many pages as it takes, all types per request. */
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
-  /** Abort everything in flight and stop timers. */
-  close(): void;
+  /**
+   * Abort the reads in flight and stop timers; a token refresh in flight is let finish and its
+   * pair stored first. Resolves when everything has stopped.
+   */
+  close(): Promise<void>;
   on<E extends keyof AccountEvents>(event: E, listener: AccountEvents[E]): this;
   off<E extends keyof AccountEvents>(event: E, listener: AccountEvents[E]): this;
 }

@@ -20,6 +20,7 @@ export const ACCESS_TOKEN_LIFETIME_MS = 3 * 3_600_000;
 export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   private readonly clock: Clock;
   private readonly lifecycle = new AbortController();
+  private closing: Promise<void> | null = null;
   private readonly budget: RateBudget;
   private readonly http: HttpClient;
   private readonly oauth: OAuthClient;
@@ -49,7 +50,6 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       store: this.store,
       refresher: this.oauth,
       clock: this.clock,
-      lifecycle: this.lifecycle.signal,
     });
     this.api = new ApiClient(this.http, this.tokens);
     this.tokens.on('tokens', (pair: TokenPair) => this.emit('tokens', pair));
@@ -111,11 +111,23 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     });
   }
 
-  close(): void {
-    if (this.lifecycle.signal.aborted) return;
-    this.lifecycle.abort();
-    this.budget.close();
-    this.http.close();
+  /**
+   * Abort the reads in flight and stop. A token refresh in flight is let finish and its new pair
+   * written to disk first: Netatmo may already have rotated, and that answer is then the only
+   * copy of the new refresh token. Resolves when everything has stopped.
+   */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.lifecycle.abort();
+      this.closing = (async () => {
+        await this.started?.catch(() => undefined);
+        await this.tokens.settled();
+        await this.store.idle();
+        this.budget.close();
+        this.http.close();
+      })();
+    }
+    return this.closing;
   }
 
   override on<E extends keyof AccountEvents>(event: E, listener: AccountEvents[E]): this {

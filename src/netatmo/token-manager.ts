@@ -19,8 +19,6 @@ export interface TokenManagerOptions {
   clock: Clock;
   /** Refresh this long before the access token expires (default 5 min). */
   marginMs?: number;
-  /** Aborts a refresh in flight when the account closes (a caller's own abort does not). */
-  lifecycle?: AbortSignal;
 }
 
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -89,6 +87,14 @@ export class TokenManager extends EventEmitter {
     return pair.accessToken !== '' && pair.accessToken !== rejected && pair.expiresAt - this.marginMs > this.options.clock.now();
   }
 
+  /** Resolves once no refresh is in flight (its new pair stored), whatever its outcome. */
+  async settled(): Promise<void> {
+    while (this.inflight) await this.inflight.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   private refreshOnce(rejected: string | undefined): Promise<TokenPair> {
     if (!this.inflight) {
       this.inflight = this.doRefresh(rejected).finally(() => {
@@ -121,7 +127,10 @@ export class TokenManager extends EventEmitter {
     if (!old) throw notConnected();
     let pair: TokenPair;
     try {
-      pair = await this.options.refresher.refresh(old.refreshToken, this.options.lifecycle);
+      // Never aborted, not even when the account closes: once Netatmo has the request it may
+      // rotate, and the answer is then the only copy of the new refresh token. The request's
+      // own timeout bounds it.
+      pair = await this.options.refresher.refresh(old.refreshToken);
     } catch (err) {
       if (isNetatmoError(err, 'reauth') && this.pair === old) {
         const rescued = await this.newerOnDisk(old);

@@ -66,6 +66,11 @@ export class TokenStore {
     private readonly fs: StoreFs = realFs,
   ) {}
 
+  /** Resolves once every read and write asked so far has finished (whatever their outcome). */
+  idle(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
   pathOf(accountId: string): string {
     return path.join(this.dir, fileName(accountId));
   }

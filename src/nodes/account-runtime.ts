@@ -104,7 +104,7 @@ export class AccountRuntime {
       await account.start();
       return await fn(account);
     } finally {
-      account.close();
+      void account.close();
     }
   }
 

@@ -20,6 +20,9 @@ type AccountNodeInstance = Node<AccountCredentials> & {
   -readonly [K in keyof DeployedAccount]: DeployedAccount[K];
 };
 
+/** How long a closing account may wait for a token refresh in flight (Node-RED allows 15 s). */
+const CLOSE_WAIT_MS = 10_000;
+
 export = function registerAccountNode(RED: NodeAPI): void {
   const runtime = new AccountRuntime(RED);
   const describe = errorDescriber(RED);
@@ -67,18 +70,28 @@ export = function registerAccountNode(RED: NodeAPI): void {
 
     node.on('close', (removed: boolean, done: () => void) => {
       account.off('tokens', onTokens);
-      account.close();
-      if (!removed) {
+      // A refresh in flight is let land on disk first (see NetatmoAccount.close), but Node-RED
+      // gives a close 15 s: past CLOSE_WAIT_MS the node is reported closed and the refresh
+      // finishes on its own.
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(guard);
         done();
-        return;
-      }
-      // The account was deleted: Node-RED drops its credentials, so its tokens must not stay on
-      // disk either (a refresh token there is a live key to the user's Netatmo data).
-      entered.forget();
-      new TokenStore(runtime.tokenDir())
-        .remove(node.id)
+      };
+      const guard = setTimeout(finish, CLOSE_WAIT_MS);
+      account
+        .close()
+        .then(async () => {
+          if (!removed) return;
+          // The account was deleted: Node-RED drops its credentials, so its tokens must not stay
+          // on disk either (a refresh token there is a live key to the user's Netatmo data).
+          entered.forget();
+          await new TokenStore(runtime.tokenDir()).remove(node.id);
+        })
         .catch((err: unknown) => node.warn(RED._('econetatmo-account.errors.forget', { message: describe(err) })))
-        .finally(() => done());
+        .finally(finish);
     });
   }
 

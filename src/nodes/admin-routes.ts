@@ -125,7 +125,7 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     try {
       res.json({ authorizeUrl: account.authorizeUrl(redirectUri, state), redirectUri });
     } finally {
-      if (node === undefined) account.close();
+      if (node === undefined) void account.close();
     }
   });
 
