@@ -140,7 +140,10 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
 
   private async load(): Promise<void> {
     const stored = await this.store.load(this.options.accountId);
-    const initial = this.initialPair();
+    let initial = this.initialPair();
+    // A refresh token this account already rotated away is stale, however new it looks (the
+    // flow's credentials are only written at deploy): it must never replace the pair on disk.
+    if (initial && (await this.store.isRetired(this.options.accountId, initial.refreshToken))) initial = null;
     const chosen = newestPair(stored, initial);
     if (chosen && chosen === initial && !samePair(stored, initial)) {
       // The user entered a newer pair: it goes to disk too. If the disk fails, the pair still

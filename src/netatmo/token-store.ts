@@ -3,6 +3,10 @@
 // a pair is written to a temporary file, flushed, renamed over the old one and the directory
 // flushed. A crash leaves either the old file or the new one, never a torn one; a file that
 // does not read as a valid pair is ignored and never taken over a good pair.
+// The file also remembers (as hashes) the refresh tokens the account has rotated away, in the
+// same atomic write as the pair that replaced them: a stale token left in the flow's
+// credentials can then never win over the pair on disk, whatever else was lost.
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { NetatmoError } from './errors';
@@ -50,6 +54,18 @@ export function isTokenPair(value: unknown): value is TokenPair {
   );
 }
 
+/** How many rotated-away refresh tokens a file remembers. */
+const RETIRED_KEPT = 32;
+
+function tokenHash(refreshToken: string): string {
+  return createHash('sha256').update(refreshToken).digest('hex');
+}
+
+function retiredOf(parsed: unknown): string[] {
+  const list = typeof parsed === 'object' && parsed !== null ? (parsed as { retired?: unknown }).retired : undefined;
+  return Array.isArray(list) ? list.filter((h): h is string => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) : [];
+}
+
 function fileName(accountId: string): string {
   // Node-RED ids are like "a1b2c3d4.e5f6a7"; anything else is made safe for a file name.
   const safe = accountId.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -77,30 +93,46 @@ export class TokenStore {
 
   /** The stored pair, or null when there is none or the file does not hold a valid pair. */
   load(accountId: string): Promise<TokenPair | null> {
-    return this.serialized(async () => {
-      let text: string;
-      try {
-        text = await this.fs.readFile(this.pathOf(accountId), 'utf8');
-      } catch {
-        return null;
-      }
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (!isTokenPair(parsed)) return null;
-        const { accessToken, refreshToken, expiresAt, issuedAt } = parsed;
-        return { accessToken, refreshToken, expiresAt, issuedAt };
-      } catch {
-        return null;
-      }
-    });
+    return this.serialized(async () => (await this.read(accountId))?.pair ?? null);
   }
 
-  /** Write the pair durably; the previous file stays whole until the new one replaces it. */
+  /** Whether this refresh token was rotated away by this account (it can only be refused now). */
+  isRetired(accountId: string, refreshToken: string): Promise<boolean> {
+    return this.serialized(async () => (await this.read(accountId))?.retired.includes(tokenHash(refreshToken)) ?? false);
+  }
+
+  /**
+   * Write the pair durably; the previous file stays whole until the new one replaces it. The
+   * refresh token it replaces joins the file's retired ones.
+   */
   save(accountId: string, pair: TokenPair): Promise<void> {
     if (!isTokenPair(pair)) return Promise.reject(new NetatmoError('bad_input', 'Refusing to store an invalid token pair'));
     const { accessToken, refreshToken, expiresAt, issuedAt } = pair;
-    const text = `${JSON.stringify({ version: 1, accessToken, refreshToken, expiresAt, issuedAt })}\n`;
-    return this.serialized(() => this.writeAtomically(this.pathOf(accountId), text));
+    return this.serialized(async () => {
+      const before = await this.read(accountId);
+      const replaced = before && before.pair.refreshToken !== refreshToken ? [tokenHash(before.pair.refreshToken)] : [];
+      const current = tokenHash(refreshToken);
+      const retired = [...new Set([...replaced, ...(before?.retired ?? [])])].filter((h) => h !== current).slice(0, RETIRED_KEPT);
+      const text = `${JSON.stringify({ version: 1, accessToken, refreshToken, expiresAt, issuedAt, retired })}\n`;
+      await this.writeAtomically(this.pathOf(accountId), text);
+    });
+  }
+
+  private async read(accountId: string): Promise<{ pair: TokenPair; retired: string[] } | null> {
+    let text: string;
+    try {
+      text = await this.fs.readFile(this.pathOf(accountId), 'utf8');
+    } catch {
+      return null;
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!isTokenPair(parsed)) return null;
+      const { accessToken, refreshToken, expiresAt, issuedAt } = parsed;
+      return { pair: { accessToken, refreshToken, expiresAt, issuedAt }, retired: retiredOf(parsed) };
+    } catch {
+      return null;
+    }
   }
 
   /** Forget an account's pair (the account was deleted). */

@@ -114,6 +114,23 @@ describe('Netatmo client against the simulator', function () {
     should(sim.stats().invalidGrant).equal(1);
   });
 
+  it('never lets a rotated-away refresh token win over the disk, however new it claims to be', async () => {
+    await simulator();
+    const first = account({ initialTokens: { refreshToken: SEED_REFRESH } });
+    await first.getLines(); // rotates SEED_REFRESH away
+    await first.close();
+    const file = path.join(tmp.dir, 'tokens', 'acc-1.json');
+    const onDisk = (JSON.parse(readFileSync(file, 'utf8')) as { refreshToken: string }).refreshToken;
+    // The node restarts with its old credentials marked as entered just now (the hint that tells
+    // an old token from a pasted one was lost): the token file itself knows it was rotated away.
+    const rebuilt = account({ initialTokens: { refreshToken: SEED_REFRESH, issuedAt: NOW + 60_000 } });
+    await rebuilt.start();
+    should(await rebuilt.getLines()).length(9);
+    should(sim.stats().invalidGrant).equal(0);
+    should((JSON.parse(readFileSync(file, 'utf8')) as { refreshToken: string }).refreshToken).equal(onDisk);
+    should(readFileSync(file, 'utf8')).not.containEql(SEED_REFRESH); // remembered as a hash only
+  });
+
   it('lets a pair entered with a newer issuedAt win over the disk, and pasted tokens end a reauth', async () => {
     await simulator();
     const first = account();

@@ -81,6 +81,25 @@ describe('TokenStore', () => {
     should(readdirSync(dir).sort()).eql(['acc.json', 'other.json.999999.1.tmp']);
   });
 
+  it('remembers the refresh tokens it replaced, as hashes, in the same file', async () => {
+    const store = new TokenStore(dir);
+    await store.save('acc', pair(1));
+    await store.save('acc', pair(2));
+    await store.save('acc', pair(3));
+    should(await store.isRetired('acc', 'r1')).be.true();
+    should(await store.isRetired('acc', 'r2')).be.true();
+    should(await store.isRetired('acc', 'r3')).be.false(); // the current one
+    should(await store.isRetired('acc', 'r9')).be.false(); // never seen: a pasted token, say
+    should(await store.isRetired('other', 'r1')).be.false();
+    const text = readFileSync(path.join(dir, 'acc.json'), 'utf8');
+    should(text).not.containEql('"r1"');
+    should(text).not.containEql('"r2"');
+    should(await store.load('acc')).eql(pair(3));
+    // Saving the same refresh token again (a new access token) retires nothing.
+    await store.save('acc', { ...pair(3), accessToken: 'a3b' });
+    should(await store.isRetired('acc', 'r3')).be.false();
+  });
+
   it('refuses to save an invalid pair', async () => {
     await should(new TokenStore(dir).save('acc', { ...pair(1), refreshToken: '' })).be.rejectedWith({ kind: 'bad_input' });
   });
