@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { alignDown, isMeasureType, isScale, planRequests, stepMs, type MeasurePage } from './measure-plan';
 import type { MeasureQuery, Scale } from './types';
+import { isRecord } from './errors';
 
 const DAY = 86_400_000;
 
@@ -144,10 +145,6 @@ export function historyVerdict(range: Pick<BackfillRange, 'dateBegin' | 'scale'>
   if (firstData === null) return { kind: 'empty', historyStart: null };
   const slack = Math.max(DAY, 2 * stepMs(range.scale));
   return firstData - range.dateBegin > slack ? { kind: 'limited', historyStart: firstData } : { kind: 'whole', historyStart: firstData };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

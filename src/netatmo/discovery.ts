@@ -1,7 +1,7 @@
 // `/api/homesdata` -> the ecocounters' lines. A line is a module of type NLE with a `bridge`
 // (the ecocounter) and an id ending in `#N`, N in 0..8; its role comes from N alone, by the
 // convention the known clients share (names are user labels and mean nothing).
-import { NetatmoError } from './errors';
+import { unexpectedAnswer, isRecord } from './errors';
 import type { ConsumptionType, Line, LineRole, SourceType } from './types';
 
 interface LineKind {
@@ -19,51 +19,43 @@ export function lineKind(index: number): LineKind | null {
   return { role: 'cold_water', consumptionType: 'fluid', sourceType: 'cold_water' };
 }
 
-function unexpected(what: string): NetatmoError {
-  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function optionalArray(value: unknown, what: string): unknown[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw unexpected(`${what} is not a list`);
+  if (!Array.isArray(value)) throw unexpectedAnswer(`${what} is not a list`);
   return value;
 }
 
 function optionalString(value: unknown, what: string): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw unexpected(`${what} is not a text`);
+  if (typeof value !== 'string') throw unexpectedAnswer(`${what} is not a text`);
   return value;
 }
 
 /** Accepts the whole answer (`{body:{homes}}`) or its `body`. */
 export function parseHomesData(answer: unknown): Line[] {
-  if (!isRecord(answer)) throw unexpected('homes data is not an object');
+  if (!isRecord(answer)) throw unexpectedAnswer('homes data is not an object');
   const body = 'homes' in answer ? answer : answer.body;
-  if (!isRecord(body)) throw unexpected('homes data has no body');
+  if (!isRecord(body)) throw unexpectedAnswer('homes data has no body');
   // An account without homes still gets `homes: []`: no list at all is a broken answer, not "no lines".
-  if (!Array.isArray(body.homes)) throw unexpected(body.homes === undefined || body.homes === null ? 'homes data has no list of homes' : 'the list of homes is not a list');
+  if (!Array.isArray(body.homes)) throw unexpectedAnswer(body.homes === undefined || body.homes === null ? 'homes data has no list of homes' : 'the list of homes is not a list');
   const homes: unknown[] = body.homes;
   const lines: Line[] = [];
   homes.forEach((home, h) => {
-    if (!isRecord(home)) throw unexpected(`home ${h + 1} is not an object`);
-    if (typeof home.id !== 'string') throw unexpected(`home ${h + 1} has no id`);
+    if (!isRecord(home)) throw unexpectedAnswer(`home ${h + 1} is not an object`);
+    if (typeof home.id !== 'string') throw unexpectedAnswer(`home ${h + 1} has no id`);
     const homeId = home.id;
     const homeName = optionalString(home.name, `the name of home ${h + 1}`) ?? '';
     const roomNames = new Map<string, string>();
     optionalArray(home.rooms, `the rooms of home ${h + 1}`).forEach((room, r) => {
-      if (!isRecord(room) || typeof room.id !== 'string') throw unexpected(`room ${r + 1} of home ${h + 1} has no id`);
+      if (!isRecord(room) || typeof room.id !== 'string') throw unexpectedAnswer(`room ${r + 1} of home ${h + 1} has no id`);
       const name = optionalString(room.name, `the name of room ${r + 1}`);
       if (name !== null) roomNames.set(room.id, name);
     });
     const homeLines: Line[] = [];
     optionalArray(home.modules, `the modules of home ${h + 1}`).forEach((module, m) => {
-      if (!isRecord(module)) throw unexpected(`module ${m + 1} of home ${h + 1} is not an object`);
+      if (!isRecord(module)) throw unexpectedAnswer(`module ${m + 1} of home ${h + 1} is not an object`);
       if (typeof module.id !== 'string' || typeof module.type !== 'string') {
-        throw unexpected(`module ${m + 1} of home ${h + 1} has no id or type`);
+        throw unexpectedAnswer(`module ${m + 1} of home ${h + 1} has no id or type`);
       }
       if (module.type !== 'NLE' || typeof module.bridge !== 'string') return;
       const match = /#(\d)$/.exec(module.id);

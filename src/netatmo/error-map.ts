@@ -1,7 +1,7 @@
 // Turns one raw HTTP answer of Netatmo into either a parsed JSON body or a NetatmoError whose
 // text a person understands. Texts are our own: nothing of the request (URL, headers, form)
 // and nothing of the answer's body goes into them, so no token can leak through an error.
-import { NetatmoError, type ErrorKind } from './errors';
+import { NetatmoError, type ErrorKind, isRecord } from './errors';
 
 export interface RawAnswer {
   status: number;
@@ -70,10 +70,6 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 function looksLikeHtml(raw: RawAnswer): boolean {
   const type = raw.headers['content-type'] ?? '';
   return /html/i.test(type) || /^\s*</.test(raw.text);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function mapErrorField(error: unknown, raw: RawAnswer, retryAfterMs: number | undefined): Classified | null {

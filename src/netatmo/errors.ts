@@ -58,6 +58,16 @@ export function isNetatmoError(err: unknown, kind?: ErrorKind): err is NetatmoEr
   return err instanceof NetatmoError && (kind === undefined || err.kind === kind);
 }
 
+/** Netatmo answered something of a shape we cannot use: `what` says what was wrong with it. */
+export function unexpectedAnswer(what: string): NetatmoError {
+  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
+}
+
+/** A plain object (not null, not an array): the first check on anything parsed from the wire. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function badInput(message: string): NetatmoError {
   return new NetatmoError('bad_input', message);
 }

@@ -1,17 +1,9 @@
 // `/api/getmeasure` answers -> buckets. With real_time=false Netatmo stamps a row at the
 // middle of its bucket, so a bucket starts half a step before its stamp (a `1month` bucket is
 // the UTC calendar month that contains the stamp).
-import { NetatmoError } from './errors';
+import { unexpectedAnswer, isRecord } from './errors';
 import { stepMs, alignDown, nextBucketStart } from './measure-plan';
 import { ENERGY_TYPES, type Bucket, type Scale } from './types';
-
-function unexpected(what: string): NetatmoError {
-  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const PLAIN_TOTAL = ENERGY_TYPES[0];
 const TARIFF_TYPES: readonly string[] = ENERGY_TYPES.slice(1);
@@ -39,12 +31,12 @@ function bucketAt(stampSec: number, scale: Scale): { start: number; end: number 
 }
 
 function toBucket(stampSec: number, row: unknown, types: readonly string[], scale: Scale): Bucket {
-  if (!Array.isArray(row)) throw unexpected('a measure row is not a list');
-  if (row.length !== types.length) throw unexpected(`a measure row has ${row.length} values for ${types.length} types`);
+  if (!Array.isArray(row)) throw unexpectedAnswer('a measure row is not a list');
+  if (row.length !== types.length) throw unexpectedAnswer(`a measure row has ${row.length} values for ${types.length} types`);
   const values: Record<string, number | null> = {};
   types.forEach((type, i) => {
     const cell: unknown = row[i];
-    if (cell !== null && (typeof cell !== 'number' || !Number.isFinite(cell))) throw unexpected('a measure value is not a number');
+    if (cell !== null && (typeof cell !== 'number' || !Number.isFinite(cell))) throw unexpectedAnswer('a measure value is not a number');
     values[type] = cell as number | null;
   });
   return { ...bucketAt(stampSec, scale), values, total: bucketTotal(values) };
@@ -53,12 +45,12 @@ function toBucket(stampSec: number, row: unknown, types: readonly string[], scal
 function decodeSeries(series: unknown[], types: readonly string[], scale: Scale): Bucket[] {
   const buckets: Bucket[] = [];
   series.forEach((item) => {
-    if (!isRecord(item)) throw unexpected('a measure series is not an object');
+    if (!isRecord(item)) throw unexpectedAnswer('a measure series is not an object');
     const { beg_time: beg, step_time: step, value: rows } = item;
-    if (typeof beg !== 'number' || !Number.isFinite(beg)) throw unexpected('a measure series has no start time');
-    if (!Array.isArray(rows)) throw unexpected('a measure series has no values');
+    if (typeof beg !== 'number' || !Number.isFinite(beg)) throw unexpectedAnswer('a measure series has no start time');
+    if (!Array.isArray(rows)) throw unexpectedAnswer('a measure series has no values');
     // A series of one row may come without step_time.
-    if (rows.length > 1 && (typeof step !== 'number' || !(step > 0))) throw unexpected('a measure series has no step');
+    if (rows.length > 1 && (typeof step !== 'number' || !(step > 0))) throw unexpectedAnswer('a measure series has no step');
     rows.forEach((row, i) => buckets.push(toBucket(beg + i * ((step as number) || 0), row, types, scale)));
   });
   return buckets;
@@ -66,7 +58,7 @@ function decodeSeries(series: unknown[], types: readonly string[], scale: Scale)
 
 function decodeKeyed(body: Record<string, unknown>, types: readonly string[], scale: Scale): Bucket[] {
   return Object.entries(body).map(([key, row]) => {
-    if (!/^\d+$/.test(key)) throw unexpected('a measure time is not a number');
+    if (!/^\d+$/.test(key)) throw unexpectedAnswer('a measure time is not a number');
     return toBucket(Number(key), row, types, scale);
   });
 }
@@ -84,7 +76,7 @@ export function decodeMeasure(answer: unknown, types: readonly string[], scale: 
   if (Array.isArray(body)) buckets = decodeSeries(body, types, scale);
   else if (isRecord(body)) buckets = decodeKeyed(body, types, scale);
   else if (body === null || body === undefined) buckets = [];
-  else throw unexpected('the measures are neither a list nor an object');
+  else throw unexpectedAnswer('the measures are neither a list nor an object');
   const byStart = new Map<number, Bucket>();
   for (const b of buckets) byStart.set(b.start, b);
   return [...byStart.values()].sort((a, b) => a.start - b.start);

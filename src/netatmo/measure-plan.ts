@@ -1,6 +1,6 @@
 // Planning a read: bucket arithmetic in UTC, the recent window a periodic read covers, and
 // the pages (at most 1024 rows each) a range takes. Everything is checked before any request.
-import { NetatmoError } from './errors';
+import { badInput } from './errors';
 import { MEASURE_TYPES, SCALES, type MeasureQuery, type Scale } from './types';
 
 const MINUTE = 60_000;
@@ -89,35 +89,31 @@ export interface MeasurePage {
   dateEnd: number;
 }
 
-function bad(text: string): NetatmoError {
-  return new NetatmoError('bad_input', text);
-}
-
 export function isMeasureType(value: unknown): value is string {
   return typeof value === 'string' && MEASURE_TYPES.includes(value);
 }
 
 /** Check a query; throws 'bad_input' with a text for the user. Returns the effective end. */
 export function validateQuery(query: MeasureQuery, now: number): number {
-  if (!isScale(query.scale)) throw bad(`Unknown scale "${String(query.scale).slice(0, 40)}": use one of ${SCALES.join(', ')}`);
-  if (!Array.isArray(query.types) || query.types.length === 0) throw bad('No measure type was given');
+  if (!isScale(query.scale)) throw badInput(`Unknown scale "${String(query.scale).slice(0, 40)}": use one of ${SCALES.join(', ')}`);
+  if (!Array.isArray(query.types) || query.types.length === 0) throw badInput('No measure type was given');
   for (const type of query.types) {
-    if (!isMeasureType(type)) throw bad(`Unknown measure type "${String(type).slice(0, 60)}": use ${MEASURE_TYPES.join(', ')}`);
+    if (!isMeasureType(type)) throw badInput(`Unknown measure type "${String(type).slice(0, 60)}": use ${MEASURE_TYPES.join(', ')}`);
   }
-  if (new Set(query.types).size !== query.types.length) throw bad('A measure type is given twice');
+  if (new Set(query.types).size !== query.types.length) throw badInput('A measure type is given twice');
   if (typeof query.moduleId !== 'string' || !/^.+#[0-8]$/.test(query.moduleId)) {
-    throw bad('The module id is not the id of an ecocounter line (<ecocounter id>#0 … #8)');
+    throw badInput('The module id is not the id of an ecocounter line (<ecocounter id>#0 … #8)');
   }
   if (typeof query.deviceId !== 'string' || query.deviceId === '' || !query.moduleId.startsWith(`${query.deviceId}#`)) {
-    throw bad('The device id does not match the module id (it is the part before "#")');
+    throw badInput('The device id does not match the module id (it is the part before "#")');
   }
-  if (typeof query.dateBegin !== 'number' || !Number.isFinite(query.dateBegin)) throw bad('The start date is not a valid date');
+  if (typeof query.dateBegin !== 'number' || !Number.isFinite(query.dateBegin)) throw badInput('The start date is not a valid date');
   if (query.dateEnd !== undefined && (typeof query.dateEnd !== 'number' || !Number.isFinite(query.dateEnd))) {
-    throw bad('The end date is not a valid date');
+    throw badInput('The end date is not a valid date');
   }
   const end = Math.min(query.dateEnd ?? now, now);
   if (query.dateBegin >= end) {
-    throw bad(query.dateBegin >= now ? 'The start date is in the future' : 'The start date is not before the end date');
+    throw badInput(query.dateBegin >= now ? 'The start date is in the future' : 'The start date is not before the end date');
   }
   return end;
 }

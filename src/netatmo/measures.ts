@@ -2,7 +2,7 @@
 // crowd out the account's other requests), decode and merge by bucket start.
 import type { ApiCallOptions } from './api-client';
 import { throwIfAborted } from './abort';
-import { NetatmoError } from './errors';
+import { unexpectedAnswer } from './errors';
 import { decodeMeasure } from './measure-decode';
 import { alignDown, MAX_ROWS, planRequests, type MeasurePage } from './measure-plan';
 import type { Bucket, MeasureQuery, ReadOptions } from './types';
@@ -26,10 +26,6 @@ export function measureParams(query: MeasureQuery, page: MeasurePage): Record<st
   };
 }
 
-function unexpected(what: string): NetatmoError {
-  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
-}
-
 /**
  * The `body` of a getmeasure answer (a list of series, or rows keyed by time), checked before
  * decoding: an answer without one is not "no data", and one with more rows than the `limit` we
@@ -37,7 +33,7 @@ function unexpected(what: string): NetatmoError {
  */
 export function measureBody(answer: unknown): unknown[] | Record<string, unknown> {
   const body = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>).body : undefined;
-  if (typeof body !== 'object' || body === null) throw unexpected('the measures answer has no body');
+  if (typeof body !== 'object' || body === null) throw unexpectedAnswer('the measures answer has no body');
   let rows = 0;
   if (Array.isArray(body)) {
     for (const series of body) {
@@ -47,7 +43,7 @@ export function measureBody(answer: unknown): unknown[] | Record<string, unknown
   } else {
     rows = Object.keys(body).length;
   }
-  if (rows > MAX_ROWS) throw unexpected(`${rows} measure rows where at most ${MAX_ROWS} were asked for`);
+  if (rows > MAX_ROWS) throw unexpectedAnswer(`${rows} measure rows where at most ${MAX_ROWS} were asked for`);
   return body as unknown[] | Record<string, unknown>;
 }
 

@@ -1,7 +1,7 @@
 // OAuth2 with Netatmo: the authorize URL, the code exchange and the refresh. Refresh tokens
 // rotate: each refresh answers a new pair and kills the old one, so the caller (the token
 // manager) must store the new pair before anything else happens.
-import { NetatmoError, isNetatmoError } from './errors';
+import { NetatmoError, isNetatmoError, unexpectedAnswer } from './errors';
 import type { HttpClient } from './http';
 import type { TokenPair } from './types';
 
@@ -13,10 +13,6 @@ export function buildAuthorizeUrl(apiUrl: string, clientId: string, redirectUri:
   return `${apiUrl.replace(/\/+$/, '')}/oauth2/authorize?${query.toString()}`;
 }
 
-function unexpected(what: string): NetatmoError {
-  return new NetatmoError('api', `Unexpected answer from Netatmo: ${what}`, { reason: 'unexpected', params: { detail: what } });
-}
-
 /**
  * Netatmo announces 3 h. A longer lifetime is taken as this at most: refreshing early costs one
  * request, while an absurd one (1e308 s) would give an expiry JSON cannot hold, and the store
@@ -26,13 +22,13 @@ export const MAX_TOKEN_LIFETIME_SEC = 24 * 3600;
 
 /** Validate a token answer (`expires_in`, or the older `expire_in`) into our pair. */
 export function parseTokenAnswer(body: unknown, now: number): TokenPair {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw unexpected('the token answer is not an object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw unexpectedAnswer('the token answer is not an object');
   const b = body as Record<string, unknown>;
-  if (typeof b.access_token !== 'string' || b.access_token === '') throw unexpected('the token answer has no access token');
-  if (typeof b.refresh_token !== 'string' || b.refresh_token === '') throw unexpected('the token answer has no refresh token');
+  if (typeof b.access_token !== 'string' || b.access_token === '') throw unexpectedAnswer('the token answer has no access token');
+  if (typeof b.refresh_token !== 'string' || b.refresh_token === '') throw unexpectedAnswer('the token answer has no refresh token');
   const expiresIn = typeof b.expires_in === 'number' ? b.expires_in : b.expire_in;
   if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-    throw unexpected('the token answer has no valid lifetime (expires_in)');
+    throw unexpectedAnswer('the token answer has no valid lifetime (expires_in)');
   }
   return { accessToken: b.access_token, refreshToken: b.refresh_token, expiresAt: now + Math.min(expiresIn, MAX_TOKEN_LIFETIME_SEC) * 1000, issuedAt: now };
 }
