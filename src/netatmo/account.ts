@@ -11,7 +11,7 @@ import { readMeasures } from './measures';
 import { OAuthClient, buildAuthorizeUrl } from './oauth';
 import { DEFAULT_RATE_LIMITS, RateBudget } from './rate-budget';
 import { TokenManager } from './token-manager';
-import { TokenStore, newestPair } from './token-store';
+import { TokenStore, newestPair, tokenHash } from './token-store';
 import { systemClock, type Bucket, type Clock, type ConnectionState, type Line, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
 
 /** Lifetime Netatmo gives access tokens (3 h): assumed for pasted tokens without an expiry. */
@@ -139,11 +139,12 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   }
 
   private async load(): Promise<void> {
-    const stored = await this.store.load(this.options.accountId);
+    const record = await this.store.loadRecord(this.options.accountId);
+    const stored = record?.pair ?? null;
     let initial = this.initialPair();
     // A refresh token this account already rotated away is stale, however new it looks (the
     // flow's credentials are only written at deploy): it must never replace the pair on disk.
-    if (initial && (await this.store.isRetired(this.options.accountId, initial.refreshToken))) initial = null;
+    if (initial && record?.retired.includes(tokenHash(initial.refreshToken))) initial = null;
     const chosen = newestPair(stored, initial);
     if (chosen && chosen === initial && !samePair(stored, initial)) {
       // The user entered a newer pair: it goes to disk too. If the disk fails, the pair still

@@ -2,10 +2,11 @@
 // files under the Node-RED user directory (`<userDir>/econetatmo/backfill/`). Per backfill a
 // state file (the cursor, rewritten atomically after each page) and, for the single-message
 // output, the buckets read so far (one JSON line per page, appended). Both go once it is done.
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBackfillState, keyDigest, type BackfillState } from './backfill';
 import type { Bucket } from './types';
+import { writePrivateJsonSync } from './private-file';
 
 /** What the backfill runner needs of a store (a memory one does for tests). */
 export interface BackfillPersistence {
@@ -41,11 +42,7 @@ export class BackfillFileStore implements BackfillPersistence {
   }
 
   save(state: BackfillState): void {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const file = `${this.base(state)}.json`;
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(state), { mode: 0o600 });
-    renameSync(temp, file);
+    writePrivateJsonSync(`${this.base(state)}.json`, state);
   }
 
   appendBuckets(state: BackfillState, buckets: readonly Bucket[]): void {

@@ -57,7 +57,8 @@ export function isTokenPair(value: unknown): value is TokenPair {
 /** How many rotated-away refresh tokens a file remembers. */
 const RETIRED_KEPT = 32;
 
-function tokenHash(refreshToken: string): string {
+/** How a refresh token is remembered without keeping it: its SHA-256, in hex. */
+export function tokenHash(refreshToken: string): string {
   return createHash('sha256').update(refreshToken).digest('hex');
 }
 
@@ -71,6 +72,12 @@ function fileName(accountId: string): string {
   const safe = accountId.replace(/[^A-Za-z0-9._-]/g, '_');
   if (safe === '' || /^\.+$/.test(safe)) throw new NetatmoError('bad_input', 'Invalid account id for the token store');
   return `${safe}.json`;
+}
+
+export interface StoredRecord {
+  pair: TokenPair;
+  /** tokenHash of the refresh tokens this account rotated away: they can only be refused now. */
+  retired: string[];
 }
 
 export class TokenStore {
@@ -96,9 +103,9 @@ export class TokenStore {
     return this.serialized(async () => (await this.read(accountId))?.pair ?? null);
   }
 
-  /** Whether this refresh token was rotated away by this account (it can only be refused now). */
-  isRetired(accountId: string, refreshToken: string): Promise<boolean> {
-    return this.serialized(async () => (await this.read(accountId))?.retired.includes(tokenHash(refreshToken)) ?? false);
+  /** The stored pair with the hashes (tokenHash) of the refresh tokens it replaced, or null. */
+  loadRecord(accountId: string): Promise<StoredRecord | null> {
+    return this.serialized(() => this.read(accountId));
   }
 
   /**
@@ -118,7 +125,7 @@ export class TokenStore {
     });
   }
 
-  private async read(accountId: string): Promise<{ pair: TokenPair; retired: string[] } | null> {
+  private async read(accountId: string): Promise<StoredRecord | null> {
     let text: string;
     try {
       text = await this.fs.readFile(this.pathOf(accountId), 'utf8');

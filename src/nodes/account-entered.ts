@@ -7,8 +7,9 @@
 // so we remember a hash of every refresh token the runtime has seen, with the time it was
 // issued or entered: a known token keeps its old time (and loses to the newer pair on disk),
 // an unknown one was entered since and gets "now" (and wins).
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writePrivateJsonSync } from '../netatmo/private-file';
+import { tokenHash } from '../netatmo/token-store';
 import { join } from 'node:path';
 
 const KEEP = 20;
@@ -18,32 +19,25 @@ interface Known {
   issuedAt: number;
 }
 
-function hash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 export class EnteredTokens {
   private readonly file: string;
 
-  constructor(private readonly dir: string, accountId: string) {
+  constructor(dir: string, accountId: string) {
     this.file = join(dir, `entered-${accountId}.json`);
   }
 
   /** When this refresh token was issued or first entered, if the runtime has seen it. */
   issuedAt(refreshToken: string): number | undefined {
-    const h = hash(refreshToken);
+    const h = tokenHash(refreshToken);
     return this.read().find((k) => k.h === h)?.issuedAt;
   }
 
   /** Best effort: losing this record only makes a stale token look new once. */
   remember(refreshToken: string, issuedAt: number): void {
-    const h = hash(refreshToken);
+    const h = tokenHash(refreshToken);
     const known = [{ h, issuedAt }, ...this.read().filter((k) => k.h !== h)].slice(0, KEEP);
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ known }), { mode: 0o600 });
-      renameSync(tmp, this.file);
+      writePrivateJsonSync(this.file, { known });
     } catch {
       // The token store itself is what must survive; this is only a hint.
     }

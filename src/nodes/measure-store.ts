@@ -6,8 +6,10 @@
 // (tracker keys hold `#`, `$` and `.`), and only the most recently used ones are kept:
 // overrides must not grow it without end.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writePrivateJsonSync } from '../netatmo/private-file';
 import { join } from 'node:path';
+import { isRecord } from '../netatmo/errors';
 import type { TrackerStore } from './measure-reader';
 
 export const CONTEXT_KEY = 'econetatmoTrackers';
@@ -50,11 +52,7 @@ export class FileMemory implements NodeContextLike {
   set(key: string, value: unknown): void {
     const values = { ...this.all(), [key]: value };
     this.values = values;
-    const dir = join(this.file, '..');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(values), { mode: 0o600 });
-    renameSync(temp, this.file);
+    writePrivateJsonSync(this.file, values);
   }
 
   /** The node was deleted: its memory goes with it. */
@@ -67,7 +65,7 @@ export class FileMemory implements NodeContextLike {
     if (this.values === null) {
       try {
         const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
-        this.values = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+        this.values = isRecord(parsed) ? parsed : {};
       } catch {
         this.values = {}; // none yet, or unreadable: start afresh (at worst the window is sent again once)
       }
@@ -77,7 +75,7 @@ export class FileMemory implements NodeContextLike {
 }
 
 function isSlots(value: unknown): value is Record<string, Slot> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 export function trackerStore(context: () => NodeContextLike, now: () => number): TrackerStore {
