@@ -1,6 +1,7 @@
 // The face of the Netatmo client that the Node-RED adapters use. One instance per account
 // (per `econetatmo-account` config node): it owns the tokens, the single refresh, the token
 // store on disk and the rate budget that every request of the account shares.
+import type { NetatmoError } from './errors';
 import type { Bucket, Clock, ConnectionState, Line, MeasureQuery, ReadOptions, TokenPair } from './types';
 
 export interface AccountOptions {
@@ -12,8 +13,8 @@ export interface AccountOptions {
   tokenDir: string;
   /** Stable id of the account (the config node's id): names the token file. */
   accountId: string;
-  /** Tokens entered by the user (pasted, or held in the node's credentials). */
-  initialTokens?: { accessToken?: string; refreshToken?: string; issuedAt?: number; expiresAt?: number };
+  /** Tokens entered by the user (held in the node's credentials); proven before they replace the disk's. */
+  initialTokens?: { accessToken?: string; refreshToken?: string; expiresAt?: number };
   clock?: Clock;
   /** Per-request timeout (default 15 s). */
   timeoutMs?: number;
@@ -30,17 +31,19 @@ export interface AccountEvents {
   tokens: (pair: TokenPair) => void;
   /** The connection state changed. */
   state: (state: ConnectionState) => void;
+  /** Netatmo refused the refresh token of the credentials; the working pair on disk was kept. */
+  enteredRefused: (err: NetatmoError) => void;
 }
 
 export interface NetatmoAccountApi {
-  /** Load the store, pick the newest pair between it and `initialTokens`. Idempotent. */
+  /** Load the store and reconcile it with `initialTokens` (see NetatmoAccount.load). Idempotent. */
   start(): Promise<void>;
   state(): ConnectionState;
   /** The authorize URL for the authorization-code flow (scope `read_magellan`). */
   authorizeUrl(redirectUri: string, state: string): string;
   /** Exchange an authorization code; stores the pair; state becomes connected. */
   exchangeCode(code: string, redirectUri: string, signal?: AbortSignal): Promise<TokenPair>;
-  /** Replace the tokens with pasted ones (issuedAt = now); stores them. */
+  /** Prove a pasted refresh token by a refresh, then store the new pair; a refusal changes nothing. */
   setTokens(tokens: { accessToken?: string; refreshToken: string }): Promise<void>;
   /** `/api/homesdata` -> the ecocounters' lines, home order then index order. */
   getLines(options?: ReadOptions): Promise<Line[]>;

@@ -5,13 +5,13 @@ import { anySignal } from './abort';
 import type { AccountEvents, AccountOptions, NetatmoAccountApi } from './account-api';
 import { ApiClient } from './api-client';
 import { parseHomesData } from './discovery';
-import { NetatmoError, abortedError } from './errors';
+import { NetatmoError, abortedError, isNetatmoError } from './errors';
 import { HttpClient } from './http';
 import { readMeasures } from './measures';
 import { OAuthClient, buildAuthorizeUrl } from './oauth';
 import { DEFAULT_RATE_LIMITS, RateBudget } from './rate-budget';
 import { TokenManager } from './token-manager';
-import { TokenStore, newestPair, tokenHash } from './token-store';
+import { TokenStore, isKnownToken } from './token-store';
 import { systemClock, type Bucket, type Clock, type ConnectionState, type Line, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
 
 /** Lifetime Netatmo gives access tokens (3 h): assumed for pasted tokens without an expiry. */
@@ -81,19 +81,19 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     return pair;
   }
 
+  /**
+   * Pasted tokens: the refresh token is proven by a refresh before anything changes (the pasted
+   * access token is not needed: the refresh gives a fresh one). Netatmo refusing it throws and
+   * leaves the current pair, working or not, exactly as it was.
+   */
   async setTokens(tokens: { accessToken?: string; refreshToken: string }): Promise<void> {
     this.ensureOpen();
     if (typeof tokens.refreshToken !== 'string' || tokens.refreshToken.trim() === '') {
       throw new NetatmoError('bad_input', 'A refresh token is needed');
     }
-    const now = this.clock.now();
-    const accessToken = tokens.accessToken?.trim() ?? '';
-    await this.tokens.replace({
-      accessToken,
-      refreshToken: tokens.refreshToken.trim(),
-      issuedAt: now,
-      expiresAt: accessToken ? now + ACCESS_TOKEN_LIFETIME_MS : 0,
-    });
+    await this.start();
+    const refreshToken = tokens.refreshToken.trim();
+    await this.adoptProven(await this.prove(refreshToken), refreshToken);
   }
 
   async getLines(options: ReadOptions = {}): Promise<Line[]> {
@@ -138,32 +138,63 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     return super.off(event, listener);
   }
 
+  /**
+   * THE rule that reconciles the flow's credentials with the token file (nothing else does):
+   * a refresh token from the credentials replaces the pair on disk only when the token file has
+   * never seen it (neither its current token nor one it rotated away, see TokenStore) AND Netatmo
+   * accepts it in a refresh. So a stale token left in the credentials never wins, garbage never
+   * replaces a working pair, and an entered token is never called "connected" unproven.
+   */
   private async load(): Promise<void> {
     const record = await this.store.loadRecord(this.options.accountId);
     const stored = record?.pair ?? null;
-    let initial = this.initialPair();
-    // A refresh token this account already rotated away is stale, however new it looks (the
-    // flow's credentials are only written at deploy): it must never replace the pair on disk.
-    if (initial && record?.retired.includes(tokenHash(initial.refreshToken))) initial = null;
-    const chosen = newestPair(stored, initial);
-    if (chosen && chosen === initial && !samePair(stored, initial)) {
-      // The user entered a newer pair: it goes to disk too. If the disk fails, the pair still
-      // lives in the node's credentials, so use it anyway.
-      await this.tokens.replace(chosen, { announce: false }).catch(() => this.tokens.adoptLoaded(chosen));
-    } else {
-      this.tokens.adoptLoaded(chosen);
+    const entered = this.initialPair();
+    if (entered === null || isKnownToken(record, entered.refreshToken)) {
+      this.tokens.adoptLoaded(stored);
+      return;
     }
+    let proven: TokenPair;
+    try {
+      proven = await this.prove(entered.refreshToken);
+    } catch (err) {
+      if (!isNetatmoError(err, 'reauth')) {
+        // Not proven nor refused (Netatmo unreachable): keep the working pair; with none, hold
+        // the entered one in memory (not on disk) and let its first use decide.
+        this.tokens.adoptLoaded(stored ?? entered);
+        return;
+      }
+      if (stored !== null) {
+        this.tokens.adoptLoaded(stored);
+        // Remembered as refused, so the next start does not ask Netatmo again.
+        await this.store.retire(this.options.accountId, entered.refreshToken).catch(() => undefined);
+        this.emit('enteredRefused', err);
+      } else {
+        this.tokens.refuse(err);
+      }
+      return;
+    }
+    await this.adoptProven(proven, entered.refreshToken);
   }
 
-  /** Tokens from the node's credentials: without issuedAt they are older than any stored pair. */
+  /** A refresh with this token: the only proof that Netatmo takes it. Never aborted (it may rotate). */
+  private prove(refreshToken: string): Promise<TokenPair> {
+    return this.oauth.refresh(refreshToken);
+  }
+
+  /** The proven pair goes to disk; if the disk fails it is kept in memory (the old token is dead). */
+  private async adoptProven(pair: TokenPair, provenFrom: string): Promise<void> {
+    await this.tokens.replace(pair, { retiring: provenFrom }).catch(() => this.tokens.adoptUnsaved(pair));
+  }
+
+  /** Tokens from the node's credentials, not proven yet. */
   private initialPair(): TokenPair | null {
     const t = this.options.initialTokens;
     if (!t || typeof t.refreshToken !== 'string' || t.refreshToken === '') return null;
-    const issuedAt = typeof t.issuedAt === 'number' && Number.isFinite(t.issuedAt) ? t.issuedAt : 0;
     const accessToken = typeof t.accessToken === 'string' ? t.accessToken : '';
+    const now = this.clock.now();
     let expiresAt = typeof t.expiresAt === 'number' && Number.isFinite(t.expiresAt) ? t.expiresAt : 0;
-    if (expiresAt === 0 && accessToken && issuedAt > 0) expiresAt = issuedAt + ACCESS_TOKEN_LIFETIME_MS;
-    return { accessToken, refreshToken: t.refreshToken, issuedAt, expiresAt };
+    if (expiresAt === 0 && accessToken !== '') expiresAt = now + ACCESS_TOKEN_LIFETIME_MS;
+    return { accessToken, refreshToken: t.refreshToken, issuedAt: now, expiresAt };
   }
 
   private async ready(): Promise<void> {
@@ -178,8 +209,4 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   private signal(caller: AbortSignal | undefined): AbortSignal {
     return anySignal([this.lifecycle.signal, caller]);
   }
-}
-
-function samePair(a: TokenPair | null, b: TokenPair | null): boolean {
-  return !!a && !!b && a.accessToken === b.accessToken && a.refreshToken === b.refreshToken && a.issuedAt === b.issuedAt;
 }

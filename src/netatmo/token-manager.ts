@@ -52,12 +52,24 @@ export class TokenManager extends EventEmitter {
     this.emit('state', this.state());
   }
 
+  /** Netatmo refused the only pair there is (a refresh token entered and proven wrong). */
+  refuse(err: NetatmoError): void {
+    this.pair = null;
+    this.reauthError = err;
+    this.emit('state', this.state());
+  }
+
+  /** A new pair whose old refresh token is dead but that the disk refused: kept in memory, announced. */
+  adoptUnsaved(pair: TokenPair): void {
+    this.adoptRefreshed(pair);
+  }
+
   /**
    * Store a pair (code exchange, pasted tokens, newer credentials at start), then make it
    * current. `announce: false` when the pair came from the node's own credentials.
    */
-  async replace(pair: TokenPair, options: { announce?: boolean } = {}): Promise<void> {
-    await this.options.store.save(this.options.accountId, pair);
+  async replace(pair: TokenPair, options: { announce?: boolean; retiring?: string } = {}): Promise<void> {
+    await this.options.store.save(this.options.accountId, pair, options.retiring);
     this.pair = pair;
     this.reauthError = null;
     if (options.announce !== false) this.emit('tokens', pair);
@@ -141,7 +153,7 @@ export class TokenManager extends EventEmitter {
       throw err;
     }
     try {
-      await this.options.store.save(this.options.accountId, pair);
+      await this.options.store.save(this.options.accountId, pair, old.refreshToken);
     } catch (err) {
       // The old refresh token is dead already: keep the new pair in memory rather than lose it,
       // let listeners persist it elsewhere, and tell the caller the disk failed.

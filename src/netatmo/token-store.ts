@@ -62,6 +62,15 @@ export function tokenHash(refreshToken: string): string {
   return createHash('sha256').update(refreshToken).digest('hex');
 }
 
+/**
+ * Whether the token file has seen this refresh token: its current one, or one it rotated away
+ * (or refused). See NetatmoAccount.load for the one rule this serves.
+ */
+export function isKnownToken(record: StoredRecord | null, refreshToken: string): boolean {
+  if (record === null) return false;
+  return record.pair.refreshToken === refreshToken || record.retired.includes(tokenHash(refreshToken));
+}
+
 function retiredOf(parsed: unknown): string[] {
   const list = typeof parsed === 'object' && parsed !== null ? (parsed as { retired?: unknown }).retired : undefined;
   return Array.isArray(list) ? list.filter((h): h is string => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) : [];
@@ -110,17 +119,32 @@ export class TokenStore {
 
   /**
    * Write the pair durably; the previous file stays whole until the new one replaces it. The
-   * refresh token it replaces joins the file's retired ones.
+   * refresh token it replaces (and `retiring`, the token it was refreshed from) join the file's
+   * retired ones.
    */
-  save(accountId: string, pair: TokenPair): Promise<void> {
+  save(accountId: string, pair: TokenPair, retiring?: string): Promise<void> {
     if (!isTokenPair(pair)) return Promise.reject(new NetatmoError('bad_input', 'Refusing to store an invalid token pair'));
     const { accessToken, refreshToken, expiresAt, issuedAt } = pair;
     return this.serialized(async () => {
       const before = await this.read(accountId);
       const replaced = before && before.pair.refreshToken !== refreshToken ? [tokenHash(before.pair.refreshToken)] : [];
+      // The token a proven pair came from is dead too (rotated away), even if it never was on disk.
+      if (retiring !== undefined && retiring !== refreshToken) replaced.push(tokenHash(retiring));
       const current = tokenHash(refreshToken);
       const retired = [...new Set([...replaced, ...(before?.retired ?? [])])].filter((h) => h !== current).slice(0, RETIRED_KEPT);
       const text = `${JSON.stringify({ version: 1, accessToken, refreshToken, expiresAt, issuedAt, retired })}\n`;
+      await this.writeAtomically(this.pathOf(accountId), text);
+    });
+  }
+
+  /** Remember a refresh token as one that can only be refused (Netatmo refused it), beside the pair. */
+  retire(accountId: string, refreshToken: string): Promise<void> {
+    return this.serialized(async () => {
+      const before = await this.read(accountId);
+      if (before === null || before.pair.refreshToken === refreshToken) return;
+      const retired = [...new Set([tokenHash(refreshToken), ...before.retired])].slice(0, RETIRED_KEPT);
+      const { accessToken, refreshToken: current, expiresAt, issuedAt } = before.pair;
+      const text = `${JSON.stringify({ version: 1, accessToken, refreshToken: current, expiresAt, issuedAt, retired })}\n`;
       await this.writeAtomically(this.pathOf(accountId), text);
     });
   }

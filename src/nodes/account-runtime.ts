@@ -4,11 +4,10 @@
 import type { NodeAPI } from 'node-red';
 import { NetatmoAccount } from '../netatmo';
 import type { AccountOptions, NetatmoAccountApi } from '../netatmo/account-api';
-import type { ConnectionState, TokenPair } from '../netatmo/types';
+import type { ConnectionState } from '../netatmo/types';
 import type { AccountNode } from './account-node';
 import { isAccountNode } from './account-node';
 import { tokenDirFor } from './account-config';
-import { EnteredTokens } from './account-entered';
 import { nodeClock } from './clock';
 import { OAuthStates } from './oauth-states';
 
@@ -53,10 +52,6 @@ export class AccountRuntime {
 
   tokenDir(): string {
     return tokenDirFor((this.RED.settings as { userDir?: unknown }).userDir);
-  }
-
-  entered(accountId: string): EnteredTokens {
-    return new EnteredTokens(this.tokenDir(), accountId);
   }
 
   deployed(id: string): DeployedAccount | undefined {
@@ -109,9 +104,8 @@ export class AccountRuntime {
   }
 
   /** After a pair reached the store through a short-lived client: the editor must deploy. */
-  recordPending(id: string, settings: ClientSettings, pair: TokenPair | undefined, state: ConnectionState): void {
+  recordPending(id: string, settings: ClientSettings, state: ConnectionState): void {
     this.pending.set(id, { ...settings, state });
-    if (pair !== undefined) this.entered(id).remember(pair.refreshToken, pair.issuedAt);
   }
 
   stateView(id: string): StateView {

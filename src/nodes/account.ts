@@ -8,7 +8,6 @@ import { normaliseApiUrl, readCredentials, type AccountCredentials } from './acc
 import { AccountRuntime, type ClientSettings, type DeployedAccount } from './account-runtime';
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
-import { nodeClock } from './clock';
 import { errorDescriber } from './error-texts';
 import { TokenStore } from '../netatmo/token-store';
 
@@ -39,13 +38,9 @@ export = function registerAccountNode(RED: NodeAPI): void {
     // A deploy supersedes whatever the editor did before it.
     runtime.pending.delete(node.id);
 
-    const entered = runtime.entered(node.id);
-    let initialTokens: { accessToken?: string; refreshToken?: string; issuedAt?: number } | undefined;
-    if (creds.refreshToken !== undefined) {
-      const issuedAt = entered.issuedAt(creds.refreshToken) ?? nodeClock().now();
-      entered.remember(creds.refreshToken, issuedAt);
-      initialTokens = { accessToken: creds.accessToken, refreshToken: creds.refreshToken, issuedAt };
-    }
+    // Tokens typed into the credentials: the account proves them before they replace the pair
+    // on disk (the one rule is in NetatmoAccount.load).
+    const initialTokens = creds.refreshToken !== undefined ? { accessToken: creds.accessToken, refreshToken: creds.refreshToken } : undefined;
 
     const account: NetatmoAccountApi = runtime.newAccount(node.id, settings, initialTokens);
     node.apiUrl = settings.apiUrl;
@@ -53,7 +48,6 @@ export = function registerAccountNode(RED: NodeAPI): void {
     node.connectionState = (): ConnectionState => account.state();
     node.clientSettings = (): ClientSettings => ({ ...settings });
     node.tokensChanged = (pair): void => {
-      entered.remember(pair.refreshToken, pair.issuedAt);
       // Never mutate the cached credentials in place: hand Node-RED a fresh object, built
       // from the raw stored one so that `${ENV}` references in the client id survive.
       const stored = (RED.nodes.getCredentials(node.id) ?? {}) as AccountCredentials;
@@ -63,13 +57,16 @@ export = function registerAccountNode(RED: NodeAPI): void {
     };
 
     const onTokens = (pair: TokenPair): void => node.tokensChanged(pair);
+    const onRefused = (err: unknown): void => node.warn(RED._('econetatmo-account.errors.enteredRefused', { message: describe(err) }));
     account.on('tokens', onTokens);
+    account.on('enteredRefused', onRefused);
     account.start().catch((err: unknown) => {
       node.error(RED._('econetatmo-account.errors.start', { message: describe(err) }));
     });
 
     node.on('close', (removed: boolean, done: () => void) => {
       account.off('tokens', onTokens);
+      account.off('enteredRefused', onRefused);
       // A refresh in flight is let land on disk first (see NetatmoAccount.close), but Node-RED
       // gives a close 15 s: past CLOSE_WAIT_MS the node is reported closed and the refresh
       // finishes on its own.
@@ -87,7 +84,6 @@ export = function registerAccountNode(RED: NodeAPI): void {
           if (!removed) return;
           // The account was deleted: Node-RED drops its credentials, so its tokens must not stay
           // on disk either (a refresh token there is a live key to the user's Netatmo data).
-          entered.forget();
           await new TokenStore(runtime.tokenDir()).remove(node.id);
         })
         .catch((err: unknown) => node.warn(RED._('econetatmo-account.errors.forget', { message: describe(err) })))

@@ -3,7 +3,6 @@
 import { errorDescriber } from './error-texts';
 import type { Request, Response } from 'express';
 import { isNetatmoError } from '../netatmo/errors';
-import type { ConnectionState } from '../netatmo/types';
 import {
   CALLBACK_PATH,
   DEFAULT_API_URL,
@@ -14,7 +13,6 @@ import {
   normaliseApiUrl,
 } from './account-config';
 import type { AccountRuntime, ClientSettings } from './account-runtime';
-import { nodeClock } from './clock';
 
 const ROUTE = '/econetatmo/accounts/:id';
 
@@ -144,17 +142,15 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
       return;
     }
     const tokens = { accessToken: givenString(body.accessToken), refreshToken };
-    const issuedAt = nodeClock().now();
+    // setTokens proves the refresh token (a refresh) before anything is stored: tokens Netatmo
+    // refuses are an error here, and the pair that worked stays.
     const node = runtime.deployedWith(id, settings);
     const done =
       node !== undefined
-        ? node.account.setTokens(tokens).then(() => {
-            node.tokensChanged({ ...tokens, issuedAt });
-          })
+        ? node.account.setTokens(tokens)
         : runtime.withShortLived(id, settings, async (account) => {
             await account.setTokens(tokens);
-            const state: ConnectionState = account.state();
-            runtime.recordPending(id, settings, { accessToken: tokens.accessToken ?? '', refreshToken, issuedAt, expiresAt: 0 }, state);
+            runtime.recordPending(id, settings, account.state());
           });
     done.then(
       () => res.json(runtime.stateView(id)),

@@ -41,7 +41,7 @@ export function registerOAuthCallback(runtime: AccountRuntime): void {
       return pair;
     }
     const pair = await runtime.withShortLived(attempt.nodeId, settings, (account) => account.exchangeCode(code, attempt.redirectUri));
-    runtime.recordPending(attempt.nodeId, settings, pair, { status: 'connected', validUntil: pair.expiresAt });
+    runtime.recordPending(attempt.nodeId, settings, { status: 'connected', validUntil: pair.expiresAt });
     return pair;
   }
 

@@ -3,7 +3,7 @@ import should from 'should';
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { NetatmoAccount, type AccountOptions, type Clock, type MeasureQuery, type Scale, recentWindow } from '../../src/netatmo';
+import { NetatmoAccount, TokenStore, type AccountOptions, type Clock, type MeasureQuery, type Scale, recentWindow } from '../../src/netatmo';
 import { tempDir } from '../unit/helpers/tmp';
 
 const TYPES4 = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
@@ -70,7 +70,7 @@ describe('Netatmo client against the simulator', function () {
 
   it('makes exactly one token request for 100 concurrent reads with an expired token', async () => {
     await simulator();
-    const a = account({ initialTokens: { refreshToken: SEED_REFRESH, accessToken: 'long-dead', expiresAt: NOW - H, issuedAt: NOW - 4 * H } });
+    const a = account({ initialTokens: { refreshToken: SEED_REFRESH, accessToken: 'long-dead', expiresAt: NOW - H } });
     const states: string[] = [];
     a.on('state', (s) => states.push(s.status));
     await a.start();
@@ -123,7 +123,7 @@ describe('Netatmo client against the simulator', function () {
     const onDisk = (JSON.parse(readFileSync(file, 'utf8')) as { refreshToken: string }).refreshToken;
     // The node restarts with its old credentials marked as entered just now (the hint that tells
     // an old token from a pasted one was lost): the token file itself knows it was rotated away.
-    const rebuilt = account({ initialTokens: { refreshToken: SEED_REFRESH, issuedAt: NOW + 60_000 } });
+    const rebuilt = account({ initialTokens: { refreshToken: SEED_REFRESH } });
     await rebuilt.start();
     should(await rebuilt.getLines()).length(9);
     should(sim.stats().invalidGrant).equal(0);
@@ -131,27 +131,59 @@ describe('Netatmo client against the simulator', function () {
     should(readFileSync(file, 'utf8')).not.containEql(SEED_REFRESH); // remembered as a hash only
   });
 
-  it('lets a pair entered with a newer issuedAt win over the disk, and pasted tokens end a reauth', async () => {
+  it('lets a refresh token entered since win over the disk only once Netatmo accepts it, and pasted tokens end a reauth', async () => {
     await simulator();
     const first = account();
     await first.getLines(); // rotates: the disk now holds a pair issued at NOW
-    first.close();
+    await first.close();
     const entered = sim.issueTokens();
-    const next = account({ initialTokens: { accessToken: entered.accessToken, refreshToken: entered.refreshToken, issuedAt: NOW + 1 } });
+    const next = account({ initialTokens: { accessToken: entered.accessToken, refreshToken: entered.refreshToken } });
     const announced: string[] = [];
     next.on('tokens', (pair) => announced.push(pair.refreshToken));
     await next.start();
+    should(sim.stats().refreshGrants).equal(2); // the entered refresh token was proven by a refresh
+    should(announced).length(1);
     should(await next.getLines()).length(9);
-    should(sim.stats().refreshGrants).equal(1); // the entered access token was used as it is
-    should(announced).eql([]);
-    should(JSON.parse(readFileSync(path.join(tmp.dir, 'tokens', 'acc-1.json'), 'utf8')).refreshToken).equal(entered.refreshToken);
+    should(JSON.parse(readFileSync(path.join(tmp.dir, 'tokens', 'acc-1.json'), 'utf8')).refreshToken).equal(announced[0]);
 
     const lost = account({ tokenDir: path.join(tmp.dir, 'lost'), initialTokens: { refreshToken: 'never-issued' } });
+    await lost.start();
+    should(lost.state().status).equal('reauth'); // refused at start: never called connected
     await should(lost.getLines()).be.rejectedWith({ kind: 'reauth' });
     const pasted = sim.issueTokens();
     await lost.setTokens({ refreshToken: pasted.refreshToken });
     should(lost.state().status).equal('connected');
     should(await lost.getLines()).length(9);
+  });
+
+  it('never throws a working pair away for tokens Netatmo refuses (pasted or in the credentials)', async () => {
+    await simulator();
+    const first = account();
+    await first.getLines();
+    const file = path.join(tmp.dir, 'tokens', 'acc-1.json');
+    const working = (JSON.parse(readFileSync(file, 'utf8')) as { refreshToken: string }).refreshToken;
+    // "Use these tokens now" with garbage: refused, nothing replaced, still connected.
+    await should(first.setTokens({ accessToken: 'garbage-access', refreshToken: 'garbage-refresh' })).be.rejectedWith({ kind: 'reauth' });
+    should(first.state().status).equal('connected');
+    should((JSON.parse(readFileSync(file, 'utf8')) as { refreshToken: string }).refreshToken).equal(working);
+    should(await first.getLines()).length(9);
+    await first.close();
+
+    // Garbage deployed in the credentials: refused once, the disk's pair kept, not asked again.
+    const refusals: string[] = [];
+    const next = account({ initialTokens: { refreshToken: 'garbage-deployed' } });
+    next.on('enteredRefused', (err) => refusals.push(err.kind));
+    await next.start();
+    should(refusals).eql(['reauth']);
+    should(next.state().status).equal('connected');
+    should(await next.getLines()).length(9);
+    await next.close();
+    const invalid = sim.stats().invalidGrant;
+    const again = account({ initialTokens: { refreshToken: 'garbage-deployed' } });
+    await again.start();
+    should(sim.stats().invalidGrant).equal(invalid);
+    should(again.state().status).equal('connected');
+    should(readFileSync(file, 'utf8')).not.containEql('garbage');
   });
 
   it('reads every bucket through a faulty cloud (20% errors: 5xx, code 11, malformed, HTML)', async () => {
@@ -192,7 +224,8 @@ describe('Netatmo client against the simulator', function () {
 
   it('aborts a read in flight when the account closes', async () => {
     await simulator({ faults: { timeoutRate: 1 } });
-    const a = account({ initialTokens: { refreshToken: SEED_REFRESH, accessToken: 'x', expiresAt: NOW + H, issuedAt: NOW } });
+    await new TokenStore(path.join(tmp.dir, 'tokens')).save('acc-1', { refreshToken: SEED_REFRESH, accessToken: 'x', expiresAt: NOW + H, issuedAt: NOW });
+    const a = account({ initialTokens: undefined });
     await a.start();
     const read = a.readMeasures(query(sim.lines()[0].moduleId, '30min', NOW - H));
     setTimeout(() => a.close(), 100);

@@ -1,11 +1,7 @@
 // The pure parts of the account node: the callback page, the one-time states, the checks of
 // what the editor sends, and the record of refresh tokens the runtime already knows.
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
 import should from 'should';
 import { isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl, givenString } from '../../src/nodes/account-config';
-import { EnteredTokens } from '../../src/nodes/account-entered';
 import { setNodeClock } from '../../src/nodes/clock';
 import { renderPage } from '../../src/nodes/oauth-page';
 import { OAuthStates, STATE_LIFETIME_MS } from '../../src/nodes/oauth-states';
@@ -93,25 +89,6 @@ describe('econetatmo-account parts', function () {
       should(givenString('  ')).be.undefined();
       should(givenString(42)).be.undefined();
       givenString(' id ')!.should.equal('id');
-    });
-  });
-
-  describe('entered tokens', function () {
-    it('remembers the tokens the runtime saw, by hash, in a private file', function () {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-entered-'));
-      try {
-        const entered = new EnteredTokens(dir, 'n1');
-        should(entered.issuedAt('r1')).be.undefined();
-        entered.remember('r1', 10);
-        entered.remember('r2', 20);
-        new EnteredTokens(dir, 'n1').issuedAt('r1')!.should.equal(10);
-        should(new EnteredTokens(dir, 'n2').issuedAt('r1')).be.undefined();
-        const file = path.join(dir, 'entered-n1.json');
-        fs.readFileSync(file, 'utf8').should.not.containEql('r1');
-        (fs.statSync(file).mode & 0o777).should.equal(0o600);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
-      }
     });
   });
 });

@@ -3,6 +3,7 @@
 import fs from 'fs';
 import path from 'path';
 import { tokenDirFor } from '../../src/nodes/account-config';
+import { tokenHash } from '../../src/netatmo/token-store';
 import should from 'should';
 import {
   accountFlow,
@@ -56,8 +57,11 @@ describe('econetatmo-account node', function () {
 
     const lines = await node.account.getLines();
     lines.map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
-    // A pair entered in the editor goes to the store at once, private to the user.
-    readTokenFile(files.userDir, ID).refreshToken.should.equal(pasted.refreshToken);
+    // A pair entered in the editor is proven by a refresh, and the new pair goes to the store at
+    // once, private to the user (the pasted refresh token is rotated away, remembered as a hash).
+    const stored = fs.readFileSync(tokenFile(files.userDir, ID), 'utf8');
+    readTokenFile(files.userDir, ID).refreshToken.should.not.equal(pasted.refreshToken);
+    stored.should.containEql(tokenHash(pasted.refreshToken));
     (fs.statSync(tokenFile(files.userDir, ID)).mode & 0o777).should.equal(0o600);
   });
 
@@ -117,8 +121,10 @@ describe('econetatmo-account node', function () {
     await helper.load(accountNode, accountFlow(ID, files.sim.url), {
       [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: second.accessToken, refreshToken: second.refreshToken },
     });
-    await eventually('stored', () => readTokenFile(files.userDir, ID).refreshToken === second.refreshToken);
+    // Proven by a refresh (a new pair on disk, refreshed from the second token), then used.
+    await eventually('stored', () => fs.readFileSync(tokenFile(files.userDir, ID), 'utf8').includes(tokenHash(second.refreshToken)));
     await getAccount(ID).account.getLines();
+    getAccount(ID).connectionState().status.should.equal('connected');
   });
 
   it('closes its client when the flow stops', async function () {

@@ -79,8 +79,18 @@ describe('econetatmo-account admin routes', function () {
       state.validUntil.should.be.above(Date.now());
       state.needsDeploy.should.be.false();
       shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);
-      // The pasted pair is stored and used.
-      readTokenFile(files.userDir, ID).refreshToken.should.equal(pasted.refreshToken);
+      // The pasted refresh token was proven by a refresh; the new pair is stored and used.
+      const working = readTokenFile(files.userDir, ID).refreshToken;
+      working.should.not.equal(pasted.refreshToken);
+      (await getAccount(ID).account.getLines()).length.should.equal(files.sim.lines().length);
+
+      // Garbage pasted over a working pair: refused with the reason, and nothing is replaced.
+      res = await post(`/econetatmo/accounts/${ID}/tokens`, { accessToken: 'garbage-access', refreshToken: 'garbage-refresh' });
+      res.status.should.equal(409, res.text);
+      (res.body as { error: string }).error.should.be.a.String().and.not.be.empty();
+      readTokenFile(files.userDir, ID).refreshToken.should.equal(working);
+      res = await get(`/econetatmo/accounts/${ID}/state`);
+      (res.body as { status: string }).status.should.equal('connected');
       (await getAccount(ID).account.getLines()).length.should.equal(files.sim.lines().length);
     });
 
@@ -89,7 +99,7 @@ describe('econetatmo-account admin routes', function () {
       await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       await getAccount(ID).account.getLines();
       // Someone else (another program) rotates our refresh token away.
-      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: pasted.refreshToken });
+      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: readTokenFile(files.userDir, ID).refreshToken });
       (await fetch(`${files.sim.url}/oauth2/token`, { method: 'POST', body: form })).status.should.equal(200);
       files.sim.expireAccessTokens();
       await getAccount(ID).account.getLines().then(
@@ -292,7 +302,7 @@ describe('econetatmo-account admin routes', function () {
       res.status.should.equal(200, res.text);
       (res.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: true });
       shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);
-      readTokenFile(files.userDir, 'p1').refreshToken.should.equal(pasted.refreshToken);
+      readTokenFile(files.userDir, 'p1').refreshToken.should.not.equal(pasted.refreshToken); // proven: refreshed
 
       res = await post('/econetatmo/accounts/p1/tokens', { accessToken: 'only-access', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
       res.status.should.equal(400);

@@ -90,6 +90,9 @@ describe('econetatmo-sync node', function () {
     const creds = accountCredentials(sim);
     creds[ACCOUNT_ID].accessToken = 'bogus|access';
     creds[ACCOUNT_ID].refreshToken = 'bogus|refresh';
+    // A fresh user dir: with a working pair on disk, bogus credentials would be refused at start
+    // and the working pair kept (the account's one rule), so nothing would fail.
+    useTempUserDir();
     await helper.load([accountNode, syncNode], flow(sim, 'all'), creds);
     const out = helper.getNode('out');
     const sent = collect(out);

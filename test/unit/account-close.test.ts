@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import should from 'should';
 import { NetatmoAccount } from '../../src/netatmo/account';
+import { TokenStore } from '../../src/netatmo/token-store';
 import { json, startScripted, type ScriptedServer } from './helpers/scripted-server';
 import { tempDir } from './helpers/tmp';
 
@@ -33,14 +34,14 @@ describe('NetatmoAccount.close with a refresh in flight', () => {
   });
 
   it('lets the refresh land on disk before it resolves, and aborts the read that waited for it', async () => {
+    // An expired access token on disk: the first read must refresh.
+    await new TokenStore(tmp.dir).save('acc', { accessToken: 'old-access|1', refreshToken: 'old-refresh|1', issuedAt: 1, expiresAt: 1 });
     const account = new NetatmoAccount({
       apiUrl: server.url,
       clientId: 'id',
       clientSecret: 'secret',
       tokenDir: tmp.dir,
       accountId: 'acc',
-      // An expired access token: the first read must refresh.
-      initialTokens: { accessToken: 'old-access|1', refreshToken: 'old-refresh|1', issuedAt: 1, expiresAt: 1 },
     });
     await account.start();
     const read = account.getLines().then(
