@@ -21,7 +21,7 @@ import { AutoPoller, deviceSchedule, isAutoInterval, observation } from './measu
 import type { ReadAdvice } from '../netatmo/device-schedule';
 import { backfillDir, backgroundShare, Backfills, finishedStatus, historyWarning, percentDone, rangeOutputOf } from './measure-backfill';
 import { errorDescriber } from './error-texts';
-import { asError, errorStatus, localTime, shorten } from './status-text';
+import { errorStatus, fail, failureText, localTime, shorten } from './status-text';
 
 interface MeasureDef extends NodeDef, MeasureSettings {
   account: string;
@@ -65,7 +65,7 @@ export = function (RED: NodeAPI): void {
 
     if (!isAccountNode(accountNode)) {
       node.status({ fill: 'red', shape: 'ring', text: t('status.noAccount') });
-      node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => done(new Error(t('errors.noAccount'))));
+      node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => fail(done, t('errors.noAccount')));
       return;
     }
     const account = accountNode.account;
@@ -90,7 +90,7 @@ export = function (RED: NodeAPI): void {
         node.status({ fill: 'yellow', shape: 'ring', text: t('status.backfillWaiting', { seconds: String(Math.ceil(ms / 1000)) }) }),
       finished: (s: BackfillState, verdict: HistoryVerdict) => node.status(finishedStatus(t, s, verdict, localTime(clock().now()))),
       failed: (err: unknown) => node.status(errorStatus(err, t('status.reauth'), describe)),
-      error: (err: unknown) => node.error(asError(err, describe), {}),
+      error: (err: unknown) => node.error(failureText(err, describe), {}),
       warning: (verdict: HistoryVerdict, s: BackfillState) => historyWarning(t, verdict, s),
       send: (msg) => node.send(msg),
       remember: (s: BackfillState, buckets) => reader.remember(s.range, buckets),
@@ -182,8 +182,8 @@ export = function (RED: NodeAPI): void {
         lastDone = null;
         status.failed(err);
         // A timer read has no message of its own: an empty one lets Catch nodes see the failure.
-        if (done) done(asError(err, describe));
-        else node.error(asError(err, describe), {});
+        if (done) fail(done, err, describe);
+        else node.error(failureText(err, describe), {});
       } finally {
         busy -= 1;
       }
@@ -203,7 +203,7 @@ export = function (RED: NodeAPI): void {
       if (!checked.ok) {
         const text = t(`errors.${checked.problem.key}`, checked.problem.params);
         node.status({ fill: 'red', shape: 'dot', text: shorten(text) });
-        done(new Error(text));
+        fail(done, text);
         return;
       }
       const plan = checked.value;
@@ -212,7 +212,7 @@ export = function (RED: NodeAPI): void {
         if (output === null) {
           const text = t('errors.badRangeOutput', { value: String((msg as { rangeOutput?: unknown }).rangeOutput).slice(0, 40) });
           node.status({ fill: 'red', shape: 'dot', text: shorten(text) });
-          done(new Error(text));
+          fail(done, text);
           return;
         }
         const query: MeasureQuery = { moduleId: plan.moduleId, deviceId: plan.deviceId, types: plan.types, scale: plan.scale, ...plan.range };
@@ -221,7 +221,7 @@ export = function (RED: NodeAPI): void {
           pages = planRequests(query, clock().now()).length;
         } catch (err) {
           node.status(errorStatus(err, t('status.reauth'), describe));
-          done(asError(err, describe));
+          fail(done, err, describe);
           return;
         }
         // A long range (or one asked as parts) is a backfill: paged at background priority,
@@ -229,7 +229,7 @@ export = function (RED: NodeAPI): void {
         if (output === 'parts' || pages > BACKGROUND_PAGES) {
           backfills.start(query, output, msg as unknown as Record<string, unknown>, (m) => send(m as NodeMessage)).then(
             () => done(),
-            (err: unknown) => (closed || isNetatmoError(err, 'aborted') ? done() : done(asError(err, describe))),
+            (err: unknown) => (closed || isNetatmoError(err, 'aborted') ? done() : fail(done, err, describe)),
           );
           return;
         }

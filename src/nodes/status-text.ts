@@ -17,10 +17,18 @@ export function localTime(at: number, now: number = at): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hhmm}`;
 }
 
-/** Status texts are short: Node-RED shows them under the node. */
+/**
+ * Status texts are short: Node-RED shows them under the node. A long one is cut at the last word
+ * boundary that fits (a word cut in half reads as a typo), with an ellipsis.
+ */
 export function shorten(text: string, max = 80): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  if (oneLine.length <= max) return oneLine;
+  const room = oneLine.slice(0, max - 1);
+  const space = room.lastIndexOf(' ');
+  // A single very long word (an id) has no boundary worth keeping: cut it where it must be.
+  const cut = space >= max / 2 ? room.slice(0, space) : room;
+  return `${cut.replace(/[\s,;:.·–—-]+$/, '')}…`;
 }
 
 export function errorText(err: unknown): string {
@@ -38,13 +46,21 @@ export function errorStatus(err: unknown, reauthText: string, describe: (err: un
 }
 
 /**
- * Turn whatever was thrown into an Error for `done(err)` (Catch nodes read `err.message`), its
- * text in the user's language; a NetatmoError keeps its kind and code for a Catch node's flow.
+ * The text that done(err) and node.error get, in the user's language (`describe`).
+ *
+ * Why a string and not an Error: Node-RED shows an Error in the debug sidebar as a collapsed
+ * `{ name, message, stack }` object whose preview is cut, and hands Catch nodes
+ * `err.toString()`, that is "Error: …" in front of our text. A string is shown whole in the
+ * sidebar and reaches a Catch node's `msg.error.message` exactly as written.
  */
-export function asError(err: unknown, describe: (err: unknown) => string = errorText): Error {
-  const text = describe(err);
-  if (err instanceof Error && err.message === text) return err;
-  const out = new Error(text);
-  if (isNetatmoError(err)) Object.assign(out, { kind: err.kind, code: err.code });
-  return out;
+export function failureText(err: unknown, describe: (err: unknown) => string = errorText): string {
+  return describe(err);
+}
+
+/** Node-RED's typings say done takes an Error; its runtime takes any value and reports a string as it is. */
+type DoneWithText = (err?: Error | string) => void;
+
+/** `done(err)` with the readable text of `err` (see failureText). */
+export function fail(done: (err?: Error) => void, err: unknown, describe: (err: unknown) => string = errorText): void {
+  (done as DoneWithText)(failureText(err, describe));
 }

@@ -3,7 +3,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { isAccountNode, type AccountNode } from './account-node';
 import { nodeClock } from './clock';
 import { errorDescriber } from './error-texts';
-import { asError, errorStatus, localTime } from './status-text';
+import { errorStatus, fail, localTime } from './status-text';
 import type { Line } from '../netatmo/types';
 
 interface SyncDef extends NodeDef {
@@ -26,7 +26,7 @@ export = function (RED: NodeAPI): void {
 
     node.on('input', (msg: NodeMessageInFlow, send, done) => {
       if (!account) {
-        done(new Error(RED._('econetatmo-sync.errors.noAccount')));
+        fail(done, RED._('econetatmo-sync.errors.noAccount'));
         return;
       }
       node.status({ fill: 'blue', shape: 'ring', text: RED._('econetatmo-sync.status.reading') });
@@ -61,7 +61,7 @@ export = function (RED: NodeAPI): void {
             return;
           }
           node.status(errorStatus(err, RED._('econetatmo-sync.status.reauth'), describe));
-          done(asError(err, describe));
+          fail(done, err, describe);
         });
     });
 
