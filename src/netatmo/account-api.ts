@@ -26,6 +26,15 @@ export interface AccountOptions {
   rateLimits?: Array<{ windowMs: number; max: number }>;
 }
 
+export type RawReadPath = '/api/homesdata' | '/api/getmeasure';
+
+export interface BudgetUse {
+  limits: Array<{ windowMs: number; max: number }>;
+  /** Requests in each limit's window now, in the order of `limits`. */
+  used: number[];
+  queued: number;
+}
+
 export interface AccountEvents {
   /** A new pair arrived (refresh or code exchange) and is already on disk. */
   tokens: (pair: TokenPair) => void;
@@ -49,6 +58,13 @@ export interface NetatmoAccountApi {
   getLines(options?: ReadOptions): Promise<Line[]>;
   /** `/api/getmeasure` for a line over a range, as many pages as it takes, all types per request. */
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
+  /**
+   * One answer of `/api/homesdata` or `/api/getmeasure` as Netatmo sent it (a JSON object), for
+   * the diagnostics a user attaches to a bug report. Same tokens, budget and retries as any read.
+   */
+  rawRead(path: RawReadPath, params: Record<string, string>, options?: ReadOptions): Promise<Record<string, unknown>>;
+  /** How much of the rate budget is used now (no request). */
+  budgetUse(): BudgetUse;
   /**
    * Abort the reads in flight and stop timers; a token refresh in flight is let finish and its
    * pair stored first. Resolves when everything has stopped.

@@ -2,7 +2,7 @@
 // request shares, and the calls the nodes make. Implements the facade the adapters use.
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { anySignal } from './abort';
-import type { AccountEvents, AccountOptions, NetatmoAccountApi } from './account-api';
+import type { AccountEvents, AccountOptions, BudgetUse, NetatmoAccountApi, RawReadPath } from './account-api';
 import { ApiClient } from './api-client';
 import { parseHomesData } from './discovery';
 import { NetatmoError, abortedError, isNetatmoError } from './errors';
@@ -109,6 +109,16 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       ...options,
       signal,
     });
+  }
+
+  async rawRead(path: RawReadPath, params: Record<string, string>, options: ReadOptions = {}): Promise<Record<string, unknown>> {
+    await this.ready();
+    return this.api.get(path, params, { signal: this.signal(options.signal), onWait: options.onWait });
+  }
+
+  budgetUse(): BudgetUse {
+    const limits = (this.options.rateLimits ?? DEFAULT_RATE_LIMITS).map(({ windowMs, max }) => ({ windowMs, max }));
+    return { limits, used: limits.map((l) => this.budget.usedIn(l.windowMs)), queued: this.budget.queued() };
   }
 
   /**

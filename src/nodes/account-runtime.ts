@@ -42,11 +42,15 @@ export interface StateView {
   validUntil?: number;
   reason?: string;
   needsDeploy: boolean;
+  /** What the last connect attempt ran into, to say in the dialog. */
+  problem?: string;
 }
 
 export class AccountRuntime {
   readonly states = new OAuthStates();
   readonly pending = new Map<string, PendingAccount>();
+  /** Why the last connect of an account failed (shown by the dialog until the next attempt). */
+  readonly failures = new Map<string, string>();
 
   constructor(readonly RED: NodeAPI) {}
 
@@ -126,6 +130,8 @@ export class AccountRuntime {
     const view: StateView = { status: state.status, needsDeploy };
     if (state.status === 'connected') view.validUntil = state.validUntil;
     if (state.status === 'reauth') view.reason = this.RED._('econetatmo-account.state.reauthReason');
+    const problem = this.failures.get(id);
+    if (problem !== undefined) view.problem = problem;
     return view;
   }
 }

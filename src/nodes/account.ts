@@ -37,6 +37,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
     };
     // A deploy supersedes whatever the editor did before it.
     runtime.pending.delete(node.id);
+    runtime.failures.delete(node.id);
 
     // Tokens typed into the credentials: the account proves them before they replace the pair
     // on disk (the one rule is in NetatmoAccount.load).

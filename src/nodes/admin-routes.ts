@@ -13,6 +13,11 @@ import {
   normaliseApiUrl,
 } from './account-config';
 import type { AccountRuntime, ClientSettings } from './account-runtime';
+import type { NetatmoAccountApi } from '../netatmo/account-api';
+import { nodeClock } from './clock';
+import { collectDiagnostics } from './diagnostics';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ROUTE = '/econetatmo/accounts/:id';
 
@@ -84,17 +89,48 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     res.json(runtime.stateView(id));
   });
 
+  /**
+   * Runs `fn` with the account's client: the one the editor connected but did not deploy yet
+   * (a short-lived client on the same token file), else the deployed node's. Answers 404 with
+   * what to do when there is neither, and returns undefined.
+   */
+  function withAccount<T>(id: string, res: Response, fn: (account: NetatmoAccountApi, settings: ClientSettings) => Promise<T>): Promise<T> | undefined {
+    const pending = runtime.pending.get(id);
+    if (pending?.state?.status === 'connected') {
+      const settings: ClientSettings = { clientId: pending.clientId, clientSecret: pending.clientSecret, apiUrl: pending.apiUrl };
+      return runtime.withShortLived(id, settings, (account) => fn(account, settings));
+    }
+    const node = runtime.deployed(id);
+    if (node !== undefined) return fn(node.account, node.clientSettings());
+    res.status(404).json({ error: t('errors.notConnected') });
+    return undefined;
+  }
+
   RED.httpAdmin.get(`${ROUTE}/lines`, read, (req: Request, res: Response) => {
     const id = nodeId(req, res);
     if (id === undefined) return;
-    const node = runtime.deployed(id);
-    if (node === undefined) {
-      res.status(404).json({ error: t('errors.notDeployed') });
-      return;
-    }
-    node.account.getLines().then(
+    withAccount(id, res, (account) => account.getLines())?.then(
       (lines) => res.json(lines),
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.lines', { message: errorText(err) }) }),
+    );
+  });
+
+  // An anonymised file for a bug report (see diagnostics.ts); it costs at most
+  // DIAGNOSTIC_REQUESTS requests of the account's budget.
+  RED.httpAdmin.get(`${ROUTE}/diagnostics`, read, (req: Request, res: Response) => {
+    const id = nodeId(req, res);
+    if (id === undefined) return;
+    withAccount(id, res, async (account, settings) => {
+      // RED.version() answers a string in Node-RED 4 and 5; the typings say a promise.
+      const versions = { package: packageVersion(), nodeRed: String(await Promise.resolve(RED.version())), node: process.version };
+      return collectDiagnostics({ account, hashKey: settings.clientSecret, versions, now: nodeClock().now() });
+    })?.then(
+      (file) => {
+        res.set('Content-Disposition', 'attachment; filename="econetatmo-diagnostics.json"');
+        res.set('Cache-Control', 'no-store');
+        res.type('application/json').send(`${JSON.stringify(file, null, 2)}\n`);
+      },
+      (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.diagnostics', { message: errorText(err) }) }),
     );
   });
 
@@ -117,6 +153,7 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
       // Remember what the editor sent for this account until a deploy supersedes it.
       runtime.pending.set(id, { ...settings, state: runtime.pending.get(id)?.state });
     }
+    runtime.failures.delete(id);
     const state = runtime.states.issue({ nodeId: id, ...settings, redirectUri });
     // Building the URL needs no tokens and no network: a fresh client is fine when none runs.
     const account = node?.account ?? runtime.newAccount(id, settings);
@@ -157,6 +194,17 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.tokens', { message: errorText(err) }) }),
     );
   });
+}
+
+/** This package's version, from its package.json (dist/src/nodes -> the package root). */
+function packageVersion(): string {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const version = typeof parsed === 'object' && parsed !== null ? (parsed as { version?: unknown }).version : undefined;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** `…/econetatmo/accounts/<id>/connect` -> `…/econetatmo/oauth/callback` on the same admin root. */

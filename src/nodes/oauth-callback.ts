@@ -28,8 +28,19 @@ export function registerOAuthCallback(runtime: AccountRuntime): void {
       .send(renderPage({ title: t(titleKey), message, closeHint: t('callback.closeHint') }, opener));
   }
 
-  function openerMessage(attempt: OAuthAttempt, data: Record<string, string | number>): OpenerMessage {
-    return { targetOrigin: new URL(attempt.redirectUri).origin, data: { id: attempt.nodeId, ...data } };
+  /**
+   * What the editor is told. A failure's text goes along (it names no token or secret) and is
+   * kept for the state route too, so the dialog says what failed even when no message gets
+   * through (a proxy that serves the callback on another origin).
+   */
+  function openerMessage(attempt: OAuthAttempt, data: { type: string; message?: string; validUntil?: number }): OpenerMessage {
+    const ok = data.type === 'econetatmo-connected';
+    if (ok) runtime.failures.delete(attempt.nodeId);
+    else if (data.message !== undefined) runtime.failures.set(attempt.nodeId, data.message);
+    const clean: Record<string, string | number> = { id: attempt.nodeId, type: data.type };
+    if (data.message !== undefined) clean.message = data.message;
+    if (data.validUntil !== undefined) clean.validUntil = data.validUntil;
+    return { targetOrigin: new URL(attempt.redirectUri).origin, data: clean, closeSelf: ok };
   }
 
   async function exchange(attempt: OAuthAttempt, code: string): Promise<TokenPair> {
@@ -60,12 +71,13 @@ export function registerOAuthCallback(runtime: AccountRuntime): void {
     const error = queryString(req, 'error');
     if (error !== undefined) {
       const denied = error === 'access_denied';
+      const message = denied ? t('callback.denied') : t('callback.error', { error: error.slice(0, 100) });
       page(
         res,
         denied ? 200 : 400,
         denied ? 'callback.deniedTitle' : 'callback.failedTitle',
-        denied ? t('callback.denied') : t('callback.error', { error }),
-        openerMessage(attempt, { type: denied ? 'econetatmo-denied' : 'econetatmo-failed' }),
+        message,
+        openerMessage(attempt, { type: denied ? 'econetatmo-denied' : 'econetatmo-failed', message }),
       );
       return;
     }
@@ -83,14 +95,10 @@ export function registerOAuthCallback(runtime: AccountRuntime): void {
           t('callback.connected'),
           openerMessage(attempt, { type: 'econetatmo-connected', validUntil: pair.expiresAt }),
         ),
-      (err: unknown) =>
-        page(
-          res,
-          502,
-          'callback.failedTitle',
-          t('callback.exchangeFailed', { message: errorText(err) }),
-          openerMessage(attempt, { type: 'econetatmo-failed' }),
-        ),
+      (err: unknown) => {
+        const message = t('callback.exchangeFailed', { message: errorText(err) });
+        page(res, 502, 'callback.failedTitle', message, openerMessage(attempt, { type: 'econetatmo-failed', message }));
+      },
     );
   });
 }

@@ -26,6 +26,11 @@ export interface OpenerMessage {
   /** Sent to `window.opener` with this exact target origin (the admin origin). */
   targetOrigin: string;
   data: Record<string, string | number>;
+  /**
+   * Close the window once the editor is told. Only on success: a failure stays on screen, its
+   * text beside the editor's (a window that closes itself 0.3 s later cannot be read).
+   */
+  closeSelf: boolean;
 }
 
 export function renderPage(text: PageText, message?: OpenerMessage): string {
@@ -34,9 +39,9 @@ export function renderPage(text: PageText, message?: OpenerMessage): string {
       ? ''
       : `<script>
 (function () {
-  var m = ${scriptJson(message)};
+  var m = ${scriptJson({ data: message.data, targetOrigin: message.targetOrigin, closeSelf: message.closeSelf })};
   try { if (window.opener) { window.opener.postMessage(m.data, m.targetOrigin); } } catch (e) {}
-  setTimeout(function () { window.close(); }, 300);
+  if (m.closeSelf) { setTimeout(function () { window.close(); }, 300); }
 })();
 </script>`;
   return `<!DOCTYPE html>
@@ -45,6 +50,7 @@ export function renderPage(text: PageText, message?: OpenerMessage): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(text.title)}</title>
 <style>body{font-family:sans-serif;margin:2em;color:#333}h1{font-size:1.3em}</style>
 </head>

@@ -18,7 +18,7 @@ describe('econetatmo-account parts', function () {
     it('escapes every text and keeps the script data inert', function () {
       const html = renderPage(
         { title: '<b>t</b>', message: '"><img src=x onerror=alert(1)>', closeHint: "it's" },
-        { targetOrigin: 'http://127.0.0.1:1880', data: { type: 'econetatmo-connected', id: '</script><script>alert(2)</script>' } },
+        { targetOrigin: 'http://127.0.0.1:1880', data: { type: 'econetatmo-connected', id: '</script><script>alert(2)</script>' }, closeSelf: true },
       );
       html.should.not.containEql('<b>t</b>');
       html.should.not.containEql('<img');
@@ -26,6 +26,15 @@ describe('econetatmo-account parts', function () {
       html.should.not.containEql('</script><script>alert(2)');
       html.should.containEql('\\u003c/script\\u003e');
       html.should.containEql('window.opener.postMessage(m.data, m.targetOrigin)');
+    });
+
+    it('closes itself on success only: a failure stays readable, and asks for no favicon', function () {
+      const page = (closeSelf: boolean): string =>
+        renderPage({ title: 'x', message: 'y' }, { targetOrigin: 'http://127.0.0.1:1880', data: { type: 't', id: 'n' }, closeSelf });
+      page(true).should.containEql('"closeSelf":true');
+      page(false).should.containEql('"closeSelf":false');
+      page(false).should.containEql('if (m.closeSelf)');
+      page(false).should.containEql('<link rel="icon" href="data:,">');
     });
 
     it('has no script when there is nobody to tell', function () {
