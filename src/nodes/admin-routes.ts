@@ -2,6 +2,7 @@
 // They answer states, lines and authorize URLs; never a token or the client secret.
 import { errorDescriber } from './error-texts';
 import type { Request, Response } from 'express';
+import type { NodeAPI } from 'node-red';
 import { isNetatmoError } from '../netatmo/errors';
 import {
   CALLBACK_PATH,
@@ -121,8 +122,7 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     const id = nodeId(req, res);
     if (id === undefined) return;
     withAccount(id, res, async (account, settings) => {
-      // RED.version() answers a string in Node-RED 4 and 5; the typings say a promise.
-      const versions = { package: packageVersion(), nodeRed: String(await Promise.resolve(RED.version())), node: process.version };
+      const versions = { package: packageVersion(), nodeRed: await nodeRedVersion(RED), node: process.version };
       return collectDiagnostics({ account, hashKey: settings.clientSecret, versions, now: nodeClock().now() });
     })?.then(
       (file) => {
@@ -194,6 +194,15 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.tokens', { message: errorText(err) }) }),
     );
   });
+}
+
+/** RED.version() answers a string in Node-RED 4 and 5 (the typings say a promise); test runtimes may lack it. */
+async function nodeRedVersion(RED: Pick<NodeAPI, 'version'>): Promise<string> {
+  try {
+    return String(await Promise.resolve(RED.version()));
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** This package's version, from its package.json (dist/src/nodes -> the package root). */

@@ -138,6 +138,71 @@ describe('econetatmo-account admin routes', function () {
       res.status.should.equal(404);
       (res.body as { error: string }).error.should.be.a.String();
     });
+
+    it('lists the lines of an account connected in the editor but not deployed yet, in one request', async function () {
+      await helper.load(accountNode, [], {});
+      const NEW = 'undeployed1';
+      const { authorizeUrl } = await startConnect(NEW, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: files.sim.url });
+      (await get(callbackPath(await consent(authorizeUrl, 'approve')))).status.should.equal(200);
+      files.sim.resetStats();
+      const res = await get(`/econetatmo/accounts/${NEW}/lines`);
+      res.status.should.equal(200, res.text);
+      (res.body as Array<{ moduleId: string }>).map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
+      should(files.sim.stats().requests['/api/homesdata']).eql({ '200': 1 });
+    });
+  });
+
+  describe('diagnostics', function () {
+    it('downloads an anonymised file: no secret, no real id, no line name, a bounded number of requests', async function () {
+      const pasted = files.sim.issueTokens();
+      await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
+      await eventually('connected', () => getAccount(ID).connectionState().status === 'connected');
+      files.sim.resetStats();
+      const res = await get(`/econetatmo/accounts/${ID}/diagnostics`);
+      res.status.should.equal(200, res.text);
+      res.headers['content-disposition']!.should.match(/^attachment; filename="econetatmo-diagnostics\.json"/);
+      // The requests it cost, counted at the simulator: 1 homesdata + 2 per scale, nothing more.
+      const requests = files.sim.stats().requests;
+      const count = Object.values(requests).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+      count.should.be.belowOrEqual(13);
+      should(requests['/api/getmeasure']?.['200']).equal(12);
+
+      const text = res.text;
+      const stored = readTokenFile(files.userDir, ID);
+      shouldHoldNoSecret(text, [pasted.accessToken, pasted.refreshToken, stored.accessToken, stored.refreshToken, CLIENT_SECRET, CLIENT_ID]);
+      for (const line of files.sim.lines()) {
+        text.includes(line.moduleId).should.be.false(`a real line id is in the file: ${line.moduleId}`);
+        text.includes(line.deviceId).should.be.false('a real ecocounter id is in the file');
+        text.includes(line.homeId).should.be.false('a real home id is in the file');
+        text.includes(JSON.stringify(line.name)).should.be.false(`a line name is in the file: ${line.name}`);
+        text.includes(JSON.stringify(line.homeName)).should.be.false('a home name is in the file');
+      }
+      const file = JSON.parse(text) as {
+        homes: Array<{ lines: Array<{ moduleId: string; name: string; role: string }> }>;
+        sample: { answers: Array<{ request: { scale: string; realTime: boolean }; answer?: { rows: number } }> };
+        tokenState: { status: string };
+        rateBudget: { used: number[] };
+        versions: { package: string; nodeRed: string; node: string };
+      };
+      file.homes[0]!.lines.length.should.equal(files.sim.lines().length);
+      file.homes[0]!.lines[0]!.moduleId.should.match(/^device-[0-9a-f]{12}#\d$/);
+      file.homes[0]!.lines[0]!.name.should.equal('line 1');
+      file.sample.answers.map((a) => `${a.request.scale}/${a.request.realTime}`).should.have.length(12);
+      file.sample.answers.every((a) => typeof a.answer?.rows === 'number').should.be.true();
+      file.tokenState.status.should.equal('connected');
+      file.versions.node.should.equal(process.version);
+      file.versions.package.should.match(/^\d+\.\d+\.\d+/);
+      // Stable: the same account gives the same hashes.
+      const again = JSON.parse((await get(`/econetatmo/accounts/${ID}/diagnostics`)).text) as typeof file;
+      again.homes[0]!.lines[0]!.moduleId.should.equal(file.homes[0]!.lines[0]!.moduleId);
+    });
+
+    it('says what to do for an account that is neither deployed nor connected', async function () {
+      await helper.load(accountNode, [], {});
+      const res = await get('/econetatmo/accounts/nothing1/diagnostics');
+      res.status.should.equal(404);
+      (res.body as { error: string }).error.should.be.a.String();
+    });
   });
 
   describe('connect flow', function () {
@@ -175,6 +240,25 @@ describe('econetatmo-account admin routes', function () {
 
       const state = await get(`/econetatmo/accounts/${ID}/state`);
       (state.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: false });
+    });
+
+    it('says in the dialog why a connect failed (a wrong client secret), and the page stays open', async function () {
+      await helper.load(accountNode, [], {});
+      const NEW = 'wrongsecret1';
+      const { authorizeUrl } = await startConnect(NEW, { clientId: CLIENT_ID, clientSecret: 'not-the-secret', apiUrl: files.sim.url });
+      const page = await get(callbackPath(await consent(authorizeUrl, 'approve')));
+      page.status.should.equal(502);
+      page.text.should.containEql('"type":"econetatmo-failed"');
+      page.text.should.containEql('"closeSelf":false'); // readable: the window does not close itself
+      const sent = /"message":"([^"]+)"/.exec(page.text);
+      should.exist(sent, 'the editor is not told what failed');
+      const state = (await get(`/econetatmo/accounts/${NEW}/state`)).body as { status: string; problem?: string };
+      state.status.should.equal('not_connected');
+      should(state.problem).be.a.String().and.not.be.empty();
+      shouldHoldNoSecret(page.text, ['not-the-secret', CLIENT_SECRET]);
+      // A new attempt clears it.
+      await startConnect(NEW, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: files.sim.url });
+      should(((await get(`/econetatmo/accounts/${NEW}/state`)).body as { problem?: string }).problem).be.undefined();
     });
 
     it('connects before the first deploy with the settings the editor sends, and a deploy picks the pair up', async function () {
