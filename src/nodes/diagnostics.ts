@@ -7,9 +7,9 @@
 import { createHmac } from 'node:crypto';
 import type { BudgetUse, NetatmoAccountApi } from '../netatmo/account-api';
 import { parseHomesData } from '../netatmo/discovery';
-import type { ConnectionState, Line, Scale } from '../netatmo/types';
+import { SCALES, type ConnectionState, type Line, type Scale } from '../netatmo/types';
 
-export const DIAGNOSTIC_SCALES: readonly Scale[] = ['30min', '1hour', '3hours', '1day', '1week', '1month'];
+export const DIAGNOSTIC_SCALES: readonly Scale[] = SCALES;
 /** How far around the last local midnight each scale's request reaches (its answer has a few dozen rows). */
 const SPAN_MS: Record<Scale, number> = {
   '30min': 6 * 3_600_000,
