@@ -2,6 +2,7 @@
 // nodes, adds an account and connects it through the consent popup, picks a line (one of them
 // named like an XSS probe) and deploys; the debug sidebar shows the measures.
 // Screenshots of each step go to test-artifacts/browser/.
+import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import type { Dialog, Page } from 'playwright-core';
@@ -12,6 +13,7 @@ import { browserAvailability, launchBrowser, screenshot, type Browser } from './
 const INJECT_ID = 'e2ebrinject001';
 const MEASURE_ID = 'e2ebrmeasure01';
 const DEBUG_ID = 'e2ebrdebug0001';
+const BAD_INJECT_ID = 'e2ebrinjectbad';
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 const ACCOUNT_NAME = 'Simulated home';
 
@@ -111,25 +113,35 @@ describe('editor (real Node-RED + Chromium)', function () {
     }
     should(await category.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).match(/measure/i);
     await screenshot(page, 'palette');
+    // A newcomer searches for the brand on the box: "legrand" finds both nodes.
+    await page.locator('#red-ui-palette-search input').fill('legrand');
+    for (const type of ['econetatmo-sync', 'econetatmo-measure']) {
+      await page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).waitFor({ state: 'visible' });
+    }
+    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-sync"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal('Legrand lines');
+    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal('Legrand measure');
+    await screenshot(page, 'palette-search-legrand');
+    await page.locator('#red-ui-palette-search input').fill('');
   });
 
   it('adds an account from the measure node and connects it through the consent popup', async function () {
     // inject -> measure -> debug, imported through the editor as a user's paste would be.
     await page.evaluate(
-      ({ injectId, measureId, debugId }) => {
+      ({ injectId, measureId, debugId, badInjectId }) => {
         const RED = (window as unknown as { RED: any }).RED;
         const z = RED.workspaces.active();
         RED.view.importNodes(
           [
             { id: injectId, type: 'inject', z, name: 'read', props: [{ p: 'payload' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: '', payloadType: 'date', x: 140, y: 120, wires: [[measureId]] },
             { id: measureId, type: 'econetatmo-measure', z, name: '', account: '', moduleId: '', deviceId: '', types: 'sum_energy_elec,sum_energy_elec$0,sum_energy_elec$1,sum_energy_elec$2', scale: '30min', interval: 0, emit: 'all', x: 360, y: 120, wires: [[debugId]] },
+            { id: badInjectId, type: 'inject', z, name: 'bad scale', props: [{ p: 'payload' }, { p: 'scale', v: 'fortnight', vt: 'str' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: '', payloadType: 'date', x: 140, y: 200, wires: [[measureId]] },
             { id: debugId, type: 'debug', z, name: 'measures', active: true, tosidebar: true, console: false, tostatus: false, complete: 'payload', targetType: 'msg', statusVal: '', statusType: 'auto', x: 580, y: 120, wires: [] },
           ],
           { touchImport: true, generateIds: false, addFlow: false, notify: false },
         );
         RED.view.select({ nodes: [] });
       },
-      { injectId: INJECT_ID, measureId: MEASURE_ID, debugId: DEBUG_ID },
+      { injectId: INJECT_ID, measureId: MEASURE_ID, debugId: DEBUG_ID, badInjectId: BAD_INJECT_ID },
     );
     await page.locator(`g[id="${MEASURE_ID}"]`).waitFor({ state: 'visible' });
     await screenshot(page, 'flow-imported');
@@ -144,12 +156,49 @@ describe('editor (real Node-RED + Chromium)', function () {
       await page.locator('#node-input-lookup-account').click();
     }
     await page.locator('#node-config-input-clientId').waitFor({ state: 'visible' });
+    // The dialog is named after the node, not its type.
+    should(await page.locator('.red-ui-tray-titlebar').allInnerTexts()).matchAny(/Netatmo account/);
+
+    // Connect with empty fields: no window opens (not even a blank one), the dialog says what is missing.
+    let popups = 0;
+    const countPopups = (): void => { popups++; };
+    browser!.context.on('page', countPopups);
+    await page.locator('#econetatmo-account-connect').click();
+    await page.waitForFunction(() => /client ID is missing/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''));
+    await new Promise((r) => setTimeout(r, 500));
+    should(popups).equal(0);
+
+    // A redirect URI that cannot be ours is flagged at once (behind a proxy the user types one).
+    await page.locator('#node-config-input-redirectUri').fill('https://ha.example/hassio/ingress/abc/wrong/path');
+    await page.locator('#econetatmo-account-redirect-problem').waitFor({ state: 'visible' });
+    await page.locator('#node-config-input-redirectUri').fill('https://ha.example/api/hassio_ingress/abc/econetatmo/oauth/callback');
+    await page.locator('#econetatmo-account-redirect-problem').waitFor({ state: 'hidden' });
+    await page.locator('#node-config-input-redirectUri').fill('');
+    should(await page.locator('#node-config-input-redirectUri').getAttribute('placeholder')).equal(`${nr!.url}/econetatmo/oauth/callback`);
+
     await page.locator('#node-config-input-name').fill(ACCOUNT_NAME);
     await page.locator('#node-config-input-clientId').fill(sim.clientId);
     await page.locator('#node-config-input-clientSecret').fill(sim.clientSecret);
     if (!(await page.locator('#node-config-input-apiUrl').isVisible())) await page.locator('#econetatmo-account-advanced-toggle').click();
     await page.locator('#node-config-input-apiUrl').fill(sim.url);
     await screenshot(page, 'account-form');
+
+    // A wrong client secret: Netatmo's window stays open with the reason, and the dialog says it too.
+    await page.locator('#node-config-input-clientSecret').fill('not-the-client-secret');
+    const wrongOpened = browser!.context.waitForEvent('page');
+    await page.locator('#econetatmo-account-connect').click();
+    const wrongPopup = await wrongOpened;
+    await wrongPopup.locator('#approve').click();
+    await wrongPopup.waitForURL(/econetatmo\/oauth\/callback/, { waitUntil: 'load' });
+    await page.waitForFunction(() => /the connection failed: Could not get the tokens: Netatmo refused the client id or client secret/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''), undefined, { timeout: 20000 });
+    await new Promise((r) => setTimeout(r, 800));
+    should(wrongPopup.isClosed()).be.false('the failure page closed itself before it could be read');
+    should(await wrongPopup.locator('body').innerText()).match(/client id or client secret/);
+    await screenshot(page, 'account-wrong-secret');
+    await wrongPopup.close();
+    browser!.context.off('page', countPopups);
+    should(popups).equal(1);
+    await page.locator('#node-config-input-clientSecret').fill(sim.clientSecret);
 
     const popupOpened = browser!.context.waitForEvent('page');
     await page.locator('#econetatmo-account-connect').click();
@@ -178,9 +227,42 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(await page.locator('#node-config-input-refreshToken').inputValue()).equal('');
     should(await page.locator('#node-config-input-accessToken').inputValue()).equal('');
 
+    // Garbage pasted with "Use these tokens now": refused with the reason, the working pair kept.
+    await page.locator('#node-config-input-accessToken').fill('garbage-access-token');
+    await page.locator('#node-config-input-refreshToken').fill('garbage-refresh-token');
+    await page.locator('#econetatmo-account-apply').click();
+    await page.waitForFunction(() => /Could not use these tokens: Netatmo refused the refresh token/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''));
+    await screenshot(page, 'account-garbage-tokens');
+    await page.locator('#node-config-input-accessToken').fill('');
+    await page.locator('#node-config-input-refreshToken').fill('');
+
+    // Diagnostics a user can attach to a bug report: anonymised, downloaded by the browser.
+    const download = page.waitForEvent('download');
+    await page.locator('#econetatmo-account-diagnostics').click();
+    const file = await download;
+    should(file.suggestedFilename()).equal('econetatmo-diagnostics.json');
+    const saved = await file.path();
+    const text = fs.readFileSync(saved, 'utf8');
+    const diagnostics = JSON.parse(text) as { homes: unknown[]; sample: { answers: unknown[] } };
+    should(diagnostics.homes).not.be.empty();
+    should(diagnostics.sample.answers).have.length(12);
+    should(text.includes(sim.clientSecret)).be.false();
+    for (const line of sim.lines()) {
+      should(text.includes(line.moduleId)).be.false();
+      should(text.includes(JSON.stringify(line.name))).be.false();
+    }
+    await page.locator('#econetatmo-account-diagnostics-status').filter({ hasText: /Downloaded/ }).waitFor();
+
     await page.locator('#node-config-dialog-ok').click();
     await page.locator('#node-config-input-clientId').waitFor({ state: 'detached' });
     should(await page.locator('#node-input-account option:checked').innerText()).equal(ACCOUNT_NAME);
+    // The garbage above replaced nothing: the account is still connected.
+    const accountId = await page.locator('#node-input-account').inputValue();
+    const stateAfter = await page.evaluate(
+      async (id) => (await (window as unknown as { $: { getJSON(u: string): Promise<unknown> } }).$.getJSON(`econetatmo/accounts/${id}/state`)) as { status: string },
+      accountId,
+    );
+    should(stateAfter.status).equal('connected');
     await page.locator('#node-dialog-ok').click();
     await page.locator('.red-ui-tray').first().waitFor({ state: 'detached' });
     await deploy(page);
@@ -188,6 +270,11 @@ describe('editor (real Node-RED + Chromium)', function () {
   });
 
   it('lists the lines in the measure node, the hostile name as plain text', async function () {
+    const linesRequests: string[] = [];
+    const countLines = (r: { url(): string }): void => {
+      if (/\/econetatmo\/accounts\/[^/]+\/lines/.test(r.url())) linesRequests.push(r.url());
+    };
+    page.on('request', countLines);
     await openEditor(page, MEASURE_ID);
     // The line picker: the select of the tray whose options are the account's lines.
     const expected = sim.lines().map((l) => l.name);
@@ -213,10 +300,33 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(await page.locator('.red-ui-tray select option:checked').allTextContents()).containEql(HOSTILE_NAME);
     should(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).equal(0);
     should(dialogs).be.empty();
+    // The dialog asked for the list once, not once per "change" the editor fires.
+    page.off('request', countLines);
+    should(linesRequests).have.length(1);
+    // Layout: the labels hold on one line, the Send option's text fits its dropdown.
+    const layout = await page.evaluate(() => {
+      const label = document.querySelector('label[for="node-input-deviceId"]') as HTMLElement;
+      const select = document.querySelector('#node-input-emit') as HTMLSelectElement;
+      const probe = document.createElement('span');
+      probe.style.font = getComputedStyle(select).font;
+      probe.style.whiteSpace = 'nowrap';
+      document.body.appendChild(probe);
+      let widest = 0;
+      for (const option of Array.from(select.options)) {
+        probe.textContent = option.text;
+        widest = Math.max(widest, probe.getBoundingClientRect().width);
+      }
+      probe.remove();
+      return { labelHeight: label.getBoundingClientRect().height, optionWidth: widest, selectWidth: select.getBoundingClientRect().width };
+    });
+    should(layout.labelHeight).be.below(30, 'the "Ecocounter id" label wraps');
+    should(layout.optionWidth + 30).be.belowOrEqual(layout.selectWidth, 'the Send option\'s text is cut');
     await page.locator('#node-dialog-ok').click();
     await page.locator('.red-ui-tray').first().waitFor({ state: 'detached' });
     const moduleId = await page.evaluate((id) => (window as unknown as { RED: any }).RED.nodes.node(id).moduleId as string, MEASURE_ID);
     should(moduleId).equal(hostile.moduleId);
+    // The canvas shows the picked line's name (as text), not its id.
+    should(await page.locator(`g[id="${MEASURE_ID}"] .red-ui-flow-node-label`).first().textContent()).equal(HOSTILE_NAME);
   });
 
   it('deploys, reads on the inject button and shows the measures in the debug sidebar', async function () {
@@ -256,11 +366,24 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(await pointsKey.locator('xpath=..').innerText()).match(/array\[[1-9]\d*\]/);
     await screenshot(page, 'debug-sidebar');
 
+    // A bad input: the error reaches the sidebar as its whole text, not a collapsed object.
+    await page.evaluate(() => { (window as unknown as { __econetatmoDebug: unknown[] }).__econetatmoDebug = []; });
+    await page.locator(`g[id="${BAD_INJECT_ID}"] .red-ui-flow-node-button-button`).click();
+    await page.waitForFunction((id) => (window as unknown as { __econetatmoDebug: Array<{ id?: string }> }).__econetatmoDebug.some((m) => m.id === id), MEASURE_ID, { timeout: 20000 });
+    const errorEvent = ((await page.evaluate(() => (window as unknown as { __econetatmoDebug: unknown[] }).__econetatmoDebug)) as DebugEvent[]).find((m) => m.id === MEASURE_ID);
+    should(errorEvent?.format).not.equal('error');
+    should(errorEvent?.msg).match(/^Unknown scale "?fortnight"? \(known: 30min, /);
+    const shown = page.locator('.red-ui-debug-content .red-ui-debug-msg').last();
+    await shown.waitFor({ state: 'visible' });
+    // Shown whole, as a string (the sidebar quotes strings), not as a collapsed object.
+    should(await shown.locator('.red-ui-debug-msg-payload').innerText()).equal(`"${errorEvent?.msg ?? ''}"`);
+    await screenshot(page, 'debug-error');
+
     should(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).equal(0);
     should(dialogs).be.empty();
     should(pageErrors).be.empty();
     should(browser!.blocked).be.empty();
-    should(sim.stats().invalidGrant).equal(0);
+    should(sim.stats().invalidGrant).equal(1); // the garbage pasted on purpose, refused once
     const logs = nr!.logs();
     should(logs).not.match(/econetatmo-test-guard\] blocked/);
     should(logs.includes(sim.clientSecret)).be.false('the client secret appeared in the Node-RED log');
