@@ -92,6 +92,14 @@ describe('examples', function () {
         should(String(comments[0].info)).match(/\nFR : /);
       });
 
+      it('says which line to pick when it has measure nodes (their line id is a placeholder)', function () {
+        if (ofType(nodes, 'econetatmo-measure').length === 0 || file.includes('dashboard')) return;
+        const info = String(ofType(nodes, 'comment')[0]?.info);
+        should(info).match(/First pick your line/);
+        should(info).match(/`#5` is the ecocounter's total/);
+        should(info).match(/choisissez d'abord votre ligne/);
+      });
+
       it('configures its nodes within the contract', function () {
         for (const sync of ofType(nodes, 'econetatmo-sync')) should(['all', 'each']).containEql(sync.mode);
         for (const m of ofType(nodes, 'econetatmo-measure')) {
