@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Takes the README screenshots (docs/screenshots/*.png) of the running demo in headless Chromium:
-// the dashboard flow in the editor, the measure node's edit dialog, and the dashboard itself.
+// the dashboard flow in the editor, the measure node's and the account's edit dialogs, and the dashboard.
 // Starts `scripts/demo.js` unless --url points at a demo that already runs; stops what it started.
 //
 //   node scripts/screenshots.js [--url http://127.0.0.1:1880] [--chromium /usr/bin/chromium]
@@ -115,6 +115,20 @@ async function editorShots(browser, base) {
   await sleep(2500); // the line list is fetched from the account through the admin API
   await shoot(page, 'editor-measure-dialog');
   await page.close();
+
+  // The account's dialog, connected: its state line, redirect URI and diagnostics button.
+  const account = watch(await browser.newPage({ viewport: { width: 1280, height: 900 } }));
+  await account.goto(`${base}/`, { waitUntil: 'load' });
+  await account.waitForFunction(() => window.RED && RED.nodes && RED.nodes.node('econetatmo.dash.measure.0'), null, { timeout: 60000 });
+  await sleep(1000);
+  await account.evaluate(() => {
+    RED.sidebar.help.show('econetatmo-account');
+    RED.editor.editConfig('', 'econetatmo-account', RED.nodes.node('econetatmo.dash.measure.0').account);
+  });
+  await account.waitForFunction(() => /connected/.test((document.querySelector('#econetatmo-account-state') || {}).textContent || ''), null, { timeout: 20000 });
+  await sleep(800);
+  await shoot(account, 'editor-account-connected');
+  await account.close();
 }
 
 async function dashboardShot(browser, base) {
