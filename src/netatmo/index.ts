@@ -5,7 +5,7 @@ export * from './errors';
 export type { AccountOptions, AccountEvents, NetatmoAccountApi } from './account-api';
 export { NetatmoAccount, ACCESS_TOKEN_LIFETIME_MS } from './account';
 export { OAUTH_SCOPE, buildAuthorizeUrl, parseTokenAnswer, OAuthClient } from './oauth';
-export { TokenStore, newestPair, isTokenPair } from './token-store';
+export { TokenStore, isTokenPair, isKnownToken } from './token-store';
 export { TokenManager, DEFAULT_REFRESH_MARGIN_MS } from './token-manager';
 export { RateBudget, DEFAULT_RATE_LIMITS, type RateLimit, type Priority, type AcquireOptions } from './rate-budget';
 export { HttpClient, type HttpClientOptions, type HttpRequest, type SendOptions } from './http';

@@ -33,13 +33,6 @@ const realFs: StoreFs = {
   readdir: (dir: string) => fsp.readdir(dir),
 };
 
-/** Pick the newer pair by `issuedAt`; on a tie the first one (the stored pair, by convention). */
-export function newestPair(a: TokenPair | null, b: TokenPair | null): TokenPair | null {
-  if (!a) return b;
-  if (!b) return a;
-  return b.issuedAt > a.issuedAt ? b : a;
-}
-
 export function isTokenPair(value: unknown): value is TokenPair {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import should from 'should';
 import { promises as fsp, statSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TokenStore, newestPair, tokenHash, type StoreFs } from '../../src/netatmo/token-store';
+import { TokenStore, isKnownToken, tokenHash, type StoreFs } from '../../src/netatmo/token-store';
 import type { TokenPair } from '../../src/netatmo/types';
 import { tempDir } from './helpers/tmp';
 
@@ -118,14 +118,20 @@ describe('TokenStore', () => {
   });
 });
 
-describe('newestPair', () => {
-  it('picks by issuedAt; a tie keeps the first', () => {
-    should(newestPair(pair(1), pair(2))).eql(pair(2));
-    should(newestPair(pair(3), pair(2))).eql(pair(3));
-    should(newestPair(null, pair(2))).eql(pair(2));
-    should(newestPair(pair(1), null)).eql(pair(1));
-    should(newestPair(null, null)).be.null();
-    const a = pair(1, 5);
-    should(newestPair(a, pair(2, 5))).equal(a);
+describe('isKnownToken (the one rule: has the token file seen this refresh token?)', () => {
+  it('knows the current token and the retired ones, nothing else', async () => {
+    const tmp = tempDir();
+    const store = new TokenStore(path.join(tmp.dir, 'econetatmo'));
+    should(isKnownToken(await store.loadRecord('acc'), 'r1')).be.false();
+    await store.save('acc', { ...pair(1), refreshToken: 'r1' });
+    await store.save('acc', { ...pair(2), refreshToken: 'r2' }, 'pasted');
+    const record = await store.loadRecord('acc');
+    for (const known of ['r1', 'r2', 'pasted']) should(isKnownToken(record, known)).be.true(known);
+    should(isKnownToken(record, 'r3')).be.false();
+    await store.retire('acc', 'refused');
+    should(isKnownToken(await store.loadRecord('acc'), 'refused')).be.true();
+    should((await store.load('acc'))?.refreshToken).equal('r2');
+    should(readFileSync(store.pathOf('acc'), 'utf8')).not.match(/pasted|refused|"r1"/);
+    tmp.cleanup();
   });
 });
