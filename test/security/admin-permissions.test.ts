@@ -37,6 +37,7 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
   const routes = (): Array<[string, string, unknown]> => [
     ['GET', `/econetatmo/accounts/${ID}/state`, undefined],
     ['GET', `/econetatmo/accounts/${ID}/lines`, undefined],
+    ['GET', `/econetatmo/accounts/${ID}/diagnostics`, undefined],
     ['POST', `/econetatmo/accounts/${ID}/connect`, { clientId: CLIENT_ID, clientSecret: 'typed-secret', apiUrl: sim.url, redirectUri: `${nr.url}/econetatmo/oauth/callback` }],
     ['POST', `/econetatmo/accounts/${ID}/tokens`, { refreshToken: 'reader-pasted-refresh', accessToken: 'reader-pasted-access' }],
   ];
@@ -75,6 +76,10 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
     const lines = await call('GET', `/econetatmo/accounts/${ID}/lines`, readerToken);
     lines.status.should.equal(200, lines.text);
     (JSON.parse(lines.text) as Array<{ moduleId: string }>).map((l) => l.moduleId).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    // Diagnostics read like the lines (anonymised, no secret): econetatmo-account.read.
+    const diagnostics = await call('GET', `/econetatmo/accounts/${ID}/diagnostics`, readerToken);
+    diagnostics.status.should.equal(200, diagnostics.text);
+    diagnostics.text.includes(CLIENT_SECRET).should.be.false();
   });
 
   it('refuses connect and tokens to the read-only user, and the refused calls change nothing', async function () {
@@ -82,7 +87,7 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
     const fileBefore = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8') : null;
     const statsBefore = JSON.stringify(sim.stats());
     const refusedWith: number[] = [];
-    for (const [method, urlPath, body] of routes().slice(2)) {
+    for (const [method, urlPath, body] of routes().slice(3)) {
       const res = await call(method, urlPath, readerToken, body);
       // Node-RED's own permission check answers 401 to a user who lacks the permission (it does
       // the same for its own routes, see below); 403 would be as good. Never a success.
