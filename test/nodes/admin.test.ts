@@ -375,6 +375,14 @@ describe('econetatmo-account admin routes', function () {
       res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', apiUrl: files.sim.url });
       res.status.should.equal(200);
       (res.body as { redirectUri: string }).redirectUri.should.match(/^http:\/\/127\.0\.0\.1:\d+\/econetatmo\/oauth\/callback$/);
+      // Behind a proxy (or the Home Assistant add-on) the user's address is used as it is.
+      const proxied = 'https://ha.example/nodered/econetatmo/oauth/callback';
+      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', apiUrl: files.sim.url, redirectUri: proxied });
+      res.status.should.equal(200);
+      (res.body as { redirectUri: string }).redirectUri.should.equal(proxied);
+      new URL((res.body as { authorizeUrl: string }).authorizeUrl).searchParams.get('redirect_uri')!.should.equal(proxied);
+      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', apiUrl: files.sim.url, redirectUri: 'https://ha.example/nodered/econetatmo/oauth/callback?x=1' });
+      res.status.should.equal(400);
     });
   });
 
