@@ -107,8 +107,9 @@ describe('econetatmo-sync node', function () {
     should(err.source.id).equal('s1');
     should(err.message).be.a.String().and.not.be.empty();
     should(err.message).not.containEql('bogus');
-    // The text as it is: Node-RED would put "Error: " in front of an Error object's message.
-    should(err.message).not.match(/^Error: /);
+    // The text as it is: Node-RED puts the class name ("Error: ", "NetatmoError: ") in front of
+    // an Error object's message.
+    should(err.message).not.match(/^\w*Error: /);
     const status = await red;
     should(status.text).not.containEql('bogus');
     await new Promise((r) => setTimeout(r, 50));
