@@ -4,7 +4,8 @@
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../../src/nodes/clock';
+import { AccountServices } from '../../src/nodes/account-services';
+import { nodeClock, setNodeClock } from '../../src/nodes/clock';
 import { NetatmoError } from '../../src/netatmo/errors';
 import type { Bucket, Line, MeasureQuery, ReadOptions } from '../../src/netatmo/types';
 import { collect, settle, statusWhere, VirtualClock, type FlowNode, type StatusObject } from './measure-support';
@@ -29,7 +30,7 @@ class ScriptedAccount {
   linesError: unknown = null;
   lines: Line[] = [
     {
-      homeId: 'h', homeName: 'Home', deviceId: DEVICE, moduleId: MODULE, index: 2, name: 'Four', role: 'circuit',
+      homeId: 'h', homeName: 'Home', timezone: 'Europe/Paris', deviceId: DEVICE, moduleId: MODULE, index: 2, name: 'Four', role: 'circuit',
       consumptionType: 'electrical', sourceType: 'electricity', roomId: null, roomName: null,
     },
   ];
@@ -69,6 +70,7 @@ function fakeAccountModule(account: ScriptedAccount) {
     RED.nodes.registerType('econetatmo-account', function (this: any, config: any) {
       RED.nodes.createNode(this, config);
       this.account = account;
+      this.services = new AccountServices(account, nodeClock());
       this.connectionState = () => ({ status: 'connected', validUntil: T0 + 3600_000 });
     });
   };

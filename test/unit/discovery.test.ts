@@ -16,6 +16,7 @@ function answer(): Record<string, unknown> {
         {
           id: 'home-1',
           name: 'Maison',
+          timezone: 'Europe/Paris',
           rooms: [
             { id: 'r-cab', name: 'Tableau', type: 'electrical_cabinet', module_ids: [] },
             { id: 'r-hall', name: 'Entrée', type: 'lobby', module_ids: [] },
@@ -44,14 +45,14 @@ describe('parseHomesData', () => {
     const lines = parseHomesData(answer());
     should(lines.map((l) => l.moduleId)).eql([...Array.from({ length: 9 }, (_, i) => `${ECO}#${i}`), 'b2#5']);
     should(lines[0]).eql({
-      homeId: 'home-1', homeName: 'Maison', deviceId: ECO, moduleId: `${ECO}#0`, index: 0, name: 'Ligne 0',
+      homeId: 'home-1', homeName: 'Maison', timezone: 'Europe/Paris', deviceId: ECO, moduleId: `${ECO}#0`, index: 0, name: 'Ligne 0',
       role: 'circuit', consumptionType: 'electrical', sourceType: 'electricity', roomId: 'r-cab', roomName: 'Tableau',
     });
     should(lines.map((l) => l.role)).eql(['circuit', 'circuit', 'circuit', 'circuit', 'circuit', 'total', 'gas', 'hot_water', 'cold_water', 'total']);
     should(lines.map((l) => l.sourceType).slice(5, 9)).eql(['electricity', 'gas', 'hot_water', 'cold_water']);
     should(lines.map((l) => l.consumptionType).slice(4, 7)).eql(['electrical', 'electrical', 'fluid']);
     should(lines[4].roomName).equal('Entrée');
-    should(lines[9]).match({ homeName: 'Chalet', roomId: 'unknown-room', roomName: null });
+    should(lines[9]).match({ homeName: 'Chalet', timezone: null, roomId: 'unknown-room', roomName: null });
   });
 
   it('accepts the body alone and homes without modules', () => {

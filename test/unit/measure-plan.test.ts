@@ -8,7 +8,7 @@ const D = 24 * H;
 const NOW = Date.UTC(2025, 4, 14, 10, 47, 13); // Wednesday
 
 function query(over: Partial<MeasureQuery> = {}): MeasureQuery {
-  return { deviceId: 'aa:bb', moduleId: 'aa:bb#3', types: ['sum_energy_elec', 'sum_energy_elec$1'], scale: '30min', dateBegin: NOW - 6 * H, ...over };
+  return { deviceId: '70:ee:50:00:00:01', moduleId: '70:ee:50:00:00:01#3', types: ['sum_energy_elec', 'sum_energy_elec$1'], scale: '30min', dateBegin: NOW - 6 * H, ...over };
 }
 
 function expectBadInput(fn: () => unknown, text: RegExp): void {
