@@ -18,8 +18,11 @@ interface FlowsModule {
   retarget(nodes: FlowNode[], target: { apiUrl: string; deviceId: string }): FlowNode[];
 }
 
+/** A message of the example flows: its shape is what the assertions check. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlowMessage = Record<string, any>;
+
 const ROOT = path.resolve(__dirname, '..', '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const flows = require(path.join(ROOT, 'scripts', 'demo', 'flows.js')) as FlowsModule;
 const examples = flows.loadExamples();
 
@@ -153,7 +156,6 @@ describe('examples', function () {
       const fn = ofType(nodes, 'function')[0];
       const store = new Map<string, unknown>();
       const context = { get: (k: string) => store.get(k), set: (k: string, v: unknown) => store.set(k, v) };
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
       const body = new Function('msg', 'context', String(fn.func)) as (m: unknown, c: unknown) => Array<Record<string, unknown>> | null;
       return (msg) => body(msg, context);
     }
@@ -219,7 +221,6 @@ describe('examples 01–03 in Node-RED against the simulator', function () {
 
   before(async function () {
     // Required here, not at load time, so that a missing build fails these tests only.
-    /* eslint-disable @typescript-eslint/no-require-imports */
     nodeModules = [
       require(path.join(ROOT, 'nodes', 'econetatmo-account.js')),
       require(path.join(ROOT, 'nodes', 'econetatmo-sync.js')),
@@ -228,7 +229,6 @@ describe('examples 01–03 in Node-RED against the simulator', function () {
       require('@node-red/nodes/core/function/10-function.js'),
       require('@node-red/nodes/core/function/10-switch.js'),
     ];
-    /* eslint-enable @typescript-eslint/no-require-imports */
     sim = await startSimulator({ port: 0 });
   });
   after(async function () {
@@ -251,10 +251,10 @@ describe('examples 01–03 in Node-RED against the simulator', function () {
   }
 
   /** Collects `count` messages arriving at a helper node; fails on the first error a node reports. */
-  function collect(id: string, count: number): Promise<Array<Record<string, any>>> {
+  function collect(id: string, count: number): Promise<Array<FlowMessage>> {
     return new Promise((resolve) => {
-      const got: Array<Record<string, any>> = [];
-      helper.getNode(id).on('input', (msg: Record<string, any>) => {
+      const got: Array<FlowMessage> = [];
+      helper.getNode(id).on('input', (msg: FlowMessage) => {
         got.push(msg);
         if (got.length === count) resolve(got);
       });

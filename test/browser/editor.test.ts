@@ -17,6 +17,14 @@ const ACCOUNT_NAME = 'Simulated home';
 
 interface DebugEvent { id?: string; topic?: string; msg?: string; format?: string }
 interface Point { start: number; end: number; values: Record<string, number | null>; total: number | null }
+/** The editor's global `RED`, as far as these tests drive it. */
+interface EditorRED {
+  workspaces: { active(): string };
+  view: { importNodes(nodes: Array<Record<string, unknown>>, options: Record<string, unknown>): void; select(selection: { nodes: unknown[] }): void };
+  nodes: { node(id: string): Record<string, unknown> };
+  comms: { subscribe(topic: string, listener: (topic: string, msg: unknown) => void): void };
+  sidebar: { show(name: string): void };
+}
 
 /** Opens a node's edit tray the way a user does: a double click on it in the workspace. */
 async function openEditor(page: Page, nodeId: string): Promise<void> {
@@ -117,7 +125,7 @@ describe('editor (real Node-RED + Chromium)', function () {
     // inject -> measure -> debug, imported through the editor as a user's paste would be.
     await page.evaluate(
       ({ injectId, measureId, debugId }) => {
-        const RED = (window as unknown as { RED: any }).RED;
+        const RED = (window as unknown as { RED: EditorRED }).RED;
         const z = RED.workspaces.active();
         RED.view.importNodes(
           [
@@ -215,14 +223,14 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(dialogs).be.empty();
     await page.locator('#node-dialog-ok').click();
     await page.locator('.red-ui-tray').first().waitFor({ state: 'detached' });
-    const moduleId = await page.evaluate((id) => (window as unknown as { RED: any }).RED.nodes.node(id).moduleId as string, MEASURE_ID);
+    const moduleId = await page.evaluate((id) => (window as unknown as { RED: EditorRED }).RED.nodes.node(id).moduleId as string, MEASURE_ID);
     should(moduleId).equal(hostile.moduleId);
   });
 
   it('deploys, reads on the inject button and shows the measures in the debug sidebar', async function () {
     await deploy(page);
     await page.evaluate(() => {
-      const w = window as unknown as { RED: any; __econetatmoDebug: unknown[] };
+      const w = window as unknown as { RED: EditorRED; __econetatmoDebug: unknown[] };
       w.__econetatmoDebug = [];
       w.RED.comms.subscribe('debug', (_topic: string, msg: unknown) => w.__econetatmoDebug.push(msg));
       w.RED.sidebar.show('debug');

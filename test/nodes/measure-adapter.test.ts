@@ -4,6 +4,7 @@
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { AccountServices } from '../../src/nodes/account-services';
 import { nodeClock, setNodeClock } from '../../src/nodes/clock';
 import { NetatmoError } from '../../src/netatmo/errors';
@@ -66,8 +67,8 @@ function bucket(start: number, value: number): Bucket {
 }
 
 function fakeAccountModule(account: ScriptedAccount) {
-  return (RED: any): void => {
-    RED.nodes.registerType('econetatmo-account', function (this: any, config: any) {
+  return (RED: NodeAPI): void => {
+    RED.nodes.registerType('econetatmo-account', function (this: Node & Record<string, unknown>, config: NodeDef) {
       RED.nodes.createNode(this, config);
       this.account = account;
       this.services = new AccountServices(account, nodeClock());
@@ -91,7 +92,7 @@ describe('econetatmo-measure node (scripted account)', function () {
   let account: ScriptedAccount;
 
   beforeEach(function () {
-    clock = new VirtualClock(T0);
+    clock = new VirtualClock({ start: T0 });
     setNodeClock(clock);
     account = new ScriptedAccount();
   });
@@ -154,15 +155,15 @@ describe('econetatmo-measure node (scripted account)', function () {
 
   it('the timer skips while a read runs, and reads again at the next interval', async function () {
     await load({ interval: 5 });
-    clock.advance(2000);
+    clock.advanceSync(2000);
     await account.started(1);
-    clock.advance(5 * MIN);
-    clock.advance(5 * MIN);
+    clock.advanceSync(5 * MIN);
+    clock.advanceSync(5 * MIN);
     await settle();
     should(account.reads).have.length(1);
     account.reads[0].resolve([]);
     await settle();
-    clock.advance(5 * MIN);
+    clock.advanceSync(5 * MIN);
     await account.started(2);
     should(account.reads).have.length(2);
     account.reads[1].resolve([]);
@@ -180,7 +181,7 @@ describe('econetatmo-measure node (scripted account)', function () {
     await settle();
     should(caught).have.length(0);
     should(clock.pending()).equal(0);
-    clock.advance(60 * MIN);
+    clock.advanceSync(60 * MIN);
     should(account.reads).have.length(1);
   });
 

@@ -9,7 +9,8 @@ import { BackgroundShare } from '../../src/netatmo/backfill-pacer';
 import { runBackfill, type BackfillReader } from '../../src/netatmo/backfill-runner';
 import { BackfillFileStore, MemoryBackfillStore } from '../../src/netatmo/backfill-store';
 import { abortedError } from '../../src/netatmo/errors';
-import type { Bucket, Clock, MeasureQuery, ReadOptions } from '../../src/netatmo/types';
+import type { Bucket, MeasureQuery, ReadOptions } from '../../src/netatmo/types';
+import { VirtualClock } from '../support/virtual-clock';
 
 const MIN = 60_000;
 const STEP = 30 * MIN;
@@ -161,20 +162,7 @@ describe('backfill planning and runner', () => {
   });
 
   it('the background share holds pages beyond its hourly share until the hour slides, and few in flight', async () => {
-    let t = NOW;
-    const timers: Array<{ at: number; fn: () => void }> = [];
-    const clock: Clock = {
-      now: () => t,
-      setTimeout: (fn, ms) => {
-        const timer = { at: t + ms, fn };
-        timers.push(timer);
-        return timer;
-      },
-      clearTimeout: (h) => {
-        const i = timers.indexOf(h as { at: number; fn: () => void });
-        if (i >= 0) timers.splice(i, 1);
-      },
-    };
+    const clock = new VirtualClock({ start: NOW });
     const share = new BackgroundShare({ clock, maxPerHour: 3, maxInFlight: 2, spacingMs: 0 });
     const r1 = await share.take();
     const r2 = await share.take();
@@ -192,8 +180,7 @@ describe('backfill planning and runner', () => {
     await new Promise((r) => setImmediate(r));
     should(fourth).be.false();
     should(waits).eql([3_600_000]);
-    t += 3_600_000;
-    timers.shift()?.fn();
+    clock.advanceSync(3_600_000);
     await pending;
     should(fourth).be.true();
     should(share.used()).eql(1);
@@ -211,10 +198,9 @@ describe('backfill planning and runner', () => {
     const later = share3.take().then((r) => ((next = true), r));
     await new Promise((r) => setImmediate(r));
     should(next).be.false();
-    const spacing = timers.find((x) => x.at === t + 50);
-    should(spacing).not.be.undefined();
-    t += 50;
-    spacing?.fn();
+    should(clock.dueBy(clock.now() + 49)).equal(0);
+    should(clock.dueBy(clock.now() + 50)).equal(1);
+    clock.advanceSync(50);
     (await later)();
     should(next).be.true();
   });

@@ -9,7 +9,7 @@ import { TokenManager } from '../../src/netatmo/token-manager';
 import { TokenStore } from '../../src/netatmo/token-store';
 import { classifyAnswer } from '../../src/netatmo/error-map';
 import { NetatmoError } from '../../src/netatmo/errors';
-import { AutoClock } from './helpers/fake-clock';
+import { VirtualClock } from '../support/virtual-clock';
 import { json, startScripted, type Handler, type ScriptedServer } from './helpers/scripted-server';
 import { tempDir } from './helpers/tmp';
 
@@ -48,7 +48,7 @@ async function failure(p: Promise<unknown>): Promise<NetatmoError> {
 
 describe('HTTP client: retries and error mapping', () => {
   let server: ScriptedServer;
-  let clock: AutoClock;
+  let clock: VirtualClock;
   let script: Handler[];
 
   function client(opts: { maxRetries?: number; timeoutMs?: number; rateLimitGiveUpMs?: number } = {}): HttpClient {
@@ -58,7 +58,7 @@ describe('HTTP client: retries and error mapping', () => {
     c.send({ method: 'GET', path: '/api/getmeasure', params: { module_id: 'aa#1', type: 'sum_energy_elec$1,sum_energy_elec$2' }, bearer: SECRET_ACCESS }, { signal });
 
   beforeEach(async () => {
-    clock = new AutoClock();
+    clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0), timers: 'auto' });
     script = [];
     server = await startScripted((_req, i) => script[Math.min(i, script.length - 1)]);
   });
@@ -157,13 +157,13 @@ describe('HTTP client: retries and error mapping', () => {
 
 describe('OAuth and the refused token', () => {
   let server: ScriptedServer;
-  let clock: AutoClock;
+  let clock: VirtualClock;
   let tmp: ReturnType<typeof tempDir>;
   let tokenAnswers: Handler[];
   let apiAnswer: (req: { headers: { authorization?: string } }) => Handler;
 
   beforeEach(async () => {
-    clock = new AutoClock();
+    clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0), timers: 'auto' });
     tmp = tempDir();
     tokenAnswers = [];
     let tokenCalls = 0;

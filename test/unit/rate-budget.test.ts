@@ -1,7 +1,7 @@
 import should from 'should';
 import { RateBudget } from '../../src/netatmo/rate-budget';
 import { isNetatmoError } from '../../src/netatmo/errors';
-import { FakeClock, flush } from './helpers/fake-clock';
+import { VirtualClock, flush } from '../support/virtual-clock';
 
 function track(p: Promise<unknown>): { done: boolean; error: unknown } {
   const state = { done: false, error: undefined as unknown };
@@ -14,7 +14,7 @@ function track(p: Promise<unknown>): { done: boolean; error: unknown } {
 
 describe('RateBudget', () => {
   it('lets 45 requests through in 10 s by default and holds the 46th until the window slides', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0) });
     const budget = new RateBudget({ clock });
     for (let i = 0; i < 45; i++) await budget.acquire();
     const waits: number[] = [];
@@ -30,7 +30,7 @@ describe('RateBudget', () => {
   });
 
   it('counts a slot from the time its answer arrived, not only from its grant', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0) });
     const budget = new RateBudget({ clock, limits: [{ windowMs: 10_000, max: 2 }] });
     const first = await budget.acquire();
     await budget.acquire(); // answered at once: counted from t=0
@@ -48,7 +48,7 @@ describe('RateBudget', () => {
   });
 
   it('enforces the hourly limit too', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0) });
     const budget = new RateBudget({ clock, limits: [{ windowMs: 10_000, max: 5 }, { windowMs: 3_600_000, max: 8 }] });
     const states = Array.from({ length: 9 }, () => track(budget.acquire()));
     await clock.advance(60_000);
@@ -58,7 +58,7 @@ describe('RateBudget', () => {
   });
 
   it('serves waiters first in, first out, normal before background', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0) });
     const budget = new RateBudget({ clock, limits: [{ windowMs: 1000, max: 1 }] });
     await budget.acquire();
     const order: string[] = [];
@@ -74,7 +74,7 @@ describe('RateBudget', () => {
   });
 
   it('pauses the whole account and backs off on repeated code 26', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0) });
     const budget = new RateBudget({ clock });
     await budget.acquire();
     const first = budget.noteRateLimited(); // no Retry-After: until the 10 s window resets
@@ -93,7 +93,7 @@ describe('RateBudget', () => {
   });
 
   it('rejects a waiter that aborts, and every waiter on close, with kind aborted', async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0) });
     const budget = new RateBudget({ clock, limits: [{ windowMs: 1000, max: 1 }] });
     await budget.acquire();
     const controller = new AbortController();

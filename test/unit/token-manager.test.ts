@@ -4,7 +4,7 @@ import { TokenManager, type Refresher } from '../../src/netatmo/token-manager';
 import { TokenStore } from '../../src/netatmo/token-store';
 import { NetatmoError, isNetatmoError } from '../../src/netatmo/errors';
 import type { TokenPair } from '../../src/netatmo/types';
-import { FakeClock, flush } from './helpers/fake-clock';
+import { VirtualClock, flush } from '../support/virtual-clock';
 import { tempDir } from './helpers/tmp';
 
 const H = 3_600_000;
@@ -12,7 +12,7 @@ const H = 3_600_000;
 class FakeRefresher implements Refresher {
   calls: string[] = [];
   pending: Array<{ resolve: (p: TokenPair) => void; reject: (e: unknown) => void }> = [];
-  constructor(private readonly clock: FakeClock) {}
+  constructor(private readonly clock: VirtualClock) {}
   refresh(refreshToken: string): Promise<TokenPair> {
     this.calls.push(refreshToken);
     return new Promise((resolve, reject) => this.pending.push({ resolve, reject }));
@@ -32,13 +32,13 @@ class FakeRefresher implements Refresher {
 
 describe('TokenManager', () => {
   let tmp: ReturnType<typeof tempDir>;
-  let clock: FakeClock;
+  let clock: VirtualClock;
   let refresher: FakeRefresher;
   let store: TokenStore;
   let manager: TokenManager;
   beforeEach(() => {
     tmp = tempDir();
-    clock = new FakeClock();
+    clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0) });
     refresher = new FakeRefresher(clock);
     store = new TokenStore(path.join(tmp.dir, 'tokens'));
     manager = new TokenManager({ accountId: 'acc1', store, refresher, clock });
