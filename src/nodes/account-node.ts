@@ -13,5 +13,11 @@ export interface AccountNode extends Node {
 }
 
 export function isAccountNode(node: unknown): node is AccountNode {
-  return typeof node === 'object' && node !== null && 'account' in node && 'services' in node && typeof (node as { connectionState?: unknown }).connectionState === 'function';
+  return (
+    typeof node === 'object' &&
+    node !== null &&
+    'account' in node &&
+    'services' in node &&
+    typeof (node as { connectionState?: unknown }).connectionState === 'function'
+  );
 }

@@ -133,7 +133,14 @@ export class Backfills {
         onPage: (page: BackfillPage) => {
           if (page.last) lastPage = page.buckets;
           if (state.output !== 'parts') return;
-          const parts: BackfillMessageParts = { id: state.partsId, index: page.index, count: state.pages, type: 'array', property: 'payload.points', len: MAX_ROWS };
+          const parts: BackfillMessageParts = {
+            id: state.partsId,
+            index: page.index,
+            count: state.pages,
+            type: 'array',
+            property: 'payload.points',
+            len: MAX_ROWS,
+          };
           if (outerParts !== undefined) parts.parts = outerParts;
           send(fromTemplate(template, { topic, payload: payload(page.buckets, page.verdict), parts }));
         },
@@ -170,7 +177,12 @@ export function historyWarning(t: Translate, verdict: HistoryVerdict, s: Backfil
 }
 
 /** The status once a backfill is done: yellow when the cloud had less than asked for. */
-export function finishedStatus(t: Translate, s: BackfillState, verdict: HistoryVerdict, time: string): { fill: 'green' | 'yellow'; shape: 'dot' | 'ring'; text: string } {
+export function finishedStatus(
+  t: Translate,
+  s: BackfillState,
+  verdict: HistoryVerdict,
+  time: string,
+): { fill: 'green' | 'yellow'; shape: 'dot' | 'ring'; text: string } {
   if (verdict.kind === 'limited') {
     const text = t('status.backfillLimited', { date: dateText(verdict.historyStart), scale: s.range.scale });
     return { fill: 'yellow', shape: 'dot', text: text.length > 80 ? `${text.slice(0, 79)}…` : text };

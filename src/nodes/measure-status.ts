@@ -47,12 +47,17 @@ export function readStatus(t: Translate, scale: Scale, newestStart: number | nul
   const time = localTime(now);
   if (newestStart === null) return { fill: 'green', shape: 'ring', text: t('status.noData', { time }) };
   const bucket = bucketLabel(newestStart, scale, now);
-  return sent ? { fill: 'green', shape: 'dot', text: t('status.done', { bucket, time }) } : { fill: 'green', shape: 'dot', text: t('status.noNew', { bucket, time }) };
+  return sent
+    ? { fill: 'green', shape: 'dot', text: t('status.done', { bucket, time }) }
+    : { fill: 'green', shape: 'dot', text: t('status.noNew', { bucket, time }) };
 }
 
 /** `auto`: the read's status, and when the next one is planned. */
 export function plannedStatus(t: Translate, last: StatusValue, advice: ReadAdvice, now: number): StatusValue {
-  const text = advice.mode === 'learning' ? t('status.autoLearning', { text: String(last.text) }) : t('status.auto', { text: String(last.text), time: localTime(advice.at, now) });
+  const text =
+    advice.mode === 'learning'
+      ? t('status.autoLearning', { text: String(last.text) })
+      : t('status.auto', { text: String(last.text), time: localTime(advice.at, now) });
   return { ...last, text };
 }
 

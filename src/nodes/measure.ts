@@ -54,10 +54,12 @@ export = function (RED: NodeAPI): void {
     );
 
     node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => {
-      controller.input(msg as unknown as Message, (m) => send(m as NodeMessage)).then(
-        () => done(),
-        (err: Error) => done(err),
-      );
+      controller
+        .input(msg as unknown as Message, (m) => send(m as NodeMessage))
+        .then(
+          () => done(),
+          (err: Error) => done(err),
+        );
     });
 
     node.on('close', (removed: boolean, done: () => void) => {

@@ -1,17 +1,17 @@
 import should from 'should';
 import util from 'node:util';
 import path from 'node:path';
-import { HttpClient } from '../../src/netatmo/http';
-import { RateBudget } from '../../src/netatmo/rate-budget';
-import { ApiClient } from '../../src/netatmo/api-client';
-import { OAuthClient, buildAuthorizeUrl, parseTokenAnswer } from '../../src/netatmo/oauth';
-import { TokenManager } from '../../src/netatmo/token-manager';
-import { TokenStore } from '../../src/netatmo/token-store';
-import { classifyAnswer } from '../../src/netatmo/error-map';
-import { NetatmoError } from '../../src/netatmo/errors';
-import { VirtualClock } from '../support/virtual-clock';
-import { json, startScripted, type Handler, type ScriptedServer } from './helpers/scripted-server';
-import { tempDir } from './helpers/tmp';
+import { HttpClient } from '../../../src/netatmo/http';
+import { RateBudget } from '../../../src/netatmo/rate-budget';
+import { ApiClient } from '../../../src/netatmo/api-client';
+import { OAuthClient, buildAuthorizeUrl, parseTokenAnswer } from '../../../src/netatmo/oauth';
+import { TokenManager } from '../../../src/netatmo/token-manager';
+import { TokenStore } from '../../../src/netatmo/token-store';
+import { classifyAnswer } from '../../../src/netatmo/error-map';
+import { NetatmoError } from '../../../src/netatmo/errors';
+import { VirtualClock } from '../../support/virtual-clock';
+import { json, startScripted, type Handler, type ScriptedServer } from '../helpers/scripted-server';
+import { tempDir } from '../helpers/tmp';
 
 const SECRET_ACCESS = 'acc3ss|s3cr3t-token';
 const SECRET_REFRESH = 'r3fr3sh|s3cr3t-token';

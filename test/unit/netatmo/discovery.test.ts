@@ -1,6 +1,6 @@
 import should from 'should';
-import { parseHomesData } from '../../src/netatmo/discovery';
-import { isNetatmoError } from '../../src/netatmo/errors';
+import { parseHomesData } from '../../../src/netatmo/discovery';
+import { isNetatmoError } from '../../../src/netatmo/errors';
 
 const ECO = '70:ee:50:aa:bb:01';
 

@@ -1,11 +1,11 @@
 import should from 'should';
 import path from 'node:path';
-import { TokenManager, type Refresher } from '../../src/netatmo/token-manager';
-import { TokenStore } from '../../src/netatmo/token-store';
-import { NetatmoError, isNetatmoError } from '../../src/netatmo/errors';
-import type { TokenPair } from '../../src/netatmo/types';
-import { VirtualClock, flush } from '../support/virtual-clock';
-import { tempDir } from './helpers/tmp';
+import { TokenManager, type Refresher } from '../../../src/netatmo/token-manager';
+import { TokenStore } from '../../../src/netatmo/token-store';
+import { NetatmoError, isNetatmoError } from '../../../src/netatmo/errors';
+import type { TokenPair } from '../../../src/netatmo/types';
+import { VirtualClock, flush } from '../../support/virtual-clock';
+import { tempDir } from '../helpers/tmp';
 
 const H = 3_600_000;
 

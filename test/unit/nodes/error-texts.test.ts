@@ -4,11 +4,11 @@
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
-import { classifyAnswer, networkError } from '../../src/netatmo/error-map';
-import { NetatmoError } from '../../src/netatmo/errors';
-import { describeError, type Lookup } from '../../src/nodes/error-texts';
+import { classifyAnswer, networkError } from '../../../src/netatmo/error-map';
+import { NetatmoError } from '../../../src/netatmo/errors';
+import { describeError, type Lookup } from '../../../src/nodes/error-texts';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
 type Catalogue = { reason: Record<string, string>; code: Record<string, string> };
 function catalogue(lang: string): Catalogue {

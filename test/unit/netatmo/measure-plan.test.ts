@@ -1,7 +1,7 @@
 import should from 'should';
-import { alignDown, alignUp, planRequests, recentWindow, stepMs, MAX_ROWS } from '../../src/netatmo/measure-plan';
-import { isNetatmoError } from '../../src/netatmo/errors';
-import type { MeasureQuery } from '../../src/netatmo/types';
+import { alignDown, alignUp, planRequests, recentWindow, stepMs, MAX_ROWS } from '../../../src/netatmo/measure-plan';
+import { isNetatmoError } from '../../../src/netatmo/errors';
+import type { MeasureQuery } from '../../../src/netatmo/types';
 
 const H = 3_600_000;
 const D = 24 * H;

@@ -1,6 +1,6 @@
 import should from 'should';
-import { DeviceSchedule } from '../../src/netatmo/device-schedule';
-import { UploadLearner, UPLOAD_DEFAULTS, type ReadObservation } from '../../src/netatmo/upload-schedule';
+import { DeviceSchedule } from '../../../src/netatmo/device-schedule';
+import { UploadLearner, UPLOAD_DEFAULTS, type ReadObservation } from '../../../src/netatmo/upload-schedule';
 
 const MIN = 60_000;
 const SLOT = 30 * MIN;

@@ -1,6 +1,6 @@
 import should from 'should';
-import { decodeMeasure, bucketTotal } from '../../src/netatmo/measure-decode';
-import { isNetatmoError } from '../../src/netatmo/errors';
+import { decodeMeasure, bucketTotal } from '../../../src/netatmo/measure-decode';
+import { isNetatmoError } from '../../../src/netatmo/errors';
 
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
 const H = 3_600_000;

@@ -4,10 +4,10 @@
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
-import { decodeMeasure } from '../../src/netatmo/measure-decode';
-import { parseHomesData } from '../../src/netatmo/discovery';
+import { decodeMeasure } from '../../../src/netatmo/measure-decode';
+import { parseHomesData } from '../../../src/netatmo/discovery';
 
-const SAMPLES = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'netatmo-samples');
+const SAMPLES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'netatmo-samples');
 const sample = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(SAMPLES, name), 'utf8'));
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
 

@@ -1,9 +1,9 @@
 import should from 'should';
 import { promises as fsp, statSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TokenStore, newestPair, tokenHash, type StoreFs } from '../../src/netatmo/token-store';
-import type { TokenPair } from '../../src/netatmo/types';
-import { tempDir } from './helpers/tmp';
+import { TokenStore, newestPair, tokenHash, type StoreFs } from '../../../src/netatmo/token-store';
+import type { TokenPair } from '../../../src/netatmo/types';
+import { tempDir } from '../helpers/tmp';
 
 function pair(n: number, issuedAt = 1000 * n): TokenPair {
   return { accessToken: `a${n}`, refreshToken: `r${n}`, issuedAt, expiresAt: issuedAt + 10_800_000 };

@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import should from 'should';
-import { NetatmoAccount } from '../../src/netatmo/account';
-import { json, startScripted, type ScriptedServer } from './helpers/scripted-server';
-import { tempDir } from './helpers/tmp';
+import { NetatmoAccount } from '../../../src/netatmo/account';
+import { json, startScripted, type ScriptedServer } from '../helpers/scripted-server';
+import { tempDir } from '../helpers/tmp';
 
 const NEW = { access_token: 'new-access|1', refresh_token: 'new-refresh|1', expires_in: 10800, expire_in: 10800, scope: ['read_magellan'] };
 

@@ -1,6 +1,6 @@
 import should from 'should';
-import { WindowTracker, defaultHorizonMs } from '../../src/netatmo/window-tracker';
-import type { Bucket } from '../../src/netatmo/types';
+import { WindowTracker, defaultHorizonMs } from '../../../src/netatmo/window-tracker';
+import type { Bucket } from '../../../src/netatmo/types';
 
 const STEP = 1_800_000;
 const T0 = Date.UTC(2025, 0, 1);

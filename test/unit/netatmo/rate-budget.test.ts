@@ -1,7 +1,7 @@
 import should from 'should';
-import { RateBudget } from '../../src/netatmo/rate-budget';
-import { isNetatmoError } from '../../src/netatmo/errors';
-import { VirtualClock, flush } from '../support/virtual-clock';
+import { RateBudget } from '../../../src/netatmo/rate-budget';
+import { isNetatmoError } from '../../../src/netatmo/errors';
+import { VirtualClock, flush } from '../../support/virtual-clock';
 
 function track(p: Promise<unknown>): { done: boolean; error: unknown } {
   const state = { done: false, error: undefined as unknown };
