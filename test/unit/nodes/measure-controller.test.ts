@@ -57,6 +57,17 @@ class ScriptedAccount {
     return answer;
   }
 
+  /** Reads wait (a window of two hours) until the returned function lets them go. */
+  holdReads(): () => void {
+    let release: () => void = () => undefined;
+    this.hold = new Promise((resolve) => (release = resolve));
+    this.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    return () => {
+      this.hold = null;
+      release();
+    };
+  }
+
   async getLines(): Promise<Line[]> {
     this.linesAsked += 1;
     return this.lines;
@@ -214,16 +225,13 @@ describe('MeasureController', () => {
 
   it('reads one at a time: an input waits for the running read, the timer skips while busy', async () => {
     const r = rig({ interval: 10 });
-    let release: () => void = () => undefined;
-    r.account.hold = new Promise((resolve) => (release = resolve));
-    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    const release = r.account.holdReads();
     r.controller.start();
     await r.clock.advance(FIRST_READ_DELAY_MS);
     should(r.account.reads).have.length(1);
     const answered = r.controller.input({ emit: 'x' }, () => undefined);
     await r.clock.advance(25 * MIN); // two ticks while busy: skipped
     should(r.account.reads).have.length(1);
-    r.account.hold = null;
     release();
     await answered;
     should(r.account.reads).have.length(2);
@@ -231,9 +239,7 @@ describe('MeasureController', () => {
 
   it('close aborts the read in flight: no status, no message, no error after it', async () => {
     const r = rig({ interval: 0 });
-    let release: () => void = () => undefined;
-    r.account.hold = new Promise((resolve) => (release = resolve));
-    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    const release = r.account.holdReads();
     r.controller.start();
     const answered = r.controller.input({}, () => should.fail(null, null, 'sent after close'));
     await r.clock.advance(0);
