@@ -1,7 +1,7 @@
 // The constants the runtime and the editor share, defined once. The editor files (nodes/*.html)
 // must not copy them by hand: the build or an admin route can hand them `EDITOR_CONSTANTS`
 // as JSON. Each value is defined here or in the one src/netatmo module that owns its rule.
-import type { BackfillOutput } from '../netatmo/backfill';
+import { BACKFILL_OUTPUTS } from '../netatmo/backfill';
 import { LINE_ID_PATTERN } from '../netatmo/line-id';
 import { MAX_ROWS } from '../netatmo/measure-plan';
 import { DEFAULT_TYPES, ENERGY_TYPES, MEASURE_TYPES, PRICE_TYPES, SCALES } from '../netatmo/types';
@@ -21,10 +21,7 @@ export const FIRST_READ_DELAY_MS = 2000;
  * BACKGROUND_PRIORITY_PAGES (src/netatmo/measures.ts), its place in the rate budget.
  */
 export const BACKFILL_PAGES = 2;
-/** How a backfill is sent: one message, or `msg.parts` pages for a Join node. */
-export const RANGE_OUTPUTS: readonly BackfillOutput[] = ['message', 'parts'];
-
-export { LINE_ID_PATTERN, MAX_ROWS, SCALES, MEASURE_TYPES, ENERGY_TYPES, PRICE_TYPES, DEFAULT_TYPES };
+export { BACKFILL_OUTPUTS, LINE_ID_PATTERN, MAX_ROWS, SCALES, MEASURE_TYPES, ENERGY_TYPES, PRICE_TYPES, DEFAULT_TYPES };
 
 /** What an editor needs, as plain JSON. */
 export const EDITOR_CONSTANTS = {
@@ -35,5 +32,6 @@ export const EDITOR_CONSTANTS = {
   measureTypes: [...MEASURE_TYPES],
   defaultTypes: [...DEFAULT_TYPES],
   defaultIntervalMin: DEFAULT_INTERVAL_MIN,
-  rangeOutputs: [...RANGE_OUTPUTS],
+  /** How a backfill is sent: one message, or `msg.parts` pages for a Join node. */
+  rangeOutputs: [...BACKFILL_OUTPUTS],
 } as const;

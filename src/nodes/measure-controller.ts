@@ -8,7 +8,7 @@ import type { BackfillState, HistoryVerdict } from '../netatmo/backfill';
 import type { BackfillFileStore } from '../netatmo/backfill-store';
 import { isNetatmoError } from '../netatmo/errors';
 import { planRequests } from '../netatmo/measure-plan';
-import type { Clock, MeasureQuery, ReadProgress } from '../netatmo/types';
+import type { Bucket, Clock, MeasureQuery, ReadProgress } from '../netatmo/types';
 import type { AccountServices } from './account-services';
 import { BACKFILL_PAGES, FIRST_READ_DELAY_MS } from './constants';
 import type { DescribeError } from './error-texts';
@@ -283,7 +283,7 @@ export class MeasureController {
   }
 
   /** Tell the ecocounter's upload schedule what a window read saw; keep what it learnt. */
-  private observe(plan: ReadPlan, buckets: Parameters<typeof observation>[3], changed: boolean, now: number): void {
+  private observe(plan: ReadPlan, buckets: readonly Bucket[], changed: boolean, now: number): void {
     const schedule = this.host.services.schedules.of(plan.deviceId);
     if (!schedule.observe(observation(plan.moduleId, now, plan.scale, buckets, changed))) return;
     try {

@@ -204,6 +204,17 @@ describe('MeasureController', () => {
     should(r.errors.map((e) => e.message)).eql(['Unknown device', 'Netatmo answered 503', 'Unknown device']);
   });
 
+  it('interval auto: a timer read that keeps failing is reported once, and the reads space out too', async () => {
+    const r = rig({ interval: 'auto' });
+    r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+    r.controller.start();
+    await r.clock.advance(6 * HOUR);
+    should(r.errors).have.length(1);
+    should(last(r).fill).equal('red');
+    // Learning reads every 10 minutes would be 36 in 6 hours.
+    should(r.account.reads.length).be.within(6, 10);
+  });
+
   it('an input read that fails is always answered with the error', async () => {
     const r = rig({ interval: 0 });
     r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
