@@ -6,26 +6,10 @@ import { NetatmoError } from '../../../src/netatmo/errors';
 import type { Line } from '../../../src/netatmo/types';
 import { AccountServices, DeviceSchedules, LINE_RETRY_MS, LineDirectory } from '../../../src/nodes/account-services';
 import { VirtualClock } from '../../support/virtual-clock';
+import { lineRecord } from '../helpers/lines';
 
 const T0 = Date.UTC(2025, 5, 3, 10, 0);
 const ID = '70:ee:50:aa:bb:cc#1';
-
-function lineRecord(moduleId: string, name: string, timezone: string | null): Line {
-  return {
-    homeId: 'h',
-    homeName: 'Home',
-    timezone,
-    deviceId: moduleId.split('#')[0],
-    moduleId,
-    index: 1,
-    name,
-    role: 'circuit',
-    consumptionType: 'electrical',
-    sourceType: 'electricity',
-    roomId: null,
-    roomName: null,
-  };
-}
 
 /** getLines answers when the test says. */
 class SlowDiscovery {

@@ -14,6 +14,7 @@ import { MAX_FAILURE_BACKOFF_MS, MeasureController, type MeasureConfig, type Mes
 import type { StatusValue } from '../../../src/nodes/measure-status';
 import type { NodeMemory } from '../../../src/nodes/measure-store';
 import { VirtualClock } from '../../support/virtual-clock';
+import { lineRecord } from '../helpers/lines';
 import { tempDir } from '../helpers/tmp';
 
 const MIN = 60_000;
@@ -22,28 +23,11 @@ const T0 = Date.UTC(2025, 5, 3, 10, 2);
 const DEVICE = '70:ee:50:aa:bb:cc';
 const MODULE = `${DEVICE}#2`;
 
-function line(moduleId: string, name: string): Line {
-  return {
-    homeId: 'h',
-    homeName: 'Home',
-    timezone: 'Europe/Paris',
-    deviceId: DEVICE,
-    moduleId,
-    index: Number(moduleId.slice(-1)),
-    name,
-    role: 'circuit',
-    consumptionType: 'electrical',
-    sourceType: 'electricity',
-    roomId: null,
-    roomName: null,
-  };
-}
-
 /** An account whose answers the test writes: buckets per read, or a failure. */
 class ScriptedAccount {
   reads: MeasureQuery[] = [];
   linesAsked = 0;
-  lines: Line[] = [line(MODULE, 'Oven')];
+  lines: Line[] = [lineRecord(MODULE, 'Oven')];
   /** What the next reads answer: buckets, or an error to throw. */
   answer: (query: MeasureQuery) => Bucket[] | Error = () => [];
   hold: Promise<void> | null = null;
@@ -276,7 +260,7 @@ describe('MeasureController', () => {
     should(topics[2]).equal(`${DEVICE}#3`);
     should(first.account.linesAsked).equal(1);
     // The line was added in the app: after LINE_RETRY_MS the directory learns it.
-    first.account.lines = [line(MODULE, 'Oven'), line(`${DEVICE}#3`, 'Heat pump')];
+    first.account.lines = [lineRecord(MODULE, 'Oven'), lineRecord(`${DEVICE}#3`, 'Heat pump')];
     await first.clock.advance(LINE_RETRY_MS);
     await second.controller.input({ emit: 'all', scale: '1hour' }, (m) => topics.push(m.topic));
     should(topics[3]).equal('Heat pump');
