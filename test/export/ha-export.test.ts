@@ -17,9 +17,11 @@ import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, us
 import { haApiNode, haCredentials, haNodes, haServerNode } from './ha-support';
 import { byDay, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
 
+/* eslint-disable @typescript-eslint/no-require-imports */
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];

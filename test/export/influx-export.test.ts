@@ -13,11 +13,12 @@ import { influxdAvailable, startInfluxd, type Influxd } from '../support/influxd
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode, type Payload } from '../nodes/measure-support';
 import { byDay, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
 
+/* eslint-disable @typescript-eslint/no-require-imports */
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const influxNodes = require('node-red-contrib-influxdb/influxdb.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];

@@ -8,7 +8,9 @@ import helper from 'node-red-node-test-helper';
 import { setNodeClock } from '../../src/nodes/clock';
 import { currentUserDir, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode } from './measure-support';
 
+/* eslint-disable @typescript-eslint/no-require-imports */
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const H0 = Date.UTC(2025, 2, 12, 0);
 const HALF = 30 * 60_000;
