@@ -1,7 +1,8 @@
 // econetatmo-export into a real InfluxDB 1.x (Debian's influxd, started by the test) through
-// node-red-contrib-influxdb's own `influxdb batch` node: a backfilled week, then live reads with
+// node-red-contrib-influxdb's own `influxdb batch` node: a backfilled month, then live reads with
 // revisions and a restart in between. InfluxQL then proves one point per bucket, no duplicates,
-// every value equal to the simulator's, and hourly and daily sums equal to its totals.
+// every value equal to the simulator's, and hourly and daily sums equal to its totals. One line's
+// backfill comes as msg.parts pages.
 import '../support/node-red-line';
 import path from 'path';
 import should from 'should';
@@ -37,7 +38,8 @@ function flow(sim: Simulator, influx: Influxd, moduleIds: string[]): FlowNode[] 
     { id: 'measured', type: 'helper' },
   ];
   moduleIds.forEach((moduleId, i) =>
-    nodes.push({ id: `m${i}`, type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, emit: 'changes', scale: '30min', types: FOUR_TYPES.join(','), wires: [['x1', 'measured']] }),
+    // The second line sends its backfill as msg.parts pages.
+    nodes.push({ id: `m${i}`, type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, emit: 'changes', scale: '30min', types: FOUR_TYPES.join(','), rangeOutput: i === 1 ? 'parts' : 'message', wires: [['x1', 'measured']] }),
   );
   return nodes;
 }
@@ -51,6 +53,7 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
   const measured: Payload[] = [];
   const caught: Array<Record<string, unknown>> = [];
   let writes = 0;
+  let pages = 0;
 
   before(async function () {
     if (!influxdAvailable()) {
@@ -77,7 +80,10 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
 
   async function load(): Promise<void> {
     await helper.load([accountNode, measureNode, exportNode, influxNodes], flow(sim, influx, moduleIds), { ...accountCredentials(sim), db1: { username: '', password: '' } });
-    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as Payload));
+    helper.getNode('measured').on('input', (m: Record<string, unknown>) => {
+      measured.push(m.payload as Payload);
+      if (m.parts !== undefined) pages++;
+    });
     helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));
     helper.getNode('written').on('input', () => writes++);
   }
@@ -101,7 +107,7 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
 
   it('holds every bucket once, with the cloud\'s values, after a backfill, revisions and a restart', async function () {
     await load();
-    await readAll({ dateBegin: T0 - 7 * DAY, dateEnd: T0 });
+    await readAll({ dateBegin: T0 - 30 * DAY, dateEnd: T0 });
     for (let i = 0; i < 12; i++) {
       await clock.runFor(HOUR);
       await readAll();
@@ -114,7 +120,8 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
     }
     should(caught).eql([]);
     should(measured.some((p) => p.revised.length > 0)).be.true('the simulator revised some buckets');
-    const from = T0 - 7 * DAY - ((T0 - 7 * DAY) % HOUR);
+    should(pages).be.above(1);
+    const from = T0 - 30 * DAY - ((T0 - 30 * DAY) % HOUR);
     const to = clock.now();
     for (const moduleId of moduleIds) {
       const truth = truthBuckets(sim, moduleId, from, to);

@@ -65,6 +65,8 @@ describe('econetatmo-export node', function () {
     should(caught).have.length(1);
     should(String((caught[0].error as { message: string }).message)).match(/badStatisticId|Kitchen-Oven/);
     should(out).have.length(0);
+    const statuses = (x1 as unknown as { status: { args: unknown[][] } }).status.args.map((a) => a[0] as { fill?: string });
+    should(statuses[statuses.length - 1].fill).equal('red');
   });
 
   it('asks Home Assistant first, and after its time-out warns and starts the sum from 0', async function () {
