@@ -31,12 +31,12 @@ function placed(nodes: FlowNode[]): FlowNode[] {
   return [{ id: 'f1', type: 'tab' }, ...nodes.map((n, i) => ({ z: 'f1', x: 100 + i * 10, y: 100, ...n }))];
 }
 
-function flow(sim: Simulator, moduleId: string, exportProps: Record<string, unknown> = {}): FlowNode[] {
+function flow(sim: Simulator, moduleId: string, emit: string, exportProps: Record<string, unknown> = {}): FlowNode[] {
   return [
     accountFlowNode(sim),
     haServerNode(),
     ...placed([
-      { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, emit: 'all', scale: '30min', types: FOUR_TYPES.join(','), wires: [['x1', 'measured']] },
+      { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, emit, scale: '30min', types: FOUR_TYPES.join(','), wires: [['x1', 'measured']] },
       { id: 'measured', type: 'helper' },
       { id: 'x1', type: 'econetatmo-export', format: 'homeassistant', source: 'econetatmo', statisticId: '', baselineTimeout: 600, ...exportProps, wires: [['imp'], ['ask']] },
       haApiNode('imp', [['imported']]),
@@ -56,11 +56,12 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   let userDir: string;
   let moduleId: string;
   let statisticId: string;
+  let emit = 'all';
   const measured: Payload[] = [];
   const caught: Array<Record<string, unknown>> = [];
 
   async function load(): Promise<void> {
-    await helper.load([accountNode, measureNode, exportNode, haNodes as never], flow(sim, moduleId), { ...accountCredentials(sim), ...haCredentials(ha) });
+    await helper.load([accountNode, measureNode, exportNode, haNodes as never], flow(sim, moduleId, emit), { ...accountCredentials(sim), ...haCredentials(ha) });
     helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as Payload));
     helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));
     // The server node connects on its own (real time); wait for its handshake to finish.
@@ -186,6 +187,29 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
     should(checked.days).be.aboveOrEqual(15);
     should(caught).eql([]);
     should(ha.errors.filter((e) => e.type.startsWith('recorder/'))).eql([]);
+  });
+
+  it('with a measure node sending only changes: backfill, live reads, revisions, a restart and older hours', async function () {
+    await helper.unload();
+    emit = 'changes';
+    moduleId = sim.lines()[2].moduleId;
+    statisticId = `econetatmo:${moduleId.split('#')[0].replace(/:/g, '')}_${moduleId.split('#')[1]}`;
+    const start = clock.now();
+    await load();
+    await read({ dateBegin: start - 7 * DAY, dateEnd: start });
+    for (let i = 0; i < 12; i++) {
+      await clock.runFor(HOUR);
+      await read();
+    }
+    await helper.unload();
+    await load();
+    for (let i = 0; i < 12; i++) {
+      await clock.runFor(HOUR);
+      await read();
+    }
+    await read({ dateBegin: start - 10 * DAY, dateEnd: start - 7 * DAY });
+    checkAgainstTruth(start - 10 * DAY, clock.now());
+    should(caught).eql([]);
   });
 
   it('refuses bad input with one clear error each: nothing sent, the ledger untouched', async function () {
