@@ -114,7 +114,7 @@ describe('editor (real Node-RED + Chromium)', function () {
     }, undefined, { timeout: 30000 });
     const category = page.locator('#red-ui-palette-container-energy');
     await category.waitFor({ state: 'visible' });
-    for (const type of ['econetatmo-sync', 'econetatmo-measure']) {
+    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export']) {
       should(await category.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).count()).equal(1, `${type} not in the energy category`);
     }
     should(await category.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).match(/measure/i);
