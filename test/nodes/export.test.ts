@@ -46,7 +46,7 @@ describe('econetatmo-export node', function () {
   let clock: VirtualClock;
   beforeEach(function () {
     useTempUserDir();
-    clock = new VirtualClock(H0 + 10 * 3_600_000);
+    clock = new VirtualClock({ start: H0 + 10 * 3_600_000 });
     setNodeClock(clock);
   });
   afterEach(async function () {
@@ -82,10 +82,10 @@ describe('econetatmo-export node', function () {
     should(asks).have.length(1);
     should(asks[0].payload).containDeep({ type: 'recorder/statistics_during_period', statistic_ids: ['econetatmo:70ee50a1b2c3_4'] });
     should(asks[0].econetatmoBaseline).eql({ statisticId: 'econetatmo:70ee50a1b2c3_4', from: H0 });
-    clock.advance(29_000);
+    clock.advanceSync(29_000);
     await settle();
     should(imports).have.length(0);
-    clock.advance(2_000);
+    clock.advanceSync(2_000);
     await settle();
     should(warnings.join()).match(/baselineTimeout|econetatmo:70ee50a1b2c3_4/);
     should(imports).have.length(1);
