@@ -8,6 +8,7 @@ const entries = {
   'econetatmo-account': 'account',
   'econetatmo-sync': 'sync',
   'econetatmo-measure': 'measure',
+  'econetatmo-export': 'export',
 };
 for (const [type, module] of Object.entries(entries)) {
   const file = path.join(__dirname, '..', 'nodes', `${type}.js`);
@@ -17,7 +18,7 @@ for (const [type, module] of Object.entries(entries)) {
 
 // The editor's constants (types, scales, callback path, default API URL) come from the TypeScript
 // sources: each editor file gets them between its `econetatmo:constants` markers.
-const { withConstants } = require('../dist/src/nodes/editor-constants.js');
+const { withConstants } = require('../dist/src/nodes/constants.js');
 for (const type of Object.keys(entries)) {
   const file = path.join(__dirname, '..', 'nodes', `${type}.html`);
   const before = fs.readFileSync(file, 'utf8');

@@ -45,6 +45,8 @@ export function parseHomesData(answer: unknown): Line[] {
     if (typeof home.id !== 'string') throw unexpectedAnswer(`home ${h + 1} has no id`);
     const homeId = home.id;
     const homeName = optionalString(home.name, `the name of home ${h + 1}`) ?? '';
+    // Only ever used to place local days: a zone the cloud garbled is a zone it did not give.
+    const timezone = typeof home.timezone === 'string' && home.timezone !== '' ? home.timezone : null;
     const roomNames = new Map<string, string>();
     optionalArray(home.rooms, `the rooms of home ${h + 1}`).forEach((room, r) => {
       if (!isRecord(room) || typeof room.id !== 'string') throw unexpectedAnswer(`room ${r + 1} of home ${h + 1} has no id`);
@@ -67,6 +69,7 @@ export function parseHomesData(answer: unknown): Line[] {
       homeLines.push({
         homeId,
         homeName,
+        timezone,
         deviceId: module.bridge,
         moduleId: module.id,
         index,

@@ -1,6 +1,7 @@
 // Planning a read: bucket arithmetic in UTC, the recent window a periodic read covers, and
 // the pages (at most 1024 rows each) a range takes. Everything is checked before any request.
 import { badInput } from './errors';
+import { isLineId } from './line-id';
 import { MEASURE_TYPES, SCALES, type MeasureQuery, type Scale } from './types';
 
 const MINUTE = 60_000;
@@ -101,7 +102,7 @@ export function validateQuery(query: MeasureQuery, now: number): number {
     if (!isMeasureType(type)) throw badInput(`Unknown measure type "${String(type).slice(0, 60)}": use ${MEASURE_TYPES.join(', ')}`);
   }
   if (new Set(query.types).size !== query.types.length) throw badInput('A measure type is given twice');
-  if (typeof query.moduleId !== 'string' || !/^.+#[0-8]$/.test(query.moduleId)) {
+  if (typeof query.moduleId !== 'string' || !isLineId(query.moduleId)) {
     throw badInput('The module id is not the id of an ecocounter line (<ecocounter id>#0 … #8)');
   }
   if (typeof query.deviceId !== 'string' || query.deviceId === '' || !query.moduleId.startsWith(`${query.deviceId}#`)) {

@@ -19,6 +19,8 @@ export type SourceType = 'electricity' | 'gas' | 'hot_water' | 'cold_water';
 export interface Line {
   homeId: string;
   homeName: string;
+  /** The home's IANA time zone (`Europe/Paris`), or null when the cloud gives none. */
+  timezone: string | null;
   /** The ecocounter: the line's `bridge`. */
   deviceId: string;
   /** `<deviceId>#<index>` */

@@ -2,7 +2,7 @@
 // connects in progress, the records of accounts not deployed yet, and how to reach a node's
 // live client (or a short-lived one when there is no deployed node to use).
 import type { NodeAPI } from 'node-red';
-import { NetatmoAccount } from '../netatmo';
+import { NetatmoAccount } from '../netatmo/account';
 import type { AccountOptions, NetatmoAccountApi } from '../netatmo/account-api';
 import type { ConnectionState } from '../netatmo/types';
 import type { AccountNode } from './account-node';
@@ -10,6 +10,7 @@ import { isAccountNode } from './account-node';
 import { tokenDirFor } from './account-config';
 import { nodeClock } from './clock';
 import { OAuthStates } from './oauth-states';
+import { texts } from './texts';
 
 /** The client settings a connect or a paste uses. */
 export interface ClientSettings {
@@ -129,7 +130,7 @@ export class AccountRuntime {
     }
     const view: StateView = { status: state.status, needsDeploy };
     if (state.status === 'connected') view.validUntil = state.validUntil;
-    if (state.status === 'reauth') view.reason = this.RED._('econetatmo-account.state.reauthReason');
+    if (state.status === 'reauth') view.reason = texts(this.RED, 'econetatmo-account')('state.reauthReason');
     const problem = this.failures.get(id);
     if (problem !== undefined) view.problem = problem;
     return view;

@@ -17,6 +17,7 @@ import type { AccountRuntime, ClientSettings } from './account-runtime';
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { nodeClock } from './clock';
 import { collectDiagnostics } from './diagnostics';
+import { texts } from './texts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -50,7 +51,7 @@ export function statusForError(err: unknown): number {
 
 export function registerAdminRoutes(runtime: AccountRuntime): void {
   const { RED } = runtime;
-  const t = (key: string, vars?: Record<string, string>): string => RED._(`econetatmo-account.${key}`, vars);
+  const t = texts(RED, 'econetatmo-account');
   const errorText = errorDescriber(RED);
   const read = RED.auth.needsPermission('econetatmo-account.read');
   const write = RED.auth.needsPermission('econetatmo-account.write');

@@ -1,33 +1,16 @@
 // What one read of `econetatmo-measure` does, apart from Node-RED: ask the account for the
 // recent window (or the range a message asked for), tell what is new or revised since the
-// last emission, and build the payload. The node adapter does the messages, status and timers.
+// last emission, and build the payload. The controller (measure-controller.ts) does the queue,
+// the timers and the statuses.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { abortedError } from '../netatmo/errors';
 import { recentWindow } from '../netatmo/measure-plan';
 import { WindowTracker, defaultHorizonMs } from '../netatmo/window-tracker';
 import type { Bucket, MeasureQuery, ReadOptions, Scale } from '../netatmo/types';
 import type { ReadPlan } from './measure-input';
+import { measurePayload, type MeasurePayload } from './measure-payload';
 
 export type EmitMode = 'changes' | 'all';
-
-export interface MeasurePoint {
-  start: number;
-  end: number;
-  values: Record<string, number | null>;
-  total: number | null;
-}
-
-export interface MeasurePayload {
-  moduleId: string;
-  deviceId: string;
-  name: string;
-  scale: Scale;
-  unit: 'Wh';
-  types: string[];
-  points: MeasurePoint[];
-  /** Starts of the points that revise a bucket emitted before (additive to the contract). */
-  revised: number[];
-}
 
 export interface ReadResult {
   /** Everything the read returned, ascending. */
@@ -36,7 +19,7 @@ export interface ReadResult {
   payload: MeasurePayload | null;
 }
 
-/** Where the trackers' state lives between reads and restarts (the node's context). */
+/** Where the trackers' state lives between reads and restarts (the node's memory file). */
 export interface TrackerStore {
   load(key: string): unknown;
   save(key: string, state: unknown): void;
@@ -47,10 +30,6 @@ export type NameOf = (moduleId: string, signal?: AbortSignal) => Promise<string>
 
 export function trackerKey(plan: Pick<ReadPlan, 'moduleId' | 'scale' | 'types'>): string {
   return `${plan.moduleId}|${plan.scale}|${plan.types.join(',')}`;
-}
-
-function toPoint(bucket: Bucket): MeasurePoint {
-  return { start: bucket.start, end: bucket.end, values: { ...bucket.values }, total: bucket.total };
 }
 
 function knownStarts(tracker: WindowTracker): Set<number> {
@@ -102,19 +81,7 @@ export class MeasureReader {
       this.store.save(key, next.toJSON());
     }
     if (points.length === 0) return { buckets, payload: null };
-    return {
-      buckets,
-      payload: {
-        moduleId: plan.moduleId,
-        deviceId: plan.deviceId,
-        name,
-        scale: plan.scale,
-        unit: 'Wh',
-        types: [...plan.types],
-        points: points.map(toPoint),
-        revised,
-      },
-    };
+    return { buckets, payload: measurePayload(plan, name, points, revised) };
   }
 
   /**

@@ -51,7 +51,7 @@ describe('econetatmo-sync node', function () {
     lines.forEach((line, i) => {
       const truth = expected[i];
       should(Object.keys(line).sort()).deepEqual(
-        ['homeId', 'homeName', 'deviceId', 'moduleId', 'index', 'name', 'role', 'consumptionType', 'sourceType', 'roomId', 'roomName'].sort(),
+        ['homeId', 'homeName', 'timezone', 'deviceId', 'moduleId', 'index', 'name', 'role', 'consumptionType', 'sourceType', 'roomId', 'roomName'].sort(),
       );
       should(line.moduleId).equal(truth.moduleId);
       should(line.deviceId).equal(truth.deviceId);

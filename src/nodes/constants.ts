@@ -1,0 +1,84 @@
+// The constants the runtime and the editor share, defined once. Each value is defined here or in
+// the one src/netatmo module that owns its rule (the line id: src/netatmo/line-id.ts).
+//
+// The editor files (nodes/*.html) never carry a hand copy: the build writes EDITOR_CONSTANTS into
+// each of them between the `econetatmo:constants` markers (scripts/write-entries.js, through
+// withConstants below), so the editor and the runtime cannot drift apart.
+import { BACKFILL_OUTPUTS } from '../netatmo/backfill';
+import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, LINE_ID_PATTERN } from '../netatmo/line-id';
+import { MAX_ROWS } from '../netatmo/measure-plan';
+import { DEFAULT_TYPES, ENERGY_TYPES, MEASURE_TYPES, PRICE_TYPES, SCALES } from '../netatmo/types';
+
+/** The Netatmo cloud, unless the account says otherwise (the simulator, a proxy). */
+export const DEFAULT_API_URL = 'https://api.netatmo.com';
+/** Where Netatmo sends the browser back after consent, under Node-RED's admin root. */
+export const CALLBACK_PATH = '/econetatmo/oauth/callback';
+
+/** A measure node's `interval` when none (or nothing readable) is set, in minutes. */
+export const DEFAULT_INTERVAL_MIN = 10;
+/** The first automatic read comes shortly after start, not a whole interval later. */
+export const FIRST_READ_DELAY_MS = 2000;
+/**
+ * A range of more pages than this is a backfill (resumable, sent as one message or as parts,
+ * beside the node's regular reads). Not to be confused with the client's
+ * BACKGROUND_PRIORITY_PAGES (src/netatmo/measures.ts), its place in the rate budget.
+ */
+export const BACKFILL_PAGES = 2;
+export { BACKFILL_OUTPUTS, LINE_ID_PATTERN, MAX_ROWS, SCALES, MEASURE_TYPES, ENERGY_TYPES, PRICE_TYPES, DEFAULT_TYPES };
+
+/** The editor's text key of a measure type (`econetatmo-measure.types.<key>`). */
+export function typeTextKey(type: string): string {
+  const [base, tariff] = type.split('$');
+  if (base === 'sum_energy_price') return `price${tariff ?? ''}`;
+  return tariff === undefined ? 'total' : `tariff${tariff}`;
+}
+
+/** What an editor needs, as plain JSON. */
+export interface EditorConstants {
+  /** Relative to the editor's admin root, as the editor builds URLs. */
+  callbackPath: string;
+  defaultApiUrl: string;
+  /** [type, text key] in the order the editor lists them. */
+  types: Array<[string, string]>;
+  /** The default types, comma-separated as the node stores them. */
+  defaultTypes: string;
+  scales: string[];
+  /** Source of the line id pattern (`<ecocounter id>#<0..8>`), from src/netatmo/line-id.ts. */
+  lineId: string;
+  /** Source of the ecocounter id pattern, from src/netatmo/line-id.ts. */
+  deviceId: string;
+  /** The flags both patterns are matched with (`new RegExp(lineId, idFlags)`). */
+  idFlags: string;
+  defaultIntervalMin: number;
+  /** How a backfill is sent: one message, or `msg.parts` pages for a Join node. */
+  rangeOutputs: string[];
+}
+
+export const EDITOR_CONSTANTS: EditorConstants = {
+  callbackPath: CALLBACK_PATH.replace(/^\//, ''),
+  defaultApiUrl: DEFAULT_API_URL,
+  types: MEASURE_TYPES.map((t) => [t, typeTextKey(t)]),
+  defaultTypes: DEFAULT_TYPES.join(','),
+  scales: [...SCALES],
+  lineId: LINE_ID_PATTERN,
+  deviceId: DEVICE_ID_PATTERN,
+  idFlags: ID_PATTERN_FLAGS,
+  defaultIntervalMin: DEFAULT_INTERVAL_MIN,
+  rangeOutputs: [...BACKFILL_OUTPUTS],
+};
+
+export const BEGIN_MARK = '/* econetatmo:constants:begin */';
+export const END_MARK = '/* econetatmo:constants:end */';
+
+/** The block the build puts between the markers of an editor file. */
+export function constantsBlock(): string {
+  return `${BEGIN_MARK}\n    // Written by the build from src/nodes/constants.ts: do not edit by hand.\n    var CONSTANTS = ${JSON.stringify(EDITOR_CONSTANTS)};\n    ${END_MARK}`;
+}
+
+/** The editor file with its block replaced; throws when the markers are missing. */
+export function withConstants(html: string): string {
+  const begin = html.indexOf(BEGIN_MARK);
+  const end = html.indexOf(END_MARK);
+  if (begin < 0 || end < begin) throw new Error('the editor file has no econetatmo:constants markers');
+  return `${html.slice(0, begin)}${constantsBlock()}${html.slice(end + END_MARK.length)}`;
+}
