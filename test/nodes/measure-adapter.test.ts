@@ -94,6 +94,9 @@ describe('econetatmo-measure node (scripted account)', function () {
   let account: ScriptedAccount;
 
   beforeEach(function () {
+    // No user directory: the node keeps its memory in the per-process fallback directory, which
+    // afterEach empties (a user dir an earlier test file left set would keep it across tests).
+    helper.settings({ userDir: undefined });
     clock = new VirtualClock({ start: T0 });
     setNodeClock(clock);
     account = new ScriptedAccount();

@@ -70,6 +70,9 @@ export function currentUserDir(): string {
 
 export function removeTempUserDirs(): void {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  // The next test file must not write into a removed dir (writes would recreate it, and what one
+  // file's node m1 remembered would be old news to the next file's m1).
+  helper.settings({ userDir: undefined });
 }
 
 export interface Received {
