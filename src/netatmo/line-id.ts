@@ -25,4 +25,3 @@ export function lineDevice(value: unknown): string | null {
 export function isLineId(value: unknown): value is string {
   return lineDevice(value) !== null;
 }
-

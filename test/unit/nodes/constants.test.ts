@@ -24,7 +24,7 @@ describe('editor constants', function () {
     });
   }
 
-  it('are the runtime\'s own', function () {
+  it("are the runtime's own", function () {
     should(EDITOR_CONSTANTS.types.map(([t]) => t)).eql([...MEASURE_TYPES]);
     should(EDITOR_CONSTANTS.scales).eql([...SCALES]);
     should(`/${EDITOR_CONSTANTS.callbackPath}`).equal(CALLBACK_PATH);
@@ -35,7 +35,15 @@ describe('editor constants', function () {
     // The editor builds its RegExps as nodes/econetatmo-measure.html does.
     const lineId = new RegExp(EDITOR_CONSTANTS.lineId, EDITOR_CONSTANTS.idFlags);
     const deviceId = new RegExp(EDITOR_CONSTANTS.deviceId, EDITOR_CONSTANTS.idFlags);
-    for (const id of ['00:04:74:12:36:42#3', '00:04:74:AB:cd:42#0', '00:04:74:12:36:42#8', '00:04:74:12:36:42#9', '00:04:74:12:36#3', ' 00:04:74:12:36:42#3', 'x']) {
+    for (const id of [
+      '00:04:74:12:36:42#3',
+      '00:04:74:AB:cd:42#0',
+      '00:04:74:12:36:42#8',
+      '00:04:74:12:36:42#9',
+      '00:04:74:12:36#3',
+      ' 00:04:74:12:36:42#3',
+      'x',
+    ]) {
       should(lineId.test(id)).equal(isLineId(id), id);
     }
     should(deviceId.test('00:04:74:AB:cd:42')).be.true();
@@ -45,7 +53,9 @@ describe('editor constants', function () {
 
   it('every type and scale has its text in English and French', function () {
     for (const lang of ['en-US', 'fr']) {
-      const texts = JSON.parse(read(`nodes/locales/${lang}/econetatmo-measure.json`)) as { 'econetatmo-measure': { types: Record<string, string>; scale: Record<string, string> } };
+      const texts = JSON.parse(read(`nodes/locales/${lang}/econetatmo-measure.json`)) as {
+        'econetatmo-measure': { types: Record<string, string>; scale: Record<string, string> };
+      };
       for (const type of MEASURE_TYPES) should(typeof texts['econetatmo-measure'].types[typeTextKey(type)]).equal('string', `${lang}: ${type}`);
       for (const scale of SCALES) should(typeof texts['econetatmo-measure'].scale[scale]).equal('string', `${lang}: ${scale}`);
     }
