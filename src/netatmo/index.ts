@@ -14,6 +14,8 @@ export { parseHomesData, lineKind } from './discovery';
 export {
   MAX_ROWS,
   isScale,
+  isLocalScale,
+  zoneOrDefault,
   isMeasureType,
   stepMs,
   alignDown,
@@ -24,6 +26,8 @@ export {
   validateQuery,
   planRequests,
   type MeasurePage,
+  type LocalScale,
 } from './measure-plan';
+export { isTimeZone, systemTimeZone, offsetMs, startOfDay, nextDay, startOfWeek, nextWeek, startOfMonth, nextMonth, localDateText } from './local-calendar';
 export { decodeMeasure, bucketTotal } from './measure-decode';
 export { WindowTracker, defaultHorizonMs, type WindowTrackerState, type WindowTrackerOptions } from './window-tracker';

@@ -29,7 +29,7 @@ class ScriptedAccount {
   linesError: unknown = null;
   lines: Line[] = [
     {
-      homeId: 'h', homeName: 'Home', deviceId: DEVICE, moduleId: MODULE, index: 2, name: 'Four', role: 'circuit',
+      homeId: 'h', homeName: 'Home', timezone: 'Europe/Paris', deviceId: DEVICE, moduleId: MODULE, index: 2, name: 'Four', role: 'circuit',
       consumptionType: 'electrical', sourceType: 'electricity', roomId: null, roomName: null,
     },
   ];
