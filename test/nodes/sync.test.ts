@@ -4,6 +4,7 @@ import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, nextMessage, statusWhere, removeTempUserDirs, useTempUserDir, type FlowNode } from './measure-support';
+import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
@@ -26,7 +27,7 @@ describe('econetatmo-sync node', function () {
 
   before(async function () {
     useTempUserDir();
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, lineNames: HOSTILE_LINE_NAMES });
   });
   after(async function () {
     await sim.close();
@@ -51,13 +52,14 @@ describe('econetatmo-sync node', function () {
     lines.forEach((line, i) => {
       const truth = expected[i];
       should(Object.keys(line).sort()).deepEqual(
-        ['homeId', 'homeName', 'deviceId', 'moduleId', 'index', 'name', 'role', 'consumptionType', 'sourceType', 'roomId', 'roomName'].sort(),
+        ['homeId', 'homeName', 'timezone', 'deviceId', 'moduleId', 'index', 'name', 'role', 'consumptionType', 'sourceType', 'roomId', 'roomName'].sort(),
       );
       should(line.moduleId).equal(truth.moduleId);
       should(line.deviceId).equal(truth.deviceId);
       should(line.moduleId).equal(`${truth.deviceId}#${truth.index}`);
       should(line.homeId).equal(truth.homeId);
       should(line.homeName).equal(truth.homeName);
+      should(line.timezone).equal(truth.timezone);
       should(line.index).equal(truth.index);
       should(line.name).equal(truth.name);
       should(line.role).equal(ROLES[truth.index]);
