@@ -8,7 +8,7 @@ import { isBackfillOutput, newBackfillState, percentDone, type BackfillOutput, t
 import { BackgroundShare } from '../netatmo/backfill-pacer';
 import { runBackfill, type BackfillPage } from '../netatmo/backfill-runner';
 import { BackfillFileStore } from '../netatmo/backfill-store';
-import { MAX_ROWS } from '../netatmo/measure-plan';
+import { isLocalScale, MAX_ROWS } from '../netatmo/measure-plan';
 import type { Bucket, Clock, MeasureQuery } from '../netatmo/types';
 
 const shares = new WeakMap<object, BackgroundShare>();
@@ -62,6 +62,8 @@ export interface BackfillHost {
   clock: () => Clock;
   signal: AbortSignal;
   nameOf(moduleId: string, signal?: AbortSignal): Promise<string>;
+  /** The line's home time zone for `1day`/`1week`/`1month` ranges (undefined: Node-RED's own). */
+  zoneOf?(moduleId: string, signal?: AbortSignal): Promise<string | undefined>;
   /** Texts in the runtime's language. */
   progress(state: BackfillState): void;
   waiting(ms: number): void;
@@ -108,8 +110,13 @@ export class Backfills {
    * Start (or continue) the backfill of `query`. Resolves when its last message is sent;
    * rejects with the error that stopped it (its cursor stays on disk).
    */
-  start(query: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>, send: SendFn): Promise<void> {
+  async start(asked: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>, send: SendFn): Promise<void> {
     const h = this.host;
+    const query = { ...asked };
+    if (query.timeZone === undefined && isLocalScale(query.scale) && h.zoneOf) {
+      const timeZone = await h.zoneOf(query.moduleId, h.signal);
+      if (timeZone !== undefined) query.timeZone = timeZone;
+    }
     const fresh = newBackfillState({
       nodeId: h.nodeId,
       query,

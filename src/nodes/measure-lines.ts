@@ -16,6 +16,15 @@ export class LineNames {
   ) {}
 
   async nameOf(moduleId: string, signal?: AbortSignal): Promise<string> {
+    return (await this.lineOf(moduleId, signal))?.name ?? moduleId;
+  }
+
+  /** The home's time zone of a line (days, weeks, months); undefined: Node-RED's own zone. */
+  async zoneOf(moduleId: string, signal?: AbortSignal): Promise<string | undefined> {
+    return (await this.lineOf(moduleId, signal))?.timezone ?? undefined;
+  }
+
+  private async lineOf(moduleId: string, signal?: AbortSignal): Promise<Line | null> {
     const known = this.find(moduleId);
     if (known !== null) return known;
     const now = this.clock().now();
@@ -27,11 +36,10 @@ export class LineNames {
         // The read itself succeeded; the id is a good enough topic until discovery works.
       }
     }
-    return this.find(moduleId) ?? moduleId;
+    return this.find(moduleId);
   }
 
-  private find(moduleId: string): string | null {
-    const line = this.lines?.find((l) => l.moduleId === moduleId);
-    return line ? line.name : null;
+  private find(moduleId: string): Line | null {
+    return this.lines?.find((l) => l.moduleId === moduleId) ?? null;
   }
 }

@@ -3,7 +3,7 @@
 // last emission, and build the payload. The node adapter does the messages, status and timers.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { abortedError } from '../netatmo/errors';
-import { recentWindow } from '../netatmo/measure-plan';
+import { isLocalScale, recentWindow } from '../netatmo/measure-plan';
 import { WindowTracker, defaultHorizonMs } from '../netatmo/window-tracker';
 import type { Bucket, MeasureQuery, ReadOptions, Scale } from '../netatmo/types';
 import type { ReadPlan } from './measure-input';
@@ -44,6 +44,8 @@ export interface TrackerStore {
 
 /** The line's name for `msg.topic`; never fails (falls back to the id). */
 export type NameOf = (moduleId: string, signal?: AbortSignal) => Promise<string>;
+/** The line's home time zone; never fails (undefined: Node-RED's own zone). */
+export type ZoneOf = (moduleId: string, signal?: AbortSignal) => Promise<string | undefined>;
 
 export function trackerKey(plan: Pick<ReadPlan, 'moduleId' | 'scale' | 'types'>): string {
   return `${plan.moduleId}|${plan.scale}|${plan.types.join(',')}`;
@@ -65,6 +67,7 @@ export class MeasureReader {
     private readonly store: TrackerStore,
     private readonly nameOf: NameOf,
     private readonly emit: EmitMode,
+    private readonly zoneOf?: ZoneOf,
   ) {}
 
   /**
@@ -72,12 +75,15 @@ export class MeasureReader {
    * nothing changed (the asker wants the window); the timer's reads say only what changed.
    */
   async read(plan: ReadPlan, now: number, options: ReadOptions = {}, answer = false): Promise<ReadResult> {
+    // Days, weeks and months are the home's: its zone comes from discovery (asked once).
+    const timeZone = isLocalScale(plan.scale) && this.zoneOf ? await this.zoneOf(plan.moduleId, options.signal) : undefined;
     const query: MeasureQuery = {
       deviceId: plan.deviceId,
       moduleId: plan.moduleId,
       types: plan.types,
       scale: plan.scale,
-      ...(plan.range ?? recentWindow(plan.scale, now)),
+      ...(plan.range ?? recentWindow(plan.scale, now, timeZone)),
+      ...(timeZone !== undefined ? { timeZone } : {}),
     };
     const buckets = await this.account.readMeasures(query, options);
     const key = trackerKey(plan);

@@ -73,7 +73,7 @@ export = function (RED: NodeAPI): void {
     const userDir = (RED.settings as { userDir?: unknown }).userDir;
     const memory = new FileMemory(memoryFile(memoryDir(tokenDirFor(userDir)), node.id));
     const store = trackerStore(() => memory, () => clock().now());
-    const reader = new MeasureReader(account, store, (id, signal) => names.nameOf(id, signal), emit);
+    const reader = new MeasureReader(account, store, (id, signal) => names.nameOf(id, signal), emit, (id, signal) => names.zoneOf(id, signal));
     const backfillStore = new BackfillFileStore(backfillDir(tokenDirFor(userDir)));
     let autoPoller: AutoPoller | null = null;
 
@@ -85,6 +85,7 @@ export = function (RED: NodeAPI): void {
       clock,
       signal: controller.signal,
       nameOf: (id, signal) => names.nameOf(id, signal),
+      zoneOf: (id, signal) => names.zoneOf(id, signal),
       progress: (s: BackfillState) => node.status({ fill: 'blue', shape: 'ring', text: t('status.backfill', { percent: String(percentDone(s)) }) }),
       waiting: (ms: number) =>
         node.status({ fill: 'yellow', shape: 'ring', text: t('status.backfillWaiting', { seconds: String(Math.ceil(ms / 1000)) }) }),
