@@ -4,7 +4,7 @@
 // not `step_time` around the days the clocks change (23 h, 25 h) nor for months, and a series'
 // `beg_time + i * step_time` drifts an hour past a change, still well inside the right day.
 import { unexpectedAnswer, isRecord } from './errors';
-import { stepMs, alignDown, nextBucketStart, isLocalScale, zoneOrDefault } from './measure-plan';
+import { stepMs, alignDown, nextBucketStart, isDateMs, isLocalScale, zoneOrDefault } from './measure-plan';
 import { ENERGY_TYPES, type Bucket, type Scale } from './types';
 
 const PLAIN_TOTAL = ENERGY_TYPES[0];
@@ -24,6 +24,7 @@ export function bucketTotal(values: Record<string, number | null>): number | nul
 
 function bucketAt(stampSec: number, scale: Scale, zone: string): { start: number; end: number } {
   const stamp = stampSec * 1000;
+  if (!isDateMs(stamp)) throw unexpectedAnswer('a measure time is out of range');
   if (isLocalScale(scale)) {
     const start = alignDown(stamp, scale, zone);
     return { start, end: nextBucketStart(start, scale, zone) };

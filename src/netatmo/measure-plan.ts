@@ -116,9 +116,12 @@ export function isMeasureType(value: unknown): value is string {
   return typeof value === 'string' && MEASURE_TYPES.includes(value);
 }
 
-/** Epoch ms a Date can hold (a calendar can be worked out for it). */
-function isDateMs(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_DATE_MS;
+/**
+ * Epoch ms whose bucket boundaries a Date can hold: the calendar works a month either side of
+ * a time, so the last two months of Date's range are out.
+ */
+export function isDateMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_DATE_MS - 62 * DAY;
 }
 
 /** Check a query; throws 'bad_input' with a text for the user. Returns the effective end. */

@@ -9,8 +9,7 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { setNodeClock } from '../../src/nodes/clock';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode, type Payload } from './measure-support';
-import { useTempUserDir } from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, useTempUserDir, type FlowNode, type Payload } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));

@@ -153,6 +153,19 @@ describe('local scales: decode', () => {
     }
   });
 
+  it('refuses a stamp no calendar holds, as an unexpected answer', () => {
+    for (const scale of ['1day', '1month', '30min'] as Scale[]) {
+      try {
+        decodeMeasure({ body: [{ beg_time: 1e300, value: [row(1)] }] }, TYPES, scale, PARIS);
+      } catch (err) {
+        should(isNetatmoError(err, 'api')).be.true();
+        should((err as Error).message).match(/out of range/);
+        continue;
+      }
+      throw new Error(`expected an unexpected answer at ${scale}`);
+    }
+  });
+
   it('the same stamps in Tokyo are other days', () => {
     const [b] = decodeMeasure({ body: { [String(utc(2026, 10, 25, 16) / 1000)]: row(1) } }, TYPES, '1day', 'Asia/Tokyo');
     should([b.start, b.end]).eql([utc(2026, 10, 25, 15), utc(2026, 10, 26, 15)]);
