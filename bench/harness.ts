@@ -87,6 +87,11 @@ export interface Harness {
   /** Send a message into a node (sync or measure) of the flow. */
   inject(nodeId: string, msg?: Record<string, unknown>): void;
   injectSync(): void;
+  /**
+   * Drop the call histories the test helper's spies keep (every `status`, `send`, `error`, log…
+   * call of every node, forever): over a simulated month they, not the nodes, fill the heap.
+   */
+  forgetSpiedCalls(): void;
   stop(): Promise<void>;
 }
 
@@ -231,6 +236,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     injectSync() {
       helper.getNode(SYNC_ID).receive({ payload: clock.now() });
+    },
+    forgetSpiedCalls() {
+      type Spy = { resetHistory?: () => void };
+      const spies = new Set<Spy>();
+      const logSpy = (helper as unknown as { _logSpy?: Spy })._logSpy;
+      if (logSpy) spies.add(logSpy);
+      for (let proto: object | null = Object.getPrototypeOf(helper.getNode(SYNC_ID)); proto; proto = Object.getPrototypeOf(proto)) {
+        for (const name of Object.getOwnPropertyNames(proto)) {
+          const value: unknown = Object.getOwnPropertyDescriptor(proto, name)?.value;
+          if (typeof value === 'function' && typeof (value as Spy).resetHistory === 'function') spies.add(value as Spy);
+        }
+      }
+      for (const spy of spies) spy.resetHistory?.();
     },
     async stop() {
       if (stopped) return;

@@ -169,6 +169,8 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
         lastRead = now;
       }
       if (hour % 3 === 0 && hour < hours) h.injectSync();
+      // The test helper's spies remember every call: forget them daily, as a real runtime has none.
+      if (hour % 24 === 0) h.forgetSpiedCalls();
       if (hour === 72) {
         heap.push({ day: 3, usedMb: heapUsedMb() });
         day3Files = fileSizes(h.userDir);
