@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchBackfill, type BackfillFigures } from './bench-backfill';
+import { benchExport, type ExportFigures } from './bench-export';
 import { benchPolling, windowHours, type PollingFigures } from './bench-polling';
 import { packageRoot } from './bench-rig';
 import { benchSpeed, type SpeedFigures } from './bench-speed';
@@ -22,6 +23,7 @@ export interface BenchReport {
   polling: Record<'usual' | 'fixed' | 'auto', PollingFigures>;
   backfill: BackfillFigures;
   speed: SpeedFigures;
+  export: ExportFigures;
   targets: Target[];
   allMet: boolean;
 }
@@ -37,7 +39,7 @@ function table(rows: string[][]): string {
   return rows.map((r, i) => pad(r, widths) + (i === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
 }
 
-export function targetsOf(p: BenchReport['polling'], b: BackfillFigures): Target[] {
+export function targetsOf(p: BenchReport['polling'], b: BackfillFigures, e?: ExportFigures): Target[] {
   const ratioFixed = p.usual.requestsPerHour / p.fixed.requestsPerHour;
   const ratioAuto = p.usual.requestsPerHour / p.auto.requestsPerHour;
   const sameFreshness =
@@ -71,6 +73,17 @@ export function targetsOf(p: BenchReport['polling'], b: BackfillFigures): Target
       met: b.wallSeconds <= b.boundSeconds * 1.2,
     },
     { name: 'year backfill: rate-limit answers', value: String(b.rateLimited), goal: '0', met: b.rateLimited === 0 },
+    ...(e
+      ? [
+          {
+            name: 'export: Home Assistant state for a year of 9 lines',
+            value: `${fmt(e.ledgerBytesTotal / 1024 / 1024, 2)} MiB on disk`,
+            goal: '<= 2 MiB',
+            met: e.ledgerBytesTotal <= 2 * 1024 * 1024,
+          },
+          { name: 'export: a live read on a year-long statistic', value: `${fmt(e.liveReadMs, 2)} ms`, goal: '<= 50 ms', met: e.liveReadMs <= 50 },
+        ]
+      : []),
   ];
 }
 
@@ -104,8 +117,18 @@ export function render(r: BenchReport): string {
     ['cold require of the 3 node modules (ms)', fmt(s.requireMs)],
     ['Node-RED loads a flow of the 3 types (ms)', fmt(s.flowLoadMs)],
   ]);
+  const e = r.export;
+  const exporter = table([
+    ['export, a year at 30 min, 9 lines', 'measured'],
+    ['Home Assistant rows / s (ledger written each page)', fmt(e.haRowsPerSecond, 0)],
+    ['  rows, import messages', `${e.haRows}, ${e.haMessages}`],
+    ['ledger files on disk (KiB), per line', `${fmt(e.ledgerBytesTotal / 1024)}, ${fmt(e.ledgerBytesPerLine / 1024)}`],
+    ['memory held by the ledgers (KiB)', fmt(e.heapKiB)],
+    ['live read on a year-long ledger (ms per line)', fmt(e.liveReadMs, 2)],
+    ['InfluxDB points / s', fmt(e.influxPointsPerSecond, 0)],
+  ]);
   const targets = r.targets.map((t) => `  [${t.met ? 'met' : 'MISSED'}] ${t.name}: ${t.value} (target ${t.goal})`).join('\n');
-  return [polling, '', backfill, '', speed, '', 'Targets:', targets, ''].join('\n');
+  return [polling, '', backfill, '', speed, '', exporter, '', 'Targets:', targets, ''].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -122,6 +145,8 @@ async function main(): Promise<void> {
   const backfill = await benchBackfill();
   log('bench: speed and memory…');
   const speed = await benchSpeed();
+  log('bench: export (a year of 9 lines)…');
+  const exported = await benchExport();
   const polling = { usual, fixed, auto };
   const report: BenchReport = {
     date: new Date().toISOString(),
@@ -130,7 +155,8 @@ async function main(): Promise<void> {
     polling,
     backfill,
     speed,
-    targets: targetsOf(polling, backfill),
+    export: exported,
+    targets: targetsOf(polling, backfill, exported),
     allMet: false,
   };
   report.allMet = report.targets.every((t) => t.met);

@@ -8,6 +8,7 @@ const entries = {
   'econetatmo-account': 'account',
   'econetatmo-sync': 'sync',
   'econetatmo-measure': 'measure',
+  'econetatmo-export': 'export',
 };
 for (const [type, module] of Object.entries(entries)) {
   const file = path.join(__dirname, '..', 'nodes', `${type}.js`);

@@ -1,6 +1,7 @@
 // The example flows (examples/**) and the demo's use of them: every file is a valid flow of
-// known node types sharing one account; the dashboard's series code never draws a point twice;
-// and examples 01–03 run inside real Node-RED against the simulator.
+// known node types sharing one account; the dashboard's charts come from export nodes; examples
+// 04 and 05 are wired as their destinations need; and examples 01–03 and the dashboard run inside
+// real Node-RED against the simulator.
 import './support/node-red-line';
 import path from 'path';
 import should from 'should';
@@ -8,22 +9,28 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../src/simulator';
 import { MEASURE_TYPES, SCALES } from '../src/netatmo/types';
 
+/** A message of the examples' flows, checked field by field below. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlowMessage = Record<string, any>;
+
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 interface Example { file: string; nodes: FlowNode[] }
 interface FlowsModule {
   ACCOUNT_ID: string;
   EXAMPLE_DEVICE_ID: string;
   loadExamples(): Example[];
+  demoExamples(examples: Example[]): Example[];
   mergeExamples(examples: Example[]): FlowNode[];
   retarget(nodes: FlowNode[], target: { apiUrl: string; deviceId: string }): FlowNode[];
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const flows = require(path.join(ROOT, 'scripts', 'demo', 'flows.js')) as FlowsModule;
 const examples = flows.loadExamples();
 
-const OUR_TYPES = ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure'];
+const OUR_TYPES = ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure', 'econetatmo-export'];
+// The destinations' own nodes: node-red-contrib-home-assistant-websocket and node-red-contrib-influxdb.
+const DESTINATION_TYPES = ['server', 'ha-api', 'influxdb', 'influxdb batch'];
 const CORE_TYPES = ['tab', 'comment', 'inject', 'debug', 'function', 'switch', 'change'];
 const DASHBOARD_TYPES = ['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-chart', 'ui-text'];
 const MODULE_ID = /^((?:[0-9a-f]{2}:){5}[0-9a-f]{2})#([0-8])$/;
@@ -47,11 +54,13 @@ function wiresOf(node: FlowNode): string[] {
 }
 
 describe('examples', function () {
-  it('has the four documented examples', function () {
+  it('has the six documented examples', function () {
     should(examples.map((e) => e.file).sort()).eql([
       '01 Discover lines.json',
       '02 Read a line.json',
       '03 Read a past range.json',
+      '04 Home Assistant energy.json',
+      '05 InfluxDB.json',
       path.join('dashboard', 'Consumption dashboard.json'),
     ]);
   });
@@ -59,7 +68,7 @@ describe('examples', function () {
   for (const { file, nodes } of examples) {
     describe(file, function () {
       it('uses only known node types, with unique ids and wires to existing nodes', function () {
-        const known = [...OUR_TYPES, ...CORE_TYPES, ...DASHBOARD_TYPES];
+        const known = [...OUR_TYPES, ...CORE_TYPES, ...DASHBOARD_TYPES, ...DESTINATION_TYPES];
         const ids = new Set<string>();
         for (const node of nodes) {
           should(known).containEql(node.type);
@@ -103,6 +112,11 @@ describe('examples', function () {
           should(Number.isInteger(m.interval) && (m.interval as number) >= 0).be.true();
           should(['changes', 'all']).containEql(m.emit);
         }
+        for (const x of ofType(nodes, 'econetatmo-export')) {
+          should(['homeassistant', 'influxdb', 'dashboard']).containEql(x.format);
+          should(x.outputs).equal(x.format === 'homeassistant' ? 2 : 1);
+          should((x.wires as unknown[]).length).equal(x.outputs);
+        }
       });
     });
   }
@@ -138,7 +152,7 @@ describe('examples', function () {
     it('serves at /dashboard, keeps days of data and redraws whole series', function () {
       should(ofType(nodes, 'ui-base')[0].path).equal('/dashboard');
       const charts = ofType(nodes, 'ui-chart');
-      should(charts.map((c) => c.chartType).sort()).eql(['bar', 'line']);
+      should(charts.map((c) => c.chartType).sort()).eql(['bar', 'bar', 'line', 'line']);
       for (const chart of charts) should(chart.action).equal('replace');
       const line = charts.find((c) => c.chartType === 'line')!;
       should(line.xAxisType).equal('time');
@@ -148,70 +162,79 @@ describe('examples', function () {
       for (const widget of [...charts, ...ofType(nodes, 'ui-text')]) should(groups.has(String(widget.group))).be.true();
     });
 
-    // The function node's code, run as Node-RED runs it: msg in, [series, today, updated] out.
-    function seriesFunction(): (msg: Record<string, unknown>) => Array<Record<string, unknown>> | null {
-      const fn = ofType(nodes, 'function')[0];
-      const store = new Map<string, unknown>();
-      const context = { get: (k: string) => store.get(k), set: (k: string, v: unknown) => store.set(k, v) };
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      const body = new Function('msg', 'context', String(fn.func)) as (m: unknown, c: unknown) => Array<Record<string, unknown>> | null;
-      return (msg) => body(msg, context);
-    }
-    const HALF_HOUR = 30 * 60 * 1000;
-    const at = (slot: number) => new Date().setHours(0, 0, 0, 0) + slot * HALF_HOUR;
-    const measureMsg = (index: number, name: string, slots: Array<[number, number | null]>) => ({
-      topic: name,
-      payload: {
-        moduleId: `aa:bb:cc:dd:ee:ff#${index}`, deviceId: 'aa:bb:cc:dd:ee:ff', name, scale: '30min', unit: 'Wh', types: ['sum_energy_elec'],
-        points: slots.map(([slot, total]) => ({ start: at(slot), end: at(slot) + HALF_HOUR, values: { sum_energy_elec: total }, total })),
-      },
+    it('draws each chart from an export node (format dashboard), with no function node', function () {
+      should(ofType(nodes, 'function')).have.length(0);
+      const exports = ofType(nodes, 'econetatmo-export');
+      const charts = ofType(nodes, 'ui-chart');
+      should(exports).have.length(charts.length);
+      for (const chart of charts) {
+        const feeders = exports.filter((x) => wiresOf(x).includes(chart.id));
+        should(feeders).have.length(1, `${chart.id} has one export node`);
+        should(feeders[0].format).equal('dashboard');
+        should(feeders[0].chart).equal(chart.chartType === 'line' ? 'buckets' : 'days');
+        should(chart.category).equal('series');
+        should(chart.ymin).equal('0');
+      }
     });
 
-    it('draws each bucket once, with its latest value, whatever the order of reads', function () {
-      const run = seriesFunction();
-      run(measureMsg(0, 'Cuisine', [[-2, 100], [-1, 110], [0, 120], [1, 130]]));
-      run(measureMsg(1, 'Chauffe-eau', [[0, 1000], [1, null]]));
-      // a later read: one revised bucket, one bucket filled in, one new
-      const out = run(measureMsg(0, 'Cuisine', [[1, 135], [2, 140]]))!;
-      should(out).have.length(3);
-      should(out[0].action).equal('replace');
-      const series = out[0].payload as Array<{ line: string; x: number; y: number }>;
-      const keys = series.map((p) => `${p.line}@${p.x}`);
-      should(new Set(keys).size).equal(keys.length);
-      should(series.filter((p) => p.line === 'Cuisine').map((p) => [p.x, p.y])).eql([
-        [at(-2), 100], [at(-1), 110], [at(0), 120], [at(1), 135], [at(2), 140],
-      ]);
-      should(series.filter((p) => p.line === 'Chauffe-eau').map((p) => p.y)).eql([1000]);
-      // yesterday and today, from local midnight: Cuisine slots -2..-1 and 0..2, the water heater slot 0
-      should(out[1].payload).eql([
-        { day: 'Yesterday', x: 'Cuisine', y: 0.21 }, { day: 'Yesterday', x: 'Chauffe-eau', y: 0 },
-        { day: 'Today', x: 'Cuisine', y: 0.395 }, { day: 'Today', x: 'Chauffe-eau', y: 1 },
-      ]);
-      should(typeof out[2].payload).equal('string');
+    it('keeps the whole home (line #5) off the circuits\' axes', function () {
+      const measures = ofType(nodes, 'econetatmo-measure');
+      const total = measures.find((m) => String(m.moduleId).endsWith('#5'))!;
+      const circuits = measures.filter((m) => m !== total);
+      const targets = (ms: FlowNode[]) => new Set(ms.flatMap(wiresOf));
+      for (const id of targets([total])) should(targets(circuits).has(id)).be.false();
     });
 
-    it('never passes markup of a line name on to the dashboard', function () {
-      const out = seriesFunction()(measureMsg(4, '<img src=x onerror=alert(1)>', [[0, 5]]))!;
-      const text = JSON.stringify(out);
-      should(text).not.match(/[<>]/);
-      should((out[0].payload as Array<{ line: string }>)[0].line).equal('img src=x onerror=alert(1)');
+    it('says that today holds only what is uploaded so far', function () {
+      const note = ofType(nodes, 'ui-text')[0];
+      const feeder = ofType(nodes, 'inject').find((n) => wiresOf(n).includes(note.id))!;
+      should(String(feeder.payload)).match(/Today so far/).and.match(/3 hours/);
     });
+  });
 
-    it('keeps two lines with the same name apart', function () {
-      const run = seriesFunction();
-      run(measureMsg(0, 'Ligne', [[0, 1]]));
-      const out = run(measureMsg(1, 'Ligne', [[0, 2]]))!;
-      const lines = new Set((out[0].payload as Array<{ line: string }>).map((p) => p.line));
-      should([...lines].sort()).eql(['Ligne (#0)', 'Ligne (#1)']);
-    });
+  describe('04 Home Assistant energy', function () {
+    const nodes = byFile('04 Home Assistant energy.json');
 
-    it('ignores anything that is not a measure message', function () {
-      should(seriesFunction()({ payload: 'hello' })).be.null();
+    it('wires measure → export → API node, and the baseline loop back into the export node', function () {
+      const [measure] = ofType(nodes, 'econetatmo-measure');
+      const [exporter] = ofType(nodes, 'econetatmo-export');
+      should(measure.emit).equal('all');
+      should(wiresOf(measure)).eql([exporter.id]);
+      should(exporter.format).equal('homeassistant');
+      should(exporter.outputs).equal(2);
+      const ports = exporter.wires as string[][];
+      const api = (id: string) => nodes.find((n) => n.id === id)!;
+      const importer = api(ports[0][0]);
+      const baseline = api(ports[1][0]);
+      for (const node of [importer, baseline]) {
+        should(node.type).equal('ha-api');
+        should(node).containDeep({ protocol: 'websocket', data: 'payload', dataType: 'jsonata', server: ofType(nodes, 'server')[0].id });
+      }
+      should(wiresOf(baseline)).eql([exporter.id]);
+      should(JSON.stringify(ofType(nodes, 'server'))).not.match(/token|host/i);
     });
+  });
+
+  describe('05 InfluxDB', function () {
+    const nodes = byFile('05 InfluxDB.json');
+
+    it('wires measure → export (influxdb) → influxdb batch', function () {
+      const [measure] = ofType(nodes, 'econetatmo-measure');
+      const [exporter] = ofType(nodes, 'econetatmo-export');
+      const [batch] = ofType(nodes, 'influxdb batch');
+      should(wiresOf(measure)).eql([exporter.id]);
+      should(exporter.format).equal('influxdb');
+      should(wiresOf(exporter)).eql([batch.id]);
+      should(batch.influxdb).equal(ofType(nodes, 'influxdb')[0].id);
+    });
+  });
+
+  it('the demo leaves out the examples that need another system', function () {
+    should(flows.demoExamples(examples).map((e) => e.file)).eql(examples.map((e) => e.file).filter((f) => !/^0[45] /.test(f)));
   });
 });
 
-describe('examples 01–03 in Node-RED against the simulator', function () {
+describe('examples 01–03 and the dashboard in Node-RED against the simulator', function () {
   this.timeout(30000);
   let sim: Simulator;
 
@@ -219,16 +242,15 @@ describe('examples 01–03 in Node-RED against the simulator', function () {
 
   before(async function () {
     // Required here, not at load time, so that a missing build fails these tests only.
-    /* eslint-disable @typescript-eslint/no-require-imports */
     nodeModules = [
       require(path.join(ROOT, 'nodes', 'econetatmo-account.js')),
       require(path.join(ROOT, 'nodes', 'econetatmo-sync.js')),
       require(path.join(ROOT, 'nodes', 'econetatmo-measure.js')),
+      require(path.join(ROOT, 'nodes', 'econetatmo-export.js')),
       require('@node-red/nodes/core/common/20-inject.js'),
       require('@node-red/nodes/core/function/10-function.js'),
       require('@node-red/nodes/core/function/10-switch.js'),
     ];
-    /* eslint-enable @typescript-eslint/no-require-imports */
     sim = await startSimulator({ port: 0 });
   });
   after(async function () {
@@ -242,8 +264,10 @@ describe('examples 01–03 in Node-RED against the simulator', function () {
   async function load(file: string): Promise<void> {
     const nodes = flows
       .retarget(byFile(file), { apiUrl: sim.url, deviceId: sim.lines()[0].deviceId })
-      .filter((n) => n.type !== 'comment')
-      .map((n) => (n.type === 'debug' ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n));
+      .filter((n) => n.type !== 'comment' && !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-text'].includes(n.type))
+      // Debug nodes and charts become helper nodes to listen on.
+      .map((n) => (n.type === 'debug' || n.type === 'ui-chart' ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n))
+      .map((n) => (n.type === 'inject' ? { ...n, once: false } : n));
     const tokens = sim.issueTokens();
     await helper.load(nodeModules as Parameters<typeof helper.load>[0], nodes, {
       [flows.ACCOUNT_ID]: { clientId: sim.clientId, clientSecret: sim.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
@@ -251,10 +275,10 @@ describe('examples 01–03 in Node-RED against the simulator', function () {
   }
 
   /** Collects `count` messages arriving at a helper node; fails on the first error a node reports. */
-  function collect(id: string, count: number): Promise<Array<Record<string, any>>> {
+  function collect(id: string, count: number): Promise<FlowMessage[]> {
     return new Promise((resolve) => {
-      const got: Array<Record<string, any>> = [];
-      helper.getNode(id).on('input', (msg: Record<string, any>) => {
+      const got: FlowMessage[] = [];
+      helper.getNode(id).on('input', (msg: FlowMessage) => {
         got.push(msg);
         if (got.length === count) resolve(got);
       });
@@ -319,5 +343,26 @@ describe('examples 01–03 in Node-RED against the simulator', function () {
     const [daily] = await year;
     should(daily.payload.scale).equal('1day');
     should(daily.payload.points.length).be.within(360, 368);
+  });
+
+  it('the dashboard: each chart gets whole charts, every point once, the circuits apart from the total', async function () {
+    await load(path.join('dashboard', 'Consumption dashboard.json'));
+    const lines = sim.lines().filter((l) => l.index <= 5);
+    const circuits = collect('econetatmo.dash.chart.circuits', 1);
+    const total = collect('econetatmo.dash.chart.total', 1);
+    const days = collect('econetatmo.dash.chart.circuits.days', 1);
+    for (let i = 0; i <= 5; i++) helper.getNode(`econetatmo.dash.measure.${i}`).receive({});
+    for (const [chart, expected] of [
+      [(await circuits)[0], lines.filter((l) => l.index < 5)],
+      [(await total)[0], lines.filter((l) => l.index === 5)],
+    ] as const) {
+      should(chart.action).equal('replace');
+      const points = chart.payload as Array<{ x: number; y: number; series: string }>;
+      const keys = points.map((p) => `${p.series}@${p.x}`);
+      should(new Set(keys).size).equal(keys.length);
+      for (const p of points) should(expected.map((l) => l.name)).containEql(p.series);
+    }
+    const [perDay] = await days;
+    for (const p of perDay.payload as Array<{ x: string; y: number }>) should(p.x).match(/^\d{4}-\d{2}-\d{2}$/);
   });
 });

@@ -31,6 +31,15 @@ function loadExamples(dir = EXAMPLES_DIR) {
 }
 
 /**
+ * The examples the demo deploys: those that send to another system (Home Assistant, InfluxDB)
+ * need that system and its Node-RED nodes, which the demo does not have, so they stay out.
+ */
+const OUTSIDE_TYPES = new Set(['server', 'ha-api', 'influxdb', 'influxdb batch']);
+function demoExamples(examples) {
+  return examples.filter(({ nodes }) => !nodes.some((n) => OUTSIDE_TYPES.has(n.type)));
+}
+
+/**
  * One flow array from several examples. A config node may appear in several files (the shared
  * account) only if it is the same node each time; any other repeated id is an error, because
  * Node-RED would silently keep one of the two.
@@ -71,4 +80,4 @@ function retarget(nodes, { apiUrl, deviceId }) {
   });
 }
 
-module.exports = { ACCOUNT_ID, EXAMPLE_DEVICE_ID, EXAMPLES_DIR, loadExamples, mergeExamples, retarget };
+module.exports = { ACCOUNT_ID, EXAMPLE_DEVICE_ID, EXAMPLES_DIR, demoExamples, loadExamples, mergeExamples, retarget };

@@ -5,7 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const { ROOT } = require('./build');
-const { ACCOUNT_ID, loadExamples, mergeExamples, retarget } = require('./flows');
+const { ACCOUNT_ID, demoExamples, loadExamples, mergeExamples, retarget } = require('./flows');
 
 const PACKAGE = 'node-red-contrib-econetatmo';
 
@@ -84,7 +84,7 @@ async function prepareUserDir({ userDir, port, sim, keepFlows = false }) {
   // --keep-flows: the user's edits of a previous run stay; only the simulator's address changes.
   const source = keepFlows && fs.existsSync(flowFile)
     ? JSON.parse(fs.readFileSync(flowFile, 'utf8'))
-    : mergeExamples(loadExamples());
+    : mergeExamples(demoExamples(loadExamples()));
   const flows = retarget(source, { apiUrl: sim.url, deviceId: lines[0].deviceId });
   writeJson(flowFile, flows);
   // Only the app's id and secret here: the token pair goes to the token store, as after a

@@ -10,9 +10,9 @@
 //   several requests, enough to overrun Netatmo's 50 / 10 s under a 45 / 10 s budget (seen in
 //   the benchmark). Pages of the account's backfills take turns (FIFO): nine lines advance
 //   together.
-import { abortedError } from './errors';
 import type { Clock } from './types';
 import { systemClock } from './types';
+import { WaitQueue } from './wait-queue';
 
 export const DEFAULT_BACKGROUND_PER_HOUR = 300;
 export const DEFAULT_BACKGROUND_IN_FLIGHT = 1;
@@ -24,11 +24,8 @@ export const DEFAULT_BACKGROUND_IN_FLIGHT = 1;
 export const DEFAULT_BACKGROUND_SPACING_MS = 50;
 const HOUR = 3_600_000;
 
-interface Waiter {
-  resolve: (release: () => void) => void;
-  reject: (err: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+/** What the share keeps about a waiting page. */
+interface WaiterInfo {
   onWait?: (ms: number) => void;
   told: boolean;
 }
@@ -40,7 +37,7 @@ export class BackgroundShare {
   private readonly maxInFlight: number;
   private grants: number[] = [];
   private inFlight = 0;
-  private readonly queue: Waiter[] = [];
+  private readonly queue = new WaitQueue<() => void, WaiterInfo>(() => this.pump());
   private timer: unknown = null;
   private readonly spacingMs: number;
   private lastGrant = Number.NEGATIVE_INFINITY;
@@ -59,30 +56,14 @@ export class BackgroundShare {
     return this.grants.length;
   }
 
-  pagesInFlight(): number {
-    return this.inFlight;
-  }
-
   /**
    * Wait until a background page may go. Resolves with the function to call once its answer
    * is in (or it failed): the page is counted in the hour from its grant.
    */
   take(signal?: AbortSignal, onWait?: (ms: number) => void): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(abortedError());
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onWait, told: false };
-      if (signal) {
-        waiter.onAbort = () => {
-          const i = this.queue.indexOf(waiter);
-          if (i >= 0) this.queue.splice(i, 1);
-          reject(abortedError());
-          this.pump();
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.queue.push(waiter);
-      this.pump();
-    });
+    const granted = this.queue.wait({ onWait, told: false }, signal);
+    this.pump();
+    return granted;
   }
 
   private pump(): void {
@@ -93,7 +74,7 @@ export class BackgroundShare {
       this.prune(now);
       if (this.grants.length >= this.max) {
         const wait = Math.max(1, this.grants[0] + this.windowMs - now);
-        for (const w of this.queue) {
+        for (const w of this.queue.infos()) {
           if (!w.told) w.onWait?.(wait);
           w.told = true;
         }
@@ -111,9 +92,9 @@ export class BackgroundShare {
         }, early);
         return;
       }
+      const waiter = this.queue.shift();
+      if (waiter === undefined) return;
       this.lastGrant = now;
-      const waiter = this.queue.shift() as Waiter;
-      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       this.grants.push(now);
       this.inFlight += 1;
       let released = false;

@@ -10,10 +10,11 @@ import { isRecord } from './errors';
 const DAY = 86_400_000;
 
 /** One message with every bucket (default), or one message per page that a Join node rebuilds. */
-export type BackfillOutput = 'message' | 'parts';
+export const BACKFILL_OUTPUTS = ['message', 'parts'] as const;
+export type BackfillOutput = (typeof BACKFILL_OUTPUTS)[number];
 
 export function isBackfillOutput(value: unknown): value is BackfillOutput {
-  return value === 'message' || value === 'parts';
+  return (BACKFILL_OUTPUTS as readonly unknown[]).includes(value);
 }
 
 export interface BackfillRange {

@@ -43,10 +43,6 @@ export class DeviceSchedule {
     };
   }
 
-  size(): number {
-    return this.participants.length;
-  }
-
   /** The line that polls for the device: the first participant with data, else none yet. */
   scout(): string | null {
     return this.participants.find((p) => this.learner.hasData(p.lineId))?.lineId ?? null;

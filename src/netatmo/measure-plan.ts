@@ -3,6 +3,7 @@
 // Sub-day scales are fixed steps on the epoch; `1day`, `1week` and `1month` follow the home's
 // local calendar (local midnights, Mondays, 1sts), in the zone given, else Node-RED's own.
 import { badInput } from './errors';
+import { isLineId } from './line-id';
 import { isTimeZone, MAX_DATE_MS, nextDay, nextMonth, nextWeek, startOfDay, startOfMonth, startOfWeek, systemTimeZone } from './local-calendar';
 import { MEASURE_TYPES, SCALES, type MeasureQuery, type Scale } from './types';
 
@@ -132,7 +133,7 @@ export function validateQuery(query: MeasureQuery, now: number): number {
     if (!isMeasureType(type)) throw badInput(`Unknown measure type "${String(type).slice(0, 60)}": use ${MEASURE_TYPES.join(', ')}`);
   }
   if (new Set(query.types).size !== query.types.length) throw badInput('A measure type is given twice');
-  if (typeof query.moduleId !== 'string' || !/^.+#[0-8]$/.test(query.moduleId)) {
+  if (typeof query.moduleId !== 'string' || !isLineId(query.moduleId)) {
     throw badInput('The module id is not the id of an ecocounter line (<ecocounter id>#0 … #8)');
   }
   if (typeof query.deviceId !== 'string' || query.deviceId === '' || !query.moduleId.startsWith(`${query.deviceId}#`)) {

@@ -9,8 +9,11 @@ import type { Bucket, MeasureQuery, ReadOptions } from './types';
 
 export type FetchPage = (params: Record<string, string>, options: ApiCallOptions) => Promise<unknown>;
 
-/** Reads of more pages than this go at background priority in the rate budget. */
-export const BACKGROUND_PAGES = 2;
+/**
+ * Reads of more pages than this go at background priority in the rate budget. Whether a range
+ * is a backfill is the node's own rule (BACKFILL_PAGES in src/nodes/constants.ts).
+ */
+export const BACKGROUND_PRIORITY_PAGES = 2;
 
 export function measureParams(query: MeasureQuery, page: MeasurePage): Record<string, string> {
   return {
@@ -50,7 +53,7 @@ export function measureBody(answer: unknown): unknown[] | Record<string, unknown
 export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, now: number, options: ReadOptions = {}): Promise<Bucket[]> {
   const planned = planRequests(query, now);
   const pages = options.seek && planned.length > 1 ? [{ dateBegin: planned[0].dateBegin, dateEnd: planned[planned.length - 1].dateEnd }] : planned;
-  const priority = options.priority ?? (planned.length > BACKGROUND_PAGES ? 'background' : 'normal');
+  const priority = options.priority ?? (planned.length > BACKGROUND_PRIORITY_PAGES ? 'background' : 'normal');
   const from = alignDown(query.dateBegin, query.scale, query.timeZone);
   const to = Math.min(query.dateEnd ?? now, now);
   const byStart = new Map<number, Bucket>();

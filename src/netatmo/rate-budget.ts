@@ -9,6 +9,7 @@
 import { abortedError } from './errors';
 import type { Clock } from './types';
 import { systemClock } from './types';
+import { WaitQueue } from './wait-queue';
 
 export interface RateLimit {
   windowMs: number;
@@ -33,12 +34,9 @@ export interface AcquireOptions {
 /** Given by acquire(): call it when the request's answer (or failure) arrived. Idempotent. */
 export type ReleaseSlot = () => void;
 
-interface Waiter {
-  resolve: (release: ReleaseSlot) => void;
-  reject: (err: unknown) => void;
+/** What the budget keeps about a waiting caller. */
+interface WaiterInfo {
   onWait?: (ms: number) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
   waited: boolean;
 }
 
@@ -50,7 +48,10 @@ export class RateBudget {
   private readonly longestWindow: number;
   private grants: number[] = [];
   private pausedUntil = 0;
-  private readonly queues: Record<Priority, Waiter[]> = { normal: [], background: [] };
+  private readonly queues: Record<Priority, WaitQueue<ReleaseSlot, WaiterInfo>> = {
+    normal: new WaitQueue(() => this.pump()),
+    background: new WaitQueue(() => this.pump()),
+  };
   private timer: unknown = null;
   private consecutiveLimited = 0;
   private closed = false;
@@ -75,24 +76,15 @@ export class RateBudget {
     if (this.queued() === 0 && this.waitMs(now) <= 0) {
       return Promise.resolve(this.grant(now));
     }
-    return new Promise<ReleaseSlot>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, onWait: options.onWait, signal: options.signal, waited: false };
-      if (options.signal) {
-        waiter.onAbort = () => {
-          this.remove(waiter);
-          reject(abortedError());
-          this.pump();
-        };
-        options.signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.queues[options.priority ?? 'normal'].push(waiter);
-      const wait = this.waitMs(now);
-      if (wait > 0) {
-        waiter.waited = true;
-        waiter.onWait?.(wait);
-      }
-      this.pump();
-    });
+    const info: WaiterInfo = { onWait: options.onWait, waited: false };
+    const granted = this.queues[options.priority ?? 'normal'].wait(info, options.signal);
+    const wait = this.waitMs(now);
+    if (wait > 0) {
+      info.waited = true;
+      info.onWait?.(wait);
+    }
+    this.pump();
+    return granted;
   }
 
   /** Pause the whole account until `t` (epoch ms), e.g. after a code 26. */
@@ -100,7 +92,7 @@ export class RateBudget {
     if (t <= this.pausedUntil) return;
     this.pausedUntil = t;
     const wait = t - this.clock.now();
-    for (const w of [...this.queues.normal, ...this.queues.background]) {
+    for (const w of [...this.queues.normal.infos(), ...this.queues.background.infos()]) {
       w.waited = true;
       w.onWait?.(Math.max(1, wait));
     }
@@ -134,12 +126,6 @@ export class RateBudget {
     this.consecutiveLimited = 0;
   }
 
-  /** Requests granted within the last `windowMs` (for tests and status). */
-  usedIn(windowMs: number): number {
-    const now = this.clock.now();
-    return this.grants.filter((g) => g > now - windowMs).length;
-  }
-
   queued(): number {
     return this.queues.normal.length + this.queues.background.length;
   }
@@ -149,12 +135,8 @@ export class RateBudget {
     this.closed = true;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    for (const w of [...this.queues.normal, ...this.queues.background]) {
-      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
-      w.reject(abortedError());
-    }
-    this.queues.normal = [];
-    this.queues.background = [];
+    this.queues.normal.rejectAll();
+    this.queues.background.rejectAll();
   }
 
   private waitMs(now: number): number {
@@ -186,13 +168,6 @@ export class RateBudget {
     };
   }
 
-  private remove(waiter: Waiter): void {
-    for (const key of ['normal', 'background'] as const) {
-      const i = this.queues[key].indexOf(waiter);
-      if (i >= 0) this.queues[key].splice(i, 1);
-    }
-  }
-
   private pump(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
@@ -209,10 +184,10 @@ export class RateBudget {
         }, wait);
         return;
       }
-      const waiter = queue.shift() as Waiter;
+      const waiter = queue.shift();
+      if (waiter === undefined) return;
       const release = this.grant(now);
-      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      if (waiter.waited) waiter.onWait?.(0);
+      if (waiter.info.waited) waiter.info.onWait?.(0);
       waiter.resolve(release);
     }
   }

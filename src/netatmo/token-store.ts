@@ -10,17 +10,12 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { NetatmoError } from './errors';
+import { writePrivateFile, type PrivateFs } from './private-file';
 import type { TokenPair } from './types';
 
 /** The fs calls the store makes; tests replace some to simulate a full disk or a crash. */
-export interface StoreFs {
-  mkdir: typeof fsp.mkdir;
-  open: typeof fsp.open;
-  rename: typeof fsp.rename;
+export interface StoreFs extends PrivateFs {
   readFile: typeof fsp.readFile;
-  unlink: typeof fsp.unlink;
-  chmod: typeof fsp.chmod;
-  readdir?: (dir: string) => Promise<string[]>;
 }
 
 const realFs: StoreFs = {
@@ -82,7 +77,6 @@ export interface StoredRecord {
 
 export class TokenStore {
   private queue: Promise<unknown> = Promise.resolve();
-  private counter = 0;
 
   constructor(
     readonly dir: string,
@@ -155,52 +149,13 @@ export class TokenStore {
     return result;
   }
 
-  /** Temp files of a process that died mid-write are removed, so they never pile up. */
-  private async removeStaleTemps(target: string): Promise<void> {
-    const base = path.basename(target);
-    const names = await (this.fs.readdir ?? realFs.readdir)?.(this.dir).catch(() => [] as string[]);
-    const ours = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.\\d+\\.tmp$`);
-    for (const name of names ?? []) {
-      const m = ours.exec(name);
-      if (m && Number(m[1]) !== process.pid) await this.fs.unlink(path.join(this.dir, name)).catch(() => undefined);
-    }
-  }
-
+  /** The shared atomic writer (private-file.ts); a failure becomes the store's own error. */
   private async writeAtomically(target: string, text: string): Promise<void> {
-    await this.fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await this.removeStaleTemps(target);
-    this.counter += 1;
-    const temp = `${target}.${process.pid}.${this.counter}.tmp`;
     try {
-      const handle = await this.fs.open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await this.fs.chmod(temp, 0o600); // the umask could have widened nothing, but be explicit
-      await this.fs.rename(temp, target);
+      await writePrivateFile(target, text, this.fs);
     } catch (err) {
-      await this.fs.unlink(temp).catch(() => undefined);
       const code = typeof (err as { code?: unknown })?.code === 'string' ? ` (${(err as { code: string }).code})` : '';
       throw new NetatmoError('api', `Could not save the Netatmo tokens to disk${code}`, { reason: 'store_failed', params: { detail: code } });
-    }
-    await this.syncDir();
-  }
-
-  private async syncDir(): Promise<void> {
-    // Makes the rename itself durable. Some platforms (Windows) cannot open a directory: the
-    // rename is then as durable as the platform makes it.
-    try {
-      const dirHandle = await this.fs.open(this.dir, 'r');
-      try {
-        await dirHandle.sync();
-      } finally {
-        await dirHandle.close();
-      }
-    } catch {
-      /* best effort */
     }
   }
 }

@@ -54,12 +54,6 @@ export class WindowTracker {
     return changed.sort((a, b) => a.start - b.start);
   }
 
-  /** Forget everything (e.g. the node's module or types changed). */
-  reset(): void {
-    this.seen.clear();
-    this.newest = -Infinity;
-  }
-
   size(): number {
     return this.seen.size;
   }

@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CALLBACK_PATH, DEFAULT_API_URL } from './constants';
 
-export const DEFAULT_API_URL = 'https://api.netatmo.com';
-export const CALLBACK_PATH = '/econetatmo/oauth/callback';
+export { CALLBACK_PATH, DEFAULT_API_URL };
 /** What the editor shows in a password field that holds a stored value. */
 export const PASSWORD_PLACEHOLDER = '__PWRD__';
 

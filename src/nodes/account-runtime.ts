@@ -2,7 +2,7 @@
 // connects in progress, the records of accounts not deployed yet, and how to reach a node's
 // live client (or a short-lived one when there is no deployed node to use).
 import type { NodeAPI } from 'node-red';
-import { NetatmoAccount } from '../netatmo';
+import { NetatmoAccount } from '../netatmo/account';
 import type { AccountOptions, NetatmoAccountApi } from '../netatmo/account-api';
 import type { ConnectionState, TokenPair } from '../netatmo/types';
 import type { AccountNode } from './account-node';
@@ -11,6 +11,7 @@ import { tokenDirFor } from './account-config';
 import { EnteredTokens } from './account-entered';
 import { nodeClock } from './clock';
 import { OAuthStates } from './oauth-states';
+import { texts } from './texts';
 
 /** The client settings a connect or a paste uses. */
 export interface ClientSettings {
@@ -131,7 +132,7 @@ export class AccountRuntime {
     }
     const view: StateView = { status: state.status, needsDeploy };
     if (state.status === 'connected') view.validUntil = state.validUntil;
-    if (state.status === 'reauth') view.reason = this.RED._('econetatmo-account.state.reauthReason');
+    if (state.status === 'reauth') view.reason = texts(this.RED, 'econetatmo-account')('state.reauthReason');
     return view;
   }
 }

@@ -8,8 +8,10 @@ import { normaliseApiUrl, readCredentials, type AccountCredentials } from './acc
 import { AccountRuntime, type ClientSettings, type DeployedAccount } from './account-runtime';
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
+import { AccountServices } from './account-services';
 import { nodeClock } from './clock';
 import { errorDescriber } from './error-texts';
+import { texts } from './texts';
 import { TokenStore } from '../netatmo/token-store';
 
 interface AccountNodeDef extends NodeDef {
@@ -26,6 +28,7 @@ const CLOSE_WAIT_MS = 10_000;
 export = function registerAccountNode(RED: NodeAPI): void {
   const runtime = new AccountRuntime(RED);
   const describe = errorDescriber(RED);
+  const t = texts(RED, 'econetatmo-account');
 
   function EconetatmoAccountNode(this: AccountNodeInstance, config: AccountNodeDef): void {
     RED.nodes.createNode(this, config);
@@ -50,6 +53,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
     const account: NetatmoAccountApi = runtime.newAccount(node.id, settings, initialTokens);
     node.apiUrl = settings.apiUrl;
     node.account = account;
+    node.services = new AccountServices(account, nodeClock());
     node.connectionState = (): ConnectionState => account.state();
     node.clientSettings = (): ClientSettings => ({ ...settings });
     node.tokensChanged = (pair): void => {
@@ -65,7 +69,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
     const onTokens = (pair: TokenPair): void => node.tokensChanged(pair);
     account.on('tokens', onTokens);
     account.start().catch((err: unknown) => {
-      node.error(RED._('econetatmo-account.errors.start', { message: describe(err) }));
+      node.error(t('errors.start', { message: describe(err) }));
     });
 
     node.on('close', (removed: boolean, done: () => void) => {
@@ -90,7 +94,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
           entered.forget();
           await new TokenStore(runtime.tokenDir()).remove(node.id);
         })
-        .catch((err: unknown) => node.warn(RED._('econetatmo-account.errors.forget', { message: describe(err) })))
+        .catch((err: unknown) => node.warn(t('errors.forget', { message: describe(err) })))
         .finally(finish);
     });
   }

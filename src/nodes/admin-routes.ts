@@ -15,6 +15,7 @@ import {
 } from './account-config';
 import type { AccountRuntime, ClientSettings } from './account-runtime';
 import { nodeClock } from './clock';
+import { texts } from './texts';
 
 const ROUTE = '/econetatmo/accounts/:id';
 
@@ -46,7 +47,7 @@ export function statusForError(err: unknown): number {
 
 export function registerAdminRoutes(runtime: AccountRuntime): void {
   const { RED } = runtime;
-  const t = (key: string, vars?: Record<string, string>): string => RED._(`econetatmo-account.${key}`, vars);
+  const t = texts(RED, 'econetatmo-account');
   const errorText = errorDescriber(RED);
   const read = RED.auth.needsPermission('econetatmo-account.read');
   const write = RED.auth.needsPermission('econetatmo-account.write');

@@ -6,6 +6,7 @@
 import type { NodeAPI } from 'node-red';
 import { NetatmoError } from '../netatmo/errors';
 import { errorText } from './status-text';
+import { lookupText } from './texts';
 
 /** A catalogue look-up: the text, or undefined when the catalogue has none for `key`. */
 export type Lookup = (key: string, params: Record<string, string>) => string | undefined;
@@ -19,12 +20,7 @@ export type DescribeError = (err: unknown) => string;
 const ACCOUNT_CATALOGUE = 'node-red-contrib-econetatmo/econetatmo-account';
 
 export function catalogueLookup(RED: Pick<NodeAPI, '_'>): Lookup {
-  return (key, params) => {
-    const full = `econetatmo-account.netatmo.${key}`;
-    const text = RED._(`${ACCOUNT_CATALOGUE}:${full}`, params);
-    // A catalogue without the text answers with the key (with or without its namespace).
-    return typeof text === 'string' && text !== '' && !text.endsWith(full) ? text : undefined;
-  };
+  return (key, params) => lookupText(RED, `${ACCOUNT_CATALOGUE}:econetatmo-account.netatmo.${key}`, params);
 }
 
 export function describeError(err: unknown, lookup: Lookup): string {

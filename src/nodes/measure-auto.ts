@@ -1,31 +1,14 @@
 // `interval: auto` for econetatmo-measure: the node reads when the ecocounter has uploaded
 // instead of every 10 min. The learnt schedule is shared by every node on the same account and
-// ecocounter (its lines upload together), and kept in the node's context so that a redeploy
-// does not start the learning over. The learning itself is src/netatmo/upload-schedule.ts.
-import { DeviceSchedule, type ReadAdvice } from '../netatmo/device-schedule';
-import { UploadLearner } from '../netatmo/upload-schedule';
+// ecocounter (its lines upload together; the account's DeviceSchedules keeps it), and kept in
+// the node's memory file so that a restart does not start the learning over. The learning
+// itself is src/netatmo/upload-schedule.ts.
+import type { DeviceSchedule, ReadAdvice } from '../netatmo/device-schedule';
 import type { Bucket, Clock, Scale } from '../netatmo/types';
 
 /** The node's `interval` says `auto`. */
 export function isAutoInterval(raw: unknown): boolean {
   return typeof raw === 'string' && raw.trim().toLowerCase() === 'auto';
-}
-
-const registries = new WeakMap<object, Map<string, DeviceSchedule>>();
-
-/** The schedule of one ecocounter on one account (the account's client object keys it). */
-export function deviceSchedule(account: object, deviceId: string, saved?: unknown): DeviceSchedule {
-  let devices = registries.get(account);
-  if (!devices) registries.set(account, (devices = new Map()));
-  const key = deviceId.toLowerCase();
-  let schedule = devices.get(key);
-  if (!schedule) {
-    schedule = new DeviceSchedule({}, saved === undefined ? undefined : UploadLearner.fromJSON(saved));
-    devices.set(key, schedule);
-  } else if (saved !== undefined && schedule.learner.uploads().length === 0) {
-    for (const e of UploadLearner.fromJSON(saved).uploads()) schedule.learner.add(e);
-  }
-  return schedule;
 }
 
 /** What a window read tells the schedule. */
@@ -47,10 +30,8 @@ export interface AutoPollerDeps {
 /** The timer of one node in `auto`: asks the device schedule when to read next. */
 export class AutoPoller {
   private timer: { clock: Clock; handle: unknown; at: number } | null = null;
-  private lastReadAt: number | null = null;
   private leave: (() => void) | null;
   private closed = false;
-  advice: ReadAdvice | null = null;
 
   constructor(private readonly deps: AutoPollerDeps) {
     this.leave = deps.schedule.join(deps.lineId, (delayMs) => this.wake(delayMs));
@@ -60,15 +41,17 @@ export class AutoPoller {
     this.at(this.deps.clock().now() + firstDelayMs);
   }
 
-  /** A read of this node ended (whatever it found): plan the next one. */
-  readDone(): ReadAdvice | null {
+  /**
+   * A read of this node ended (whatever it found): plan the next one, not sooner than
+   * `minDelayMs` (the controller's back-off after a failure that repeats).
+   */
+  readDone(minDelayMs = 0): ReadAdvice | null {
     if (this.closed) return null;
     const now = this.deps.clock().now();
-    this.lastReadAt = now;
-    this.advice = this.deps.schedule.advise(this.deps.lineId, now, now);
-    const at = Math.max(this.advice.at, now + 1000);
+    const advice = this.deps.schedule.advise(this.deps.lineId, now, now);
+    const at = Math.max(advice.at, now + 1000, now + minDelayMs);
     this.at(at);
-    return { ...this.advice, at };
+    return { ...advice, at };
   }
 
   /** Another line saw an upload: read soon (staggered), unless a read is due sooner anyway. */
@@ -107,14 +90,5 @@ export class AutoPoller {
       return;
     }
     this.deps.read();
-  }
-
-  /** For the status: when the next read is planned. */
-  nextAt(): number | null {
-    return this.timer?.at ?? null;
-  }
-
-  lastRead(): number | null {
-    return this.lastReadAt;
   }
 }

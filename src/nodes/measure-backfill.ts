@@ -5,20 +5,12 @@
 import { join } from 'node:path';
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { isBackfillOutput, newBackfillState, percentDone, type BackfillOutput, type BackfillState, type HistoryVerdict } from '../netatmo/backfill';
-import { BackgroundShare } from '../netatmo/backfill-pacer';
+import type { BackgroundShare } from '../netatmo/backfill-pacer';
 import { runBackfill, type BackfillPage } from '../netatmo/backfill-runner';
-import { BackfillFileStore } from '../netatmo/backfill-store';
-import { isLocalScale, MAX_ROWS } from '../netatmo/measure-plan';
+import type { BackfillFileStore } from '../netatmo/backfill-store';
+import { MAX_ROWS } from '../netatmo/measure-plan';
 import type { Bucket, Clock, MeasureQuery } from '../netatmo/types';
-
-const shares = new WeakMap<object, BackgroundShare>();
-
-/** One share of the hour for all the background pages of an account. */
-export function backgroundShare(account: object, clock: Clock): BackgroundShare {
-  let share = shares.get(account);
-  if (!share) shares.set(account, (share = new BackgroundShare({ clock })));
-  return share;
-}
+import { measurePayload } from './measure-payload';
 
 export function backfillDir(tokenDir: string): string {
   return join(tokenDir, 'backfill');
@@ -31,17 +23,6 @@ export function backfillDir(tokenDir: string): string {
 export function rangeOutputOf(fromMsg: unknown, fromConfig: unknown): BackfillOutput | null {
   if (fromMsg !== undefined && fromMsg !== null) return isBackfillOutput(fromMsg) ? fromMsg : null;
   return fromConfig === 'parts' ? 'parts' : 'message';
-}
-
-export interface BackfillPayloadBase {
-  moduleId: string;
-  deviceId: string;
-  name: string;
-  scale: string;
-  unit: 'Wh';
-  types: string[];
-  /** Always empty: a range answers the question asked (kept for the shape of every payload). */
-  revised: number[];
 }
 
 export interface BackfillMessageParts {
@@ -58,12 +39,11 @@ export interface BackfillHost {
   nodeId: string;
   account: NetatmoAccountApi;
   store: BackfillFileStore;
+  /** The account's share of the hour for background pages (AccountServices). */
   share: BackgroundShare;
   clock: () => Clock;
   signal: AbortSignal;
   nameOf(moduleId: string, signal?: AbortSignal): Promise<string>;
-  /** The line's home time zone for `1day`/`1week`/`1month` ranges (undefined: Node-RED's own). */
-  zoneOf?(moduleId: string, signal?: AbortSignal): Promise<string | undefined>;
   /** Texts in the runtime's language. */
   progress(state: BackfillState): void;
   waiting(ms: number): void;
@@ -92,31 +72,19 @@ function fromTemplate(template: Record<string, unknown>, extra: Record<string, u
   return { ...copy, ...extra };
 }
 
-function points(buckets: readonly Bucket[]): Array<{ start: number; end: number; values: Record<string, number | null>; total: number | null }> {
-  return buckets.map((b) => ({ start: b.start, end: b.end, values: { ...b.values }, total: b.total }));
-}
-
 export class Backfills {
   private readonly running = new Map<string, Running>();
 
   constructor(private readonly host: BackfillHost) {}
 
-  /** Backfills running now. */
-  active(): number {
-    return this.running.size;
-  }
-
   /**
    * Start (or continue) the backfill of `query`. Resolves when its last message is sent;
-   * rejects with the error that stopped it (its cursor stays on disk).
+   * rejects with the error that stopped it (its cursor stays on disk). A `1day`/`1week`/`1month`
+   * query carries the home's zone in `timeZone` (the controller fills it); a resumed backfill
+   * keeps the zone it was started with.
    */
-  async start(asked: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>, send: SendFn): Promise<void> {
+  start(query: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>, send: SendFn): Promise<void> {
     const h = this.host;
-    const query = { ...asked };
-    if (query.timeZone === undefined && isLocalScale(query.scale) && h.zoneOf) {
-      const timeZone = await h.zoneOf(query.moduleId, h.signal);
-      if (timeZone !== undefined) query.timeZone = timeZone;
-    }
     const fresh = newBackfillState({
       nodeId: h.nodeId,
       query,
@@ -152,13 +120,11 @@ export class Backfills {
     const r = state.range;
     h.progress(state);
     const name = await h.nameOf(r.moduleId, h.signal);
-    const base: BackfillPayloadBase = { moduleId: r.moduleId, deviceId: r.deviceId, name, scale: r.scale, unit: 'Wh', types: [...r.types], revised: [] };
     // The contract: msg.topic is the line's name, whatever the asking message said.
     const topic = name;
-    const history = (verdict: HistoryVerdict): Record<string, unknown> => {
-      const warning = h.warning(verdict, state);
-      return warning === undefined ? { historyStart: verdict.historyStart } : { historyStart: verdict.historyStart, warning };
-    };
+    // A range answers the question asked: `revised` is always empty.
+    const payload = (buckets: readonly Bucket[], verdict: HistoryVerdict) =>
+      measurePayload(r, name, buckets, [], { historyStart: verdict.historyStart, warning: h.warning(verdict, state) });
     let lastPage: Bucket[] = [];
     try {
       const result = await runBackfill(h.account, h.store, state, {
@@ -169,14 +135,21 @@ export class Backfills {
         onPage: (page: BackfillPage) => {
           if (page.last) lastPage = page.buckets;
           if (state.output !== 'parts') return;
-          const parts: BackfillMessageParts = { id: state.partsId, index: page.index, count: state.pages, type: 'array', property: 'payload.points', len: MAX_ROWS };
+          const parts: BackfillMessageParts = {
+            id: state.partsId,
+            index: page.index,
+            count: state.pages,
+            type: 'array',
+            property: 'payload.points',
+            len: MAX_ROWS,
+          };
           if (outerParts !== undefined) parts.parts = outerParts;
-          send(fromTemplate(template, { topic, payload: { ...base, points: points(page.buckets), ...history(page.verdict) }, parts }));
+          send(fromTemplate(template, { topic, payload: payload(page.buckets, page.verdict), parts }));
         },
         onProgress: (s) => h.progress(s),
       });
       if (state.output === 'message') {
-        const msg = fromTemplate(template, { topic, payload: { ...base, points: points(result.buckets), ...history(result.verdict) } });
+        const msg = fromTemplate(template, { topic, payload: payload(result.buckets, result.verdict) });
         if (outerParts !== undefined) msg.parts = outerParts;
         send(msg);
       }
@@ -206,7 +179,12 @@ export function historyWarning(t: Translate, verdict: HistoryVerdict, s: Backfil
 }
 
 /** The status once a backfill is done: yellow when the cloud had less than asked for. */
-export function finishedStatus(t: Translate, s: BackfillState, verdict: HistoryVerdict, time: string): { fill: 'green' | 'yellow'; shape: 'dot' | 'ring'; text: string } {
+export function finishedStatus(
+  t: Translate,
+  s: BackfillState,
+  verdict: HistoryVerdict,
+  time: string,
+): { fill: 'green' | 'yellow'; shape: 'dot' | 'ring'; text: string } {
   if (verdict.kind === 'limited') {
     const text = t('status.backfillLimited', { date: dateText(verdict.historyStart), scale: s.range.scale });
     return { fill: 'yellow', shape: 'dot', text: text.length > 80 ? `${text.slice(0, 79)}…` : text };

@@ -2,16 +2,12 @@
 // problem the user can fix. Runs before any request: a bad input never costs a request.
 // Problems are i18n keys (under `econetatmo-measure.errors.`) with their parameters, so the
 // adapter can say them in the user's language.
+import { lineDevice } from '../netatmo/line-id';
 import { isScale } from '../netatmo/measure-plan';
 import { DEFAULT_TYPES, MEASURE_TYPES, SCALES, type Scale } from '../netatmo/types';
+import { DEFAULT_INTERVAL_MIN } from './constants';
 
-/** A line id: the ecocounter's MAC address, `#`, the line's index 0..8. */
-const LINE_ID = /^((?:[0-9a-f]{2}:){5}[0-9a-f]{2})#[0-8]$/i;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-
-/** The first automatic read comes shortly after start, not a whole interval later. */
-export const FIRST_READ_DELAY_MS = 2000;
-export const DEFAULT_INTERVAL_MIN = 10;
 
 /** The node's `interval` (minutes, 0 = only on input) in ms; anything unreadable is the default. */
 export function intervalMs(raw: unknown): number {
@@ -62,21 +58,12 @@ export function echo(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function lineDevice(moduleId: string): string | null {
-  const m = LINE_ID.exec(moduleId);
-  return m ? m[1] : null;
-}
-
-export function isLineId(value: unknown): value is string {
-  return typeof value === 'string' && LINE_ID.test(value);
-}
-
 function checkModule(config: MeasureSettings, msg: Record<string, unknown>): Checked<{ moduleId: string; deviceId: string }> {
   const fromMsg = present(msg.moduleId);
   const rawModule: unknown = fromMsg ? msg.moduleId : (config.moduleId ?? '').trim();
   if (rawModule === '') return problem('noModule');
-  if (typeof rawModule !== 'string' || !LINE_ID.test(rawModule)) return problem('badModule', { moduleId: echo(rawModule) });
-  const device = lineDevice(rawModule) as string;
+  const device = lineDevice(rawModule);
+  if (typeof rawModule !== 'string' || device === null) return problem('badModule', { moduleId: echo(rawModule) });
   // A configured deviceId belongs to the configured moduleId: a message that changes the
   // line without naming the device gets the new line's own device.
   const rawDevice: unknown = present(msg.deviceId) ? msg.deviceId : fromMsg ? '' : (config.deviceId ?? '').trim();

@@ -1,33 +1,16 @@
 // What one read of `econetatmo-measure` does, apart from Node-RED: ask the account for the
 // recent window (or the range a message asked for), tell what is new or revised since the
-// last emission, and build the payload. The node adapter does the messages, status and timers.
+// last emission, and build the payload. The controller (measure-controller.ts) does the queue,
+// the timers and the statuses.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { abortedError } from '../netatmo/errors';
 import { isLocalScale, recentWindow } from '../netatmo/measure-plan';
 import { WindowTracker, defaultHorizonMs } from '../netatmo/window-tracker';
 import type { Bucket, MeasureQuery, ReadOptions, Scale } from '../netatmo/types';
 import type { ReadPlan } from './measure-input';
+import { measurePayload, type MeasurePayload } from './measure-payload';
 
 export type EmitMode = 'changes' | 'all';
-
-export interface MeasurePoint {
-  start: number;
-  end: number;
-  values: Record<string, number | null>;
-  total: number | null;
-}
-
-export interface MeasurePayload {
-  moduleId: string;
-  deviceId: string;
-  name: string;
-  scale: Scale;
-  unit: 'Wh';
-  types: string[];
-  points: MeasurePoint[];
-  /** Starts of the points that revise a bucket emitted before (additive to the contract). */
-  revised: number[];
-}
 
 export interface ReadResult {
   /** Everything the read returned, ascending. */
@@ -36,7 +19,7 @@ export interface ReadResult {
   payload: MeasurePayload | null;
 }
 
-/** Where the trackers' state lives between reads and restarts (the node's context). */
+/** Where the trackers' state lives between reads and restarts (the node's memory file). */
 export interface TrackerStore {
   load(key: string): unknown;
   save(key: string, state: unknown): void;
@@ -44,15 +27,11 @@ export interface TrackerStore {
 
 /** The line's name for `msg.topic`; never fails (falls back to the id). */
 export type NameOf = (moduleId: string, signal?: AbortSignal) => Promise<string>;
-/** The line's home time zone; never fails (undefined: Node-RED's own zone). */
-export type ZoneOf = (moduleId: string, signal?: AbortSignal) => Promise<string | undefined>;
+/** The line's home time zone; never fails (null: none known, days follow Node-RED's own zone). */
+export type ZoneOf = (moduleId: string, signal?: AbortSignal) => Promise<string | null>;
 
 export function trackerKey(plan: Pick<ReadPlan, 'moduleId' | 'scale' | 'types'>): string {
   return `${plan.moduleId}|${plan.scale}|${plan.types.join(',')}`;
-}
-
-function toPoint(bucket: Bucket): MeasurePoint {
-  return { start: bucket.start, end: bucket.end, values: { ...bucket.values }, total: bucket.total };
 }
 
 function knownStarts(tracker: WindowTracker): Set<number> {
@@ -67,7 +46,7 @@ export class MeasureReader {
     private readonly store: TrackerStore,
     private readonly nameOf: NameOf,
     private readonly emit: EmitMode,
-    private readonly zoneOf?: ZoneOf,
+    private readonly zoneOf: ZoneOf,
   ) {}
 
   /**
@@ -75,8 +54,9 @@ export class MeasureReader {
    * nothing changed (the asker wants the window); the timer's reads say only what changed.
    */
   async read(plan: ReadPlan, now: number, options: ReadOptions = {}, answer = false): Promise<ReadResult> {
-    // Days, weeks and months are the home's: its zone comes from discovery (asked once).
-    const timeZone = isLocalScale(plan.scale) && this.zoneOf ? await this.zoneOf(plan.moduleId, options.signal) : undefined;
+    // Days, weeks and months are the home's: its zone comes from the account's line directory.
+    const zone = isLocalScale(plan.scale) ? await this.zoneOf(plan.moduleId, options.signal) : null;
+    const timeZone = zone ?? undefined;
     const query: MeasureQuery = {
       deviceId: plan.deviceId,
       moduleId: plan.moduleId,
@@ -108,19 +88,7 @@ export class MeasureReader {
       this.store.save(key, next.toJSON());
     }
     if (points.length === 0) return { buckets, payload: null };
-    return {
-      buckets,
-      payload: {
-        moduleId: plan.moduleId,
-        deviceId: plan.deviceId,
-        name,
-        scale: plan.scale,
-        unit: 'Wh',
-        types: [...plan.types],
-        points: points.map(toPoint),
-        revised,
-      },
-    };
+    return { buckets, payload: measurePayload(plan, name, points, revised) };
   }
 
   /**

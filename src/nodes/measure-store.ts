@@ -1,8 +1,8 @@
 // What a measure node must remember across a restart: which buckets it sent (its trackers) and
-// when its ecocounter uploads. Node-RED's default context lives in memory, so a restart would
-// send the whole recent window again as new (a Home Assistant or InfluxDB sum would count it
-// twice): this memory is a small file of the node's own under the user directory instead,
-// written atomically, whatever the context store. One key holds every tracker of the node
+// when its ecocounter uploads. Node-RED's default context store lives in memory, so a restart
+// would send the whole recent window again as new (a Home Assistant or InfluxDB sum would count
+// it twice): this memory is a small file of the node's own under the user directory instead,
+// written atomically. One key holds every tracker of the node
 // (tracker keys hold `#`, `$` and `.`), and only the most recently used ones are kept:
 // overrides must not grow it without end.
 import { createHash } from 'node:crypto';
@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { isRecord } from '../netatmo/errors';
 import type { TrackerStore } from './measure-reader';
 
-export const CONTEXT_KEY = 'econetatmoTrackers';
+/** The memory's key of the trackers (the name is kept: files written before read the same). */
+export const TRACKERS_KEY = 'econetatmoTrackers';
+/** The memory's key of the learnt upload schedule of the node's ecocounter. */
+export const UPLOADS_KEY = 'econetatmoUploads';
 export const MAX_TRACKERS = 16;
 
 interface Slot {
@@ -20,9 +23,10 @@ interface Slot {
   state: unknown;
 }
 
-export interface NodeContextLike {
+export interface NodeMemory {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
+  remove(): void;
 }
 
 /** The directory of the measure nodes' memories, beside the token store. */
@@ -40,7 +44,7 @@ export function memoryFile(dir: string, nodeId: string): string {
  * A node's memory in its own file: read once, then kept in memory and written through (temp
  * file + rename, mode 0600), so a crash leaves the old or the new memory, never half of one.
  */
-export class FileMemory implements NodeContextLike {
+export class FileMemory implements NodeMemory {
   private values: Record<string, unknown> | null = null;
 
   constructor(private readonly file: string) {}
@@ -78,10 +82,10 @@ function isSlots(value: unknown): value is Record<string, Slot> {
   return isRecord(value);
 }
 
-export function trackerStore(context: () => NodeContextLike, now: () => number): TrackerStore {
+export function trackerStore(memory: NodeMemory, now: () => number): TrackerStore {
   const read = (): Record<string, Slot> => {
     try {
-      const value = context().get(CONTEXT_KEY);
+      const value = memory.get(TRACKERS_KEY);
       return isSlots(value) ? { ...value } : {};
     } catch {
       return {};
@@ -98,7 +102,7 @@ export function trackerStore(context: () => NodeContextLike, now: () => number):
       const keys = Object.keys(slots).sort((a, b) => (slots[b].usedAt ?? 0) - (slots[a].usedAt ?? 0));
       for (const old of keys.slice(MAX_TRACKERS)) delete slots[old];
       try {
-        context().set(CONTEXT_KEY, slots);
+        memory.set(TRACKERS_KEY, slots);
       } catch {
         // A disk that cannot take it costs at worst a repeated emission after a restart.
       }

@@ -8,6 +8,7 @@ import type { AccountRuntime } from './account-runtime';
 import { errorDescriber } from './error-texts';
 import { renderPage, type OpenerMessage } from './oauth-page';
 import type { OAuthAttempt } from './oauth-states';
+import { texts } from './texts';
 
 function queryString(req: Request, name: string): string | undefined {
   const value: unknown = req.query[name];
@@ -16,7 +17,7 @@ function queryString(req: Request, name: string): string | undefined {
 
 export function registerOAuthCallback(runtime: AccountRuntime): void {
   const { RED } = runtime;
-  const t = (key: string, vars?: Record<string, string>): string => RED._(`econetatmo-account.${key}`, vars);
+  const t = texts(RED, 'econetatmo-account');
   const errorText = errorDescriber(RED);
 
   function page(res: Response, status: number, titleKey: string, message: string, opener?: OpenerMessage): void {

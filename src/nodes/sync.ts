@@ -4,6 +4,7 @@ import { isAccountNode, type AccountNode } from './account-node';
 import { nodeClock } from './clock';
 import { errorDescriber } from './error-texts';
 import { asError, errorStatus, localTime } from './status-text';
+import { texts } from './texts';
 import type { Line } from '../netatmo/types';
 
 interface SyncDef extends NodeDef {
@@ -22,14 +23,15 @@ export = function (RED: NodeAPI): void {
     const account: AccountNode | null = isAccountNode(accountNode) ? accountNode : null;
     const controller = new AbortController();
     const describe = errorDescriber(RED);
-    if (!account) node.status({ fill: 'red', shape: 'ring', text: RED._('econetatmo-sync.status.noAccount') });
+    const t = texts(RED, 'econetatmo-sync');
+    if (!account) node.status({ fill: 'red', shape: 'ring', text: t('status.noAccount') });
 
     node.on('input', (msg: NodeMessageInFlow, send, done) => {
       if (!account) {
-        done(new Error(RED._('econetatmo-sync.errors.noAccount')));
+        done(new Error(t('errors.noAccount')));
         return;
       }
-      node.status({ fill: 'blue', shape: 'ring', text: RED._('econetatmo-sync.status.reading') });
+      node.status({ fill: 'blue', shape: 'ring', text: t('status.reading') });
       account.account
         .getLines({ signal: controller.signal })
         .then((lines: Line[]) => {
@@ -37,7 +39,7 @@ export = function (RED: NodeAPI): void {
           node.status({
             fill: 'green',
             shape: 'dot',
-            text: RED._('econetatmo-sync.status.done', { count: String(lines.length), time: localTime(clock.now()) }),
+            text: t('status.done', { count: String(lines.length), time: localTime(clock.now()) }),
           });
           if (mode === 'all') {
             msg.payload = lines;
@@ -60,7 +62,7 @@ export = function (RED: NodeAPI): void {
             done();
             return;
           }
-          node.status(errorStatus(err, RED._('econetatmo-sync.status.reauth'), describe));
+          node.status(errorStatus(err, t('status.reauth'), describe));
           done(asError(err, describe));
         });
     });

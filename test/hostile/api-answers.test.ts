@@ -12,7 +12,8 @@ import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { setNodeClock } from '../../src/nodes/clock';
 import { json, startScripted, type Recorded, type ScriptedServer } from '../unit/helpers/scripted-server';
-import { assertNotPolluted, ProcessWatch, prototypeSnapshot, roundTrip, SkippingClock } from './support';
+import { assertNotPolluted, ProcessWatch, prototypeSnapshot, roundTrip } from './support';
+import { VirtualClock } from '../support/virtual-clock';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
@@ -241,7 +242,7 @@ describe('hostile API answers to the sync and measure nodes', function () {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-hostile-'));
     helper.settings({ userDir, econetatmo: { requestTimeoutMs: 10_000 } });
     // Retries and rate-budget pauses take no real time, yet the client sees them pass.
-    setNodeClock(new SkippingClock());
+    setNodeClock(new VirtualClock({ timers: 'skip' }));
     protoBefore = prototypeSnapshot();
     watch.start();
     await helper.load(

@@ -3,7 +3,6 @@
 // polluted, a clock that skips the time it is asked to wait (retries and backoffs run at once),
 // and one message round trip through a node with a Catch and a Complete node beside it.
 import helper from 'node-red-node-test-helper';
-import type { Clock } from '../../src/netatmo/types';
 
 /** mulberry32: small, fast, good enough to vary test input; the same seed gives the same run. */
 export function seeded(seed: number): () => number {
@@ -113,21 +112,6 @@ export function assertNotPolluted(before: Record<string, string[]>): void {
   if ((({}) as Record<string, unknown>).polluted !== undefined) throw new Error('a fresh object has a `polluted` property');
 }
 
-/**
- * Real time plus every wait asked for: a timer fires on the next turn and the clock jumps by its
- * delay. Backoffs and rate-budget pauses then take no real time, yet the code sees them pass.
- */
-export class SkippingClock implements Clock {
-  private offset = 0;
-  now = (): number => Date.now() + this.offset;
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    return setTimeout(() => {
-      this.offset += Math.max(0, ms);
-      fn();
-    }, 0);
-  };
-  clearTimeout = (handle: unknown): void => clearTimeout(handle as NodeJS.Timeout);
-}
 
 export interface Outcome {
   /** Messages the node sent meanwhile. */

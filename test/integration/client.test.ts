@@ -3,7 +3,10 @@ import should from 'should';
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { NetatmoAccount, type AccountOptions, type Clock, type MeasureQuery, type Scale, recentWindow } from '../../src/netatmo';
+import { NetatmoAccount } from '../../src/netatmo/account';
+import type { AccountOptions } from '../../src/netatmo/account-api';
+import { recentWindow } from '../../src/netatmo/measure-plan';
+import type { Clock, MeasureQuery, Scale } from '../../src/netatmo/types';
 import { tempDir } from '../unit/helpers/tmp';
 
 const TYPES4 = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];

@@ -9,7 +9,7 @@ import { EnteredTokens } from '../../src/nodes/account-entered';
 import { setNodeClock } from '../../src/nodes/clock';
 import { renderPage } from '../../src/nodes/oauth-page';
 import { OAuthStates, STATE_LIFETIME_MS } from '../../src/nodes/oauth-states';
-import type { Clock } from '../../src/netatmo/types';
+import { VirtualClock } from '../support/virtual-clock';
 
 const attempt = { nodeId: 'n1', clientId: 'c', clientSecret: 's', apiUrl: 'http://127.0.0.1:1', redirectUri: 'http://127.0.0.1:1880/econetatmo/oauth/callback' };
 
@@ -53,15 +53,14 @@ describe('econetatmo-account parts', function () {
     });
 
     it('expire after ten minutes on the node clock', function () {
-      let now = 1_000_000;
-      const clock: Clock = { now: () => now, setTimeout: () => undefined, clearTimeout: () => undefined };
+      const clock = new VirtualClock({ start: 1_000_000 });
       setNodeClock(clock);
       const states = new OAuthStates();
       const fresh = states.issue(attempt);
       const stale = states.issue(attempt);
-      now += STATE_LIFETIME_MS - 1;
+      clock.advanceSync(STATE_LIFETIME_MS - 1);
       states.take(fresh).ok.should.be.true();
-      now += 1;
+      clock.advanceSync(1);
       states.take(stale).should.deepEqual({ ok: false, reason: 'expired' });
     });
   });

@@ -2,7 +2,7 @@
 // Node-RED (node-red-node-test-helper) against the simulator's consent page and token endpoint.
 import fs from 'fs';
 import should from 'should';
-import type { Clock } from '../../src/netatmo/types';
+import { VirtualClock } from '../support/virtual-clock';
 import { setNodeClock } from '../../src/nodes/clock';
 import {
   accountFlow,
@@ -39,13 +39,6 @@ async function post(path: string, body: Record<string, unknown>): Promise<Answer
 function shouldHoldNoSecret(text: string, secrets: string[]): void {
   for (const secret of secrets) text.includes(secret).should.be.false(`leaked ${secret.slice(0, 6)}…`);
   text.should.not.match(/access_?token|refresh_?token|client_?secret/i);
-}
-
-class ShiftedClock implements Clock {
-  offset = 0;
-  now = (): number => Date.now() + this.offset;
-  setTimeout = (fn: () => void, ms: number): unknown => setTimeout(fn, ms);
-  clearTimeout = (h: unknown): void => clearTimeout(h as NodeJS.Timeout);
 }
 
 describe('econetatmo-account admin routes', function () {
@@ -217,7 +210,7 @@ describe('econetatmo-account admin routes', function () {
       page.status.should.equal(400);
 
       // Expired: ten minutes later the state is gone, even with a good code.
-      const clock = new ShiftedClock();
+      const clock = new VirtualClock({ timers: 'real' });
       setNodeClock(clock);
       const late = await startConnect(ID);
       const lateBack = await consent(late.authorizeUrl, 'approve');

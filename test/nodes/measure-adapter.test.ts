@@ -1,10 +1,14 @@
 // econetatmo-measure's own behaviour around a read, with a scripted account in place of the
 // real one: the waiting status, one read at a time, the timer skipping while busy, close
 // aborting the read in flight, topic fallback when discovery fails.
+import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../../src/nodes/clock';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { tokenDirFor } from '../../src/nodes/account-config';
+import { AccountServices } from '../../src/nodes/account-services';
+import { nodeClock, setNodeClock } from '../../src/nodes/clock';
 import { NetatmoError } from '../../src/netatmo/errors';
 import type { Bucket, Line, MeasureQuery, ReadOptions } from '../../src/netatmo/types';
 import { collect, settle, statusWhere, VirtualClock, type FlowNode, type StatusObject } from './measure-support';
@@ -65,10 +69,11 @@ function bucket(start: number, value: number): Bucket {
 }
 
 function fakeAccountModule(account: ScriptedAccount) {
-  return (RED: any): void => {
-    RED.nodes.registerType('econetatmo-account', function (this: any, config: any) {
+  return (RED: NodeAPI): void => {
+    RED.nodes.registerType('econetatmo-account', function (this: Node & Record<string, unknown>, config: NodeDef) {
       RED.nodes.createNode(this, config);
       this.account = account;
+      this.services = new AccountServices(account, nodeClock());
       this.connectionState = () => ({ status: 'connected', validUntil: T0 + 3600_000 });
     });
   };
@@ -89,13 +94,16 @@ describe('econetatmo-measure node (scripted account)', function () {
   let account: ScriptedAccount;
 
   beforeEach(function () {
-    clock = new VirtualClock(T0);
+    clock = new VirtualClock({ start: T0 });
     setNodeClock(clock);
     account = new ScriptedAccount();
   });
   afterEach(async function () {
     await helper.unload();
     setNodeClock(null);
+    // The helper has no user directory: every test's node m1 shares the per-process fallback
+    // directory, so what one test sent must not make the next one's buckets old news.
+    fs.rmSync(path.join(tokenDirFor(undefined), 'measure'), { recursive: true, force: true });
   });
 
   async function load(props: Record<string, unknown> = {}): Promise<void> {
@@ -152,15 +160,15 @@ describe('econetatmo-measure node (scripted account)', function () {
 
   it('the timer skips while a read runs, and reads again at the next interval', async function () {
     await load({ interval: 5 });
-    clock.advance(2000);
+    clock.advanceSync(2000);
     await account.started(1);
-    clock.advance(5 * MIN);
-    clock.advance(5 * MIN);
+    clock.advanceSync(5 * MIN);
+    clock.advanceSync(5 * MIN);
     await settle();
     should(account.reads).have.length(1);
     account.reads[0].resolve([]);
     await settle();
-    clock.advance(5 * MIN);
+    clock.advanceSync(5 * MIN);
     await account.started(2);
     should(account.reads).have.length(2);
     account.reads[1].resolve([]);
@@ -178,8 +186,38 @@ describe('econetatmo-measure node (scripted account)', function () {
     await settle();
     should(caught).have.length(0);
     should(clock.pending()).equal(0);
-    clock.advance(60 * MIN);
+    clock.advanceSync(60 * MIN);
     should(account.reads).have.length(1);
+  });
+
+  it('after the first automatic read, an inject that finds nothing new says so in the status', async function () {
+    await load({ interval: 10 });
+    const m1 = helper.getNode('m1');
+    const out = collect(helper.getNode('out'));
+    clock.advanceSync(2000);
+    await account.started(1);
+    account.reads[0].resolve([bucket(T0 - 30 * MIN, 3)]);
+    while (out.length < 1) await settle();
+    const noNew = statusWhere(m1, (s) => String(s.text).includes('status.noNew'));
+    m1.receive({});
+    await account.started(2);
+    account.reads[1].resolve([bucket(T0 - 30 * MIN, 3)]);
+    should((await noNew).fill).equal('green');
+    should(out).have.length(1); // never the same bucket again as new
+  });
+
+  it('a timer read that fails the same way again reaches Catch once, not every interval', async function () {
+    await load({ interval: 10 });
+    const caught = collect(helper.getNode('caught'));
+    clock.advanceSync(2000);
+    for (let i = 0; i < 4; i++) {
+      await account.started(i + 1);
+      account.reads[i].reject(new NetatmoError('api', 'Unknown device', { code: 9 }));
+      await settle();
+      clock.advanceSync(60 * MIN); // past any back-off
+    }
+    should(caught).have.length(1);
+    should(String((caught[0].error as { message?: unknown }).message)).containEql('Unknown device');
   });
 
   it('a failed discovery does not fail the read: the topic falls back to the line id', async function () {

@@ -11,7 +11,6 @@ import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, useTemp
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const joinNode = require('@node-red/nodes/core/sequence/17-split.js');
 
 const MIN = 60_000;

@@ -13,7 +13,6 @@ import { accountCredentials, accountFlowNode, ACCOUNT_ID, useTempUserDir, type F
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const joinNode = require('@node-red/nodes/core/sequence/17-split.js');
 
 const H = 3_600_000;

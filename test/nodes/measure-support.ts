@@ -4,56 +4,9 @@ import os from 'os';
 import path from 'path';
 import fs from 'fs';
 import helper from 'node-red-node-test-helper';
-import type { Clock } from '../../src/netatmo/types';
 import type { Simulator } from '../../src/simulator';
 
-/** A clock that only moves when told to: timers fire in order as `advance` passes them. */
-export class VirtualClock implements Clock {
-  private t: number;
-  private seq = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-
-  constructor(start: number) {
-    this.t = start;
-  }
-
-  now(): number {
-    return this.t;
-  }
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  /** Timers not yet fired nor cleared. */
-  pending(): number {
-    return this.timers.size;
-  }
-
-  /** Timers due at or before `at` (absolute). */
-  dueBy(at: number): number {
-    return [...this.timers.values()].filter((x) => x.at <= at).length;
-  }
-
-  advance(ms: number): void {
-    const target = this.t + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= target && (!next || entry[1].at < next[1].at)) next = entry;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.t = Math.max(this.t, next[1].at);
-      next[1].fn();
-    }
-    this.t = target;
-  }
-}
+export { VirtualClock } from '../support/virtual-clock';
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 

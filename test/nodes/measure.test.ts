@@ -92,7 +92,7 @@ describe('econetatmo-measure node', function () {
     // A fresh token store each time: the virtual clock restarts at T0, so an older test's
     // pair on disk would look newer than the one entered.
     useTempUserDir();
-    clock = new VirtualClock(T0);
+    clock = new VirtualClock({ start: T0 });
     setNodeClock(clock);
     await startSim();
   });
@@ -147,7 +147,7 @@ describe('econetatmo-measure node', function () {
     await load({});
     const first = (await input({})).sent[0];
     const firstByStart = new Map(first.points.map((x) => [x.start, x]));
-    clock.advance(4 * HOUR);
+    clock.advanceSync(4 * HOUR);
     const second = await input({});
     should(second.sent).have.length(1);
     const p = second.sent[0];
@@ -175,7 +175,7 @@ describe('econetatmo-measure node', function () {
     should(again).have.length(1);
     should(again[0].points).deepEqual(first.points);
     should(again[0].revised).deepEqual([]);
-    clock.advance(4 * HOUR);
+    clock.advanceSync(4 * HOUR);
     const second = await input({});
     should(second.sent).have.length(1);
     const now = clock.now();
@@ -222,7 +222,7 @@ describe('econetatmo-measure node', function () {
       const status = helper.getNode('m1').status as unknown as { args: Array<[{ fill: string; text: string }]> };
       should(status.args[0][0].fill).equal('red');
       should(status.args[0][0].text).containEql('badScale');
-      clock.advance(30 * MIN);
+      clock.advanceSync(30 * MIN);
       const result = await input({});
       should((result.error as { message: string }).message).containEql('badScale');
       should(countRequests(sim, GETMEASURE)).equal(0);
@@ -304,7 +304,7 @@ describe('econetatmo-measure node', function () {
     const m1 = helper.getNode('m1');
     const out = collect(helper.getNode('out'));
     let settled = readSettled(m1);
-    clock.advance(2000);
+    clock.advanceSync(2000);
     should((await settled).fill).equal('green');
     await settle();
     should(countRequests(sim, GETMEASURE)).equal(1);
@@ -312,10 +312,10 @@ describe('econetatmo-measure node', function () {
     should(out[0].topic).equal(line.name);
     should((out[0].payload as Payload).points.length).be.above(0);
     settled = readSettled(m1);
-    clock.advance(10 * MIN);
+    clock.advanceSync(10 * MIN);
     await settled;
     should(countRequests(sim, GETMEASURE)).equal(2);
-    clock.advance(9 * MIN);
+    clock.advanceSync(9 * MIN);
     await settle();
     should(countRequests(sim, GETMEASURE)).equal(2);
   });
@@ -325,7 +325,7 @@ describe('econetatmo-measure node', function () {
     const m1 = helper.getNode('m1');
     const out = collect(helper.getNode('out'));
     let settled = readSettled(m1);
-    clock.advance(2000);
+    clock.advanceSync(2000);
     await settled;
     await settle();
     should(out).have.length(1);
@@ -337,7 +337,7 @@ describe('econetatmo-measure node', function () {
     };
     const before = served();
     settled = readSettled(m1);
-    clock.advance(10 * MIN);
+    clock.advanceSync(10 * MIN);
     await settled;
     await settle();
     // A bucket new to the window, or one whose values moved (a bucket leaving the window is no news).
@@ -353,7 +353,7 @@ describe('econetatmo-measure node', function () {
     const m1 = helper.getNode('m1');
     const caught = nextMessage(helper.getNode('caught'));
     const settled = readSettled(m1);
-    clock.advance(2000);
+    clock.advanceSync(2000);
     const status = await settled;
     should(status.fill).equal('red');
     should(status.text).equal('econetatmo-measure.status.reauth');
@@ -370,7 +370,7 @@ describe('econetatmo-measure node', function () {
     await helper.unload();
     const after = countRequests(sim, GETMEASURE);
     sim.setFaults({ timeoutRate: 0 });
-    clock.advance(2 * HOUR);
+    clock.advanceSync(2 * HOUR);
     await new Promise((r) => setTimeout(r, 20));
     should(countRequests(sim, GETMEASURE)).equal(after);
     should(clock.pending()).equal(0);

@@ -8,11 +8,8 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { makeTempDir } from '../support/node-red-process';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const accountNode = require('../../src/nodes/account');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const syncNode = require('../../src/nodes/sync');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const measureNode = require('../../src/nodes/measure');
 
 const DEPLOYS = 200;

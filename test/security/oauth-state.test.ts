@@ -4,7 +4,7 @@
 import fs from 'fs';
 import should from 'should';
 import type { Simulator } from '../../src/simulator';
-import type { Clock } from '../../src/netatmo/types';
+import { VirtualClock } from '../support/virtual-clock';
 import { setNodeClock } from '../../src/nodes/clock';
 import { STATE_LIFETIME_MS } from '../../src/nodes/oauth-states';
 import { accountFlow, accountNode, callbackPath, CLIENT_ID, CLIENT_SECRET, consent, getAccount, helper, REDIRECT_URI, startSim, tempUserDir, tokenFile } from '../nodes/account-harness';
@@ -18,19 +18,12 @@ interface Answer {
   headers: Record<string, string>;
 }
 
-/** Real time plus an offset the test moves. */
-class ShiftedClock implements Clock {
-  offset = 0;
-  now = (): number => Date.now() + this.offset;
-  setTimeout = (fn: () => void, ms: number): unknown => setTimeout(fn, ms);
-  clearTimeout = (h: unknown): void => clearTimeout(h as NodeJS.Timeout);
-}
 
 describe('OAuth callback state (security)', function () {
   this.timeout(30000);
   let sim: Simulator;
   let userDir: string;
-  let clock: ShiftedClock;
+  let clock: VirtualClock;
 
   before(async function () {
     sim = await startSim();
@@ -42,7 +35,7 @@ describe('OAuth callback state (security)', function () {
   beforeEach(async function () {
     userDir = tempUserDir();
     helper.settings({ userDir });
-    clock = new ShiftedClock();
+    clock = new VirtualClock({ timers: 'real' });
     setNodeClock(clock);
     await helper.load(accountNode, accountFlow(ID, sim.url), { [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
   });

@@ -1,8 +1,15 @@
-// A virtual clock for the soak, the benchmark and the node tests: simulated days run in seconds.
-// Timers fire in time order, and the clock only jumps to the next timer once the process is
-// idle, so that real I/O (HTTP on loopback to the simulator, the token store on disk) completes
-// between them as it would in real life. "Idle" = no HTTP client request in flight, no pending
-// file-system or connect request, and a few event-loop turns passed with no new timer.
+// The one test clock (the soak, the benchmark, the node and the unit tests): simulated days run
+// in seconds. How its timers run is chosen per test (`timers`):
+// - 'virtual' (default): time moves when the test says. `runFor`/`advanceTo` fire the timers in
+//   time order and jump to the next one only once the process is idle, so that real I/O (HTTP on
+//   loopback to the simulator, the token store on disk) completes between them as in real life
+//   ("idle" = no HTTP client request in flight, no pending file-system or connect request, and a
+//   few event-loop turns with no new timer). `advance` lets only promises settle between timers
+//   (unit tests of pure parts); `advanceSync` fires the due timers at once.
+// - 'auto': the next timer fires as soon as the event loop turns: waits of minutes take no time.
+// - 'real': Node's own timers; `now` is real time plus `offset`, which the test moves.
+// - 'skip': every timer fires on the next turn and `offset` jumps by its delay: backoffs and
+//   rate-budget pauses take no real time, yet the code sees them pass.
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import type { Clock } from '../../src/netatmo/types';
@@ -54,9 +61,13 @@ interface Entry {
   seq: number;
 }
 
+export type TimerMode = 'virtual' | 'auto' | 'real' | 'skip';
+
 export interface VirtualClockOptions {
-  /** Start time (epoch ms); default: now, rounded down to the minute. */
+  /** Start time (epoch ms); default: now, rounded down to the minute. Not for 'real' and 'skip'. */
   start?: number;
+  /** How the timers run (see the top of this file); default 'virtual'. */
+  timers?: TimerMode;
   /** One more way to say "not idle" (e.g. a server that still works on something). */
   busy?: () => boolean;
   /** Event-loop turns with nothing new before the process counts as idle (default 4). */
@@ -74,6 +85,9 @@ export interface ClockStats {
 }
 
 const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** One turn of the event loop: pending promise callbacks run. */
+export const flush = immediate;
 const realDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class VirtualClock implements Clock {
@@ -92,18 +106,30 @@ export class VirtualClock implements Clock {
   private readonly counters = { timersFired: 0, settleMs: 0 };
   /** Errors thrown by timer callbacks; each is also rethrown as an uncaught exception. */
   readonly timerErrors: unknown[] = [];
+  readonly mode: TimerMode;
+  /** 'real' and 'skip': how far `now` is ahead of real time. */
+  offset = 0;
+  private autoArmed = false;
 
   constructor(options: VirtualClockOptions = {}) {
     this.t = options.start ?? Math.floor(Date.now() / 60_000) * 60_000;
+    this.mode = options.timers ?? 'virtual';
     this.busyProbe = options.busy;
     this.quietTurns = options.quietTurns ?? 4;
     this.maxSettleMs = options.maxSettleMs ?? 120_000;
   }
 
   // Arrow properties: `now: clock.now` can be handed over unbound (the simulator takes it so).
-  readonly now = (): number => this.t;
+  readonly now = (): number => (this.realTime() ? Date.now() + this.offset : this.t);
 
-  readonly setTimeout = (fn: () => void, ms: number): VirtualTimer => {
+  readonly setTimeout = (fn: () => void, ms: number): unknown => {
+    if (this.mode === 'real') return setTimeout(fn, ms);
+    if (this.mode === 'skip') {
+      return setTimeout(() => {
+        this.offset += Math.max(0, ms);
+        fn();
+      }, 0);
+    }
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
     const id = this.nextId++;
     const at = this.t + delay;
@@ -117,10 +143,15 @@ export class VirtualClock implements Clock {
     };
     this.activity += 1;
     if (!this.disposed) this.timers.set(id, { handle, fn, seq: this.seq++ });
+    if (this.mode === 'auto') this.armAuto();
     return handle;
   };
 
   readonly clearTimeout = (handle: unknown): void => {
+    if (this.realTime()) {
+      clearTimeout(handle as NodeJS.Timeout);
+      return;
+    }
     const id = typeof handle === 'object' && handle !== null ? (handle as { id?: unknown }).id : undefined;
     if (typeof id === 'number' && this.timers.delete(id)) this.activity += 1;
   };
@@ -128,6 +159,34 @@ export class VirtualClock implements Clock {
   /** Timers waiting to fire. */
   pending(): number {
     return this.timers.size;
+  }
+
+  /** Timers due at or before `at` (absolute). */
+  dueBy(at: number): number {
+    return [...this.timers.values()].filter((e) => e.handle.at <= at).length;
+  }
+
+  /**
+   * Move `ms` forward, firing the due timers in order with one event-loop turn before each (for
+   * promises to settle) but no wait for real I/O. An exception in a timer rejects this.
+   */
+  async advance(ms: number): Promise<void> {
+    const target = this.t + ms;
+    for (;;) {
+      await flush();
+      const next = this.earliest(target);
+      if (next === undefined) break;
+      this.fire(next);
+    }
+    if (target > this.t) this.t = target;
+    await flush();
+  }
+
+  /** Move `ms` forward, firing the due timers in order right now (nothing settles between them). */
+  advanceSync(ms: number): void {
+    const target = this.t + ms;
+    for (let next = this.earliest(target); next !== undefined; next = this.earliest(target)) this.fire(next);
+    if (target > this.t) this.t = target;
   }
 
   /** When the next timer fires, or undefined when none waits. */
@@ -213,6 +272,30 @@ export class VirtualClock implements Clock {
   dispose(): void {
     this.disposed = true;
     this.timers.clear();
+  }
+
+  private realTime(): boolean {
+    return this.mode === 'real' || this.mode === 'skip';
+  }
+
+  private fire(entry: Entry): void {
+    this.timers.delete(entry.handle.id);
+    if (entry.handle.at > this.t) this.t = entry.handle.at;
+    this.counters.timersFired += 1;
+    entry.fn();
+  }
+
+  /** 'auto': the earliest timer fires on the next turn of the event loop. */
+  private armAuto(): void {
+    if (this.autoArmed) return;
+    this.autoArmed = true;
+    setImmediate(() => {
+      this.autoArmed = false;
+      const next = this.earliest(Number.POSITIVE_INFINITY);
+      if (next === undefined) return;
+      this.fire(next);
+      if (this.timers.size > 0) this.armAuto();
+    });
   }
 
   private isBusy(): boolean {

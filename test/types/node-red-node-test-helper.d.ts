@@ -7,7 +7,7 @@ declare module 'node-red-node-test-helper' {
     id: string;
     type: string;
     credentials: Record<string, string | undefined>;
-    on(event: string, listener: (...args: any[]) => void): void;
+    on(event: string, listener: (...args: never[]) => void): void;
     receive(msg: Record<string, unknown>): void;
     status: ((...args: unknown[]) => void) & { args?: unknown[][]; callCount?: number };
     error: ((...args: unknown[]) => void) & { args?: unknown[][]; callCount?: number };
@@ -18,7 +18,7 @@ declare module 'node-red-node-test-helper' {
   }
 
   type FlowNode = Record<string, unknown> & { id: string; type: string };
-  type NodeModule = (RED: any) => void;
+  type NodeModule = (RED: never) => void;
 
   interface NodeTestHelper {
     init(runtimePath?: string, userSettings?: Record<string, unknown>): void;
@@ -34,14 +34,17 @@ declare module 'node-red-node-test-helper' {
     setFlows(testFlow: FlowNode[], type: string, testCredentials?: Record<string, Record<string, string>>): Promise<void>;
     getNode(id: string): TestNode;
     clearFlows(): Promise<void>;
+    // supertest's agent: untyped here, as the helper ships no types.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     request(): any;
     startServer(done?: () => void): Promise<void>;
     stopServer(done?: () => void): Promise<void>;
     url(): string;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the helper's sinon spy on the log
     log(): any;
     httpAdmin(): Express;
     _server?: Server;
-    _RED?: any;
+    _RED?: unknown;
   }
 
   const helper: NodeTestHelper;

@@ -1,0 +1,92 @@
+// The `dashboard` format: the whole chart for a FlowFuse Dashboard 2 `ui-chart`, redrawn from
+// every line's buckets of a recent window each time (the chart is told to replace what it shows),
+// so that a revised bucket replaces its point and no point is ever drawn twice.
+import type { MeasurePayload } from './types';
+
+export type DashboardChartKind = 'buckets' | 'days';
+
+export interface ChartPoint {
+  x: number | string;
+  y: number;
+  series: string;
+}
+
+interface LineMemory {
+  name: string;
+  buckets: Map<number, number | null>;
+}
+
+function localDay(t: number): string {
+  const d = new Date(t);
+  const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function localMidnight(t: number, daysBack: number): number {
+  const d = new Date(t);
+  d.setHours(0, 0, 0, 0);
+  d.setDate(d.getDate() - daysBack);
+  return d.getTime();
+}
+
+export class DashboardChart {
+  private readonly lines = new Map<string, LineMemory>();
+
+  constructor(
+    private readonly kind: DashboardChartKind,
+    /** Hours of buckets kept and drawn (`buckets`), or days drawn (`days`). */
+    private readonly span: number,
+  ) {}
+
+  apply(payload: MeasurePayload): void {
+    const line = this.lines.get(payload.moduleId) ?? { name: payload.name, buckets: new Map() };
+    line.name = payload.name;
+    for (const p of payload.points) line.buckets.set(p.start, p.total);
+    this.lines.set(payload.moduleId, line);
+  }
+
+  /** Two lines may share a name: keep their series apart with the line's index. */
+  private labels(): Map<string, string> {
+    const ids = [...this.lines.keys()].sort();
+    const out = new Map<string, string>();
+    for (const id of ids) {
+      const name = (this.lines.get(id) as LineMemory).name;
+      const same = ids.filter((other) => (this.lines.get(other) as LineMemory).name === name).length;
+      out.set(id, same > 1 ? `${name} (#${id.split('#')[1]})` : name);
+    }
+    return out;
+  }
+
+  private forget(cutOff: number): void {
+    for (const line of this.lines.values()) for (const start of line.buckets.keys()) if (start < cutOff) line.buckets.delete(start);
+  }
+
+  /** Every point of the chart, by series then time; `now` decides the window. */
+  chart(now: number): ChartPoint[] {
+    const cutOff = this.kind === 'buckets' ? now - this.span * 3_600_000 : localMidnight(now, this.span - 1);
+    this.forget(cutOff);
+    const labels = this.labels();
+    const out: ChartPoint[] = [];
+    for (const [id, series] of labels) {
+      const line = this.lines.get(id) as LineMemory;
+      const starts = [...line.buckets.keys()].sort((a, b) => a - b);
+      if (this.kind === 'buckets') {
+        for (const start of starts) {
+          const y = line.buckets.get(start);
+          if (typeof y === 'number') out.push({ x: start, y, series });
+        }
+      } else {
+        // kWh per local day; days without a bucket yet still get their bar (0) so the axis is stable.
+        const days = new Map<string, number>();
+        for (let i = this.span - 1; i >= 0; i--) days.set(localDay(localMidnight(now, i)), 0);
+        for (const start of starts) {
+          const y = line.buckets.get(start);
+          const day = localDay(start);
+          if (typeof y === 'number' && days.has(day)) days.set(day, (days.get(day) as number) + y);
+        }
+        for (const [day, wh] of days) out.push({ x: day, y: Math.round(wh) / 1000, series });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,202 @@
+// The `homeassistant` format's logic, free of Node-RED: measure payloads in, import commands
+// out, a ledger per statistic on disk, and the baseline loop for a statistic whose ledger is
+// missing (ask Home Assistant what it holds, wait for the answer, then carry on from its sum).
+import {
+  baselineRequest,
+  importCommands,
+  metadataFor,
+  parseBaselineAnswer,
+  statisticIdFor,
+  sumBefore,
+  ROWS_PER_MESSAGE,
+  type HaRow,
+  type ImportStatisticsCommand,
+  type StatisticsDuringPeriodCommand,
+} from './ha-statistics';
+import { HourLedger, type HourRow } from './hour-ledger';
+import type { LedgerStore } from './ledger-store';
+import { ExportProblem, HOUR, type MeasurePayload } from './types';
+
+export interface HaExporterOptions {
+  source: string;
+  /** The object id to use instead of the ecocounter's id and line index ('' for none). */
+  statisticIdOverride: string;
+  store: LedgerStore;
+  /** Ask Home Assistant for the sum to continue from when a statistic has no ledger. */
+  askBaseline: boolean;
+  rowsPerMessage?: number;
+}
+
+export interface BaselineAsk {
+  statisticId: string;
+  /** The first hour about to be sent: Home Assistant's sum before it is wanted. */
+  from: number;
+  command: StatisticsDuringPeriodCommand;
+}
+
+export interface HaOutcome {
+  commands: ImportStatisticsCommand[];
+  /** A read to send to Home Assistant, its answer to be wired back into the node. */
+  asks: BaselineAsk[];
+  /** Rows sent and the last hour among them. */
+  rows: number;
+  lastHour: number | null;
+  /** Statistics waiting for Home Assistant's answer. */
+  waiting: string[];
+  /** Things the user should know (a corrupt ledger, a baseline given up). */
+  warnings: Array<{ key: string; args: Record<string, string> }>;
+}
+
+interface Pending {
+  from: number;
+  name: string;
+  queue: MeasurePayload[];
+}
+
+function emptyOutcome(): HaOutcome {
+  return { commands: [], asks: [], rows: 0, lastHour: null, waiting: [], warnings: [] };
+}
+
+export class HaExporter {
+  private readonly ledgers = new Map<string, HourLedger>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly opts: HaExporterOptions) {}
+
+  /** The statistic id a payload feeds (throws an ExportProblem for a bad override or source). */
+  statisticIdOf(payload: MeasurePayload): string {
+    return statisticIdFor(this.opts.source, payload.moduleId, this.opts.statisticIdOverride);
+  }
+
+  isWaiting(statisticId: string): boolean {
+    return this.pending.has(statisticId);
+  }
+
+  /** Checks a payload without changing anything: throws the ExportProblem that refuses it. */
+  check(payload: MeasurePayload): string {
+    if (payload.scale !== '30min' && payload.scale !== '1hour') throw new ExportProblem('scaleTooCoarse', { scale: payload.scale });
+    const id = this.statisticIdOf(payload);
+    const ledger = this.peek(id);
+    if (ledger && ledger.moduleId !== payload.moduleId) throw new ExportProblem('statisticTaken', { id, moduleId: ledger.moduleId });
+    return id;
+  }
+
+  private peek(statisticId: string): HourLedger | null {
+    const cached = this.ledgers.get(statisticId);
+    if (cached) return cached;
+    const loaded = this.opts.store.load(statisticId);
+    if (loaded instanceof HourLedger) {
+      this.ledgers.set(statisticId, loaded);
+      return loaded;
+    }
+    return null;
+  }
+
+  /** A measure payload: the commands for the hours it changed, or a baseline read to ask first. */
+  handle(payload: MeasurePayload): HaOutcome {
+    const id = this.check(payload);
+    const out = emptyOutcome();
+    this.names.set(id, payload.name);
+    this.process(id, payload, out);
+    return out;
+  }
+
+  private process(id: string, payload: MeasurePayload, out: HaOutcome): void {
+    const waiting = this.pending.get(id);
+    if (waiting) {
+      waiting.queue.push(payload);
+      out.waiting.push(id);
+      return;
+    }
+    const known = payload.points.filter((p) => p.total !== null);
+    const firstHour = known.length > 0 ? known[0].start - (known[0].start % HOUR) : null;
+    let ledger = this.peek(id);
+    if (!ledger) {
+      const onDisk = this.opts.store.load(id);
+      if (onDisk === 'corrupt') out.warnings.push({ key: 'ledgerCorrupt', args: { id } });
+    }
+    if (firstHour === null) return;
+    const older = ledger !== null && ledger.baseFromHa && ledger.first !== null && firstHour < ledger.first;
+    if (this.opts.askBaseline && (ledger === null || older)) {
+      this.pending.set(id, { from: firstHour, name: payload.name, queue: [payload] });
+      out.asks.push({ statisticId: id, from: firstHour, command: baselineRequest(id, firstHour) });
+      out.waiting.push(id);
+      return;
+    }
+    if (!ledger) {
+      ledger = HourLedger.create(id, payload.moduleId);
+      this.ledgers.set(id, ledger);
+    }
+    const changed = ledger.apply(payload.points);
+    this.opts.store.save(ledger);
+    if (changed.length === 0) return;
+    this.emit(id, ledger.rows(changed[0]), out);
+  }
+
+  private emit(id: string, rows: HourRow[], out: HaOutcome): void {
+    if (rows.length === 0) return;
+    const metadata = metadataFor(this.opts.source, id, this.names.get(id) ?? id);
+    out.commands.push(...importCommands(metadata, rows, this.opts.rowsPerMessage ?? ROWS_PER_MESSAGE));
+    out.rows += rows.length;
+    const last = rows[rows.length - 1].start;
+    out.lastHour = out.lastHour === null ? last : Math.max(out.lastHour, last);
+  }
+
+  /**
+   * Home Assistant's answer to a baseline read (the `result` of statistics_during_period): the
+   * sum to continue from, its rows for hours the ledger lacks, then every queued payload; sends
+   * each hour from the first one asked on whose state or sum differs from what it holds.
+   */
+  answer(statisticId: string, result: unknown): HaOutcome {
+    const out = emptyOutcome();
+    const waiting = this.pending.get(statisticId);
+    if (!waiting) return out;
+    const rows = parseBaselineAnswer(result, statisticId);
+    this.settle(statisticId, waiting, rows, out);
+    return out;
+  }
+
+  /** No answer in time: carry on as a new statistic (sum from 0), with a warning. */
+  giveUp(statisticId: string): HaOutcome {
+    const out = emptyOutcome();
+    const waiting = this.pending.get(statisticId);
+    if (!waiting) return out;
+    out.warnings.push({ key: 'baselineTimeout', args: { id: statisticId } });
+    this.settle(statisticId, waiting, null, out);
+    return out;
+  }
+
+  private settle(statisticId: string, waiting: Pending, haRows: HaRow[] | null, out: HaOutcome): void {
+    this.pending.delete(statisticId);
+    const first = waiting.queue[0];
+    let ledger = this.peek(statisticId);
+    if (!ledger) {
+      ledger = HourLedger.create(statisticId, first.moduleId);
+      this.ledgers.set(statisticId, ledger);
+    }
+    const from = Math.min(waiting.from, ledger.first ?? waiting.from);
+    if (haRows) {
+      const base = sumBefore(haRows, from);
+      // The base is the sum before the ledger's first hour: make `from` that hour.
+      ledger.extendTo(from);
+      for (const r of haRows) if (r.start >= from && r.state !== null && ledger.stateAt(r.start) === undefined) ledger.adopt(r.start, r.state);
+      ledger.setBase(base.sum, base.fromHa);
+    } else if (ledger.first === null) {
+      ledger.setBase(0, false);
+    }
+    for (const payload of waiting.queue) ledger.apply(payload.points);
+    this.opts.store.save(ledger);
+    const held = new Map((haRows ?? []).map((r) => [r.start, r]));
+    const toSend = ledger.rows(from).filter((r) => {
+      const ha = held.get(r.start);
+      return !ha || ha.sum !== Math.round(r.sum) || (ha.state !== null && ha.state !== Math.round(r.state));
+    });
+    this.emit(statisticId, toSend, out);
+  }
+
+  /** Statistics waiting for an answer, with when each was asked (for the node's time-outs). */
+  waitingIds(): string[] {
+    return [...this.pending.keys()];
+  }
+}

@@ -1,0 +1,198 @@
+// One Home Assistant statistic's memory: every bucket exported so far, hour by hour, and the sum
+// it starts from. Home Assistant keeps hourly rows with a cumulative `sum`; this ledger is what
+// makes `sum[h] = sum[h-1] + state[h]` hold over the statistic's whole life, whatever order the
+// buckets come in. Values are in Wh here; the command builder turns them into kWh.
+import { ExportProblem, HALF_HOUR, HOUR, type ExportPoint } from './types';
+
+/** The ledger as it is kept on disk (compact: a year of 30-minute buckets is ~100 kB). */
+export interface LedgerData {
+  v: 1;
+  statisticId: string;
+  moduleId: string;
+  /** The first hour held (epoch ms), or null while empty. */
+  first: number | null;
+  /** Home Assistant's sum (Wh) at the end of the hour before `first`. */
+  baseSum: number;
+  /** True when `baseSum` came from Home Assistant's own rows (an existing statistic). */
+  baseFromHa: boolean;
+  /** Two slots per hour from `first`: the Wh of each half-hour bucket, null when unknown. */
+  halves: Array<number | null>;
+  /** Hours fed by 1-hour buckets: hour index from `first` -> Wh. */
+  wholes: Record<string, number>;
+  /** Hours taken from Home Assistant's rows after a lost state: hour index -> Wh. */
+  adopted: Record<string, number>;
+}
+
+export interface HourRow {
+  /** The hour's start, epoch ms. */
+  start: number;
+  /** Wh in the hour. */
+  state: number;
+  /** Cumulative Wh at the end of the hour. */
+  sum: number;
+}
+
+export class HourLedger {
+  private constructor(private readonly data: LedgerData) {}
+
+  static create(statisticId: string, moduleId: string): HourLedger {
+    return new HourLedger({ v: 1, statisticId, moduleId, first: null, baseSum: 0, baseFromHa: false, halves: [], wholes: {}, adopted: {} });
+  }
+
+  /** A ledger read back from disk; null when the data is not one. */
+  static restore(raw: unknown): HourLedger | null {
+    if (typeof raw !== 'object' || raw === null) return null;
+    const d = raw as Partial<LedgerData>;
+    const okNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+    const okMap = (m: unknown): boolean => typeof m === 'object' && m !== null && Object.values(m).every(okNumber);
+    if (d.v !== 1 || typeof d.statisticId !== 'string' || typeof d.moduleId !== 'string') return null;
+    if (!(d.first === null || (okNumber(d.first) && (d.first as number) % HOUR === 0))) return null;
+    if (!okNumber(d.baseSum) || typeof d.baseFromHa !== 'boolean') return null;
+    if (!Array.isArray(d.halves) || !d.halves.every((x) => x === null || okNumber(x))) return null;
+    if (!okMap(d.wholes) || !okMap(d.adopted)) return null;
+    return new HourLedger(d as LedgerData);
+  }
+
+  toJSON(): LedgerData {
+    return this.data;
+  }
+
+  get statisticId(): string {
+    return this.data.statisticId;
+  }
+
+  get moduleId(): string {
+    return this.data.moduleId;
+  }
+
+  get first(): number | null {
+    return this.data.first;
+  }
+
+  get baseFromHa(): boolean {
+    return this.data.baseFromHa;
+  }
+
+  get isEmpty(): boolean {
+    return this.data.first === null;
+  }
+
+  /** The number of hours the ledger spans. */
+  get span(): number {
+    return this.data.halves.length / 2;
+  }
+
+  /** Make room so that `hour` is held, shifting the slots when it is before `first`. */
+  private ensure(hour: number): number {
+    const d = this.data;
+    if (d.first === null) d.first = hour;
+    if (hour < d.first) {
+      const shift = (d.first - hour) / HOUR;
+      d.halves = [...new Array<number | null>(shift * 2).fill(null), ...d.halves];
+      const move = (m: Record<string, number>): Record<string, number> =>
+        Object.fromEntries(Object.entries(m).map(([k, v]) => [String(Number(k) + shift), v]));
+      d.wholes = move(d.wholes);
+      d.adopted = move(d.adopted);
+      d.first = hour;
+    }
+    const index = (hour - d.first) / HOUR;
+    while (d.halves.length < (index + 1) * 2) d.halves.push(null);
+    return index;
+  }
+
+  /** The hour's Wh: its own buckets when complete, else Home Assistant's, else what is known. */
+  private value(index: number): number | undefined {
+    const d = this.data;
+    const whole = d.wholes[index];
+    if (whole !== undefined) return whole;
+    const a = d.halves[index * 2];
+    const b = d.halves[index * 2 + 1];
+    if (a !== null && a !== undefined && b !== null && b !== undefined) return a + b;
+    const adopted = d.adopted[index];
+    if (adopted !== undefined) return adopted;
+    if ((a === null || a === undefined) && (b === null || b === undefined)) return undefined;
+    return (a ?? 0) + (b ?? 0);
+  }
+
+  /** The Wh of the hour starting at `hour`, if the ledger knows it. */
+  stateAt(hour: number): number | undefined {
+    const d = this.data;
+    if (d.first === null || hour < d.first || hour >= d.first + this.span * HOUR) return undefined;
+    return this.value((hour - d.first) / HOUR);
+  }
+
+  /**
+   * Takes buckets (30-minute or 1-hour, aligned) and returns the starts of the hours whose Wh
+   * changed. Null totals are not known yet and change nothing.
+   */
+  apply(points: ExportPoint[]): number[] {
+    // Check every bucket first: a refused message changes nothing.
+    for (const p of points) {
+      const length = p.end - p.start;
+      if (!((length === HALF_HOUR && p.start % HALF_HOUR === 0) || (length === HOUR && p.start % HOUR === 0))) {
+        throw new ExportProblem('notHourly', { start: new Date(p.start).toISOString() });
+      }
+    }
+    const changed = new Set<number>();
+    for (const p of points) {
+      if (p.total === null) continue;
+      const length = p.end - p.start;
+      const hour = p.start - (p.start % HOUR);
+      const before = this.stateAt(hour);
+      const index = this.ensure(hour);
+      const d = this.data;
+      if (length === HOUR) {
+        d.wholes[index] = p.total;
+        d.halves[index * 2] = null;
+        d.halves[index * 2 + 1] = null;
+      } else {
+        // A half-hour bucket takes over from a 1-hour one: the other half is unknown until it comes.
+        delete d.wholes[index];
+        d.halves[index * 2 + (p.start === hour ? 0 : 1)] = p.total;
+      }
+      if (this.stateAt(hour) !== before) changed.add(hour);
+    }
+    return [...changed].sort((a, b) => a - b);
+  }
+
+  /** Sets where the sum starts: Home Assistant's sum at the end of the hour before `first`. */
+  setBase(sum: number, fromHa: boolean): void {
+    this.data.baseSum = sum;
+    this.data.baseFromHa = fromHa;
+  }
+
+  /** Makes `hour` the first hour held when it is earlier (or when the ledger is empty). */
+  extendTo(hour: number): void {
+    this.ensure(hour);
+  }
+
+  /** Home Assistant's hourly Wh for an hour the ledger has no complete value of its own for. */
+  adopt(hour: number, wh: number): void {
+    const index = this.ensure(hour);
+    this.data.adopted[index] = wh;
+  }
+
+  /** Every hour with a value from `from` on, with its state and cumulative sum (Wh). */
+  rows(from: number = Number.NEGATIVE_INFINITY): HourRow[] {
+    const d = this.data;
+    const out: HourRow[] = [];
+    if (d.first === null) return out;
+    let sum = d.baseSum;
+    for (let i = 0; i < this.span; i++) {
+      const v = this.value(i);
+      if (v === undefined) continue;
+      sum += v;
+      const start = d.first + i * HOUR;
+      if (start >= from) out.push({ start, state: v, sum });
+    }
+    return out;
+  }
+
+  /** The last hour with a value, or null. */
+  lastHour(): number | null {
+    const d = this.data;
+    if (d.first === null) return null;
+    for (let i = this.span - 1; i >= 0; i--) if (this.value(i) !== undefined) return d.first + i * HOUR;
+    return null;
+  }
+}

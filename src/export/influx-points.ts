@@ -1,0 +1,31 @@
+// The `influxdb` format: one point per bucket for node-red-contrib-influxdb's `influxdb batch`
+// node. A point's series is its measurement and tags, its time the bucket's start: a revised
+// bucket is written again at the same series and time, and InfluxDB keeps the last write.
+import type { MeasurePayload } from './types';
+
+export const DEFAULT_MEASUREMENT = 'energy';
+
+export interface InfluxPoint {
+  measurement: string;
+  tags: { moduleId: string; deviceId: string; line: string; scale: string };
+  /** Wh per type, and `total`; a null value is left out (InfluxDB has no nulls). */
+  fields: Record<string, number>;
+  timestamp: Date;
+}
+
+export function influxPoints(payload: MeasurePayload, measurement: string): InfluxPoint[] {
+  const out: InfluxPoint[] = [];
+  for (const p of payload.points) {
+    const fields: Record<string, number> = {};
+    for (const [type, v] of Object.entries(p.values)) if (v !== null) fields[type] = v;
+    if (p.total !== null) fields.total = p.total;
+    if (Object.keys(fields).length === 0) continue;
+    out.push({
+      measurement,
+      tags: { moduleId: payload.moduleId, deviceId: payload.deviceId, line: payload.name, scale: payload.scale },
+      fields,
+      timestamp: new Date(p.start),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+// Where each statistic's ledger lives: `<userDir>/econetatmo/export/<source>.<object id>.json`,
+// one file per statistic (not per node), so that a node deleted and made again, or a second
+// node on the same line, carries on the same sum. Written whole or not at all, owner-only.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writePrivateJsonSync } from '../netatmo/private-file';
+import { HourLedger } from './hour-ledger';
+
+export interface LedgerStore {
+  /** The ledger on disk; null when there is none; 'corrupt' when the file cannot be read back. */
+  load(statisticId: string): HourLedger | null | 'corrupt';
+  save(ledger: HourLedger): void;
+}
+
+export function ledgerFile(dir: string, statisticId: string): string {
+  // Statistic ids are [a-z0-9_:] only (checked before): safe as a file name once ':' is replaced.
+  return join(dir, `${statisticId.replace(':', '.')}.json`);
+}
+
+export function fileLedgerStore(dir: string): LedgerStore {
+  return {
+    load(statisticId) {
+      let text: string;
+      try {
+        text = readFileSync(ledgerFile(dir, statisticId), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        return 'corrupt';
+      }
+      try {
+        const ledger = HourLedger.restore(JSON.parse(text));
+        return ledger && ledger.statisticId === statisticId ? ledger : 'corrupt';
+      } catch {
+        return 'corrupt';
+      }
+    },
+    save(ledger) {
+      writePrivateJsonSync(ledgerFile(dir, ledger.statisticId), ledger.toJSON());
+    },
+  };
+}
+
+/** For tests and the bench: ledgers kept in memory (as JSON, so that nothing is shared by mistake). */
+export function memoryLedgerStore(): LedgerStore & { files: Map<string, string> } {
+  const files = new Map<string, string>();
+  return {
+    files,
+    load(statisticId) {
+      const text = files.get(statisticId);
+      if (text === undefined) return null;
+      return HourLedger.restore(JSON.parse(text)) ?? 'corrupt';
+    },
+    save(ledger) {
+      files.set(ledger.statisticId, JSON.stringify(ledger.toJSON()));
+    },
+  };
+}

@@ -1,0 +1,19 @@
+// The one rule of a line id: the ecocounter's id (its MAC address, six hex pairs), `#`, the
+// line's index 0..8 (`70:ee:50:12:34:56#3`). The API pairs a line with its ecocounter by this
+// prefix. The editor gets the same pattern from src/nodes/constants.ts.
+
+/** The pattern as text (for the editor, which builds its own RegExp from it), case-insensitive. */
+export const LINE_ID_PATTERN = '^((?:[0-9a-f]{2}:){5}[0-9a-f]{2})#([0-8])$';
+
+const LINE_ID = new RegExp(LINE_ID_PATTERN, 'i');
+
+/** The ecocounter part of a line id, in the id's own spelling, or null when it is not one. */
+export function lineDevice(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const m = LINE_ID.exec(value);
+  return m ? m[1] : null;
+}
+
+export function isLineId(value: unknown): value is string {
+  return lineDevice(value) !== null;
+}

@@ -1,0 +1,91 @@
+// What an account's flow nodes share beyond the client itself, owned by the account config
+// node (one per deploy, built with the account's clock) rather than by module-level maps:
+// - the line directory: one `/api/homesdata` for every node, asked again when a node names a
+//   line it does not know (a line added since), at most every LINE_RETRY_MS;
+// - the background share: one share of the hour for all the account's backfill pages;
+// - the upload schedules of the account's ecocounters, for `interval: auto`.
+import type { NetatmoAccountApi } from '../netatmo/account-api';
+import { withAbort } from '../netatmo/abort';
+import { BackgroundShare } from '../netatmo/backfill-pacer';
+import { DeviceSchedule } from '../netatmo/device-schedule';
+import { UploadLearner } from '../netatmo/upload-schedule';
+import type { Clock, Line } from '../netatmo/types';
+
+/** A failed or unhelpful discovery is not asked again before this (it would eat the rate budget). */
+export const LINE_RETRY_MS = 10 * 60_000;
+
+/**
+ * The account's lines, each its full record (home, `timezone`, name, role…). Never fails: a
+ * line discovery does not know (yet) is null, and a read goes on with the line id as its topic.
+ */
+export class LineDirectory {
+  private lines: Line[] | null = null;
+  private lastAttempt = Number.NEGATIVE_INFINITY;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(
+    private readonly account: Pick<NetatmoAccountApi, 'getLines'>,
+    private readonly clock: Clock,
+  ) {}
+
+  async line(moduleId: string, signal?: AbortSignal): Promise<Line | null> {
+    const known = this.find(moduleId);
+    if (known !== null) return known;
+    const now = this.clock.now();
+    if (this.refreshing === null && now - this.lastAttempt >= LINE_RETRY_MS) {
+      this.lastAttempt = now;
+      // Shared by every node asking meanwhile; a node that closes stops waiting, not the ask.
+      this.refreshing = this.account
+        .getLines()
+        .then(
+          (lines) => {
+            this.lines = lines;
+          },
+          () => undefined, // the read itself succeeded; the id is a good enough topic until discovery works
+        )
+        .finally(() => {
+          this.refreshing = null;
+        });
+    }
+    if (this.refreshing !== null) await withAbort(this.refreshing, signal).catch(() => undefined);
+    return this.find(moduleId);
+  }
+
+  /** The line's name for `msg.topic`, else its id. */
+  async nameOf(moduleId: string, signal?: AbortSignal): Promise<string> {
+    return (await this.line(moduleId, signal))?.name ?? moduleId;
+  }
+
+  private find(moduleId: string): Line | null {
+    return this.lines?.find((l) => l.moduleId === moduleId) ?? null;
+  }
+}
+
+/** The upload schedule of each ecocounter of the account (its lines upload together). */
+export class DeviceSchedules {
+  private readonly devices = new Map<string, DeviceSchedule>();
+
+  /** `saved`: a node's remembered uploads, used when the account has learnt none yet. */
+  of(deviceId: string, saved?: unknown): DeviceSchedule {
+    const key = deviceId.toLowerCase();
+    let schedule = this.devices.get(key);
+    if (!schedule) {
+      schedule = new DeviceSchedule({}, saved === undefined ? undefined : UploadLearner.fromJSON(saved));
+      this.devices.set(key, schedule);
+    } else if (saved !== undefined && schedule.learner.uploads().length === 0) {
+      for (const e of UploadLearner.fromJSON(saved).uploads()) schedule.learner.add(e);
+    }
+    return schedule;
+  }
+}
+
+export class AccountServices {
+  readonly lines: LineDirectory;
+  readonly share: BackgroundShare;
+  readonly schedules = new DeviceSchedules();
+
+  constructor(account: Pick<NetatmoAccountApi, 'getLines'>, clock: Clock) {
+    this.lines = new LineDirectory(account, clock);
+    this.share = new BackgroundShare({ clock });
+  }
+}

@@ -1,0 +1,67 @@
+// The statuses of `econetatmo-measure`, as plain values the controller decides and the node
+// shows: one function per situation, the texts in the runtime's language (`t`).
+import type { NodeStatus } from 'node-red';
+import type { ReadAdvice } from '../netatmo/device-schedule';
+import type { ReadProgress, Scale } from '../netatmo/types';
+import { localTime, shorten } from './status-text';
+
+export type Translate = (key: string, params?: Record<string, string>) => string;
+export type StatusValue = NodeStatus;
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * A bucket as the status names it: its local time for the scales under a day (with the date
+ * when not today), its date for a day or a week, its month for a month.
+ */
+export function bucketLabel(start: number, scale: Scale, now: number): string {
+  const d = new Date(start);
+  const month = `${d.getFullYear()}-${pad(d.getMonth() + 1)}`;
+  if (scale === '1month') return month;
+  if (scale === '1day' || scale === '1week') return `${month}-${pad(d.getDate())}`;
+  return localTime(start, now);
+}
+
+export const readingStatus = (t: Translate): StatusValue => ({ fill: 'blue', shape: 'ring', text: t('status.reading') });
+
+export const pagesStatus = (t: Translate, p: ReadProgress): StatusValue => ({
+  fill: 'blue',
+  shape: 'ring',
+  text: t('status.readingPages', { done: String(p.done), total: String(p.total) }),
+});
+
+export const waitingStatus = (t: Translate, ms: number, key = 'status.waiting'): StatusValue => ({
+  fill: 'yellow',
+  shape: 'ring',
+  text: t(key, { seconds: String(Math.ceil(ms / 1000)) }),
+});
+
+/**
+ * After a read: its newest bucket, and whether it said anything. A read with nothing new to
+ * send says so ("no new bucket since …"), so that an input that sends nothing (the window
+ * went out on an earlier read) is not taken for a broken node.
+ */
+export function readStatus(t: Translate, scale: Scale, newestStart: number | null, sent: boolean, now: number): StatusValue {
+  const time = localTime(now);
+  if (newestStart === null) return { fill: 'green', shape: 'ring', text: t('status.noData', { time }) };
+  const bucket = bucketLabel(newestStart, scale, now);
+  return sent
+    ? { fill: 'green', shape: 'dot', text: t('status.done', { bucket, time }) }
+    : { fill: 'green', shape: 'dot', text: t('status.noNew', { bucket, time }) };
+}
+
+/** `auto`: the read's status, and when the next one is planned. */
+export function plannedStatus(t: Translate, last: StatusValue, advice: ReadAdvice, now: number): StatusValue {
+  const text =
+    advice.mode === 'learning'
+      ? t('status.autoLearning', { text: String(last.text) })
+      : t('status.auto', { text: String(last.text), time: localTime(advice.at, now) });
+  return { ...last, text };
+}
+
+/** A message or setting the node cannot use: red, before any request. */
+export function problemStatus(text: string, shape: 'dot' | 'ring' = 'dot'): StatusValue {
+  return { fill: 'red', shape, text: shorten(text) };
+}

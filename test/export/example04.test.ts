@@ -1,0 +1,101 @@
+// Example 04 as shipped (only pointed at the simulator and the stand-in Home Assistant): its
+// inject backfills 30 days, its measure node reads on its own timer, and the baseline loop of the
+// example is what answers the export node's first question. Home Assistant ends up holding the
+// simulator's consumption for every hour.
+import '../support/node-red-line';
+import path from 'path';
+import should from 'should';
+import helper from 'node-red-node-test-helper';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { setNodeClock } from '../../src/nodes/clock';
+import { VirtualClock } from '../support/virtual-clock';
+import { startHaStandIn, type HaStandIn } from '../support/ha-standin';
+import { removeTempUserDirs, useTempUserDir } from '../nodes/measure-support';
+import { haNodes } from './ha-support';
+import { DAY, HOUR, truthBuckets, truthHours } from './truth';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const flows = require(path.join(ROOT, 'scripts', 'demo', 'flows.js')) as {
+  ACCOUNT_ID: string;
+  loadExamples(): Array<{ file: string; nodes: Array<Record<string, unknown> & { id: string; type: string }> }>;
+  retarget<T>(nodes: T[], target: { apiUrl: string; deviceId: string }): T[];
+};
+const modules = [
+  require(path.join(ROOT, 'nodes', 'econetatmo-account.js')),
+  require(path.join(ROOT, 'nodes', 'econetatmo-measure.js')),
+  require(path.join(ROOT, 'nodes', 'econetatmo-export.js')),
+  require('@node-red/nodes/core/common/20-inject.js'),
+  haNodes,
+];
+
+const T0 = Date.UTC(2025, 2, 12, 10, 7);
+
+describe('example 04 Home Assistant energy, as shipped, against the stand-in', function () {
+  this.timeout(120_000);
+  let sim: Simulator;
+  let ha: HaStandIn;
+  let clock: VirtualClock;
+
+  before(async function () {
+    clock = new VirtualClock({ start: T0 });
+    setNodeClock(clock);
+    sim = await startSimulator({ now: clock.now, rateLimits: [{ windowMs: 10_000, max: 10_000 }] });
+    ha = await startHaStandIn();
+    useTempUserDir();
+  });
+  after(async function () {
+    await helper.unload();
+    clock.dispose();
+    setNodeClock(null);
+    await sim.close();
+    await ha.close();
+    removeTempUserDirs();
+  });
+
+  it('backfills 30 days and keeps up, through its own baseline loop', async function () {
+    const example = flows.loadExamples().find((e) => e.file === '04 Home Assistant energy.json');
+    should.exist(example);
+    const line = sim.lines()[0];
+    const nodes = flows
+      .retarget(example!.nodes, { apiUrl: sim.url, deviceId: line.deviceId })
+      .filter((n) => n.type !== 'comment')
+      .map((n) => (n.type === 'debug' ? { id: n.id, z: n.z, type: 'helper', x: n.x, y: n.y, wires: [] } : n))
+      .map((n) => (n.type === 'inject' ? { ...n, once: false } : n));
+    const server = nodes.find((n) => n.type === 'server')!;
+    const tokens = sim.issueTokens();
+    await helper.load(modules as Parameters<typeof helper.load>[0], nodes, {
+      [flows.ACCOUNT_ID]: { clientId: sim.clientId, clientSecret: sim.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+      [server.id]: { host: ha.url, access_token: ha.token },
+    });
+    for (let i = 0; i < 200 && !ha.received.includes('config/label_registry/list'); i++) await new Promise((r) => setTimeout(r, 20));
+    const quiet = async (): Promise<void> => {
+      let last = -1;
+      let stable = 0;
+      for (let i = 0; i < 600 && stable < 6; i++) {
+        await clock.runFor(100);
+        await new Promise((r) => setTimeout(r, 15));
+        stable = ha.received.length === last ? stable + 1 : 0;
+        last = ha.received.length;
+      }
+    };
+    // What its inject sends at start (the inject itself would compute the dates on the real clock).
+    helper.getNode('econetatmo.ex04.measure').receive({ dateBegin: T0 - 30 * DAY });
+    await quiet();
+    for (let i = 0; i < 12; i++) {
+      // The measure node reads on its own 10-minute timer.
+      await clock.runFor(HOUR);
+      await quiet();
+    }
+    should(ha.received).containEql('recorder/statistics_during_period');
+    should(ha.errors.filter((e) => e.type.startsWith('recorder/'))).eql([]);
+    const id = `econetatmo:${line.deviceId.replace(/:/g, '')}_${line.index}`;
+    const rows = ha.rows(id);
+    const truth = truthHours(truthBuckets(sim, line.moduleId, T0 - 30 * DAY - ((T0 - 30 * DAY) % HOUR), clock.now()));
+    should(rows.length).equal(truth.size);
+    let prev = 0;
+    for (const r of rows) {
+      should((r.sum as number) - prev).be.approximately((truth.get(r.start) as number) / 1000, 1e-6);
+      prev = r.sum as number;
+    }
+  });
+});

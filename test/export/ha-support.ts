@@ -1,0 +1,61 @@
+// The Home Assistant side of the export tests: node-red-contrib-home-assistant-websocket's real
+// server and API nodes, pointed at the stand-in, wired as example 04 wires them.
+import type { HaStandIn } from '../support/ha-standin';
+
+type FlowNode = Record<string, unknown> & { id: string; type: string };
+
+const haModule = require('node-red-contrib-home-assistant-websocket/dist/index.js') as { default: unknown } | ((...args: unknown[]) => void);
+/** The package's Node-RED entry point (an ES module's default export). */
+export const haNodes = typeof haModule === 'function' ? haModule : (haModule as { default: unknown }).default;
+
+export const HA_SERVER_ID = 'ha1';
+
+export function haServerNode(): FlowNode {
+  return {
+    id: HA_SERVER_ID,
+    type: 'server',
+    name: 'Home Assistant',
+    version: 5,
+    addon: false,
+    rejectUnauthorizedCerts: true,
+    ha_boolean: 'y|yes|true|on|home|open',
+    connectionDelay: false,
+    cacheJson: false,
+    heartbeat: false,
+    heartbeatInterval: 30,
+    areaSelector: 'friendlyName',
+    deviceSelector: 'friendlyName',
+    entitySelector: 'friendlyName',
+    statusSeparator: ': ',
+    statusYear: 'hidden',
+    statusMonth: 'short',
+    statusDay: 'numeric',
+    statusHourCycle: 'default',
+    statusTimeFormat: 'h:m',
+    enableGlobalContextStore: false,
+  };
+}
+
+export function haCredentials(ha: HaStandIn): Record<string, Record<string, string>> {
+  return { [HA_SERVER_ID]: { host: ha.url, access_token: ha.token } };
+}
+
+/** An API node sending `msg.payload` as a websocket command; the answer replaces `msg.payload`. */
+export function haApiNode(id: string, wires: string[][]): FlowNode {
+  return {
+    id,
+    type: 'ha-api',
+    name: id,
+    server: HA_SERVER_ID,
+    version: 1,
+    debugenabled: false,
+    protocol: 'websocket',
+    method: 'get',
+    path: '',
+    data: 'payload',
+    dataType: 'jsonata',
+    responseType: 'json',
+    outputProperties: [{ property: 'payload', propertyType: 'msg', value: '', valueType: 'results' }],
+    wires,
+  };
+}

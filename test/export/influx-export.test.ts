@@ -1,0 +1,154 @@
+// econetatmo-export into a real InfluxDB 1.x (Debian's influxd, started by the test) through
+// node-red-contrib-influxdb's own `influxdb batch` node: a backfilled month, then live reads with
+// revisions and a restart in between. InfluxQL then proves one point per bucket, no duplicates,
+// every value equal to the simulator's, and hourly and daily sums equal to its totals. One line's
+// backfill comes as msg.parts pages.
+import '../support/node-red-line';
+import path from 'path';
+import should from 'should';
+import helper from 'node-red-node-test-helper';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { setNodeClock } from '../../src/nodes/clock';
+import { VirtualClock } from '../support/virtual-clock';
+import { influxdAvailable, startInfluxd, type Influxd } from '../support/influxd';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode, type Payload } from '../nodes/measure-support';
+import { byDay, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
+
+const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
+const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
+const influxNodes = require('node-red-contrib-influxdb/influxdb.js');
+
+const T0 = Date.UTC(2025, 2, 12, 10, 7);
+const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
+const DB = 'econetatmo';
+
+function flow(sim: Simulator, influx: Influxd, moduleIds: string[]): FlowNode[] {
+  const nodes: FlowNode[] = [
+    accountFlowNode(sim),
+    { id: 'db1', type: 'influxdb', hostname: influx.host, port: String(influx.port), protocol: 'http', database: DB, name: 'test', usetls: false, influxdbVersion: '1.x' },
+    { id: 'x1', type: 'econetatmo-export', format: 'influxdb', measurement: 'energy', wires: [['ib']] },
+    { id: 'ib', type: 'influxdb batch', influxdb: 'db1', precision: '', retentionPolicy: '' },
+    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+    { id: 'k1', type: 'complete', scope: ['ib'], uncaught: false, wires: [['written']] },
+    { id: 'written', type: 'helper' },
+    { id: 'measured', type: 'helper' },
+  ];
+  moduleIds.forEach((moduleId, i) =>
+    // The second line sends its backfill as msg.parts pages.
+    nodes.push({ id: `m${i}`, type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, emit: 'changes', scale: '30min', types: FOUR_TYPES.join(','), rangeOutput: i === 1 ? 'parts' : 'message', wires: [['x1', 'measured']] }),
+  );
+  return nodes;
+}
+
+describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb batch node', function () {
+  this.timeout(180_000);
+  let sim: Simulator;
+  let influx: Influxd;
+  let clock: VirtualClock;
+  let moduleIds: string[];
+  const measured: Payload[] = [];
+  const caught: Array<Record<string, unknown>> = [];
+  let writes = 0;
+  let pages = 0;
+
+  before(async function () {
+    if (!influxdAvailable()) {
+      // scripts/ensure-influxdb.js (run by `npm test`) installs it; where it could not, say so.
+      this.skip();
+    }
+    influx = await startInfluxd();
+    await influx.exec(`CREATE DATABASE ${DB}`);
+    clock = new VirtualClock({ start: T0 });
+    setNodeClock(clock);
+    sim = await startSimulator({ now: clock.now, rateLimits: NO_LIMITS, revisionRate: 0.15 });
+    useTempUserDir();
+    moduleIds = [sim.lines()[1].moduleId, sim.lines()[2].moduleId];
+  });
+
+  after(async function () {
+    await helper.unload();
+    if (clock) clock.dispose();
+    setNodeClock(null);
+    if (sim) await sim.close();
+    if (influx) await influx.stop();
+    removeTempUserDirs();
+  });
+
+  async function load(): Promise<void> {
+    await helper.load([accountNode, measureNode, exportNode, influxNodes], flow(sim, influx, moduleIds), { ...accountCredentials(sim), db1: { username: '', password: '' } });
+    helper.getNode('measured').on('input', (m: Record<string, unknown>) => {
+      measured.push(m.payload as Payload);
+      if (m.parts !== undefined) pages++;
+    });
+    helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));
+    helper.getNode('written').on('input', () => writes++);
+  }
+
+  async function quiet(): Promise<void> {
+    let last = -1;
+    let stable = 0;
+    for (let i = 0; i < 600 && stable < 6; i++) {
+      await clock.runFor(100);
+      await new Promise((r) => setTimeout(r, 15));
+      const n = writes + measured.length + caught.length;
+      stable = n === last ? stable + 1 : 0;
+      last = n;
+    }
+  }
+
+  async function readAll(msg: Record<string, unknown> = { payload: 'read' }): Promise<void> {
+    moduleIds.forEach((_, i) => helper.getNode(`m${i}`).receive({ ...msg }));
+    await quiet();
+  }
+
+  it('holds every bucket once, with the cloud\'s values, after a backfill, revisions and a restart', async function () {
+    await load();
+    await readAll({ dateBegin: T0 - 30 * DAY, dateEnd: T0 });
+    for (let i = 0; i < 12; i++) {
+      await clock.runFor(HOUR);
+      await readAll();
+    }
+    await helper.unload();
+    await load();
+    for (let i = 0; i < 12; i++) {
+      await clock.runFor(HOUR);
+      await readAll();
+    }
+    should(caught).eql([]);
+    should(measured.some((p) => p.revised.length > 0)).be.true('the simulator revised some buckets');
+    should(pages).be.above(1);
+    const from = T0 - 30 * DAY - ((T0 - 30 * DAY) % HOUR);
+    const to = clock.now();
+    for (const moduleId of moduleIds) {
+      const truth = truthBuckets(sim, moduleId, from, to);
+      const where = `"moduleId" = '${moduleId}' AND time >= ${from}ms AND time < ${to}ms`;
+      // One point per bucket: as many points as buckets, at exactly their starts.
+      const all = await influx.query(DB, `SELECT * FROM energy WHERE ${where}`);
+      should(all).have.length(1);
+      const cols = all[0].columns;
+      const rows = all[0].values.map((v) => Object.fromEntries(cols.map((c, i) => [c, v[i]])));
+      should(rows.map((r) => r.time)).eql(truth.map((b) => b.start));
+      rows.forEach((r, i) => {
+        const b = truth[i];
+        should(r.total).equal(b.total);
+        for (const t of FOUR_TYPES) should(r[t] ?? null).equal(b.values[t], `${t} at ${new Date(b.start).toISOString()}`);
+        should(r.scale).equal('30min');
+        should(r.line).equal(sim.lines().find((l) => l.moduleId === moduleId)?.name);
+      });
+      const count = await influx.query(DB, `SELECT count("total") FROM energy WHERE ${where}`);
+      should(count[0].values[0][1]).equal(truth.length);
+      // Hourly and daily sums, as Grafana would ask for them.
+      const hours = truthHours(truth);
+      const hourly = await influx.query(DB, `SELECT sum("total") FROM energy WHERE ${where} GROUP BY time(1h) fill(none)`);
+      should(new Map(hourly[0].values.map((v) => [v[0] as number, v[1] as number]))).eql(hours);
+      const days = byDay(hours);
+      const daily = await influx.query(DB, `SELECT sum("total") FROM energy WHERE ${where} GROUP BY time(1d) fill(none)`);
+      should(new Map(daily[0].values.map((v) => [v[0] as number, v[1] as number]))).eql(days);
+    }
+    // Low cardinality: one series per line.
+    const series = await influx.query(DB, 'SHOW SERIES FROM energy');
+    should(series[0].values).have.length(moduleIds.length);
+  });
+});

@@ -1,0 +1,19 @@
+import type { Line } from '../../../src/netatmo/types';
+
+/** A circuit line of the account's one home, as discovery gives it. */
+export function lineRecord(moduleId: string, name: string, timezone: string | null = 'Europe/Paris'): Line {
+  return {
+    homeId: 'h',
+    homeName: 'Home',
+    timezone,
+    deviceId: moduleId.split('#')[0],
+    moduleId,
+    index: Number(moduleId.slice(moduleId.indexOf('#') + 1)),
+    name,
+    role: 'circuit',
+    consumptionType: 'electrical',
+    sourceType: 'electricity',
+    roomId: null,
+    roomName: null,
+  };
+}

@@ -1,0 +1,277 @@
+// The measure node's behaviour without Node-RED: the controller over a scripted account and the
+// one test clock. What a newcomer sees after deploy (finding 3 of issue 9), a timer read that
+// keeps failing (finding 5), a daily read's status (finding 7), the read queue, the account's
+// shared line directory.
+import path from 'node:path';
+import should from 'should';
+import type { NetatmoAccountApi } from '../../../src/netatmo/account-api';
+import { BackfillFileStore } from '../../../src/netatmo/backfill-store';
+import { NetatmoError } from '../../../src/netatmo/errors';
+import type { Bucket, Line, MeasureQuery, ReadOptions } from '../../../src/netatmo/types';
+import { AccountServices, LINE_RETRY_MS } from '../../../src/nodes/account-services';
+import { FIRST_READ_DELAY_MS } from '../../../src/nodes/constants';
+import { MAX_FAILURE_BACKOFF_MS, MeasureController, type MeasureConfig, type Message } from '../../../src/nodes/measure-controller';
+import type { StatusValue } from '../../../src/nodes/measure-status';
+import type { NodeMemory } from '../../../src/nodes/measure-store';
+import { VirtualClock } from '../../support/virtual-clock';
+import { lineRecord } from '../helpers/lines';
+import { tempDir } from '../helpers/tmp';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T0 = Date.UTC(2025, 5, 3, 10, 2);
+const DEVICE = '70:ee:50:aa:bb:cc';
+const MODULE = `${DEVICE}#2`;
+
+/** An account whose answers the test writes: buckets per read, or a failure. */
+class ScriptedAccount {
+  reads: MeasureQuery[] = [];
+  linesAsked = 0;
+  lines: Line[] = [lineRecord(MODULE, 'Oven')];
+  /** What the next reads answer: buckets, or an error to throw. */
+  answer: (query: MeasureQuery) => Bucket[] | Error = () => [];
+  hold: Promise<void> | null = null;
+
+  async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
+    this.reads.push(query);
+    if (this.hold) await this.hold;
+    if (options.signal?.aborted) throw new NetatmoError('aborted', 'Request aborted');
+    const answer = this.answer(query);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+
+  /** Reads wait (a window of two hours) until the returned function lets them go. */
+  holdReads(): () => void {
+    let release: () => void = () => undefined;
+    this.hold = new Promise((resolve) => (release = resolve));
+    this.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    return () => {
+      this.hold = null;
+      release();
+    };
+  }
+
+  async getLines(): Promise<Line[]> {
+    this.linesAsked += 1;
+    return this.lines;
+  }
+}
+
+/** Half-hour buckets up to `until` (exclusive), each worth `value` Wh. */
+function halfHours(from: number, until: number, value = 10): Bucket[] {
+  const out: Bucket[] = [];
+  for (let s = from; s + 30 * MIN <= until; s += 30 * MIN) out.push({ start: s, end: s + 30 * MIN, values: { sum_energy_elec: value }, total: value });
+  return out;
+}
+
+class MemoryStub implements NodeMemory {
+  values: Record<string, unknown> = {};
+  get(key: string): unknown {
+    return this.values[key];
+  }
+  set(key: string, value: unknown): void {
+    this.values[key] = value;
+  }
+  remove(): void {
+    this.values = {};
+  }
+}
+
+interface Rig {
+  clock: VirtualClock;
+  account: ScriptedAccount;
+  controller: MeasureController;
+  statuses: StatusValue[];
+  sent: Message[];
+  errors: Error[];
+  services: AccountServices;
+}
+
+describe('MeasureController', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  const rigs: Rig[] = [];
+
+  beforeEach(() => {
+    tmp = tempDir('econetatmo-controller-');
+  });
+  afterEach(() => {
+    for (const r of rigs.splice(0)) r.controller.close(false);
+    tmp.cleanup();
+  });
+
+  function rig(config: MeasureConfig, shared?: { clock: VirtualClock; account: ScriptedAccount; services: AccountServices }): Rig {
+    const clock = shared?.clock ?? new VirtualClock({ start: T0 });
+    const account = shared?.account ?? new ScriptedAccount();
+    const services = shared?.services ?? new AccountServices(account, clock);
+    const statuses: StatusValue[] = [];
+    const sent: Message[] = [];
+    const errors: Error[] = [];
+    let ids = 0;
+    const controller = new MeasureController(
+      {
+        nodeId: `m${rigs.length + 1}`,
+        account: account as unknown as NetatmoAccountApi,
+        services,
+        clock: () => clock,
+        memory: new MemoryStub(),
+        backfillStore: new BackfillFileStore(path.join(tmp.dir, 'backfill')),
+        t: (key, params) => (params && Object.keys(params).length > 0 ? `${key} ${JSON.stringify(params)}` : key),
+        describe: (err) => (err instanceof Error ? err.message : String(err)),
+        status: (s) => statuses.push(s),
+        send: (m) => sent.push(m),
+        error: (err) => errors.push(err),
+        newId: () => `id${++ids}`,
+      },
+      { moduleId: MODULE, types: 'sum_energy_elec', scale: '30min', emit: 'changes', interval: 10, ...config },
+    );
+    const r = { clock, account, controller, statuses, sent, errors, services };
+    rigs.push(r);
+    return r;
+  }
+
+  const last = (r: Rig): StatusValue => r.statuses[r.statuses.length - 1];
+
+  it('after deploy, an input with nothing new sends nothing and the status says why', async () => {
+    const r = rig({});
+    r.account.answer = () => halfHours(Date.UTC(2025, 5, 3, 4, 0), Date.UTC(2025, 5, 3, 8, 0));
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    should(r.sent).have.length(1); // the first automatic read sent the window
+    should(last(r).text).startWith('status.done');
+    const answered: Message[] = [];
+    await r.controller.input({ payload: 1 }, (m) => answered.push(m));
+    should(answered).have.length(0); // the contract: never the same buckets again as new
+    const status = last(r);
+    should(status.fill).equal('green');
+    should(status.text).startWith('status.noNew');
+    should(status.text).containEql(`"bucket":"${localHHMM(Date.UTC(2025, 5, 3, 7, 30))}"`); // the newest bucket's start
+  });
+
+  it('with emit: all, an input always gets the whole window', async () => {
+    const r = rig({ emit: 'all' });
+    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    const answered: Message[] = [];
+    await r.controller.input({ payload: 1 }, (m) => answered.push(m));
+    should(answered).have.length(1);
+    should((answered[0].payload as { points: unknown[] }).points).have.length(3);
+  });
+
+  it('reports a timer read that keeps failing once, keeps it red, backs off, and reports again when it changes or after recovery', async () => {
+    const r = rig({ interval: 10 });
+    let failure: Error | null = new NetatmoError('api', 'Unknown device', { code: 9 });
+    r.account.answer = () => failure ?? halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    should(r.errors.map((e) => e.message)).eql(['Unknown device']);
+    await r.clock.advance(6 * HOUR);
+    should(r.errors).have.length(1); // not once every 10 minutes
+    should(last(r).fill).equal('red');
+    // 10, 20, 40, 60, 60 … minutes apart instead of 36 reads in 6 hours.
+    should(r.account.reads.length).be.within(6, 10);
+    const readsBefore = r.account.reads.length;
+    await r.clock.advance(3 * MAX_FAILURE_BACKOFF_MS);
+    should(r.account.reads.length - readsBefore).be.within(2, 4); // at most an hour apart
+    failure = new NetatmoError('transient', 'Netatmo answered 503');
+    await r.clock.advance(MAX_FAILURE_BACKOFF_MS);
+    should(r.errors.map((e) => e.message)).eql(['Unknown device', 'Netatmo answered 503']);
+    failure = null;
+    await r.clock.advance(2 * MAX_FAILURE_BACKOFF_MS);
+    should(last(r).fill).equal('green');
+    const afterRecovery = r.account.reads.length;
+    await r.clock.advance(30 * MIN);
+    should(r.account.reads.length - afterRecovery).equal(3); // back to every 10 minutes
+    failure = new NetatmoError('api', 'Unknown device', { code: 9 });
+    await r.clock.advance(10 * MIN);
+    should(r.errors.map((e) => e.message)).eql(['Unknown device', 'Netatmo answered 503', 'Unknown device']);
+  });
+
+  it('interval auto: a timer read that keeps failing is reported once, and the reads space out too', async () => {
+    const r = rig({ interval: 'auto' });
+    r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+    r.controller.start();
+    await r.clock.advance(6 * HOUR);
+    should(r.errors).have.length(1);
+    should(last(r).fill).equal('red');
+    // Learning reads every 10 minutes would be 36 in 6 hours.
+    should(r.account.reads.length).be.within(6, 10);
+  });
+
+  it('an input read that fails is always answered with the error', async () => {
+    const r = rig({ interval: 0 });
+    r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+    r.controller.start();
+    for (let i = 0; i < 3; i++) await should(r.controller.input({}, () => undefined)).be.rejectedWith('Unknown device');
+    should(r.errors).have.length(0); // done(err) reports these, not node.error
+  });
+
+  it("a daily read's status names the bucket's date", async () => {
+    const r = rig({ scale: '1day', interval: 0 });
+    const day = Date.UTC(2025, 5, 3);
+    r.account.answer = () => [{ start: day, end: day + 24 * HOUR, values: { sum_energy_elec: 5 }, total: 5 }];
+    r.controller.start();
+    await r.controller.input({}, () => undefined);
+    const d = new Date(day);
+    const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: date, time: localHHMM(T0) })}`);
+  });
+
+  it('reads one at a time: an input waits for the running read, the timer skips while busy', async () => {
+    const r = rig({ interval: 10 });
+    const release = r.account.holdReads();
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    should(r.account.reads).have.length(1);
+    const answered = r.controller.input({ emit: 'x' }, () => undefined);
+    await r.clock.advance(25 * MIN); // two ticks while busy: skipped
+    should(r.account.reads).have.length(1);
+    release();
+    await answered;
+    should(r.account.reads).have.length(2);
+  });
+
+  it('close aborts the read in flight: no status, no message, no error after it', async () => {
+    const r = rig({ interval: 0 });
+    const release = r.account.holdReads();
+    r.controller.start();
+    const answered = r.controller.input({}, () => should.fail(null, null, 'sent after close'));
+    await r.clock.advance(0);
+    const seen = r.statuses.length;
+    r.controller.close(false);
+    release();
+    await answered;
+    should(r.statuses.length).equal(seen);
+    should(r.errors).have.length(0);
+    should(r.clock.pending()).equal(0);
+  });
+
+  it("the account's line directory asks homesdata once for all nodes, and again for a line it does not know", async () => {
+    const first = rig({ interval: 0 });
+    const second = rig({ interval: 0, moduleId: `${DEVICE}#3` }, first);
+    first.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    const topics: unknown[] = [];
+    await Promise.all([first.controller.input({}, (m) => topics.push(m.topic)), first.controller.input({ scale: '1hour' }, (m) => topics.push(m.topic))]);
+    should(topics).eql(['Oven', 'Oven']);
+    should(first.account.linesAsked).equal(1);
+    // #3 is unknown: the id is the topic, and the directory does not ask again at once.
+    await second.controller.input({}, (m) => topics.push(m.topic));
+    should(topics[2]).equal(`${DEVICE}#3`);
+    should(first.account.linesAsked).equal(1);
+    // The line was added in the app: after LINE_RETRY_MS the directory learns it.
+    first.account.lines = [lineRecord(MODULE, 'Oven'), lineRecord(`${DEVICE}#3`, 'Heat pump')];
+    await first.clock.advance(LINE_RETRY_MS);
+    await second.controller.input({ emit: 'all', scale: '1hour' }, (m) => topics.push(m.topic));
+    should(topics[3]).equal('Heat pump');
+    should(first.account.linesAsked).equal(2);
+    // The whole record is one call away, with the home's time zone (for local days).
+    const record = await first.services.lines.line(`${DEVICE}#3`);
+    should(record).match({ name: 'Heat pump', timezone: 'Europe/Paris', homeName: 'Home' });
+  });
+});
+
+function localHHMM(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
