@@ -8,7 +8,7 @@ import { isBackfillOutput, newBackfillState, percentDone, type BackfillOutput, t
 import type { BackgroundShare } from '../netatmo/backfill-pacer';
 import { runBackfill, type BackfillPage } from '../netatmo/backfill-runner';
 import type { BackfillFileStore } from '../netatmo/backfill-store';
-import { MAX_ROWS } from '../netatmo/measure-plan';
+import { isLocalScale, MAX_ROWS } from '../netatmo/measure-plan';
 import type { Bucket, Clock, MeasureQuery } from '../netatmo/types';
 import { measurePayload } from './measure-payload';
 
@@ -44,6 +44,11 @@ export interface BackfillHost {
   clock: () => Clock;
   signal: AbortSignal;
   nameOf(moduleId: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * The line's home time zone (null: none known), for `payload.timezone` of sub-day ranges. A
+   * `1day`/`1week`/`1month` range carries the zone it was started with (`query.timeZone`).
+   */
+  zoneOf(moduleId: string, signal?: AbortSignal): Promise<string | null>;
   /** Texts in the runtime's language. */
   progress(state: BackfillState): void;
   waiting(ms: number): void;
@@ -120,11 +125,13 @@ export class Backfills {
     const r = state.range;
     h.progress(state);
     const name = await h.nameOf(r.moduleId, h.signal);
+    // A local scale's zone is the one its buckets were cut in; a sub-day range tells the home's.
+    const timezone = isLocalScale(r.scale) ? (r.timeZone ?? null) : await h.zoneOf(r.moduleId, h.signal);
     // The contract: msg.topic is the line's name, whatever the asking message said.
     const topic = name;
     // A range answers the question asked: `revised` is always empty.
     const payload = (buckets: readonly Bucket[], verdict: HistoryVerdict) =>
-      measurePayload(r, name, buckets, [], { historyStart: verdict.historyStart, warning: h.warning(verdict, state) });
+      measurePayload(r, { name, timezone }, buckets, [], { historyStart: verdict.historyStart, warning: h.warning(verdict, state) });
     let lastPage: Bucket[] = [];
     try {
       const result = await runBackfill(h.account, h.store, state, {

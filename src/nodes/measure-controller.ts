@@ -96,6 +96,7 @@ export class MeasureController {
       clock: host.clock,
       signal: this.abort.signal,
       nameOf: (id, signal) => lines.nameOf(id, signal),
+      zoneOf,
       progress: (s: BackfillState) => host.status({ fill: 'blue', shape: 'ring', text: t('status.backfill', { percent: String(percentDone(s)) }) }),
       waiting: (ms: number) => host.status(waitingStatus(t, ms, 'status.backfillWaiting')),
       finished: (s: BackfillState, verdict: HistoryVerdict) => host.status(finishedStatus(t, s, verdict, localTime(now()))),
@@ -272,7 +273,7 @@ export class MeasureController {
       this.failure = null; // recovered: the next failure is news again
       const now = this.now();
       const newest = result.buckets[result.buckets.length - 1];
-      this.lastRead = readStatus(host.t, plan.scale, newest ? newest.start : null, result.payload !== null, now);
+      this.lastRead = readStatus(host.t, plan.scale, newest ? newest.start : null, result.payload !== null, now, result.timeZone);
       host.status(this.lastRead);
       if (!plan.range) this.observe(plan, result.buckets, result.payload !== null, now);
       if (result.payload) {

@@ -17,6 +17,8 @@ export interface ReadResult {
   buckets: Bucket[];
   /** What to send, or null when there is nothing to say. */
   payload: MeasurePayload | null;
+  /** The zone a `1day`/`1week`/`1month` read was cut in (null: Node-RED's own, or a sub-day scale). */
+  timeZone: string | null;
 }
 
 /** Where the trackers' state lives between reads and restarts (the node's memory file). */
@@ -55,7 +57,8 @@ export class MeasureReader {
    */
   async read(plan: ReadPlan, now: number, options: ReadOptions = {}, answer = false): Promise<ReadResult> {
     // Days, weeks and months are the home's: its zone comes from the account's line directory.
-    const zone = isLocalScale(plan.scale) ? await this.zoneOf(plan.moduleId, options.signal) : null;
+    const local = isLocalScale(plan.scale);
+    const zone = local ? await this.zoneOf(plan.moduleId, options.signal) : null;
     const timeZone = zone ?? undefined;
     const query: MeasureQuery = {
       deviceId: plan.deviceId,
@@ -82,13 +85,15 @@ export class MeasureReader {
     else if (this.emit === 'all') points = changed.length > 0 || answer ? buckets : [];
     else points = changed;
     const name = points.length > 0 ? await this.nameOf(plan.moduleId, options.signal) : plan.moduleId;
+    // The payload tells the home's zone whatever the scale (a dashboard's days are the home's).
+    const timezone = local || points.length === 0 ? zone : await this.zoneOf(plan.moduleId, options.signal);
     if (options.signal?.aborted) throw abortedError();
     if (changed.length > 0) {
       this.trackers.set(key, next);
       this.store.save(key, next.toJSON());
     }
-    if (points.length === 0) return { buckets, payload: null };
-    return { buckets, payload: measurePayload(plan, name, points, revised) };
+    if (points.length === 0) return { buckets, payload: null, timeZone: zone };
+    return { buckets, payload: measurePayload(plan, { name, timezone }, points, revised), timeZone: zone };
   }
 
   /**
