@@ -70,6 +70,8 @@ export function currentUserDir(): string {
 
 export function removeTempUserDirs(): void {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  // The next test file must not write into a removed dir (nor share memories through it).
+  helper.settings({ userDir: undefined });
 }
 
 export interface Received {
