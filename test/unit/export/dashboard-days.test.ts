@@ -18,13 +18,27 @@ function half(start: number, total: number | null): ExportPoint {
 }
 
 function payload(points: ExportPoint[], timezone?: string | null): MeasurePayload {
-  const p: MeasurePayload = { moduleId: MODULE, deviceId: '70:ee:50:a1:b2:c3', name: 'Oven', scale: '30min', unit: 'Wh', types: ['sum_energy_elec'], points, revised: [] };
+  const p: MeasurePayload = {
+    moduleId: MODULE,
+    deviceId: '70:ee:50:a1:b2:c3',
+    name: 'Oven',
+    scale: '30min',
+    unit: 'Wh',
+    types: ['sum_energy_elec'],
+    points,
+    revised: [],
+  };
   if (timezone !== undefined) p.timezone = timezone;
   return p;
 }
 
 /** Half-hour buckets, 100 Wh each, the hour before and the hour after the Paris midnight. */
-const AROUND_MIDNIGHT = [half(PARIS_MIDNIGHT - HOUR, 100), half(PARIS_MIDNIGHT - HALF_HOUR, 100), half(PARIS_MIDNIGHT, 100), half(PARIS_MIDNIGHT + HALF_HOUR, 100)];
+const AROUND_MIDNIGHT = [
+  half(PARIS_MIDNIGHT - HOUR, 100),
+  half(PARIS_MIDNIGHT - HALF_HOUR, 100),
+  half(PARIS_MIDNIGHT, 100),
+  half(PARIS_MIDNIGHT + HALF_HOUR, 100),
+];
 
 describe("export: the dashboard's days in the home's zone", function () {
   it('at 23:45 UTC a Paris home is already on its next day: yesterday and today are Paris days', function () {
@@ -36,7 +50,7 @@ describe("export: the dashboard's days in the home's zone", function () {
     ]);
   });
 
-  it('the same buckets in a UTC home all fall on the 14th (the zone is the payload\'s, not the process\'s)', function () {
+  it("the same buckets in a UTC home all fall on the 14th (the zone is the payload's, not the process's)", function () {
     const c = new DashboardChart('days', 2);
     c.apply(payload(AROUND_MIDNIGHT, 'UTC'));
     should(c.chart(NOW)).eql([
@@ -51,7 +65,7 @@ describe("export: the dashboard's days in the home's zone", function () {
     should(c.chart(PARIS_MIDNIGHT - 1).map((p) => p.x)).eql(['2026-01-13', '2026-01-14']);
   });
 
-  it('a payload without a zone (an older measure node) or with null keeps Node-RED\'s zone', function () {
+  it("a payload without a zone (an older measure node) or with null keeps Node-RED's zone", function () {
     const now = NOW;
     const zone = systemTimeZone();
     const expected = [localDateText(zone, now - 24 * HOUR), localDateText(zone, now)];

@@ -231,7 +231,7 @@ describe('MeasureController', () => {
     should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: '2025-06-03', time: localHHMM(T0) })}`);
   });
 
-  it('sub-day reads keep the epoch steps but still tell the home\'s zone; a home without one gives null', async () => {
+  it("sub-day reads keep the epoch steps but still tell the home's zone; a home without one gives null", async () => {
     const r = rig({ interval: 0 });
     r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
     r.controller.start();
