@@ -118,7 +118,7 @@ export async function benchPolling(mode: PollingMode, o: PollingOptions): Promis
         tokens: t,
       });
       // The freshness check walks the harness's measure nodes: give it the lines.
-      (h as { measureNodes: Harness['measureNodes'] }).measureNodes = lines.map((line, i) => ({ id: `usual-${i}`, line }));
+      (h as { measureNodes: Harness['measureNodes'] }).measureNodes = lines.map((line, i) => ({ id: `usual-${i}`, line, settings: { scale: '30min' } }));
     }
     await h.run(o.warmupHours * HOUR);
     const warmRequests = getmeasureCount(h);

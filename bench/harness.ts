@@ -37,6 +37,11 @@ export interface HarnessOptions {
   /** How many measure nodes, one per line of the simulator, in line order (default 9). */
   lines?: number;
   measure?: MeasureSettings;
+  /**
+   * The measure nodes one by one, instead of one per line with `measure`: the simulator's line
+   * (by position) and the node's settings (merged over `measure`).
+   */
+  nodes?: Array<{ line: number; settings?: MeasureSettings }>;
   faults?: Partial<FaultOptions>;
   /** Access tokens die after this many simulated seconds (the simulator's early-expiry knob). */
   accessTokenRealLifetimeSec?: number;
@@ -58,12 +63,15 @@ export interface Received {
 export interface MeasureNodeInfo {
   id: string;
   line: SimLine;
+  settings: MeasureSettings;
 }
 
 export interface Harness {
   clock: VirtualClock;
   sim: Simulator;
   start: number;
+  /** Node-RED's user directory of the run (state files live under it). */
+  userDir: string;
   measureNodes: MeasureNodeInfo[];
   /** Messages of each measure node, by node id. */
   outputs: Map<string, Received[]>;
@@ -79,6 +87,11 @@ export interface Harness {
   /** Send a message into a node (sync or measure) of the flow. */
   inject(nodeId: string, msg?: Record<string, unknown>): void;
   injectSync(): void;
+  /**
+   * Drop the call histories the test helper's spies keep (every `status`, `send`, `error`, log…
+   * call of every node, forever): over a simulated month they, not the nodes, fill the heap.
+   */
+  forgetSpiedCalls(): void;
   stop(): Promise<void>;
 }
 
@@ -103,7 +116,7 @@ export function defaultStart(): number {
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
-function buildFlow(sim: Simulator, lines: SimLine[], measure: MeasureSettings): FlowNode[] {
+function buildFlow(sim: Simulator, nodes: MeasureNodeInfo[]): FlowNode[] {
   const tab = 'soak-tab';
   const flow: FlowNode[] = [
     { id: tab, type: 'tab', label: 'soak' },
@@ -113,7 +126,7 @@ function buildFlow(sim: Simulator, lines: SimLine[], measure: MeasureSettings): 
     { id: CATCH_ID, type: 'catch', z: tab, scope: null, uncaught: false, wires: [[CAUGHT_ID]] },
     { id: CAUGHT_ID, type: 'helper', z: tab },
   ];
-  lines.forEach((line, i) => {
+  nodes.forEach(({ line, settings: measure }, i) => {
     flow.push({
       id: measureId(i),
       type: 'econetatmo-measure',
@@ -155,10 +168,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     accessTokenRealLifetimeSec: options.accessTokenRealLifetimeSec ?? options.simulator?.accessTokenRealLifetimeSec,
   });
   const allLines = sim.lines();
-  const count = options.lines ?? 9;
-  if (count > allLines.length) throw new Error(`the simulator has ${allLines.length} lines, ${count} asked`);
-  const lines = allLines.slice(0, count);
-  const measureNodes = lines.map((line, i) => ({ id: measureId(i), line }));
+  const specs: Array<{ line: number; settings?: MeasureSettings }> = options.nodes ?? Array.from({ length: options.lines ?? 9 }, (_, i) => ({ line: i }));
+  for (const spec of specs) {
+    if (spec.line >= allLines.length) throw new Error(`the simulator has ${allLines.length} lines, line ${spec.line} asked`);
+  }
+  const measureNodes: MeasureNodeInfo[] = specs.map((spec, i) => ({
+    id: measureId(i),
+    line: allLines[spec.line],
+    settings: { ...options.measure, ...spec.settings },
+  }));
+  const count = measureNodes.length;
 
   // A user dir of its own: the account's token store must not find another run's tokens.
   const userDir = mkdtempSync(path.join(tmpdir(), 'econetatmo-soak-'));
@@ -177,7 +196,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const types = ['econetatmo-account', 'econetatmo-sync', ...(count > 0 ? ['econetatmo-measure'] : [])];
   const modules = types.map(nodeModule);
-  await helper.load(modules, buildFlow(sim, lines, options.measure ?? {}), credentials);
+  await helper.load(modules, buildFlow(sim, measureNodes), credentials);
 
   const outputs = new Map<string, Received[]>();
   measureNodes.forEach((m, i) => {
@@ -204,6 +223,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     sim,
     start,
+    userDir,
     measureNodes,
     outputs,
     syncOutputs,
@@ -216,6 +236,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     injectSync() {
       helper.getNode(SYNC_ID).receive({ payload: clock.now() });
+    },
+    forgetSpiedCalls() {
+      type Spy = { resetHistory?: () => void };
+      const spies = new Set<Spy>();
+      const logSpy = (helper as unknown as { _logSpy?: Spy })._logSpy;
+      if (logSpy) spies.add(logSpy);
+      for (let proto: object | null = Object.getPrototypeOf(helper.getNode(SYNC_ID)); proto; proto = Object.getPrototypeOf(proto)) {
+        for (const name of Object.getOwnPropertyNames(proto)) {
+          const value: unknown = Object.getOwnPropertyDescriptor(proto, name)?.value;
+          if (typeof value === 'function' && typeof (value as Spy).resetHistory === 'function') spies.add(value as Spy);
+        }
+      }
+      for (const spy of spies) spy.resetHistory?.();
     },
     async stop() {
       if (stopped) return;

@@ -1,8 +1,11 @@
 // `npm run soak` (= node dist/bench/soak.js [--hours N] [--seed S]): the chaos soak.
 // Simulated days against a failing simulator, then the checks of soak-checks.ts, printed.
+// `--days N`: the month-long soak of soak-month.ts (a Paris home across a clock change and a
+// month end, daily `1day` reads, heap and state files watched) and its table.
 // Exit code 0 only when every check passes.
 import { formatReport } from './soak-checks';
 import { runSoak } from './soak-run';
+import { formatMonthSoak, runMonthSoak } from './soak-month';
 
 function argValue(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -20,6 +23,16 @@ function positive(raw: string | undefined, fallback: number, name: string): numb
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  if (argValue(args, '--days') !== undefined) {
+    const days = Math.round(positive(argValue(args, '--days'), 31, '--days'));
+    const seed = Math.round(positive(argValue(args, '--seed'), 42, '--seed'));
+    if (days < 4) throw new Error('--days wants at least 4 (the heap and the state files are compared with day 3)');
+    process.stdout.write(`Month soak: ${days} simulated days, seed ${seed}\n`);
+    const outcome = await runMonthSoak({ days, seed, log: (line) => process.stdout.write(`${line}\n`) });
+    process.stdout.write(`${formatReport(outcome.report)}\n\n${formatMonthSoak(outcome, days, seed)}\n`);
+    process.stdout.write(`${outcome.ok ? 'SOAK PASSED' : 'SOAK FAILED'}\n`);
+    return outcome.ok ? 0 : 1;
+  }
   const hours = Math.round(positive(argValue(args, '--hours'), 48, '--hours'));
   const seed = Math.round(positive(argValue(args, '--seed'), 42, '--seed'));
   process.stdout.write(`Chaos soak: ${hours} simulated hours, seed ${seed}\n`);

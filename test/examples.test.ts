@@ -9,6 +9,10 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../src/simulator';
 import { MEASURE_TYPES, SCALES } from '../src/netatmo/types';
 
+/** A message of the examples' flows, checked field by field below. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlowMessage = Record<string, any>;
+
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 interface Example { file: string; nodes: FlowNode[] }
 interface FlowsModule {
@@ -278,15 +282,11 @@ describe('examples 01–03 and the dashboard in Node-RED against the simulator',
     });
   }
 
-  // The examples' messages are read deep and loosely (payload shapes differ per node): `any` on purpose.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  type Msg = Record<string, any>;
-
   /** Collects `count` messages arriving at a helper node; fails on the first error a node reports. */
-  function collect(id: string, count: number): Promise<Array<Msg>> {
+  function collect(id: string, count: number): Promise<FlowMessage[]> {
     return new Promise((resolve) => {
-      const got: Array<Msg> = [];
-      helper.getNode(id).on('input', (msg: Msg) => {
+      const got: FlowMessage[] = [];
+      helper.getNode(id).on('input', (msg: FlowMessage) => {
         got.push(msg);
         if (got.length === count) resolve(got);
       });

@@ -1,6 +1,8 @@
 // The `dashboard` format: the whole chart for a FlowFuse Dashboard 2 `ui-chart`, redrawn from
 // every line's buckets of a recent window each time (the chart is told to replace what it shows),
-// so that a revised bucket replaces its point and no point is ever drawn twice.
+// so that a revised bucket replaces its point and no point is ever drawn twice. The `days` chart
+// cuts days in the home's time zone (the payload's `timezone`), else in Node-RED's own.
+import { localDateText, nextDay, startOfDay, systemTimeZone } from '../netatmo/local-calendar';
 import type { MeasurePayload } from './types';
 
 export type DashboardChartKind = 'buckets' | 'days';
@@ -16,21 +18,17 @@ interface LineMemory {
   buckets: Map<number, number | null>;
 }
 
-function localDay(t: number): string {
-  const d = new Date(t);
-  const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-function localMidnight(t: number, daysBack: number): number {
-  const d = new Date(t);
-  d.setHours(0, 0, 0, 0);
-  d.setDate(d.getDate() - daysBack);
-  return d.getTime();
+/** The start of the local day `daysBack` days before the one holding `t` (days of 23 to 25 h). */
+function localMidnight(zone: string, t: number, daysBack: number): number {
+  let start = startOfDay(zone, t);
+  for (let i = 0; i < daysBack; i++) start = startOfDay(zone, start - 1);
+  return start;
 }
 
 export class DashboardChart {
   private readonly lines = new Map<string, LineMemory>();
+  /** The zone of the latest payload (the lines of one home share it); null: Node-RED's own. */
+  private zone: string | null = null;
 
   constructor(
     private readonly kind: DashboardChartKind,
@@ -41,6 +39,7 @@ export class DashboardChart {
   apply(payload: MeasurePayload): void {
     const line = this.lines.get(payload.moduleId) ?? { name: payload.name, buckets: new Map() };
     line.name = payload.name;
+    this.zone = payload.timezone ?? null;
     for (const p of payload.points) line.buckets.set(p.start, p.total);
     this.lines.set(payload.moduleId, line);
   }
@@ -63,8 +62,12 @@ export class DashboardChart {
 
   /** Every point of the chart, by series then time; `now` decides the window. */
   chart(now: number): ChartPoint[] {
-    const cutOff = this.kind === 'buckets' ? now - this.span * 3_600_000 : localMidnight(now, this.span - 1);
+    const zone = this.zone ?? systemTimeZone();
+    const cutOff = this.kind === 'buckets' ? now - this.span * 3_600_000 : localMidnight(zone, now, this.span - 1);
     this.forget(cutOff);
+    // The local dates drawn, oldest first: the span's days up to today.
+    const dayLabels: string[] = [];
+    if (this.kind === 'days') for (let d = cutOff; d <= now; d = nextDay(zone, d)) dayLabels.push(localDateText(zone, d));
     const labels = this.labels();
     const out: ChartPoint[] = [];
     for (const [id, series] of labels) {
@@ -78,10 +81,10 @@ export class DashboardChart {
       } else {
         // kWh per local day; days without a bucket yet still get their bar (0) so the axis is stable.
         const days = new Map<string, number>();
-        for (let i = this.span - 1; i >= 0; i--) days.set(localDay(localMidnight(now, i)), 0);
+        for (const label of dayLabels) days.set(label, 0);
         for (const start of starts) {
           const y = line.buckets.get(start);
-          const day = localDay(start);
+          const day = localDateText(zone, start);
           if (typeof y === 'number' && days.has(day)) days.set(day, (days.get(day) as number) + y);
         }
         for (const [day, wh] of days) out.push({ x: day, y: Math.round(wh) / 1000, series });

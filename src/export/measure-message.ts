@@ -1,6 +1,7 @@
 // The export node's edge: a message is taken only if it is what econetatmo-measure sends.
 // Everything is checked here, once, so that the rest of src/export works on typed values.
 import { isLineId } from '../netatmo/line-id';
+import { isTimeZone } from '../netatmo/local-calendar';
 import { ExportProblem, SCALES, type ExportPoint, type MeasurePayload, type Scale } from './types';
 
 /** Line names are the user's free text; a destination may render them as HTML. */
@@ -37,11 +38,13 @@ function parsePoint(raw: unknown, i: number): ExportPoint {
 /** The measure node's payload, or an ExportProblem saying what is not right. */
 export function parseMeasurePayload(payload: unknown): MeasurePayload {
   if (!isRecord(payload)) throw notMeasure('payload');
-  const { moduleId, deviceId, name, scale, unit, types, points, revised } = payload;
+  const { moduleId, deviceId, name, timezone, scale, unit, types, points, revised } = payload;
   if (typeof moduleId !== 'string' || !isLineId(moduleId)) throw notMeasure('payload.moduleId');
   if (typeof deviceId !== 'string' || moduleId.split('#')[0] !== deviceId) throw notMeasure('payload.deviceId');
   if (typeof name !== 'string') throw notMeasure('payload.name');
   if (MARKUP.test(name)) throw new ExportProblem('markup', { name: name.replace(/[<>]/g, '') });
+  // Optional (measure nodes before it did not send it); a zone Node.js does not know is refused.
+  if (timezone !== undefined && timezone !== null && !isTimeZone(timezone)) throw notMeasure('payload.timezone');
   if (typeof scale !== 'string' || !(SCALES as readonly string[]).includes(scale)) throw notMeasure('payload.scale');
   if (unit !== 'Wh') throw notMeasure('payload.unit');
   if (!Array.isArray(types) || !types.every((t) => typeof t === 'string')) throw notMeasure('payload.types');
@@ -55,6 +58,7 @@ export function parseMeasurePayload(payload: unknown): MeasurePayload {
     moduleId,
     deviceId,
     name: name.trim() === '' ? moduleId : name,
+    timezone: timezone ?? null,
     scale: scale as Scale,
     unit: 'Wh',
     types: types as string[],

@@ -16,6 +16,8 @@ export interface MeasurePayload {
   moduleId: string;
   deviceId: string;
   name: string;
+  /** The home's IANA time zone (additive, newer measure nodes); null or absent: Node-RED's zone. */
+  timezone?: string | null;
   scale: Scale;
   unit: 'Wh';
   types: string[];

@@ -17,6 +17,16 @@ import { systemClock, type Bucket, type Clock, type ConnectionState, type Line, 
 /** Lifetime Netatmo gives access tokens (3 h): assumed for pasted tokens without an expiry. */
 export const ACCESS_TOKEN_LIFETIME_MS = 3 * 3_600_000;
 
+/** The HTTP client's per-request timeout when the options give none. */
+const DEFAULT_TIMEOUT_MS = 15_000;
+/**
+ * Token requests wait this many times longer than API requests (60 s by default): Netatmo
+ * rotates the refresh token as soon as it has the request, so giving up on a slow answer loses
+ * the only valid refresh token (the retry with the old one answers invalid_grant). A month-long
+ * soak under load lost one that way with the same timeout for both.
+ */
+export const TOKEN_TIMEOUT_FACTOR = 4;
+
 export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   private readonly clock: Clock;
   private readonly lifecycle = new AbortController();
@@ -43,7 +53,13 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       maxRetries: options.maxRetries,
       backoffBaseMs: options.backoffBaseMs,
     });
-    this.oauth = new OAuthClient({ http: this.http, clientId: options.clientId, clientSecret: options.clientSecret, now: () => this.clock.now() });
+    this.oauth = new OAuthClient({
+      http: this.http,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      now: () => this.clock.now(),
+      timeoutMs: TOKEN_TIMEOUT_FACTOR * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
     this.store = new TokenStore(options.tokenDir);
     this.tokens = new TokenManager({
       accountId: options.accountId,

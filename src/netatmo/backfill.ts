@@ -2,7 +2,8 @@
 // at most 1024 rows. Its state is small and serialisable, so that a redeploy or a restart in the
 // middle resumes at the next page instead of starting over. Pure: no I/O, no clock.
 import { createHash } from 'node:crypto';
-import { alignDown, isMeasureType, isScale, planRequests, stepMs, type MeasurePage } from './measure-plan';
+import { alignDown, isLocalScale, isMeasureType, isScale, planRequests, stepMs, type MeasurePage } from './measure-plan';
+import { isTimeZone } from './local-calendar';
 import type { MeasureQuery, Scale } from './types';
 import { isRecord } from './errors';
 
@@ -27,6 +28,8 @@ export interface BackfillRange {
   dateEnd: number;
   /** The message gave no end: a repeated request with the same start is the same backfill. */
   openEnd: boolean;
+  /** The home's time zone of a `1day`/`1week`/`1month` range (absent: Node-RED's own zone). */
+  timeZone?: string;
 }
 
 export interface BackfillState {
@@ -54,7 +57,10 @@ export interface BackfillState {
 /** The identity of a backfill: the node and what it reads. */
 export function backfillKey(nodeId: string, range: BackfillRange): string {
   const end = range.openEnd ? 'now' : String(range.dateEnd);
-  return [nodeId, range.moduleId, range.scale, range.types.join(','), String(range.dateBegin), end].join('|');
+  const parts = [nodeId, range.moduleId, range.scale, range.types.join(','), String(range.dateBegin), end];
+  // Local days of another zone are other buckets. Sub-day keys stay as they were before zones.
+  if (range.timeZone !== undefined && isLocalScale(range.scale)) parts.push(range.timeZone);
+  return parts.join('|');
 }
 
 /** A short, file-name-safe digest of a key. */
@@ -64,19 +70,21 @@ export function keyDigest(key: string): string {
 
 export function toRange(query: MeasureQuery, now: number): BackfillRange {
   const openEnd = query.dateEnd === undefined || query.dateEnd >= now;
-  return {
+  const range: BackfillRange = {
     moduleId: query.moduleId,
     deviceId: query.deviceId,
     types: [...query.types],
     scale: query.scale,
-    dateBegin: alignDown(query.dateBegin, query.scale),
+    dateBegin: alignDown(query.dateBegin, query.scale, query.timeZone),
     dateEnd: openEnd ? now : (query.dateEnd as number),
     openEnd,
   };
+  if (query.timeZone !== undefined && isLocalScale(query.scale)) range.timeZone = query.timeZone;
+  return range;
 }
 
 export function rangeQuery(range: BackfillRange): MeasureQuery {
-  return {
+  const query: MeasureQuery = {
     moduleId: range.moduleId,
     deviceId: range.deviceId,
     types: range.types,
@@ -84,6 +92,8 @@ export function rangeQuery(range: BackfillRange): MeasureQuery {
     dateBegin: range.dateBegin,
     dateEnd: range.dateEnd,
   };
+  if (range.timeZone !== undefined) query.timeZone = range.timeZone;
+  return query;
 }
 
 /** The pages of the range (epoch seconds). Throws 'bad_input' on a bad range, before any request. */
@@ -163,7 +173,8 @@ export function isBackfillRange(value: unknown): value is BackfillRange {
     finite(r.dateBegin) &&
     finite(r.dateEnd) &&
     r.dateBegin < r.dateEnd &&
-    typeof r.openEnd === 'boolean'
+    typeof r.openEnd === 'boolean' &&
+    (r.timeZone === undefined || isTimeZone(r.timeZone))
   );
 }
 

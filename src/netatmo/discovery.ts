@@ -2,6 +2,7 @@
 // (the ecocounter) and an id ending in `#N`, N in 0..8; its role comes from N alone, by the
 // convention the known clients share (names are user labels and mean nothing).
 import { unexpectedAnswer, isRecord } from './errors';
+import { isTimeZone } from './local-calendar';
 import type { ConsumptionType, Line, LineRole, SourceType } from './types';
 
 interface LineKind {
@@ -45,8 +46,9 @@ export function parseHomesData(answer: unknown): Line[] {
     if (typeof home.id !== 'string') throw unexpectedAnswer(`home ${h + 1} has no id`);
     const homeId = home.id;
     const homeName = optionalString(home.name, `the name of home ${h + 1}`) ?? '';
-    // Only ever used to place local days: a zone the cloud garbled is a zone it did not give.
-    const timezone = typeof home.timezone === 'string' && home.timezone !== '' ? home.timezone : null;
+    // A zone Node.js does not know is no reason to refuse the lines: their days then follow
+    // Node-RED's own zone, as for a home without one.
+    const timezone = isTimeZone(home.timezone) ? home.timezone : null;
     const roomNames = new Map<string, string>();
     optionalArray(home.rooms, `the rooms of home ${h + 1}`).forEach((room, r) => {
       if (!isRecord(room) || typeof room.id !== 'string') throw unexpectedAnswer(`room ${r + 1} of home ${h + 1} has no id`);

@@ -49,6 +49,8 @@ export interface HttpRequest {
 export interface SendOptions {
   signal?: AbortSignal;
   onWait?: (ms: number) => void;
+  /** Per-attempt timeout of this request, instead of the client's. */
+  timeoutMs?: number;
 }
 
 export class HttpClient {
@@ -99,7 +101,7 @@ export class HttpClient {
       const release = await this.budget.acquire({ signal, onWait: options.onWait, priority: request.priority });
       let outcome: Classified;
       try {
-        outcome = await this.attempt(request, signal);
+        outcome = await this.attempt(request, signal, options.timeoutMs ?? this.timeoutMs);
       } finally {
         release();
       }
@@ -143,7 +145,7 @@ export class HttpClient {
     return Math.round(full / 2 + (this.random() * full) / 2);
   }
 
-  private async attempt(request: HttpRequest, signal: AbortSignal | undefined): Promise<Classified> {
+  private async attempt(request: HttpRequest, signal: AbortSignal | undefined, timeoutMs: number): Promise<Classified> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (request.bearer !== undefined) headers.Authorization = `Bearer ${request.bearer}`;
     const query = new URLSearchParams(request.params ?? {}).toString();
@@ -151,9 +153,10 @@ export class HttpClient {
     if (!isGet) headers['Content-Type'] = 'application/x-www-form-urlencoded';
     // A timeout of our own as well as axios': a server that sends headers and then stalls must
     // not hold the caller beyond timeoutMs.
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
       const answer = await this.axios.request<string>({
+        timeout: timeoutMs,
         method: request.method,
         url: isGet && query ? `${request.path}?${query}` : request.path,
         data: isGet ? undefined : query,
@@ -176,7 +179,7 @@ export class HttpClient {
         return { ok: false, retry: 'none', error: answerTooLarge() };
       }
       const timedOut = timeout.aborted || code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-      return { ok: false, retry: 'transient', error: networkError(code, timedOut, this.timeoutMs) };
+      return { ok: false, retry: 'transient', error: networkError(code, timedOut, timeoutMs) };
     }
   }
 }

@@ -1,8 +1,10 @@
 // `/api/getmeasure` answers -> buckets. With real_time=false Netatmo stamps a row at the
-// middle of its bucket, so a bucket starts half a step before its stamp (a `1month` bucket is
-// the UTC calendar month that contains the stamp).
+// middle of its bucket, so a sub-day bucket starts half a step before its stamp. A bucket of a
+// day or more is the home's local day, week or month that contains the stamp: its length is
+// not `step_time` around the days the clocks change (23 h, 25 h) nor for months, and a series'
+// `beg_time + i * step_time` drifts an hour past a change, still well inside the right day.
 import { unexpectedAnswer, isRecord } from './errors';
-import { stepMs, alignDown, nextBucketStart } from './measure-plan';
+import { stepMs, alignDown, nextBucketStart, isDateMs, isLocalScale, zoneOrDefault } from './measure-plan';
 import { ENERGY_TYPES, type Bucket, type Scale } from './types';
 
 const PLAIN_TOTAL = ENERGY_TYPES[0];
@@ -20,17 +22,18 @@ export function bucketTotal(values: Record<string, number | null>): number | nul
   return sum;
 }
 
-function bucketAt(stampSec: number, scale: Scale): { start: number; end: number } {
+function bucketAt(stampSec: number, scale: Scale, zone: string): { start: number; end: number } {
   const stamp = stampSec * 1000;
-  if (scale === '1month') {
-    const start = alignDown(stamp, scale);
-    return { start, end: nextBucketStart(start, scale) };
+  if (!isDateMs(stamp)) throw unexpectedAnswer('a measure time is out of range');
+  if (isLocalScale(scale)) {
+    const start = alignDown(stamp, scale, zone);
+    return { start, end: nextBucketStart(start, scale, zone) };
   }
   const step = stepMs(scale);
   return { start: stamp - step / 2, end: stamp + step / 2 };
 }
 
-function toBucket(stampSec: number, row: unknown, types: readonly string[], scale: Scale): Bucket {
+function toBucket(stampSec: number, row: unknown, types: readonly string[], scale: Scale, zone: string): Bucket {
   if (!Array.isArray(row)) throw unexpectedAnswer('a measure row is not a list');
   if (row.length !== types.length) throw unexpectedAnswer(`a measure row has ${row.length} values for ${types.length} types`);
   const values: Record<string, number | null> = {};
@@ -39,10 +42,10 @@ function toBucket(stampSec: number, row: unknown, types: readonly string[], scal
     if (cell !== null && (typeof cell !== 'number' || !Number.isFinite(cell))) throw unexpectedAnswer('a measure value is not a number');
     values[type] = cell as number | null;
   });
-  return { ...bucketAt(stampSec, scale), values, total: bucketTotal(values) };
+  return { ...bucketAt(stampSec, scale, zone), values, total: bucketTotal(values) };
 }
 
-function decodeSeries(series: unknown[], types: readonly string[], scale: Scale): Bucket[] {
+function decodeSeries(series: unknown[], types: readonly string[], scale: Scale, zone: string): Bucket[] {
   const buckets: Bucket[] = [];
   series.forEach((item) => {
     if (!isRecord(item)) throw unexpectedAnswer('a measure series is not an object');
@@ -51,30 +54,31 @@ function decodeSeries(series: unknown[], types: readonly string[], scale: Scale)
     if (!Array.isArray(rows)) throw unexpectedAnswer('a measure series has no values');
     // A series of one row may come without step_time.
     if (rows.length > 1 && (typeof step !== 'number' || !(step > 0))) throw unexpectedAnswer('a measure series has no step');
-    rows.forEach((row, i) => buckets.push(toBucket(beg + i * ((step as number) || 0), row, types, scale)));
+    rows.forEach((row, i) => buckets.push(toBucket(beg + i * ((step as number) || 0), row, types, scale, zone)));
   });
   return buckets;
 }
 
-function decodeKeyed(body: Record<string, unknown>, types: readonly string[], scale: Scale): Bucket[] {
+function decodeKeyed(body: Record<string, unknown>, types: readonly string[], scale: Scale, zone: string): Bucket[] {
   return Object.entries(body).map(([key, row]) => {
     if (!/^\d+$/.test(key)) throw unexpectedAnswer('a measure time is not a number');
-    return toBucket(Number(key), row, types, scale);
+    return toBucket(Number(key), row, types, scale, zone);
   });
 }
 
 /**
  * Decode an answer of `optimize=true` (series with gaps) or `optimize=false` (rows keyed by
  * time). Accepts the whole answer or its `body`. Sorted by start, one bucket per start (the
- * last one seen wins).
+ * last one seen wins). `zone`: the home's time zone for the local scales (default: Node-RED's).
  */
-export function decodeMeasure(answer: unknown, types: readonly string[], scale: Scale): Bucket[] {
+export function decodeMeasure(answer: unknown, types: readonly string[], scale: Scale, zone?: string): Bucket[] {
+  const z = isLocalScale(scale) ? zoneOrDefault(zone) : 'UTC';
   let body = answer;
   // A keyed body only has numeric keys: `body`/`status` mean the whole answer was given.
   if (isRecord(answer) && ('body' in answer || 'status' in answer)) body = answer.body;
   let buckets: Bucket[];
-  if (Array.isArray(body)) buckets = decodeSeries(body, types, scale);
-  else if (isRecord(body)) buckets = decodeKeyed(body, types, scale);
+  if (Array.isArray(body)) buckets = decodeSeries(body, types, scale, z);
+  else if (isRecord(body)) buckets = decodeKeyed(body, types, scale, z);
   else if (body === null || body === undefined) buckets = [];
   else throw unexpectedAnswer('the measures are neither a list nor an object');
   const byStart = new Map<number, Bucket>();

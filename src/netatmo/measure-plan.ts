@@ -1,7 +1,10 @@
-// Planning a read: bucket arithmetic in UTC, the recent window a periodic read covers, and
-// the pages (at most 1024 rows each) a range takes. Everything is checked before any request.
+// Planning a read: bucket arithmetic, the recent window a periodic read covers, and the pages
+// (at most 1024 rows each) a range takes. Everything is checked before any request.
+// Sub-day scales are fixed steps on the epoch; `1day`, `1week` and `1month` follow the home's
+// local calendar (local midnights, Mondays, 1sts), in the zone given, else Node-RED's own.
 import { badInput } from './errors';
 import { isLineId } from './line-id';
+import { isTimeZone, MAX_DATE_MS, nextDay, nextMonth, nextWeek, startOfDay, startOfMonth, startOfWeek, systemTimeZone } from './local-calendar';
 import { MEASURE_TYPES, SCALES, type MeasureQuery, type Scale } from './types';
 
 const MINUTE = 60_000;
@@ -11,47 +14,67 @@ const DAY = 24 * HOUR;
 /** Rows per answer: Netatmo's maximum (and default) `limit`. */
 export const MAX_ROWS = 1024;
 
-const FIXED_STEPS: Record<Exclude<Scale, '1month'>, number> = {
+/** The scales whose buckets follow the home's local calendar. */
+export type LocalScale = '1day' | '1week' | '1month';
+type FixedScale = Exclude<Scale, LocalScale>;
+
+const FIXED_STEPS: Record<FixedScale, number> = {
   '30min': 30 * MINUTE,
   '1hour': HOUR,
   '3hours': 3 * HOUR,
-  '1day': DAY,
-  '1week': 7 * DAY,
 };
-
-/** 1970-01-05 was a Monday: weeks start on Monday 00:00 UTC. */
-const FIRST_MONDAY = 4 * DAY;
 
 export function isScale(value: unknown): value is Scale {
   return typeof value === 'string' && (SCALES as readonly string[]).includes(value);
 }
 
-/** A bucket's length in ms. For `1month` the shortest month (28 days): a safe bound for paging. */
-export function stepMs(scale: Scale): number {
-  return scale === '1month' ? 28 * DAY : FIXED_STEPS[scale];
+/** `1day`, `1week`, `1month`: buckets from local midnight, Monday, 1st (23 h and 25 h days). */
+export function isLocalScale(scale: Scale): scale is LocalScale {
+  return scale === '1day' || scale === '1week' || scale === '1month';
 }
 
-/** The start of the bucket that contains `ms` (UTC boundaries). */
-export function alignDown(ms: number, scale: Scale): number {
-  if (scale === '1month') {
-    const d = new Date(ms);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+/** The zone a local scale is read in: the home's when known, else Node-RED's own. */
+export function zoneOrDefault(zone: string | undefined): string {
+  return zone !== undefined && isTimeZone(zone) ? zone : systemTimeZone();
+}
+
+/**
+ * A bucket's usual length in ms. Local scales vary (23 h and 25 h days, 28- to 31-day months):
+ * this is the shortest usual one (a day, a week, 28 days), a bound for paging and slack, never
+ * a bucket's boundaries (use alignDown / nextBucketStart).
+ */
+export function stepMs(scale: Scale): number {
+  if (scale === '1day') return DAY;
+  if (scale === '1week') return 7 * DAY;
+  if (scale === '1month') return 28 * DAY;
+  return FIXED_STEPS[scale];
+}
+
+/** The start of the bucket that contains `ms`; local scales in `zone` (default: Node-RED's). */
+export function alignDown(ms: number, scale: Scale, zone?: string): number {
+  if (isLocalScale(scale)) {
+    const z = zoneOrDefault(zone);
+    if (scale === '1day') return startOfDay(z, ms);
+    if (scale === '1week') return startOfWeek(z, ms);
+    return startOfMonth(z, ms);
   }
   const step = FIXED_STEPS[scale];
-  const origin = scale === '1week' ? FIRST_MONDAY : 0;
-  return Math.floor((ms - origin) / step) * step + origin;
+  return Math.floor(ms / step) * step;
 }
 
 /** The start of the next bucket after the one containing `ms` (or `ms` itself on a boundary). */
-export function alignUp(ms: number, scale: Scale): number {
-  const down = alignDown(ms, scale);
-  return down === ms ? ms : nextBucketStart(down, scale);
+export function alignUp(ms: number, scale: Scale, zone?: string): number {
+  const down = alignDown(ms, scale, zone);
+  return down === ms ? ms : nextBucketStart(down, scale, zone);
 }
 
-export function nextBucketStart(start: number, scale: Scale): number {
-  if (scale === '1month') {
-    const d = new Date(start);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+/** The start of the bucket after the one that starts at (or contains) `start`. */
+export function nextBucketStart(start: number, scale: Scale, zone?: string): number {
+  if (isLocalScale(scale)) {
+    const z = zoneOrDefault(zone);
+    if (scale === '1day') return nextDay(z, start);
+    if (scale === '1week') return nextWeek(z, start);
+    return nextMonth(z, start);
   }
   return start + FIXED_STEPS[scale];
 }
@@ -71,12 +94,12 @@ const RECENT_SPAN: Record<Scale, number> = {
   '1month': 62 * DAY,
 };
 
-export function recentWindow(scale: Scale, now: number): { dateBegin: number; dateEnd: number } {
+export function recentWindow(scale: Scale, now: number, zone?: string): { dateBegin: number; dateEnd: number } {
   if (scale === '1month') {
-    const d = new Date(now);
-    return { dateBegin: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1), dateEnd: now };
+    // The current month and the one before it: the 1st of the month that contains its day before.
+    return { dateBegin: alignDown(alignDown(now, scale, zone) - 1, scale, zone), dateEnd: now };
   }
-  return { dateBegin: alignDown(now - RECENT_SPAN[scale], scale), dateEnd: now };
+  return { dateBegin: alignDown(now - RECENT_SPAN[scale], scale, zone), dateEnd: now };
 }
 
 /** The span of `recentWindow`, e.g. to size a window tracker's memory. */
@@ -94,6 +117,14 @@ export function isMeasureType(value: unknown): value is string {
   return typeof value === 'string' && MEASURE_TYPES.includes(value);
 }
 
+/**
+ * Epoch ms whose bucket boundaries a Date can hold: the calendar works a month either side of
+ * a time, so the last two months of Date's range are out.
+ */
+export function isDateMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_DATE_MS - 62 * DAY;
+}
+
 /** Check a query; throws 'bad_input' with a text for the user. Returns the effective end. */
 export function validateQuery(query: MeasureQuery, now: number): number {
   if (!isScale(query.scale)) throw badInput(`Unknown scale "${String(query.scale).slice(0, 40)}": use one of ${SCALES.join(', ')}`);
@@ -108,9 +139,10 @@ export function validateQuery(query: MeasureQuery, now: number): number {
   if (typeof query.deviceId !== 'string' || query.deviceId === '' || !query.moduleId.startsWith(`${query.deviceId}#`)) {
     throw badInput('The device id does not match the module id (it is the part before "#")');
   }
-  if (typeof query.dateBegin !== 'number' || !Number.isFinite(query.dateBegin)) throw badInput('The start date is not a valid date');
-  if (query.dateEnd !== undefined && (typeof query.dateEnd !== 'number' || !Number.isFinite(query.dateEnd))) {
-    throw badInput('The end date is not a valid date');
+  if (!isDateMs(query.dateBegin)) throw badInput('The start date is not a valid date');
+  if (query.dateEnd !== undefined && !isDateMs(query.dateEnd)) throw badInput('The end date is not a valid date');
+  if (query.timeZone !== undefined && !isTimeZone(query.timeZone)) {
+    throw badInput(`Unknown time zone "${String(query.timeZone).slice(0, 60)}": use an IANA name such as Europe/Paris`);
   }
   const end = Math.min(query.dateEnd ?? now, now);
   if (query.dateBegin >= end) {
@@ -122,14 +154,14 @@ export function validateQuery(query: MeasureQuery, now: number): number {
 /** The pages of a read, oldest first. Throws 'bad_input' before any request on a bad query. */
 export function planRequests(query: MeasureQuery, now: number): MeasurePage[] {
   const end = validateQuery(query, now);
-  const scale = query.scale;
-  const begin = alignDown(query.dateBegin, scale);
-  const last = alignUp(end, scale);
+  const { scale, timeZone } = query;
+  const begin = alignDown(query.dateBegin, scale, timeZone);
+  const last = alignUp(end, scale, timeZone);
   const pages: MeasurePage[] = [];
   let pageBegin = begin;
   while (pageBegin < last) {
     let pageEnd = pageBegin;
-    for (let rows = 0; rows < MAX_ROWS && pageEnd < last; rows += 1) pageEnd = nextBucketStart(pageEnd, scale);
+    for (let rows = 0; rows < MAX_ROWS && pageEnd < last; rows += 1) pageEnd = nextBucketStart(pageEnd, scale, timeZone);
     pages.push({ dateBegin: pageBegin / 1000, dateEnd: pageEnd / 1000 });
     pageBegin = pageEnd;
   }

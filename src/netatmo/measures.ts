@@ -54,14 +54,14 @@ export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, no
   const planned = planRequests(query, now);
   const pages = options.seek && planned.length > 1 ? [{ dateBegin: planned[0].dateBegin, dateEnd: planned[planned.length - 1].dateEnd }] : planned;
   const priority = options.priority ?? (planned.length > BACKGROUND_PRIORITY_PAGES ? 'background' : 'normal');
-  const from = alignDown(query.dateBegin, query.scale);
+  const from = alignDown(query.dateBegin, query.scale, query.timeZone);
   const to = Math.min(query.dateEnd ?? now, now);
   const byStart = new Map<number, Bucket>();
   let done = 0;
   for (const page of pages) {
     throwIfAborted(options.signal);
     const answer = await fetchPage(measureParams(query, page), { signal: options.signal, onWait: options.onWait, priority });
-    for (const bucket of decodeMeasure(measureBody(answer), query.types, query.scale)) {
+    for (const bucket of decodeMeasure(measureBody(answer), query.types, query.scale, query.timeZone)) {
       if (bucket.start >= from && bucket.start < to) byStart.set(bucket.start, bucket);
     }
     done += 1;

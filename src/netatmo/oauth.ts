@@ -38,6 +38,12 @@ export interface OAuthClientOptions {
   clientId: string;
   clientSecret: string;
   now: () => number;
+  /**
+   * Per-attempt timeout of token requests (default: the HTTP client's). Longer than the API's:
+   * Netatmo rotates as soon as it has the request, so an answer given up on is a refresh token
+   * lost, and the retry with the old one answers invalid_grant.
+   */
+  timeoutMs?: number;
 }
 
 export class OAuthClient {
@@ -69,7 +75,7 @@ export class OAuthClient {
 
   private async token(fields: Record<string, string>, signal?: AbortSignal): Promise<TokenPair> {
     const params = { ...fields, client_id: this.options.clientId, client_secret: this.options.clientSecret };
-    const body = await this.options.http.send({ method: 'POST', path: '/oauth2/token', params }, { signal });
+    const body = await this.options.http.send({ method: 'POST', path: '/oauth2/token', params }, { signal, timeoutMs: this.options.timeoutMs });
     return parseTokenAnswer(body, this.options.now());
   }
 }

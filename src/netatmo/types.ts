@@ -19,7 +19,7 @@ export type SourceType = 'electricity' | 'gas' | 'hot_water' | 'cold_water';
 export interface Line {
   homeId: string;
   homeName: string;
-  /** The home's IANA time zone (`Europe/Paris`), or null when the cloud gives none. */
+  /** The home's IANA time zone (`Europe/Paris`); null when the cloud gives none that Node.js knows. */
   timezone: string | null;
   /** The ecocounter: the line's `bridge`. */
   deviceId: string;
@@ -53,6 +53,11 @@ export interface MeasureQuery {
   dateBegin: number;
   /** Omitted: up to now. */
   dateEnd?: number;
+  /**
+   * The home's IANA time zone (the line's `timezone`): `1day`, `1week` and `1month` buckets run
+   * from its local midnights, Mondays and 1sts. Omitted: Node-RED's own zone. Ignored below a day.
+   */
+  timeZone?: string;
 }
 
 /** A token pair as we keep it. Times are epoch milliseconds. */

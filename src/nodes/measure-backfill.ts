@@ -8,7 +8,7 @@ import { isBackfillOutput, newBackfillState, percentDone, type BackfillOutput, t
 import type { BackgroundShare } from '../netatmo/backfill-pacer';
 import { runBackfill, type BackfillPage } from '../netatmo/backfill-runner';
 import type { BackfillFileStore } from '../netatmo/backfill-store';
-import { MAX_ROWS } from '../netatmo/measure-plan';
+import { isLocalScale, MAX_ROWS } from '../netatmo/measure-plan';
 import type { Bucket, Clock, MeasureQuery } from '../netatmo/types';
 import { measurePayload } from './measure-payload';
 import { shorten } from './status-text';
@@ -45,6 +45,11 @@ export interface BackfillHost {
   clock: () => Clock;
   signal: AbortSignal;
   nameOf(moduleId: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * The line's home time zone (null: none known), for `payload.timezone` of sub-day ranges. A
+   * `1day`/`1week`/`1month` range carries the zone it was started with (`query.timeZone`).
+   */
+  zoneOf(moduleId: string, signal?: AbortSignal): Promise<string | null>;
   /** Texts in the runtime's language. */
   progress(state: BackfillState): void;
   waiting(ms: number): void;
@@ -80,7 +85,9 @@ export class Backfills {
 
   /**
    * Start (or continue) the backfill of `query`. Resolves when its last message is sent;
-   * rejects with the error that stopped it (its cursor stays on disk).
+   * rejects with the error that stopped it (its cursor stays on disk). A `1day`/`1week`/`1month`
+   * query carries the home's zone in `timeZone` (the controller fills it); a resumed backfill
+   * keeps the zone it was started with.
    */
   start(query: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>, send: SendFn): Promise<void> {
     const h = this.host;
@@ -119,11 +126,13 @@ export class Backfills {
     const r = state.range;
     h.progress(state);
     const name = await h.nameOf(r.moduleId, h.signal);
+    // A local scale's zone is the one its buckets were cut in; a sub-day range tells the home's.
+    const timezone = isLocalScale(r.scale) ? (r.timeZone ?? null) : await h.zoneOf(r.moduleId, h.signal);
     // The contract: msg.topic is the line's name, whatever the asking message said.
     const topic = name;
     // A range answers the question asked: `revised` is always empty.
     const payload = (buckets: readonly Bucket[], verdict: HistoryVerdict) =>
-      measurePayload(r, name, buckets, [], { historyStart: verdict.historyStart, warning: h.warning(verdict, state) });
+      measurePayload(r, { name, timezone }, buckets, [], { historyStart: verdict.historyStart, warning: h.warning(verdict, state) });
     let lastPage: Bucket[] = [];
     try {
       const result = await runBackfill(h.account, h.store, state, {

@@ -7,7 +7,7 @@ import type { NetatmoAccountApi } from '../netatmo/account-api';
 import type { BackfillState, HistoryVerdict } from '../netatmo/backfill';
 import type { BackfillFileStore } from '../netatmo/backfill-store';
 import { isNetatmoError } from '../netatmo/errors';
-import { planRequests } from '../netatmo/measure-plan';
+import { isLocalScale, planRequests } from '../netatmo/measure-plan';
 import type { Bucket, Clock, MeasureQuery, ReadProgress } from '../netatmo/types';
 import type { AccountServices } from './account-services';
 import { BACKFILL_PAGES, FIRST_READ_DELAY_MS } from './constants';
@@ -87,7 +87,8 @@ export class MeasureController {
     this.every = this.auto ? 0 : intervalMs(config.interval);
     const store = trackerStore(host.memory, () => host.clock().now());
     const lines = host.services.lines;
-    this.reader = new MeasureReader(host.account, store, (id, signal) => lines.nameOf(id, signal), emit);
+    const zoneOf = (id: string, signal?: AbortSignal): Promise<string | null> => this.zoneOf(id, signal);
+    this.reader = new MeasureReader(host.account, store, (id, signal) => lines.nameOf(id, signal), emit, zoneOf);
     const t = host.t;
     const now = (): number => host.clock().now();
     this.backfills = new Backfills({
@@ -98,6 +99,7 @@ export class MeasureController {
       clock: host.clock,
       signal: this.abort.signal,
       nameOf: (id, signal) => lines.nameOf(id, signal),
+      zoneOf,
       progress: (s: BackfillState) => host.status({ fill: 'blue', shape: 'ring', text: t('status.backfill', { percent: String(percentDone(s)) }) }),
       waiting: (ms: number) => host.status(waitingStatus(t, ms, 'status.backfillWaiting')),
       finished: (s: BackfillState, verdict: HistoryVerdict) => host.status(finishedStatus(t, s, verdict, localTime(now()))),
@@ -149,6 +151,12 @@ export class MeasureController {
       const output = rangeOutputOf(msg.rangeOutput, this.config.rangeOutput);
       if (output === null) throw this.refuse(this.host.t('errors.badRangeOutput', { value: String(msg.rangeOutput).slice(0, 40) }));
       const query: MeasureQuery = { moduleId: plan.moduleId, deviceId: plan.deviceId, types: plan.types, scale: plan.scale, ...plan.range };
+      // Days, weeks and months are cut in the home's zone: a backfill keeps it with its cursor,
+      // and the pages are counted on that calendar.
+      if (isLocalScale(plan.scale)) {
+        const zone = await this.zoneOf(plan.moduleId, this.abort.signal);
+        if (zone !== null) query.timeZone = zone;
+      }
       let pages: number;
       try {
         pages = planRequests(query, this.now()).length;
@@ -268,7 +276,7 @@ export class MeasureController {
       this.failure = null; // recovered: the next failure is news again
       const now = this.now();
       const newest = result.buckets[result.buckets.length - 1];
-      this.lastRead = readStatus(host.t, plan.scale, newest ? newest.start : null, result.payload !== null, now);
+      this.lastRead = readStatus(host.t, plan.scale, newest ? newest.start : null, result.payload !== null, now, result.timeZone);
       host.status(this.lastRead);
       if (!plan.range) this.observe(plan, result.buckets, result.payload !== null, now);
       if (result.payload) {
@@ -308,6 +316,11 @@ export class MeasureController {
   private refuse(text: string): Error {
     this.host.status(problemStatus(text));
     return new Error(text);
+  }
+
+  /** The line's home time zone from the account's line directory; null when none is known. */
+  private async zoneOf(moduleId: string, signal?: AbortSignal): Promise<string | null> {
+    return (await this.host.services.lines.line(moduleId, signal))?.timezone ?? null;
   }
 
   private failedStatus(err: unknown): StatusValue {

@@ -1,6 +1,6 @@
 // The one definition of what `econetatmo-measure` sends in `msg.payload`, for the regular reads
-// and the backfills alike (the contract's shape; `revised`, `historyStart` and `warning` are its
-// additive fields).
+// and the backfills alike (the contract's shape; `revised`, `timezone`, `historyStart` and
+// `warning` are its additive fields).
 import type { Bucket, Scale } from '../netatmo/types';
 
 export interface MeasurePoint {
@@ -14,6 +14,11 @@ export interface MeasurePayload {
   moduleId: string;
   deviceId: string;
   name: string;
+  /**
+   * The home's IANA time zone (`Europe/Paris`), the one `1day`/`1week`/`1month` points are cut
+   * in; null when the home has none Node.js knows (those points then follow Node-RED's zone).
+   */
+  timezone: string | null;
   scale: Scale;
   unit: 'Wh';
   types: string[];
@@ -37,9 +42,15 @@ export function toPoints(buckets: readonly Bucket[]): MeasurePoint[] {
   return buckets.map((b) => ({ start: b.start, end: b.end, values: { ...b.values }, total: b.total }));
 }
 
+/** The line as the payload names it: its name, and its home's time zone (null: none known). */
+export interface PayloadLine {
+  name: string;
+  timezone: string | null;
+}
+
 export function measurePayload(
   subject: PayloadSubject,
-  name: string,
+  line: PayloadLine,
   buckets: readonly Bucket[],
   revised: number[] = [],
   history?: { historyStart: number | null; warning?: string },
@@ -47,7 +58,8 @@ export function measurePayload(
   const payload: MeasurePayload = {
     moduleId: subject.moduleId,
     deviceId: subject.deviceId,
-    name,
+    name: line.name,
+    timezone: line.timezone,
     scale: subject.scale,
     unit: 'Wh',
     types: [...subject.types],

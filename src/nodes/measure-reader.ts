@@ -4,7 +4,7 @@
 // the timers and the statuses.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { abortedError } from '../netatmo/errors';
-import { recentWindow } from '../netatmo/measure-plan';
+import { isLocalScale, recentWindow } from '../netatmo/measure-plan';
 import { WindowTracker, defaultHorizonMs } from '../netatmo/window-tracker';
 import type { Bucket, MeasureQuery, ReadOptions, Scale } from '../netatmo/types';
 import type { ReadPlan } from './measure-input';
@@ -17,6 +17,8 @@ export interface ReadResult {
   buckets: Bucket[];
   /** What to send, or null when there is nothing to say. */
   payload: MeasurePayload | null;
+  /** The zone a `1day`/`1week`/`1month` read was cut in (null: Node-RED's own, or a sub-day scale). */
+  timeZone: string | null;
 }
 
 /** Where the trackers' state lives between reads and restarts (the node's memory file). */
@@ -27,6 +29,8 @@ export interface TrackerStore {
 
 /** The line's name for `msg.topic`; never fails (falls back to the id). */
 export type NameOf = (moduleId: string, signal?: AbortSignal) => Promise<string>;
+/** The line's home time zone; never fails (null: none known, days follow Node-RED's own zone). */
+export type ZoneOf = (moduleId: string, signal?: AbortSignal) => Promise<string | null>;
 
 export function trackerKey(plan: Pick<ReadPlan, 'moduleId' | 'scale' | 'types'>): string {
   return `${plan.moduleId}|${plan.scale}|${plan.types.join(',')}`;
@@ -44,6 +48,7 @@ export class MeasureReader {
     private readonly store: TrackerStore,
     private readonly nameOf: NameOf,
     private readonly emit: EmitMode,
+    private readonly zoneOf: ZoneOf,
   ) {}
 
   /**
@@ -51,12 +56,17 @@ export class MeasureReader {
    * nothing changed (the asker wants the window); the timer's reads say only what changed.
    */
   async read(plan: ReadPlan, now: number, options: ReadOptions = {}, answer = false): Promise<ReadResult> {
+    // Days, weeks and months are the home's: its zone comes from the account's line directory.
+    const local = isLocalScale(plan.scale);
+    const zone = local ? await this.zoneOf(plan.moduleId, options.signal) : null;
+    const timeZone = zone ?? undefined;
     const query: MeasureQuery = {
       deviceId: plan.deviceId,
       moduleId: plan.moduleId,
       types: plan.types,
       scale: plan.scale,
-      ...(plan.range ?? recentWindow(plan.scale, now)),
+      ...(plan.range ?? recentWindow(plan.scale, now, timeZone)),
+      ...(timeZone !== undefined ? { timeZone } : {}),
     };
     const buckets = await this.account.readMeasures(query, options);
     const key = trackerKey(plan);
@@ -75,13 +85,15 @@ export class MeasureReader {
     else if (this.emit === 'all') points = changed.length > 0 || answer ? buckets : [];
     else points = changed;
     const name = points.length > 0 ? await this.nameOf(plan.moduleId, options.signal) : plan.moduleId;
+    // The payload tells the home's zone whatever the scale (a dashboard's days are the home's).
+    const timezone = local || points.length === 0 ? zone : await this.zoneOf(plan.moduleId, options.signal);
     if (options.signal?.aborted) throw abortedError();
     if (changed.length > 0) {
       this.trackers.set(key, next);
       this.store.save(key, next.toJSON());
     }
-    if (points.length === 0) return { buckets, payload: null };
-    return { buckets, payload: measurePayload(plan, name, points, revised) };
+    if (points.length === 0) return { buckets, payload: null, timeZone: zone };
+    return { buckets, payload: measurePayload(plan, { name, timezone }, points, revised), timeZone: zone };
   }
 
   /**

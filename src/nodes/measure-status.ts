@@ -2,25 +2,23 @@
 // shows: one function per situation, the texts in the runtime's language (`t`).
 import type { NodeStatus } from 'node-red';
 import type { ReadAdvice } from '../netatmo/device-schedule';
+import { localDateText, systemTimeZone } from '../netatmo/local-calendar';
 import type { ReadProgress, Scale } from '../netatmo/types';
 import { localTime, shorten } from './status-text';
 
 export type Translate = (key: string, params?: Record<string, string>) => string;
 export type StatusValue = NodeStatus;
 
-function pad(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
 /**
  * A bucket as the status names it: its local time for the scales under a day (with the date
- * when not today), its date for a day or a week, its month for a month.
+ * when not today), its date for a day or a week, its month for a month. Days, weeks and months
+ * are dated in the zone they were cut in (`timeZone`, the home's; else Node-RED's own).
  */
-export function bucketLabel(start: number, scale: Scale, now: number): string {
-  const d = new Date(start);
-  const month = `${d.getFullYear()}-${pad(d.getMonth() + 1)}`;
-  if (scale === '1month') return month;
-  if (scale === '1day' || scale === '1week') return `${month}-${pad(d.getDate())}`;
+export function bucketLabel(start: number, scale: Scale, now: number, timeZone: string | null = null): string {
+  if (scale === '1day' || scale === '1week' || scale === '1month') {
+    const date = localDateText(timeZone ?? systemTimeZone(), start);
+    return scale === '1month' ? date.slice(0, 7) : date;
+  }
   return localTime(start, now);
 }
 
@@ -43,10 +41,10 @@ export const waitingStatus = (t: Translate, ms: number, key = 'status.waiting'):
  * send says so ("no new bucket since …"), so that an input that sends nothing (the window
  * went out on an earlier read) is not taken for a broken node.
  */
-export function readStatus(t: Translate, scale: Scale, newestStart: number | null, sent: boolean, now: number): StatusValue {
+export function readStatus(t: Translate, scale: Scale, newestStart: number | null, sent: boolean, now: number, timeZone: string | null = null): StatusValue {
   const time = localTime(now);
   if (newestStart === null) return { fill: 'green', shape: 'ring', text: t('status.noData', { time }) };
-  const bucket = bucketLabel(newestStart, scale, now);
+  const bucket = bucketLabel(newestStart, scale, now, timeZone);
   return sent
     ? { fill: 'green', shape: 'dot', text: t('status.done', { bucket, time }) }
     : { fill: 'green', shape: 'dot', text: t('status.noNew', { bucket, time }) };

@@ -1,10 +1,10 @@
 // `node dist/src/simulator/cli.js --port P --client-id X --client-secret Y --refresh-token Z [--seed N]
-//  [--token-lifetime S] [--history-days D] [--upload-every MIN]`
+//  [--token-lifetime S] [--history-days D] [--upload-every MIN] [--time-zone Europe/Paris]`
 // Runs the stand-in cloud for the demo; prints the (demo) credentials it accepts so they can be pasted in.
 import { DEFAULT_PORT, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN } from './defaults';
 import { startSimulator } from './server';
 
-const FLAGS = ['port', 'client-id', 'client-secret', 'refresh-token', 'seed', 'token-lifetime', 'history-days', 'upload-every'];
+const FLAGS = ['port', 'client-id', 'client-secret', 'refresh-token', 'seed', 'token-lifetime', 'history-days', 'upload-every', 'time-zone'];
 
 function parseArgs(argv: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     tokenLifetimeSec: int(args, 'token-lifetime'),
     historyDays: int(args, 'history-days'),
     uploadEveryMin: int(args, 'upload-every'),
+    timeZone: args.get('time-zone'),
   });
   const lines = sim.lines();
   process.stdout.write([
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     `  client id:     ${sim.clientId}`,
     `  client secret: ${sim.clientSecret}`,
     `  refresh token: ${args.get('refresh-token') ?? DEMO_REFRESH_TOKEN}`,
-    `  ecocounter:    ${lines[0]?.deviceId ?? '-'} (${lines.length} lines)`,
+    `  ecocounter:    ${lines[0]?.deviceId ?? '-'} (${lines.length} lines, ${lines[0]?.timezone ?? '-'})`,
     `  stats:         ${sim.url}/__sim/stats`,
     '',
   ].join('\n'));

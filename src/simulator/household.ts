@@ -1,16 +1,24 @@
 // The synthetic household: Wh per 30-minute slot for each of the five electrical circuits, as a pure function
-// of (seed, circuit, slot). Slots are counted from the epoch (slot = floor(ms / 30 min)); times of day are UTC.
+// of (seed, circuit, slot, the home's zone). Slots are counted from the epoch (slot = floor(ms / 30 min));
+// times of day, weekdays and seasons are the home's local ones: people cook at 19:00 on their own clock.
 import { unit } from './hash';
+import type { LocalTime } from './local-time';
 
 export const SLOT_MS = 30 * 60 * 1000;
+const DAY = 86_400_000;
 export const CIRCUITS = 5;
-/** Peak / off-peak contract: off-peak 22:00–06:00 (UTC). */
+/** Peak / off-peak contract: off-peak 22:00–06:00 local time. */
 export const OFF_PEAK_FROM_HOUR = 22;
 export const OFF_PEAK_TO_HOUR = 6;
 
-export function isOffPeak(slot: number): boolean {
-  const hour = Math.floor(mod(slot, 48) / 2);
+export function isOffPeak(slot: number, local: LocalTime): boolean {
+  const hour = Math.floor(localHalfHour(slot, local) / 2);
   return hour >= OFF_PEAK_FROM_HOUR || hour < OFF_PEAK_TO_HOUR;
+}
+
+/** Half-hours since local midnight (0..47) at the slot's start. */
+function localHalfHour(slot: number, local: LocalTime): number {
+  return Math.floor(mod(local.wall(slot * SLOT_MS), DAY) / SLOT_MS);
 }
 
 function mod(a: number, n: number): number {
@@ -26,12 +34,12 @@ interface SlotTime {
   season: number;
 }
 
-function timeOf(slot: number): SlotTime {
-  const day = Math.floor(slot / 48);
+function timeOf(slot: number, local: LocalTime): SlotTime {
+  const day = Math.floor(local.wall(slot * SLOT_MS) / DAY); // local days since 1970-01-01
   const weekday = mod(day + 4, 7); // 1970-01-01 was a Thursday; 0 = Sunday
   const dayOfYear = mod(day, 365.2425);
   return {
-    halfHour: mod(slot, 48),
+    halfHour: localHalfHour(slot, local),
     day,
     weekend: weekday === 0 || weekday === 6,
     season: Math.cos((2 * Math.PI * (dayOfYear - 172)) / 365.2425),
@@ -45,8 +53,8 @@ const LIGHTING = 3;
 const LAUNDRY_OFFICE = 4;
 
 /** Wh drawn by one circuit (0..4) during one 30-minute slot; always 10..1500. */
-export function circuitWh(seed: number, circuit: number, slot: number): number {
-  const t = timeOf(slot);
+export function circuitWh(seed: number, circuit: number, slot: number, local: LocalTime): number {
+  const t = timeOf(slot, local);
   const noise = unit(seed, 0xc1 + circuit, slot);
   const daily = unit(seed, 0xd1 + circuit, t.day);
   let wh: number;

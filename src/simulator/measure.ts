@@ -2,6 +2,7 @@
 // (upload delay, revisions) or finally. The HTTP answer, the stats and the ground truth all go through here,
 // so every scale and both answer shapes agree.
 import { CIRCUITS, SLOT_MS, circuitWh, isOffPeak } from './household';
+import type { LocalTime } from './local-time';
 import { alignDown, bucketContaining, bucketEnd, type ScaleName } from './scales';
 import type { Timeline } from './timeline';
 
@@ -52,6 +53,8 @@ export class LineData {
     private readonly timeline: Timeline,
     /** 0..4 circuits, 5 total; other lines hold no electrical data. */
     private readonly index: number,
+    /** The home's clock: its hours, days and months. */
+    private readonly local: LocalTime,
   ) {}
 
   get hasData(): boolean {
@@ -71,7 +74,7 @@ export class LineData {
   }
 
   private circuit(c: number, slot: number, preliminary: boolean): number {
-    const wh = circuitWh(this.seed, c, slot);
+    const wh = circuitWh(this.seed, c, slot, this.local);
     return preliminary ? Math.floor(wh * this.timeline.preliminaryFactor(slot, c)) : wh;
   }
 
@@ -83,7 +86,7 @@ export class LineData {
       const wh = this.slotEnergy(slot, view);
       if (wh === null) continue;
       any = true;
-      const tariff = isOffPeak(slot) ? 2 : 1;
+      const tariff = isOffPeak(slot, this.local) ? 2 : 1;
       for (let i = 0; i < columns.length; i++) {
         const col = columns[i];
         if (col.tariff !== tariff) continue;
@@ -99,12 +102,12 @@ export class LineData {
   rows(columns: Column[], scale: ScaleName, from: number, to: number, view: View, limit: number): Row[] {
     const out: Row[] = [];
     if (!this.hasData) return out;
-    const gridStart = alignDown(scale, from);
+    const gridStart = alignDown(scale, from, this.local);
     const stop = Math.min(to, view.asOf);
     // Skip straight to the first bucket that can hold data: a year at 30 min must stay cheap.
-    let start = bucketContaining(scale, gridStart, view.minStart);
+    let start = bucketContaining(scale, gridStart, view.minStart, this.local);
     while (start < stop && out.length < limit) {
-      const end = bucketEnd(scale, start);
+      const end = bucketEnd(scale, start, this.local);
       const values = this.bucket(columns, start, end, view);
       if (values) out.push({ start, end, values });
       start = end;

@@ -1,18 +1,21 @@
-// Bucket grids. Fixed-step scales align on the epoch (UTC); weeks are 7 days from the UTC day of date_begin;
-// months are calendar months in UTC.
+// Bucket grids. Sub-day scales are fixed steps on the epoch; days, weeks (from Monday) and months follow
+// the home's local calendar: 23 h and 25 h days when the clocks change, calendar months.
+import type { LocalTime } from './local-time';
 
 export const SCALES = ['30min', '1hour', '3hours', '1day', '1week', '1month'] as const;
 export type ScaleName = (typeof SCALES)[number];
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const FIXED_STEP: Record<Exclude<ScaleName, '1month'>, number> = {
+type LocalScaleName = '1day' | '1week' | '1month';
+const FIXED_STEP: Record<Exclude<ScaleName, LocalScaleName>, number> = {
   '30min': HOUR / 2,
   '1hour': HOUR,
   '3hours': 3 * HOUR,
-  '1day': DAY,
-  '1week': 7 * DAY,
 };
+
+function isLocal(scale: ScaleName): scale is LocalScaleName {
+  return scale === '1day' || scale === '1week' || scale === '1month';
+}
 
 /** The scale named on the wire; `max` is the finest scale. Undefined when unknown. */
 export function parseScale(text: string): ScaleName | undefined {
@@ -20,31 +23,25 @@ export function parseScale(text: string): ScaleName | undefined {
   return (SCALES as readonly string[]).includes(text) ? (text as ScaleName) : undefined;
 }
 
-export function alignDown(scale: ScaleName, t: number): number {
-  if (scale === '1month') {
-    const d = new Date(t);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  }
-  const step = scale === '1week' ? DAY : FIXED_STEP[scale];
+export function alignDown(scale: ScaleName, t: number, local: LocalTime): number {
+  if (scale === '1day') return local.dayStart(t);
+  if (scale === '1week') return local.weekStart(t);
+  if (scale === '1month') return local.monthStart(t);
+  const step = FIXED_STEP[scale];
   return Math.floor(t / step) * step;
 }
 
-export function bucketEnd(scale: ScaleName, start: number): number {
-  if (scale === '1month') {
-    const d = new Date(start);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-  }
+export function bucketEnd(scale: ScaleName, start: number, local: LocalTime): number {
+  if (scale === '1day') return local.dayEnd(start);
+  if (scale === '1week') return local.weekEnd(start);
+  if (scale === '1month') return local.monthEnd(start);
   return start + FIXED_STEP[scale];
 }
 
 /** The start of the bucket (on the grid through `gridStart`) that contains t, for t >= gridStart. */
-export function bucketContaining(scale: ScaleName, gridStart: number, t: number): number {
+export function bucketContaining(scale: ScaleName, gridStart: number, t: number, local: LocalTime): number {
   if (t <= gridStart) return gridStart;
-  if (scale === '1month') {
-    let start = gridStart;
-    for (let end = bucketEnd(scale, start); end <= t; end = bucketEnd(scale, start)) start = end;
-    return start;
-  }
+  if (isLocal(scale)) return alignDown(scale, t, local);
   const step = FIXED_STEP[scale];
   return gridStart + Math.floor((t - gridStart) / step) * step;
 }

@@ -33,6 +33,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     uploadEveryMin: options.uploadEveryMin ?? 180,
     uploadJitterMin: options.uploadJitterMin ?? 25,
     revisionRate: options.revisionRate ?? 0.04,
+    timeZone: options.timeZone,
+    lineNames: options.lineNames,
   });
   // A seeded token's user id prefix becomes the account's, so that every token of the account looks alike.
   const seededPrefix = /^([0-9a-f]{24})\|/.exec(options.refreshToken ?? options.accessToken ?? '');

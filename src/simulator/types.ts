@@ -41,6 +41,16 @@ export interface SimulatorOptions {
   accessTokenRealLifetimeSec?: number;
   /** Epoch ms; default Date.now. */
   now?: () => number;
+  /**
+   * The time zone of the home with the ecocounter (default Europe/Paris): its household lives on local
+   * hours and its day, week and month buckets follow its local calendar. The second home is in Asia/Tokyo.
+   */
+  timeZone?: string;
+  /**
+   * The nine line labels (default: plain French ones). Tests of escaping pass hostile ones here: the
+   * demo home looks like a real home.
+   */
+  lineNames?: readonly string[];
   /** Default 400: data exists from now - historyDays (now at start). */
   historyDays?: number;
   /** The cloud keeps less history at fine scales (default none), e.g. { '30min': 60 }. */
@@ -73,6 +83,8 @@ export interface SimStats {
 export interface SimLine {
   homeId: string;
   homeName: string;
+  /** The home's IANA time zone: its days, weeks, months and off-peak hours. */
+  timezone: string;
   deviceId: string;
   moduleId: string;
   index: number;

@@ -2,6 +2,7 @@
 // the HTTP answers with.
 import { tag } from './hash';
 import { buildHomes, linesOf, type SimHome } from './homes';
+import { LocalTime } from './local-time';
 import { SLOT_MS } from './household';
 import { LineData, parseType, type Column, type View } from './measure';
 import { parseScale, type ScaleName } from './scales';
@@ -18,6 +19,8 @@ export interface WorldOptions {
   uploadEveryMin: number;
   uploadJitterMin: number;
   revisionRate: number;
+  timeZone?: string;
+  lineNames?: readonly string[];
 }
 
 export class World {
@@ -25,11 +28,14 @@ export class World {
   readonly lines: SimLine[];
   private readonly historyStart: number;
   private readonly timelines = new Map<string, Timeline>();
+  /** Each home's clock, by home id. */
+  private readonly clocks = new Map<string, LocalTime>();
 
   constructor(private readonly o: WorldOptions) {
     const startNow = o.now();
     this.historyStart = Math.ceil((startNow - o.historyDays * DAY) / SLOT_MS) * SLOT_MS;
-    this.homes = buildHomes(o.seed, Math.floor(this.historyStart / 1000) - 20 * 86400);
+    this.homes = buildHomes(o.seed, Math.floor(this.historyStart / 1000) - 20 * 86400, { timeZone: o.timeZone, lineNames: o.lineNames });
+    for (const home of this.homes) this.clocks.set(home.id, new LocalTime(home.timezone));
     this.lines = linesOf(this.homes);
     for (const line of this.lines) {
       if (this.timelines.has(line.deviceId)) continue;
@@ -47,7 +53,9 @@ export class World {
   /** A line's data, 'module' for a module of that device without measures, undefined when the pair is wrong. */
   find(deviceId: string, moduleId: string): LineData | 'module' | undefined {
     const line = this.lines.find((l) => l.moduleId === moduleId && l.deviceId === deviceId);
-    if (line) return new LineData(this.o.seed, this.timelines.get(line.deviceId) as Timeline, line.index);
+    if (line) {
+      return new LineData(this.o.seed, this.timelines.get(line.deviceId) as Timeline, line.index, this.clocks.get(line.homeId) as LocalTime);
+    }
     for (const home of this.homes) {
       for (const m of home.modules) {
         if (m.id === moduleId && (m.id === deviceId || m.bridge === deviceId)) return 'module';

@@ -9,6 +9,7 @@ import type { Dialog, Page } from 'playwright-core';
 import { startSimulator, type Simulator, type SimLine } from '../../src/simulator';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 import { browserAvailability, launchBrowser, screenshot, type Browser } from './support/browser';
+import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const INJECT_ID = 'e2ebrinject001';
 const MEASURE_ID = 'e2ebrmeasure01';
@@ -64,7 +65,7 @@ describe('editor (real Node-RED + Chromium)', function () {
   before(async function () {
     this.timeout(60000);
     if (browserAvailability() === 'skip') this.skip();
-    sim = await startSimulator({ seed: 3 });
+    sim = await startSimulator({ seed: 3, lineNames: HOSTILE_LINE_NAMES });
     const found = sim.lines().find((l) => l.name === HOSTILE_NAME);
     if (!found) throw new Error(`the simulator has no line named ${HOSTILE_NAME}`);
     hostile = found;

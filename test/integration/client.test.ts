@@ -49,7 +49,9 @@ describe('Netatmo client against the simulator', function () {
   }
 
   function query(moduleId: string, scale: Scale, dateBegin: number, dateEnd?: number): MeasureQuery {
-    return { deviceId: moduleId.split('#')[0], moduleId, types: TYPES4, scale, dateBegin, dateEnd };
+    // The home's zone, as the measure node gives it: days and months are Paris ones.
+    const timeZone = sim.lines().find((l) => l.moduleId === moduleId)?.timezone;
+    return { deviceId: moduleId.split('#')[0], moduleId, types: TYPES4, scale, dateBegin, dateEnd, timeZone };
   }
 
   beforeEach(() => {
@@ -68,7 +70,8 @@ describe('Netatmo client against the simulator', function () {
     const lines = await a.getLines();
     const truth = sim.lines();
     should(truth).length(9);
-    should(lines.map(({ homeId, homeName, deviceId, moduleId, index, name }) => ({ homeId, homeName, deviceId, moduleId, index, name }))).eql(truth);
+    should(lines.map(({ homeId, homeName, timezone, deviceId, moduleId, index, name }) => ({ homeId, homeName, timezone, deviceId, moduleId, index, name }))).eql(truth);
+    should(lines.map((l) => l.timezone)).eql(Array(9).fill('Europe/Paris'));
     should(lines.map((l) => l.role)).eql(['circuit', 'circuit', 'circuit', 'circuit', 'circuit', 'total', 'gas', 'hot_water', 'cold_water']);
   });
 
@@ -197,7 +200,7 @@ describe('Netatmo client against the simulator', function () {
     const cases: Array<[string, Scale, number]> = [
       [lines[0].moduleId, '30min', NOW - 45 * D], // 3 pages
       [lines[5].moduleId, '1hour', NOW - 50 * D], // 2 pages
-      [lines[2].moduleId, '1day', NOW - 200 * D],
+      [lines[2].moduleId, '1day', NOW - 200 * D], // across the autumn clock change: a 25-hour day
       [lines[3].moduleId, '1month', NOW - 300 * D],
     ];
     const progress: string[] = [];

@@ -10,6 +10,7 @@ import { setNodeClock } from '../../src/nodes/clock';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import type { Scale } from '../../src/netatmo/types';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, expectedTotal, nextMessage, readSettled, currentUserDir, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode, type Payload, type Point } from './measure-support';
+import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -83,7 +84,7 @@ describe('econetatmo-measure node', function () {
 
   async function startSim(opts: SimulatorOptions = {}): Promise<void> {
     if (sim) await sim.close();
-    sim = await startSimulator({ port: 0, now: () => clock.now(), rateLimits: NO_LIMITS, ...opts });
+    sim = await startSimulator({ port: 0, now: () => clock.now(), rateLimits: NO_LIMITS, lineNames: HOSTILE_LINE_NAMES, ...opts });
     line = sim.lines()[0];
   }
 

@@ -4,6 +4,7 @@ import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, nextMessage, statusWhere, removeTempUserDirs, useTempUserDir, type FlowNode } from './measure-support';
+import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
@@ -26,7 +27,7 @@ describe('econetatmo-sync node', function () {
 
   before(async function () {
     useTempUserDir();
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, lineNames: HOSTILE_LINE_NAMES });
   });
   after(async function () {
     await sim.close();
@@ -58,6 +59,7 @@ describe('econetatmo-sync node', function () {
       should(line.moduleId).equal(`${truth.deviceId}#${truth.index}`);
       should(line.homeId).equal(truth.homeId);
       should(line.homeName).equal(truth.homeName);
+      should(line.timezone).equal(truth.timezone);
       should(line.index).equal(truth.index);
       should(line.name).equal(truth.name);
       should(line.role).equal(ROLES[truth.index]);

@@ -33,7 +33,7 @@ function answer(): Record<string, unknown> {
             { id: '12:34', type: 'NAPlug', name: 'Thermostat' },
           ],
         },
-        { id: 'home-2', name: 'Chalet', modules: [{ id: 'b2#5', type: 'NLE', name: 'Total', bridge: 'b2', room_id: 'unknown-room' }] },
+        { id: 'home-2', name: 'Chalet', timezone: 'Mars/Olympus_Mons', modules: [{ id: 'b2#5', type: 'NLE', name: 'Total', bridge: 'b2', room_id: 'unknown-room' }] },
         { id: 'home-3', name: 'Empty' },
       ],
     },
@@ -53,6 +53,18 @@ describe('parseHomesData', () => {
     should(lines.map((l) => l.consumptionType).slice(4, 7)).eql(['electrical', 'electrical', 'fluid']);
     should(lines[4].roomName).equal('Entrée');
     should(lines[9]).match({ homeName: 'Chalet', timezone: null, roomId: 'unknown-room', roomName: null });
+  });
+
+  it("gives each line its home's time zone; null when the home has none Node.js knows", () => {
+    const lines = parseHomesData(answer());
+    should(lines.slice(0, 9).map((l) => l.timezone)).eql(Array(9).fill('Europe/Paris'));
+    should(lines[9].timezone).equal(null); // an unknown zone: the lines still come, on Node-RED's zone
+    const noZone = parseHomesData({ homes: [{ id: 'h', modules: [lineModule(0)] }] });
+    should(noZone[0].timezone).equal(null);
+    const oddZone = parseHomesData({ homes: [{ id: 'h', timezone: 42, modules: [lineModule(0)] }] });
+    should(oddZone[0].timezone).equal(null);
+    const tokyo = parseHomesData({ homes: [{ id: 'h', timezone: 'Asia/Tokyo', modules: [lineModule(0)] }] });
+    should(tokyo[0].timezone).equal('Asia/Tokyo');
   });
 
   it('accepts the body alone and homes without modules', () => {

@@ -57,13 +57,13 @@ describe('decodeMeasure', () => {
   });
 
   it('takes a series of one row without step_time', () => {
-    const buckets = decodeMeasure({ body: [{ beg_time: (T0 + 12 * H) / 1000, value: [[7, null, null, null]] }] }, TYPES, '1day');
+    const buckets = decodeMeasure({ body: [{ beg_time: (T0 + 12 * H) / 1000, value: [[7, null, null, null]] }] }, TYPES, '1day', 'UTC');
     should(buckets).length(1);
     should(buckets[0].start).equal(T0);
     should(buckets[0].end).equal(T0 + 24 * H);
   });
 
-  it('turns a month stamp into the UTC calendar month that contains it', () => {
+  it('turns a month stamp into the calendar month that contains it (UTC here)', () => {
     const feb = Date.UTC(2024, 1, 1);
     const mar = Date.UTC(2024, 2, 1);
     const apr = Date.UTC(2024, 3, 1);
@@ -73,7 +73,7 @@ describe('decodeMeasure', () => {
         { beg_time: (mar + (apr - mar) / 2) / 1000, step_time: (apr - mar) / 1000, value: [[200, null, null, null]] },
       ],
     };
-    const buckets = decodeMeasure(answer, TYPES, '1month');
+    const buckets = decodeMeasure(answer, TYPES, '1month', 'UTC');
     should(buckets.map((b) => [b.start, b.end, b.total])).eql([
       [feb, mar, 100],
       [mar, apr, 200],

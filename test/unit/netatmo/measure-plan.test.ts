@@ -23,23 +23,24 @@ function expectBadInput(fn: () => unknown, text: RegExp): void {
 }
 
 describe('bucket arithmetic', () => {
-  it('aligns fixed scales on UTC boundaries', () => {
+  it('aligns sub-day scales on UTC boundaries, days in the zone given', () => {
     should(alignDown(NOW, '30min')).equal(Date.UTC(2025, 4, 14, 10, 30));
     should(alignDown(NOW, '1hour')).equal(Date.UTC(2025, 4, 14, 10));
     should(alignDown(NOW, '3hours')).equal(Date.UTC(2025, 4, 14, 9));
-    should(alignDown(NOW, '1day')).equal(Date.UTC(2025, 4, 14));
-    should(alignUp(NOW, '1day')).equal(Date.UTC(2025, 4, 15));
-    should(alignUp(Date.UTC(2025, 4, 14), '1day')).equal(Date.UTC(2025, 4, 14));
+    should(alignDown(NOW, '3hours', 'Europe/Paris')).equal(Date.UTC(2025, 4, 14, 9)); // sub-day: no zone
+    should(alignDown(NOW, '1day', 'UTC')).equal(Date.UTC(2025, 4, 14));
+    should(alignUp(NOW, '1day', 'UTC')).equal(Date.UTC(2025, 4, 15));
+    should(alignUp(Date.UTC(2025, 4, 14), '1day', 'UTC')).equal(Date.UTC(2025, 4, 14));
   });
 
-  it('starts weeks on Monday 00:00 UTC and months on the 1st UTC', () => {
-    const monday = alignDown(NOW, '1week');
+  it('starts weeks on Monday 00:00 and months on the 1st (UTC here)', () => {
+    const monday = alignDown(NOW, '1week', 'UTC');
     should(monday).equal(Date.UTC(2025, 4, 12));
     should(new Date(monday).getUTCDay()).equal(1);
-    should(alignDown(Date.UTC(2025, 4, 12), '1week')).equal(Date.UTC(2025, 4, 12));
-    should(alignDown(Date.UTC(2025, 4, 11, 23, 59), '1week')).equal(Date.UTC(2025, 4, 5));
-    should(alignDown(NOW, '1month')).equal(Date.UTC(2025, 4, 1));
-    should(alignUp(NOW, '1month')).equal(Date.UTC(2025, 5, 1));
+    should(alignDown(Date.UTC(2025, 4, 12), '1week', 'UTC')).equal(Date.UTC(2025, 4, 12));
+    should(alignDown(Date.UTC(2025, 4, 11, 23, 59), '1week', 'UTC')).equal(Date.UTC(2025, 4, 5));
+    should(alignDown(NOW, '1month', 'UTC')).equal(Date.UTC(2025, 4, 1));
+    should(alignUp(NOW, '1month', 'UTC')).equal(Date.UTC(2025, 5, 1));
   });
 
   it('gives steps in ms', () => {
@@ -53,8 +54,8 @@ describe('bucket arithmetic', () => {
     should(w.dateEnd).equal(NOW);
     should(NOW - w.dateBegin).be.aboveOrEqual(12 * H);
     should(w.dateBegin % (H / 2)).equal(0);
-    should(recentWindow('1month', NOW).dateBegin).equal(Date.UTC(2025, 3, 1));
-    should(NOW - recentWindow('1day', NOW).dateBegin).be.aboveOrEqual(3 * D);
+    should(recentWindow('1month', NOW, 'UTC').dateBegin).equal(Date.UTC(2025, 3, 1));
+    should(NOW - recentWindow('1day', NOW, 'UTC').dateBegin).be.aboveOrEqual(3 * D);
   });
 });
 
@@ -85,7 +86,7 @@ describe('planRequests', () => {
   });
 
   it('clamps the end to now and plans months', () => {
-    const pages = planRequests(query({ scale: '1month', dateBegin: Date.UTC(2020, 6, 9), dateEnd: NOW + 100 * D }), NOW);
+    const pages = planRequests(query({ scale: '1month', dateBegin: Date.UTC(2020, 6, 9), dateEnd: NOW + 100 * D, timeZone: 'UTC' }), NOW);
     should(pages).eql([{ dateBegin: Date.UTC(2020, 6, 1) / 1000, dateEnd: Date.UTC(2025, 5, 1) / 1000 }]);
   });
 

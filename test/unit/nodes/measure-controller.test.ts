@@ -218,6 +218,56 @@ describe('MeasureController', () => {
     should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: date, time: localHHMM(T0) })}`);
   });
 
+  it("reads days in the home's zone (from the line directory), tells it in the payload and dates the status there", async () => {
+    const r = rig({ scale: '1day', interval: 0 });
+    const parisDay = Date.UTC(2025, 5, 2, 22); // 2025-06-03 00:00 in Paris
+    r.account.answer = () => [{ start: parisDay, end: parisDay + 24 * HOUR, values: { sum_energy_elec: 5 }, total: 5 }];
+    r.controller.start();
+    const answered: Message[] = [];
+    await r.controller.input({}, (m) => answered.push(m));
+    should(r.account.reads[0].timeZone).equal('Europe/Paris');
+    should(new Date(r.account.reads[0].dateBegin).getUTCHours()).equal(22); // a Paris midnight (summer time)
+    should(answered[0].payload).match({ timezone: 'Europe/Paris', scale: '1day' });
+    should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: '2025-06-03', time: localHHMM(T0) })}`);
+  });
+
+  it("sub-day reads keep the epoch steps but still tell the home's zone; a home without one gives null", async () => {
+    const r = rig({ interval: 0 });
+    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    r.controller.start();
+    const answered: Message[] = [];
+    await r.controller.input({}, (m) => answered.push(m));
+    should(r.account.reads[0]).not.have.property('timeZone');
+    should(answered[0].payload).match({ timezone: 'Europe/Paris', scale: '30min' });
+
+    const other = rig({ scale: '1day', interval: 0 });
+    other.account.lines = [lineRecord(MODULE, 'Oven', null)];
+    other.account.answer = () => [{ start: Date.UTC(2025, 5, 2), end: Date.UTC(2025, 5, 3), values: { sum_energy_elec: 5 }, total: 5 }];
+    other.controller.start();
+    await other.controller.input({}, (m) => answered.push(m));
+    should(other.account.reads[0]).not.have.property('timeZone'); // Node-RED's own zone
+    should(answered[1].payload).match({ timezone: null });
+  });
+
+  it("a 1day backfill is cut and kept in the home's zone, and its payload tells it", async () => {
+    const r = rig({ scale: '1day', interval: 0 });
+    const from = Date.UTC(2025, 4, 1, 12);
+    r.account.answer = (q) => {
+      const out: Bucket[] = [];
+      for (let s = q.dateBegin; s < (q.dateEnd ?? T0); s += 24 * HOUR) out.push({ start: s, end: s + 24 * HOUR, values: { sum_energy_elec: 1 }, total: 1 });
+      return out;
+    };
+    r.controller.start();
+    const answered: Message[] = [];
+    const done = r.controller.input({ dateBegin: from, dateEnd: Date.UTC(2025, 4, 11, 12), rangeOutput: 'parts' }, (m) => answered.push(m));
+    for (let i = 0; i < 20 && answered.length === 0; i++) await r.clock.advance(1000);
+    await done;
+    should(r.account.reads[0].timeZone).equal('Europe/Paris');
+    should(r.account.reads[0].dateBegin).equal(Date.UTC(2025, 3, 30, 22)); // 2025-05-01 00:00 in Paris
+    should(answered[0].payload).match({ timezone: 'Europe/Paris', scale: '1day' });
+    should(answered[0].parts).match({ index: 0, count: 1 });
+  });
+
   it('reads one at a time: an input waits for the running read, the timer skips while busy', async () => {
     const r = rig({ interval: 10 });
     const release = r.account.holdReads();

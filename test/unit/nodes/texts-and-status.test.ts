@@ -41,6 +41,9 @@ describe('measure statuses', () => {
     should(bucketLabel(local(2025, 6, 3), '1day', now)).equal('2025-06-03');
     should(bucketLabel(local(2025, 6, 2), '1week', now)).equal('2025-06-02');
     should(bucketLabel(local(2025, 6, 1), '1month', now)).equal('2025-06');
+    // Days, weeks and months are dated in the zone they were cut in (the home's).
+    should(bucketLabel(Date.UTC(2025, 5, 2, 22), '1day', now, 'Europe/Paris')).equal('2025-06-03');
+    should(bucketLabel(Date.UTC(2025, 4, 31, 15), '1month', now, 'Asia/Tokyo')).equal('2025-06');
   });
 
   it('tells a read that sent something from one with nothing new and one without data', () => {
