@@ -51,7 +51,7 @@ export async function benchBackfill(options: { timeoutMs?: number } = {}): Promi
     while ([...rig.outputs.values()].some((list) => list.length === 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    const wallMs = Math.max(...[...rig.outputs.values()].map((list) => (list[0]?.at ?? Number.POSITIVE_INFINITY))) - began;
+    const wallMs = Math.max(...[...rig.outputs.values()].map((list) => list[0]?.at ?? Number.POSITIVE_INFINITY)) - began;
     const stats = rig.sim.stats();
     // The test helper records every status call (of every node: keep the first node's).
     const statuses: string[] = [];

@@ -41,7 +41,16 @@ function bucketsOf(line: number, from: number, count: number): ExportPoint[] {
 }
 
 function payloadOf(line: number, points: ExportPoint[]): MeasurePayload {
-  return { moduleId: `70:ee:50:00:00:01#${line}`, deviceId: '70:ee:50:00:00:01', name: `Line ${line}`, scale: '30min', unit: 'Wh', types: ['sum_energy_elec'], points, revised: [] };
+  return {
+    moduleId: `70:ee:50:00:00:01#${line}`,
+    deviceId: '70:ee:50:00:00:01',
+    name: `Line ${line}`,
+    scale: '30min',
+    unit: 'Wh',
+    types: ['sum_energy_elec'],
+    points,
+    revised: [],
+  };
 }
 
 /** The heap after a full collection (as bench-speed measures a node's memory). */

@@ -78,9 +78,7 @@ function freshness(h: Harness, emitted: Map<string, number>, from: number, to: n
   for (const node of h.measureNodes) {
     const moduleId = node.line.moduleId;
     // Every 30-min bucket that could have appeared in the period.
-    const truth = h.clock.at(to, () =>
-      h.sim.buckets({ moduleId, types: [...DEFAULT_TYPES], scale: '30min', from: from - 6 * HOUR, to }, { final: true }),
-    );
+    const truth = h.clock.at(to, () => h.sim.buckets({ moduleId, types: [...DEFAULT_TYPES], scale: '30min', from: from - 6 * HOUR, to }, { final: true }));
     for (const b of truth) {
       const available = h.sim.availableAt(moduleId, b.start);
       if (!(available >= from && available <= to - HOUR)) continue;

@@ -34,7 +34,10 @@ interface Series {
 }
 
 function isSeriesList(body: unknown): body is Series[] {
-  return Array.isArray(body) && body.every((s) => typeof s === 'object' && s !== null && typeof (s as Series).beg_time === 'number' && Array.isArray((s as Series).value));
+  return (
+    Array.isArray(body) &&
+    body.every((s) => typeof s === 'object' && s !== null && typeof (s as Series).beg_time === 'number' && Array.isArray((s as Series).value))
+  );
 }
 
 export function startUsualPoller(o: UsualOptions): UsualPoller {

@@ -42,8 +42,7 @@ function table(rows: string[][]): string {
 export function targetsOf(p: BenchReport['polling'], b: BackfillFigures, e?: ExportFigures): Target[] {
   const ratioFixed = p.usual.requestsPerHour / p.fixed.requestsPerHour;
   const ratioAuto = p.usual.requestsPerHour / p.auto.requestsPerHour;
-  const sameFreshness =
-    p.fixed.freshness.medianMin <= p.usual.freshness.medianMin + 1 && p.fixed.freshness.p95Min <= p.usual.freshness.p95Min + 1;
+  const sameFreshness = p.fixed.freshness.medianMin <= p.usual.freshness.medianMin + 1 && p.fixed.freshness.p95Min <= p.usual.freshness.p95Min + 1;
   return [
     { name: 'fixed 10 min: fewer requests than the usual way', value: `${fmt(ratioFixed, 2)}x`, goal: '>= 4x', met: ratioFixed >= 4 },
     {
@@ -53,7 +52,12 @@ export function targetsOf(p: BenchReport['polling'], b: BackfillFigures, e?: Exp
       met: sameFreshness && p.fixed.freshness.missed === 0,
     },
     { name: 'auto: fewer requests than the usual way', value: `${fmt(ratioAuto, 2)}x`, goal: '>= 10x', met: ratioAuto >= 10 },
-    { name: 'auto: freshness median', value: `${fmt(p.auto.freshness.medianMin)} min`, goal: '<= 10 min', met: p.auto.freshness.medianMin <= 10 && p.auto.freshness.missed === 0 },
+    {
+      name: 'auto: freshness median',
+      value: `${fmt(p.auto.freshness.medianMin)} min`,
+      goal: '<= 10 min',
+      met: p.auto.freshness.medianMin <= 10 && p.auto.freshness.missed === 0,
+    },
     {
       name: 'year backfill: requests vs minimum',
       value: `${b.requests} / ${b.minimumRequests} (${b.neededRequests} for what the cloud holds)`,
@@ -93,10 +97,20 @@ export function render(r: BenchReport): string {
     ['keeping 9 lines x 4 types current', 'usual way', 'ours, 10 min', 'ours, auto'],
     ['getmeasure requests / hour', fmt(p.usual.requestsPerHour), fmt(p.fixed.requestsPerHour), fmt(p.auto.requestsPerHour)],
     ['  same, learning period included', fmt(p.usual.requestsPerHourWithWarmup), fmt(p.fixed.requestsPerHourWithWarmup), fmt(p.auto.requestsPerHourWithWarmup)],
-    ['  fewer than the usual way', '1.0x', `${fmt(p.usual.requestsPerHour / p.fixed.requestsPerHour, 2)}x`, `${fmt(p.usual.requestsPerHour / p.auto.requestsPerHour, 2)}x`],
+    [
+      '  fewer than the usual way',
+      '1.0x',
+      `${fmt(p.usual.requestsPerHour / p.fixed.requestsPerHour, 2)}x`,
+      `${fmt(p.usual.requestsPerHour / p.auto.requestsPerHour, 2)}x`,
+    ],
     ['freshness median (min)', fmt(p.usual.freshness.medianMin), fmt(p.fixed.freshness.medianMin), fmt(p.auto.freshness.medianMin)],
     ['freshness p95 (min)', fmt(p.usual.freshness.p95Min), fmt(p.fixed.freshness.p95Min), fmt(p.auto.freshness.p95Min)],
-    ['buckets measured / missed', `${p.usual.freshness.buckets}/${p.usual.freshness.missed}`, `${p.fixed.freshness.buckets}/${p.fixed.freshness.missed}`, `${p.auto.freshness.buckets}/${p.auto.freshness.missed}`],
+    [
+      'buckets measured / missed',
+      `${p.usual.freshness.buckets}/${p.usual.freshness.missed}`,
+      `${p.fixed.freshness.buckets}/${p.fixed.freshness.missed}`,
+      `${p.auto.freshness.buckets}/${p.auto.freshness.missed}`,
+    ],
     ['token requests (whole run)', String(p.usual.tokenRequests), String(p.fixed.tokenRequests), String(p.auto.tokenRequests)],
     ['rate-limit answers', String(p.usual.rateLimited), String(p.fixed.rateLimited), String(p.auto.rateLimited)],
   ]);

@@ -207,9 +207,15 @@ export function formatReport(r: SoakReport): string {
   out.push(`Simulated ${r.simHours.toFixed(1)} h, ${r.lines} measure nodes, ${r.messages} messages, ${r.points} points (${r.revisions} revisions)`);
   out.push(`Requests: ${r.requests.total} in all, ${r.requests.getmeasure} getmeasure = ${r.requests.perLinePerHour.toFixed(2)} per line per hour`);
   for (const [p, byStatus] of Object.entries(r.requests.byPath)) {
-    out.push(`  ${p}: ${Object.entries(byStatus).map(([s, n]) => `${s}=${n}`).join(' ')}`);
+    out.push(
+      `  ${p}: ${Object.entries(byStatus)
+        .map(([s, n]) => `${s}=${n}`)
+        .join(' ')}`,
+    );
   }
-  out.push(`Simulator: ${r.sim.faultsInjected} faults injected, ${r.sim.code11} code 11, ${r.sim.refreshGrants} refreshes, ${r.sim.invalidGrant} invalid_grant, ${r.sim.rateLimited} code 26`);
+  out.push(
+    `Simulator: ${r.sim.faultsInjected} faults injected, ${r.sim.code11} code 11, ${r.sim.refreshGrants} refreshes, ${r.sim.invalidGrant} invalid_grant, ${r.sim.rateLimited} code 26`,
+  );
   const samples = r.caughtSamples.length ? ` e.g. ${r.caughtSamples.join(' | ')}` : '';
   out.push(`Reads given up (node.error / done(err)): ${r.nodeErrors}, of which ${r.caughtErrors} reached the catch node${samples}`);
   for (const c of r.checks) out.push(`${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`);

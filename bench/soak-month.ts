@@ -97,7 +97,9 @@ const TARIFFS = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 's
 
 function truthTotal(values: Record<string, number | null>): number | null {
   if (typeof values.sum_energy_elec === 'number') return values.sum_energy_elec;
-  const parts = TARIFFS.slice(1).map((t) => values[t]).filter((v): v is number => typeof v === 'number');
+  const parts = TARIFFS.slice(1)
+    .map((t) => values[t])
+    .filter((v): v is number => typeof v === 'number');
   return parts.length > 0 ? parts.reduce((a, b) => a + b, 0) : null;
 }
 
@@ -128,7 +130,9 @@ function checkDays(h: Harness, daily: MeasureNodeInfo[], fine: MeasureNodeInfo[]
         Math.abs(emitted.total - truth) < 1e-6;
       if (ok) check.agreeing += 1;
       else if (check.samples.length < 3) {
-        check.samples.push(`${moduleId}: 1day ${emitted ? `${emitted.total} (${new Date(emitted.start).toISOString()}..${new Date(emitted.end).toISOString()})` : 'never emitted'}, 30min sum ${sum} of ${halves.length}/${fineTruth.length}, truth ${truth}`);
+        check.samples.push(
+          `${moduleId}: 1day ${emitted ? `${emitted.total} (${new Date(emitted.start).toISOString()}..${new Date(emitted.end).toISOString()})` : 'never emitted'}, 30min sum ${sum} of ${halves.length}/${fineTruth.length}, truth ${truth}`,
+        );
       }
     }
     out.push(check);
@@ -181,7 +185,9 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
       }
       if (hour % 24 === 0) {
         const messages = [...h.outputs.values()].reduce((n, list) => n + list.length, 0);
-        log(`  day ${hour / 24} (${localDateText(MONTH_ZONE, now - 1)}), ${((Date.now() - began) / 1000).toFixed(0)} s wall, ${messages} messages, ${h.clock.stats().httpRequests} HTTP requests`);
+        log(
+          `  day ${hour / 24} (${localDateText(MONTH_ZONE, now - 1)}), ${((Date.now() - began) / 1000).toFixed(0)} s wall, ${messages} messages, ${h.clock.stats().httpRequests} HTTP requests`,
+        );
       }
     }
     // The daily read of the last morning may still be on its way: let it land.
@@ -199,13 +205,34 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
     const heapEnd = heap[heap.length - 1]?.usedMb ?? 0;
     const daysOk = days.length > 0 && days.every((d) => d.agreeing === d.lines);
     const extra = [
-      { name: 'every local day: 1day total = sum of its 30-min buckets = the simulator\'s truth', ok: daysOk,
-        detail: `${days.reduce((n, d) => n + d.agreeing, 0)}/${days.reduce((n, d) => n + d.lines, 0)} (line, day) pairs over ${days.length} days` },
-      { name: 'the checked days include a 25-hour day and a month end', ok: days.some((d) => d.hours === 25) && days.some((d) => d.day.endsWith('-01')),
-        detail: days.filter((d) => d.hours !== 24 || d.day.endsWith('-01')).map((d) => `${d.day} (${d.hours} h)`).join(', ') },
-      { name: 'heap flat (after GC, end vs day 3)', ok: heapEnd - heapDay3 <= HEAP_MARGIN / MB, detail: `${heapDay3.toFixed(1)} MB -> ${heapEnd.toFixed(1)} MB` },
-      { name: 'every state file under the user dir bounded (end <= day 3 + max(1 KiB, 10 %))', ok: files.length > 0 && files.every((f) => f.ok),
-        detail: `${files.length} files, ${files.filter((f) => !f.ok).map((f) => f.file).join(', ') || 'none grew past the margin'}` },
+      {
+        name: "every local day: 1day total = sum of its 30-min buckets = the simulator's truth",
+        ok: daysOk,
+        detail: `${days.reduce((n, d) => n + d.agreeing, 0)}/${days.reduce((n, d) => n + d.lines, 0)} (line, day) pairs over ${days.length} days`,
+      },
+      {
+        name: 'the checked days include a 25-hour day and a month end',
+        ok: days.some((d) => d.hours === 25) && days.some((d) => d.day.endsWith('-01')),
+        detail: days
+          .filter((d) => d.hours !== 24 || d.day.endsWith('-01'))
+          .map((d) => `${d.day} (${d.hours} h)`)
+          .join(', '),
+      },
+      {
+        name: 'heap flat (after GC, end vs day 3)',
+        ok: heapEnd - heapDay3 <= HEAP_MARGIN / MB,
+        detail: `${heapDay3.toFixed(1)} MB -> ${heapEnd.toFixed(1)} MB`,
+      },
+      {
+        name: 'every state file under the user dir bounded (end <= day 3 + max(1 KiB, 10 %))',
+        ok: files.length > 0 && files.every((f) => f.ok),
+        detail: `${files.length} files, ${
+          files
+            .filter((f) => !f.ok)
+            .map((f) => f.file)
+            .join(', ') || 'none grew past the margin'
+        }`,
+      },
     ];
     report.checks.push(...extra);
     if (h.syncOutputs.length === 0) report.checks.push({ name: 'the sync node answered', ok: false, detail: 'no message from the sync node' });
@@ -228,7 +255,11 @@ export function formatMonthSoak(o: MonthSoakOutcome, days: number, seed: number)
     return c ? `${c.ok ? 'PASS' : 'FAIL'}: ${c.detail}` : 'n/a';
   };
   const heap = o.heap.map((x) => `day ${x.day}: ${x.usedMb.toFixed(1)}`).join(', ');
-  const biggest = [...o.files].sort((a, b) => b.end - a.end).slice(0, 3).map((f) => `${f.file} ${f.day3} -> ${f.end} B`).join('; ');
+  const biggest = [...o.files]
+    .sort((a, b) => b.end - a.end)
+    .slice(0, 3)
+    .map((f) => `${f.file} ${f.day3} -> ${f.end} B`)
+    .join('; ');
   const lines = [
     `| ${days} simulated days, seed ${seed}, ${MONTH_ZONE} from ${localDateText(MONTH_ZONE, MONTH_START)} | result |`,
     '|---|---|',

@@ -63,10 +63,11 @@ async function waitForEditor(child, timeoutMs) {
 /** Node-RED's log goes to .demo/node-red.log; warnings and errors also to the console. */
 function startNodeRed() {
   const out = fs.createWriteStream(LOG_FILE, { flags: 'w' });
-  const child = spawn(process.execPath, [
-    path.join(ROOT, 'node_modules', 'node-red', 'red.js'),
-    '-u', USER_DIR, '-s', path.join(USER_DIR, 'settings.js'), '-p', String(PORT),
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'node-red', 'red.js'), '-u', USER_DIR, '-s', path.join(USER_DIR, 'settings.js'), '-p', String(PORT)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const relay = (chunk) => {
     out.write(chunk);
     const text = chunk.toString();
@@ -124,16 +125,18 @@ async function main() {
     await stop(1);
     return;
   }
-  console.log([
-    '',
-    '  econetatmo demo is running (simulated Netatmo cloud, nothing leaves 127.0.0.1)',
-    `  Editor:     http://127.0.0.1:${PORT}/`,
-    `  Dashboard:  http://127.0.0.1:${PORT}/dashboard`,
-    `  Simulator:  ${sim.url}  (stats: ${sim.url}/__sim/stats)`,
-    `  Node-RED log: ${path.relative(process.cwd(), LOG_FILE)}`,
-    '  Stop with Ctrl+C.',
-    '',
-  ].join('\n'));
+  console.log(
+    [
+      '',
+      '  econetatmo demo is running (simulated Netatmo cloud, nothing leaves 127.0.0.1)',
+      `  Editor:     http://127.0.0.1:${PORT}/`,
+      `  Dashboard:  http://127.0.0.1:${PORT}/dashboard`,
+      `  Simulator:  ${sim.url}  (stats: ${sim.url}/__sim/stats)`,
+      `  Node-RED log: ${path.relative(process.cwd(), LOG_FILE)}`,
+      '  Stop with Ctrl+C.',
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((err) => {

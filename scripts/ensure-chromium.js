@@ -18,7 +18,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const prefix = isRoot ? [] : can('sudo', ['-n', 'true']) ? ['sudo', '-n'] : null;
 if (prefix === null || !can('apt-get', ['--version'])) {
   console.warn(`[ensure-chromium] ${browser} is missing and cannot be installed here (needs apt-get as root or sudo).`);
-  console.warn('[ensure-chromium] Install Debian\'s chromium, or set ECONETATMO_SKIP_BROWSER=1 to skip the browser tests.');
+  console.warn("[ensure-chromium] Install Debian's chromium, or set ECONETATMO_SKIP_BROWSER=1 to skip the browser tests.");
   process.exit(0);
 }
 
@@ -27,7 +27,7 @@ function run(args) {
   execFileSync(cmd, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-console.log('[ensure-chromium] installing Debian\'s chromium for the browser tests…');
+console.log("[ensure-chromium] installing Debian's chromium for the browser tests…");
 try {
   run(['apt-get', 'update', '-qq']);
   run(['apt-get', 'install', '-y', '-qq', 'chromium']);

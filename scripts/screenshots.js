@@ -25,8 +25,15 @@ const PORT = 1880;
 const VIEWPORT = { width: 1280, height: 760 };
 // Chromium without these flags tries Google's services, which this machine's closed network refuses.
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions',
 ];
 
 const log = (text) => console.log(`[screenshots] ${text}`);
@@ -34,7 +41,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function startDemo() {
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'demo.js'), '--port', String(PORT)], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (d) => {
@@ -77,7 +85,9 @@ function watch(page) {
 async function editorShots(browser, base) {
   const page = watch(await browser.newPage({ viewport: VIEWPORT }));
   await page.goto(`${base}/`, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.RED && RED.nodes && RED.nodes.workspace('econetatmo.dash.tab') && RED.nodes.node('econetatmo.dash.measure.0'), null, { timeout: 60000 });
+  await page.waitForFunction(() => window.RED && RED.nodes && RED.nodes.workspace('econetatmo.dash.tab') && RED.nodes.node('econetatmo.dash.measure.0'), null, {
+    timeout: 60000,
+  });
   await sleep(1500);
   // More room for the flow: no palette, and the sidebar only where it shows something.
   await page.evaluate(() => RED.actions.invoke('core:toggle-palette', false));
@@ -125,7 +135,9 @@ async function editorShots(browser, base) {
     RED.sidebar.help.show('econetatmo-account');
     RED.editor.editConfig('', 'econetatmo-account', RED.nodes.node('econetatmo.dash.measure.0').account);
   });
-  await account.waitForFunction(() => /connected/.test((document.querySelector('#econetatmo-account-state') || {}).textContent || ''), null, { timeout: 20000 });
+  await account.waitForFunction(() => /connected/.test((document.querySelector('#econetatmo-account-state') || {}).textContent || ''), null, {
+    timeout: 20000,
+  });
   await sleep(800);
   await shoot(account, 'editor-account-connected');
   await account.close();

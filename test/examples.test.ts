@@ -14,7 +14,10 @@ import { MEASURE_TYPES, SCALES } from '../src/netatmo/types';
 type FlowMessage = Record<string, any>;
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
-interface Example { file: string; nodes: FlowNode[] }
+interface Example {
+  file: string;
+  nodes: FlowNode[];
+}
 interface FlowsModule {
   ACCOUNT_ID: string;
   EXAMPLE_DEVICE_ID: string;
@@ -185,7 +188,7 @@ describe('examples', function () {
       }
     });
 
-    it('keeps the whole home (line #5) off the circuits\' axes', function () {
+    it("keeps the whole home (line #5) off the circuits' axes", function () {
       const measures = ofType(nodes, 'econetatmo-measure');
       const total = measures.find((m) => String(m.moduleId).endsWith('#5'))!;
       const circuits = measures.filter((m) => m !== total);
@@ -196,7 +199,9 @@ describe('examples', function () {
     it('says that today holds only what is uploaded so far', function () {
       const note = ofType(nodes, 'ui-text')[0];
       const feeder = ofType(nodes, 'inject').find((n) => wiresOf(n).includes(note.id))!;
-      should(String(feeder.payload)).match(/Today so far/).and.match(/3 hours/);
+      should(String(feeder.payload))
+        .match(/Today so far/)
+        .and.match(/3 hours/);
     });
   });
 

@@ -82,16 +82,18 @@ async function prepareUserDir({ userDir, port, sim, keepFlows = false }) {
   if (lines.length === 0) throw new Error('The simulator has no ecocounter line');
   const flowFile = path.join(userDir, 'flows.json');
   // --keep-flows: the user's edits of a previous run stay; only the simulator's address changes.
-  const source = keepFlows && fs.existsSync(flowFile)
-    ? JSON.parse(fs.readFileSync(flowFile, 'utf8'))
-    : mergeExamples(demoExamples(loadExamples()));
+  const source = keepFlows && fs.existsSync(flowFile) ? JSON.parse(fs.readFileSync(flowFile, 'utf8')) : mergeExamples(demoExamples(loadExamples()));
   const flows = retarget(source, { apiUrl: sim.url, deviceId: lines[0].deviceId });
   writeJson(flowFile, flows);
   // Only the app's id and secret here: the token pair goes to the token store, as after a
   // "Connect to Netatmo" in the editor.
-  writeJson(path.join(userDir, 'flows_cred.json'), {
-    [ACCOUNT_ID]: { clientId: sim.clientId, clientSecret: sim.clientSecret },
-  }, 0o600);
+  writeJson(
+    path.join(userDir, 'flows_cred.json'),
+    {
+      [ACCOUNT_ID]: { clientId: sim.clientId, clientSecret: sim.clientSecret },
+    },
+    0o600,
+  );
 
   const { TokenStore } = require(path.join(ROOT, 'dist', 'src', 'netatmo', 'token-store.js'));
   const issued = sim.issueTokens();

@@ -89,8 +89,7 @@ export class HourLedger {
     if (hour < d.first) {
       const shift = (d.first - hour) / HOUR;
       d.halves = [...new Array<number | null>(shift * 2).fill(null), ...d.halves];
-      const move = (m: Record<string, number>): Record<string, number> =>
-        Object.fromEntries(Object.entries(m).map(([k, v]) => [String(Number(k) + shift), v]));
+      const move = (m: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(m).map(([k, v]) => [String(Number(k) + shift), v]));
       d.wholes = move(d.wholes);
       d.adopted = move(d.adopted);
       d.first = hour;

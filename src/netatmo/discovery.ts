@@ -38,7 +38,8 @@ export function parseHomesData(answer: unknown): Line[] {
   const body = 'homes' in answer ? answer : answer.body;
   if (!isRecord(body)) throw unexpectedAnswer('homes data has no body');
   // An account without homes still gets `homes: []`: no list at all is a broken answer, not "no lines".
-  if (!Array.isArray(body.homes)) throw unexpectedAnswer(body.homes === undefined || body.homes === null ? 'homes data has no list of homes' : 'the list of homes is not a list');
+  if (!Array.isArray(body.homes))
+    throw unexpectedAnswer(body.homes === undefined || body.homes === null ? 'homes data has no list of homes' : 'the list of homes is not a list');
   const homes: unknown[] = body.homes;
   const lines: Line[] = [];
   homes.forEach((home, h) => {

@@ -92,7 +92,10 @@ function mapErrorField(error: unknown, raw: RawAnswer, retryAfterMs: number | un
     }
     if (status >= 500) return fail('transient', `Netatmo had an internal error (HTTP ${status})`, status, 'transient', { code, reason: 'server_error' });
     const codeText = code !== undefined ? `code ${code}, ` : '';
-    return fail('api', `Netatmo refused the request (${codeText}HTTP ${status})`, status, 'none', { code, reason: code !== undefined ? 'refused_code' : 'refused' });
+    return fail('api', `Netatmo refused the request (${codeText}HTTP ${status})`, status, 'none', {
+      code,
+      reason: code !== undefined ? 'refused_code' : 'refused',
+    });
   }
   return null;
 }
@@ -114,7 +117,9 @@ export function classifyAnswer(raw: RawAnswer, now: number): Classified {
   } catch {
     if (status === 429) return fail('rate_limit', API_CODES[26].text, status, 'rate_limit', { retryAfterMs });
     if (status >= 500 || (status >= 200 && status < 300)) {
-      return fail('transient', `Netatmo sent an unreadable answer (truncated or malformed data, HTTP ${status})`, status, 'transient', { reason: 'unreadable' });
+      return fail('transient', `Netatmo sent an unreadable answer (truncated or malformed data, HTTP ${status})`, status, 'transient', {
+        reason: 'unreadable',
+      });
     }
     return fail('api', `Netatmo refused the request (HTTP ${status}, unreadable answer)`, status, 'none', { reason: 'refused' });
   }

@@ -52,10 +52,7 @@ export class OAuthClient {
   async exchangeCode(code: string, redirectUri: string, signal?: AbortSignal): Promise<TokenPair> {
     if (!code) throw new NetatmoError('bad_input', 'No authorization code was given');
     try {
-      return await this.token(
-        { grant_type: 'authorization_code', code, redirect_uri: redirectUri, scope: OAUTH_SCOPE },
-        signal,
-      );
+      return await this.token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, scope: OAUTH_SCOPE }, signal);
     } catch (err) {
       if (isNetatmoError(err, 'reauth')) {
         throw new NetatmoError('reauth', 'Netatmo refused the authorization code (expired or already used): connect again', {

@@ -101,10 +101,11 @@ export class TokenManager extends EventEmitter {
 
   /** Resolves once no refresh is in flight (its new pair stored), whatever its outcome. */
   async settled(): Promise<void> {
-    while (this.inflight) await this.inflight.then(
-      () => undefined,
-      () => undefined,
-    );
+    while (this.inflight)
+      await this.inflight.then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   private refreshOnce(rejected: string | undefined): Promise<TokenPair> {
@@ -169,7 +170,12 @@ export class TokenManager extends EventEmitter {
 
   /** A new error each time (a fresh stack), telling the same refusal. */
   private refusedAgain(err: NetatmoError): NetatmoError {
-    return new NetatmoError('reauth', err.message, { reason: err.reason, params: err.params ? { ...err.params } : undefined, code: err.code, status: err.status });
+    return new NetatmoError('reauth', err.message, {
+      reason: err.reason,
+      params: err.params ? { ...err.params } : undefined,
+      code: err.code,
+      status: err.status,
+    });
   }
 
   private adoptRefreshed(pair: TokenPair): void {

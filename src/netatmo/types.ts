@@ -71,10 +71,7 @@ export interface TokenPair {
 }
 
 /** The connection state the editor and the nodes show. Never carries a token. */
-export type ConnectionState =
-  | { status: 'not_connected' }
-  | { status: 'connected'; validUntil: number }
-  | { status: 'reauth'; reason: string };
+export type ConnectionState = { status: 'not_connected' } | { status: 'connected'; validUntil: number } | { status: 'reauth'; reason: string };
 
 /** An injectable clock so that timers, token expiry and upload delays are testable. */
 export interface Clock {

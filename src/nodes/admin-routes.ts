@@ -4,15 +4,7 @@ import { errorDescriber } from './error-texts';
 import type { Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import { isNetatmoError } from '../netatmo/errors';
-import {
-  CALLBACK_PATH,
-  DEFAULT_API_URL,
-  givenString,
-  isValidApiUrl,
-  isValidNodeId,
-  isValidRedirectUri,
-  normaliseApiUrl,
-} from './account-config';
+import { CALLBACK_PATH, DEFAULT_API_URL, givenString, isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl } from './account-config';
 import type { AccountRuntime, ClientSettings } from './account-runtime';
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { nodeClock } from './clock';

@@ -13,9 +13,7 @@ export interface OAuthAttempt {
   redirectUri: string;
 }
 
-export type TakeResult =
-  | { ok: true; attempt: OAuthAttempt }
-  | { ok: false; reason: 'unknown' | 'expired' | 'used' };
+export type TakeResult = { ok: true; attempt: OAuthAttempt } | { ok: false; reason: 'unknown' | 'expired' | 'used' };
 
 export const STATE_LIFETIME_MS = 10 * 60 * 1000;
 /** Bounds memory if someone keeps pressing Connect without finishing. */

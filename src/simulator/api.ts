@@ -26,8 +26,16 @@ export function homesdata(p: URLSearchParams, res: ServerResponse, deps: ApiDeps
   const homeId = p.get('home_id');
   const homes = homeId ? deps.homes.filter((h) => h.id === homeId) : deps.homes;
   if (homeId && homes.length === 0) return sendApiError(res, 404, 9, 'Home not found');
-  const user = { email: 'demo@example.invalid', language: 'fr-FR', locale: 'fr-FR', feel_like_algorithm: 0,
-    unit_pressure: 0, unit_system: 0, unit_wind: 0, id: 'simulated-user' };
+  const user = {
+    email: 'demo@example.invalid',
+    language: 'fr-FR',
+    locale: 'fr-FR',
+    feel_like_algorithm: 0,
+    unit_pressure: 0,
+    unit_system: 0,
+    unit_wind: 0,
+    id: 'simulated-user',
+  };
   sendJson(res, 200, envelope({ homes, user }, deps.now(), started));
 }
 

@@ -46,20 +46,25 @@ async function main(): Promise<void> {
     timeZone: args.get('time-zone'),
   });
   const lines = sim.lines();
-  process.stdout.write([
-    `Netatmo simulator listening on ${sim.url}`,
-    `  client id:     ${sim.clientId}`,
-    `  client secret: ${sim.clientSecret}`,
-    `  refresh token: ${args.get('refresh-token') ?? DEMO_REFRESH_TOKEN}`,
-    `  ecocounter:    ${lines[0]?.deviceId ?? '-'} (${lines.length} lines, ${lines[0]?.timezone ?? '-'})`,
-    `  stats:         ${sim.url}/__sim/stats`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `Netatmo simulator listening on ${sim.url}`,
+      `  client id:     ${sim.clientId}`,
+      `  client secret: ${sim.clientSecret}`,
+      `  refresh token: ${args.get('refresh-token') ?? DEMO_REFRESH_TOKEN}`,
+      `  ecocounter:    ${lines[0]?.deviceId ?? '-'} (${lines.length} lines, ${lines[0]?.timezone ?? '-'})`,
+      `  stats:         ${sim.url}/__sim/stats`,
+      '',
+    ].join('\n'),
+  );
   let closing = false;
   const stop = (): void => {
     if (closing) return;
     closing = true;
-    sim.close().then(() => process.exit(0), () => process.exit(1));
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -5,8 +5,14 @@ import type { FaultOptions } from './types';
 export type FaultKind = 'error5xx' | 'code11' | 'slow' | 'timeout' | 'malformedJson' | 'html';
 
 export const NO_FAULTS: FaultOptions = {
-  error5xxRate: 0, code11Rate: 0, slowRate: 0, slowMs: 2000, timeoutRate: 0,
-  malformedJsonRate: 0, htmlRate: 0, faultsOnToken: false,
+  error5xxRate: 0,
+  code11Rate: 0,
+  slowRate: 0,
+  slowMs: 2000,
+  timeoutRate: 0,
+  malformedJsonRate: 0,
+  htmlRate: 0,
+  faultsOnToken: false,
 };
 
 export class Faults {
@@ -32,8 +38,12 @@ export class Faults {
     if (onToken && !o.faultsOnToken) return null;
     const u = this.draw();
     const kinds: Array<[FaultKind, number]> = [
-      ['error5xx', o.error5xxRate], ['code11', o.code11Rate], ['slow', o.slowRate],
-      ['timeout', o.timeoutRate], ['malformedJson', o.malformedJsonRate], ['html', o.htmlRate],
+      ['error5xx', o.error5xxRate],
+      ['code11', o.code11Rate],
+      ['slow', o.slowRate],
+      ['timeout', o.timeoutRate],
+      ['malformedJson', o.malformedJsonRate],
+      ['html', o.htmlRate],
     ];
     let edge = 0;
     for (const [kind, rate] of kinds) {

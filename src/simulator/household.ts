@@ -59,12 +59,23 @@ export function circuitWh(seed: number, circuit: number, slot: number, local: Lo
   const daily = unit(seed, 0xd1 + circuit, t.day);
   let wh: number;
   switch (circuit) {
-    case KITCHEN: wh = kitchen(t, noise, daily); break;
-    case WATER_HEATER: wh = waterHeater(t, noise, daily); break;
-    case AIR_CONDITIONING: wh = airConditioning(t, noise, daily); break;
-    case LIGHTING: wh = lighting(t, noise, daily); break;
-    case LAUNDRY_OFFICE: wh = laundryOffice(t, noise, daily, unit(seed, 0xe4, t.day)); break;
-    default: wh = 0;
+    case KITCHEN:
+      wh = kitchen(t, noise, daily);
+      break;
+    case WATER_HEATER:
+      wh = waterHeater(t, noise, daily);
+      break;
+    case AIR_CONDITIONING:
+      wh = airConditioning(t, noise, daily);
+      break;
+    case LIGHTING:
+      wh = lighting(t, noise, daily);
+      break;
+    case LAUNDRY_OFFICE:
+      wh = laundryOffice(t, noise, daily, unit(seed, 0xe4, t.day));
+      break;
+    default:
+      wh = 0;
   }
   return Math.max(10, Math.min(1500, Math.round(wh)));
 }
@@ -121,7 +132,8 @@ function laundryOffice(t: SlotTime, noise: number, daily: number, laundryDraw: n
   if (laundryDraw < 0.43) {
     const begin = daily < 0.5 ? 20 : 36; // 10:00 or 18:00
     const k = h - begin;
-    if (k === 0) wh += 900 + 400 * noise; // heating the water
+    if (k === 0)
+      wh += 900 + 400 * noise; // heating the water
     else if (k >= 1 && k <= 3) wh += 150 + 150 * noise;
   }
   return wh;

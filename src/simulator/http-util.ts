@@ -34,9 +34,7 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   sendText(res, status, JSON.stringify(value), 'application/json; charset=utf-8', headers);
 }
 
-export function sendText(
-  res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string> = {},
-): void {
+export function sendText(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
   res.end(text);

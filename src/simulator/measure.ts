@@ -7,8 +7,14 @@ import { alignDown, bucketContaining, bucketEnd, type ScaleName } from './scales
 import type { Timeline } from './timeline';
 
 export const MEASURE_TYPES = [
-  'sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2',
-  'sum_energy_price', 'sum_energy_price$0', 'sum_energy_price$1', 'sum_energy_price$2',
+  'sum_energy_elec',
+  'sum_energy_elec$0',
+  'sum_energy_elec$1',
+  'sum_energy_elec$2',
+  'sum_energy_price',
+  'sum_energy_price$0',
+  'sum_energy_price$1',
+  'sum_energy_price$2',
 ] as const;
 
 /** €/Wh for the peak ($1) and off-peak ($2) tariffs of the contract. */

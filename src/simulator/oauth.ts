@@ -87,11 +87,14 @@ export class OAuth {
     const problem = this.checkAuthorizeRequest(p, lang);
     if (problem) return sendText(res, 400, page(lang, text.refusedTitle, `<p>${escapeHtml(problem)}</p>`), 'text/html; charset=utf-8');
     const scope = p.get('scope') || 'read_magellan';
-    const hidden = ['client_id', 'redirect_uri', 'state']
-      .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(p.get(k) ?? '')}">`)
-      .join('') + `<input type="hidden" name="scope" value="${escapeHtml(scope)}"><input type="hidden" name="lang" value="${lang}">`;
-    const scopes = scope.split(/[ ,]+/).filter(Boolean)
-      .map((s) => `<li><code>${escapeHtml(s)}</code> ${escapeHtml(text.scope[s] ?? '')}</li>`).join('');
+    const hidden =
+      ['client_id', 'redirect_uri', 'state'].map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(p.get(k) ?? '')}">`).join('') +
+      `<input type="hidden" name="scope" value="${escapeHtml(scope)}"><input type="hidden" name="lang" value="${lang}">`;
+    const scopes = scope
+      .split(/[ ,]+/)
+      .filter(Boolean)
+      .map((s) => `<li><code>${escapeHtml(s)}</code> ${escapeHtml(text.scope[s] ?? '')}</li>`)
+      .join('');
     const body = `<p>${text.asks(escapeHtml(APP_NAME))}</p>
 <ul id="scopes">${scopes}</ul>
 <p>${text.backTo(escapeHtml(p.get('redirect_uri') ?? ''))}</p>
@@ -164,8 +167,11 @@ export class OAuth {
   private grant(res: ServerResponse, g: TokenGrant): void {
     this.o.stats.tokensIssued++;
     sendJson(res, 200, {
-      access_token: g.accessToken, refresh_token: g.refreshToken,
-      expires_in: g.expiresIn, expire_in: g.expiresIn, scope: ['read_magellan'],
+      access_token: g.accessToken,
+      refresh_token: g.refreshToken,
+      expires_in: g.expiresIn,
+      expire_in: g.expiresIn,
+      scope: ['read_magellan'],
     });
   }
 

@@ -8,7 +8,10 @@ export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
   private readonly longest: number;
 
-  constructor(private readonly windows: RateWindow[], private readonly now: () => number) {
+  constructor(
+    private readonly windows: RateWindow[],
+    private readonly now: () => number,
+  ) {
     this.longest = windows.reduce((m, w) => Math.max(m, w.windowMs), 0);
   }
 

@@ -12,13 +12,17 @@ import { TokenStore } from './tokens';
 import type { SimStats, Simulator, SimulatorOptions } from './types';
 import { World } from './world';
 
-export const DEFAULT_RATE_LIMITS = [{ windowMs: 10_000, max: 50 }, { windowMs: 3_600_000, max: 500 }];
+export const DEFAULT_RATE_LIMITS = [
+  { windowMs: 10_000, max: 50 },
+  { windowMs: 3_600_000, max: 500 },
+];
 
 function emptyStats(): SimStats {
   return { requests: {}, tokensIssued: 0, refreshGrants: 0, codeGrants: 0, invalidGrant: 0, rateLimited: 0, code11: 0, faultsInjected: 0 };
 }
 
-const PROXY_ERROR_PAGE = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const PROXY_ERROR_PAGE =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? 42;
@@ -27,7 +31,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clientSecret = options.clientSecret ?? DEMO_CLIENT_SECRET;
   const stats = emptyStats();
   const world = new World({
-    seed, now,
+    seed,
+    now,
     historyDays: options.historyDays ?? 400,
     maxHistoryDaysByScale: options.maxHistoryDaysByScale ?? {},
     uploadEveryMin: options.uploadEveryMin ?? 180,
@@ -40,7 +45,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const seededPrefix = /^([0-9a-f]{24})\|/.exec(options.refreshToken ?? options.accessToken ?? '');
   const userId = seededPrefix ? seededPrefix[1] : hex(seed, 0x05e, 0, 24);
   const tokens = new TokenStore({
-    seed, userId, now,
+    seed,
+    userId,
+    now,
     lifetimeSec: options.tokenLifetimeSec ?? 10800,
     realLifetimeSec: options.accessTokenRealLifetimeSec,
   });
@@ -50,7 +57,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const limiter = new RateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS, now);
   const faults = new Faults(seed, options.faults);
   const apiDeps: ApiDeps = {
-    homes: world.homes, now,
+    homes: world.homes,
+    now,
     find: (d, m) => world.find(d, m),
     view: (scale) => world.view(scale),
   };
@@ -63,7 +71,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   function delay(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
       timers.add(t);
     });
   }
@@ -132,8 +143,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const rate = limiter.take(check.userId);
     if (!rate.ok) {
       stats.rateLimited++;
-      const headers: Record<string, string> = options.retryAfterHeader
-        ? { 'retry-after': String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))) } : {};
+      const headers: Record<string, string> = options.retryAfterHeader ? { 'retry-after': String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))) } : {};
       return sendApiError(res, 429, 26, 'User usage reached', headers);
     }
     if (method !== 'GET' && method !== 'POST') return sendApiError(res, 405, 21, 'Method not allowed');
@@ -163,7 +173,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   return {
     url: `http://127.0.0.1:${port}`,
-    port, clientId, clientSecret,
+    port,
+    clientId,
+    clientSecret,
     stats: snapshot,
     resetStats() {
       Object.assign(stats, emptyStats());

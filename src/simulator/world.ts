@@ -39,14 +39,17 @@ export class World {
     this.lines = linesOf(this.homes);
     for (const line of this.lines) {
       if (this.timelines.has(line.deviceId)) continue;
-      this.timelines.set(line.deviceId, new Timeline({
-        seed: (o.seed ^ tag(line.deviceId)) | 0,
-        historyStart: this.historyStart,
-        uploadEveryMs: o.uploadEveryMin * 60_000,
-        uploadJitterMs: o.uploadJitterMin * 60_000,
-        revisionRate: o.revisionRate,
-        gapsBefore: startNow - 2 * DAY, // outages only in the past: recent data is whole
-      }));
+      this.timelines.set(
+        line.deviceId,
+        new Timeline({
+          seed: (o.seed ^ tag(line.deviceId)) | 0,
+          historyStart: this.historyStart,
+          uploadEveryMs: o.uploadEveryMin * 60_000,
+          uploadJitterMs: o.uploadJitterMin * 60_000,
+          revisionRate: o.revisionRate,
+          gapsBefore: startNow - 2 * DAY, // outages only in the past: recent data is whole
+        }),
+      );
     }
   }
 
@@ -82,12 +85,11 @@ export class World {
     const line = this.lines.find((l) => l.moduleId === q.moduleId);
     if (!line) throw new Error(`unknown line ${q.moduleId}`);
     const data = this.find(line.deviceId, line.moduleId) as LineData;
-    return data.rows(columns, scale, q.from, q.to, this.view(scale, opts.final === true), Number.POSITIVE_INFINITY)
-      .map((row) => {
-        const values: Record<string, number | null> = {};
-        q.types.forEach((t, i) => (values[t] = row.values[i]));
-        return { start: row.start, end: row.end, values };
-      });
+    return data.rows(columns, scale, q.from, q.to, this.view(scale, opts.final === true), Number.POSITIVE_INFINITY).map((row) => {
+      const values: Record<string, number | null> = {};
+      q.types.forEach((t, i) => (values[t] = row.values[i]));
+      return { start: row.start, end: row.end, values };
+    });
   }
 
   availableAt(moduleId: string, start: number): number {

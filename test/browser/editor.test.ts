@@ -18,8 +18,18 @@ const BAD_INJECT_ID = 'e2ebrinjectbad';
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 const ACCOUNT_NAME = 'Simulated home';
 
-interface DebugEvent { id?: string; topic?: string; msg?: string; format?: string }
-interface Point { start: number; end: number; values: Record<string, number | null>; total: number | null }
+interface DebugEvent {
+  id?: string;
+  topic?: string;
+  msg?: string;
+  format?: string;
+}
+interface Point {
+  start: number;
+  end: number;
+  values: Record<string, number | null>;
+  total: number | null;
+}
 /** The editor's global `RED`, as far as these tests drive it. */
 interface EditorRED {
   workspaces: { active(): string };
@@ -39,13 +49,18 @@ async function deploy(page: Page): Promise<void> {
   await page.evaluate(() => {
     (window as unknown as { __econetatmoDeployed: number }).__econetatmoDeployed = 0;
     const RED = (window as unknown as { RED: { events: { on(e: string, f: () => void): void } } }).RED;
-    RED.events.on('deploy', () => { (window as unknown as { __econetatmoDeployed: number }).__econetatmoDeployed++; });
+    RED.events.on('deploy', () => {
+      (window as unknown as { __econetatmoDeployed: number }).__econetatmoDeployed++;
+    });
   });
   await page.locator('#red-ui-header-button-deploy').click();
   // The editor asks to confirm a deploy with nodes it finds incomplete (a measure without a line yet).
   const confirm = page.locator('#red-ui-deploy-dialog-confirm-deploy-deploy');
   const done = page.waitForFunction(() => (window as unknown as { __econetatmoDeployed: number }).__econetatmoDeployed > 0, undefined, { timeout: 20000 });
-  const confirmed = confirm.waitFor({ state: 'visible', timeout: 20000 }).then(() => confirm.click()).catch(() => undefined);
+  const confirmed = confirm
+    .waitFor({ state: 'visible', timeout: 20000 })
+    .then(() => confirm.click())
+    .catch(() => undefined);
   await done;
   void confirmed;
   await page.waitForFunction(() => !(window as unknown as { RED: { nodes: { dirty(): boolean } } }).RED.nodes.dirty());
@@ -94,7 +109,12 @@ describe('editor (real Node-RED + Chromium)', function () {
       failed = true;
       if (page) await screenshot(page, `failed-${(this.currentTest.title || 'step').replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
       // What the measure dialog said about its lines, if it is open (the screenshot cuts it).
-      const hint = page ? await page.locator('#econetatmo-measure-line-hint').textContent({ timeout: 1000 }).catch(() => null) : null;
+      const hint = page
+        ? await page
+            .locator('#econetatmo-measure-line-hint')
+            .textContent({ timeout: 1000 })
+            .catch(() => null)
+        : null;
       if (hint) process.stdout.write(`--- line list hint: ${hint}\n`);
       if (pageErrors.length > 0) process.stdout.write(`--- page errors: ${pageErrors.join(' | ')}\n`);
     }
@@ -111,10 +131,14 @@ describe('editor (real Node-RED + Chromium)', function () {
 
   it('shows the nodes in the palette under "energy"', async function () {
     await page.goto(`${nr!.url}/`);
-    await page.waitForFunction(() => {
-      const RED = (window as unknown as { RED?: { nodes?: { getType?(t: string): unknown } } }).RED;
-      return !!RED?.nodes?.getType?.('econetatmo-measure') && document.querySelector('#red-ui-palette-container-energy') !== null;
-    }, undefined, { timeout: 30000 });
+    await page.waitForFunction(
+      () => {
+        const RED = (window as unknown as { RED?: { nodes?: { getType?(t: string): unknown } } }).RED;
+        return !!RED?.nodes?.getType?.('econetatmo-measure') && document.querySelector('#red-ui-palette-container-energy') !== null;
+      },
+      undefined,
+      { timeout: 30000 },
+    );
     const category = page.locator('#red-ui-palette-container-energy');
     await category.waitFor({ state: 'visible' });
     for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export']) {
@@ -127,8 +151,12 @@ describe('editor (real Node-RED + Chromium)', function () {
     for (const type of ['econetatmo-sync', 'econetatmo-measure']) {
       await page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).waitFor({ state: 'visible' });
     }
-    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-sync"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal('Legrand lines');
-    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal('Legrand measure');
+    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-sync"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
+      'Legrand lines',
+    );
+    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
+      'Legrand measure',
+    );
     await screenshot(page, 'palette-search-legrand');
     await page.locator('#red-ui-palette-search input').fill('');
   });
@@ -141,10 +169,73 @@ describe('editor (real Node-RED + Chromium)', function () {
         const z = RED.workspaces.active();
         RED.view.importNodes(
           [
-            { id: injectId, type: 'inject', z, name: 'read', props: [{ p: 'payload' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: '', payloadType: 'date', x: 140, y: 120, wires: [[measureId]] },
-            { id: measureId, type: 'econetatmo-measure', z, name: '', account: '', moduleId: '', deviceId: '', types: 'sum_energy_elec,sum_energy_elec$0,sum_energy_elec$1,sum_energy_elec$2', scale: '30min', interval: 0, emit: 'all', x: 360, y: 120, wires: [[debugId]] },
-            { id: badInjectId, type: 'inject', z, name: 'bad scale', props: [{ p: 'payload' }, { p: 'scale', v: 'fortnight', vt: 'str' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: '', payloadType: 'date', x: 140, y: 200, wires: [[measureId]] },
-            { id: debugId, type: 'debug', z, name: 'measures', active: true, tosidebar: true, console: false, tostatus: false, complete: 'payload', targetType: 'msg', statusVal: '', statusType: 'auto', x: 580, y: 120, wires: [] },
+            {
+              id: injectId,
+              type: 'inject',
+              z,
+              name: 'read',
+              props: [{ p: 'payload' }],
+              repeat: '',
+              crontab: '',
+              once: false,
+              onceDelay: 0.1,
+              topic: '',
+              payload: '',
+              payloadType: 'date',
+              x: 140,
+              y: 120,
+              wires: [[measureId]],
+            },
+            {
+              id: measureId,
+              type: 'econetatmo-measure',
+              z,
+              name: '',
+              account: '',
+              moduleId: '',
+              deviceId: '',
+              types: 'sum_energy_elec,sum_energy_elec$0,sum_energy_elec$1,sum_energy_elec$2',
+              scale: '30min',
+              interval: 0,
+              emit: 'all',
+              x: 360,
+              y: 120,
+              wires: [[debugId]],
+            },
+            {
+              id: badInjectId,
+              type: 'inject',
+              z,
+              name: 'bad scale',
+              props: [{ p: 'payload' }, { p: 'scale', v: 'fortnight', vt: 'str' }],
+              repeat: '',
+              crontab: '',
+              once: false,
+              onceDelay: 0.1,
+              topic: '',
+              payload: '',
+              payloadType: 'date',
+              x: 140,
+              y: 200,
+              wires: [[measureId]],
+            },
+            {
+              id: debugId,
+              type: 'debug',
+              z,
+              name: 'measures',
+              active: true,
+              tosidebar: true,
+              console: false,
+              tostatus: false,
+              complete: 'payload',
+              targetType: 'msg',
+              statusVal: '',
+              statusType: 'auto',
+              x: 580,
+              y: 120,
+              wires: [],
+            },
           ],
           { touchImport: true, generateIds: false, addFlow: false, notify: false },
         );
@@ -170,7 +261,9 @@ describe('editor (real Node-RED + Chromium)', function () {
 
     // Connect with empty fields: no window opens (not even a blank one), the dialog says what is missing.
     let popups = 0;
-    const countPopups = (): void => { popups++; };
+    const countPopups = (): void => {
+      popups++;
+    };
     browser!.context.on('page', countPopups);
     await page.locator('#econetatmo-account-connect').click();
     await page.waitForFunction(() => /client ID is missing/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''));
@@ -199,7 +292,14 @@ describe('editor (real Node-RED + Chromium)', function () {
     const wrongPopup = await wrongOpened;
     await wrongPopup.locator('#approve').click();
     await wrongPopup.waitForURL(/econetatmo\/oauth\/callback/, { waitUntil: 'load' });
-    await page.waitForFunction(() => /the connection failed: Could not get the tokens: Netatmo refused the client id or client secret/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''), undefined, { timeout: 20000 });
+    await page.waitForFunction(
+      () =>
+        /the connection failed: Could not get the tokens: Netatmo refused the client id or client secret/.test(
+          document.querySelector('#econetatmo-account-state')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 20000 },
+    );
     await new Promise((r) => setTimeout(r, 800));
     should(wrongPopup.isClosed()).be.false('the failure page closed itself before it could be read');
     should(await wrongPopup.locator('body').innerText()).match(/client id or client secret/);
@@ -230,7 +330,13 @@ describe('editor (real Node-RED + Chromium)', function () {
     }
 
     const state = page.locator('#econetatmo-account-state');
-    await page.waitForFunction(() => /connected/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? '') && !/not connected/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''), undefined, { timeout: 20000 });
+    await page.waitForFunction(
+      () =>
+        /connected/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? '') &&
+        !/not connected/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''),
+      undefined,
+      { timeout: 20000 },
+    );
     should(await state.innerText()).match(/^connected, token valid until/);
     should(sim.stats().codeGrants).equal(1);
     await screenshot(page, 'account-connected');
@@ -242,7 +348,9 @@ describe('editor (real Node-RED + Chromium)', function () {
     await page.locator('#node-config-input-accessToken').fill('garbage-access-token');
     await page.locator('#node-config-input-refreshToken').fill('garbage-refresh-token');
     await page.locator('#econetatmo-account-apply').click();
-    await page.waitForFunction(() => /Could not use these tokens: Netatmo refused the refresh token/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /Could not use these tokens: Netatmo refused the refresh token/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''),
+    );
     await screenshot(page, 'account-garbage-tokens');
     await page.locator('#node-config-input-accessToken').fill('');
     await page.locator('#node-config-input-refreshToken').fill('');
@@ -262,7 +370,10 @@ describe('editor (real Node-RED + Chromium)', function () {
       should(text.includes(line.moduleId)).be.false();
       should(text.includes(JSON.stringify(line.name))).be.false();
     }
-    await page.locator('#econetatmo-account-diagnostics-status').filter({ hasText: /Downloaded/ }).waitFor();
+    await page
+      .locator('#econetatmo-account-diagnostics-status')
+      .filter({ hasText: /Downloaded/ })
+      .waitFor();
 
     await page.locator('#node-config-dialog-ok').click();
     await page.locator('#node-config-input-clientId').waitFor({ state: 'detached' });
@@ -270,7 +381,8 @@ describe('editor (real Node-RED + Chromium)', function () {
     // The garbage above replaced nothing: the account is still connected.
     const accountId = await page.locator('#node-input-account').inputValue();
     const stateAfter = await page.evaluate(
-      async (id) => (await (window as unknown as { $: { getJSON(u: string): Promise<unknown> } }).$.getJSON(`econetatmo/accounts/${id}/state`)) as { status: string },
+      async (id) =>
+        (await (window as unknown as { $: { getJSON(u: string): Promise<unknown> } }).$.getJSON(`econetatmo/accounts/${id}/state`)) as { status: string },
       accountId,
     );
     should(stateAfter.status).equal('connected');
@@ -331,7 +443,7 @@ describe('editor (real Node-RED + Chromium)', function () {
       return { labelHeight: label.getBoundingClientRect().height, optionWidth: widest, selectWidth: select.getBoundingClientRect().width };
     });
     should(layout.labelHeight).be.below(30, 'the "Ecocounter id" label wraps');
-    should(layout.optionWidth + 30).be.belowOrEqual(layout.selectWidth, 'the Send option\'s text is cut');
+    should(layout.optionWidth + 30).be.belowOrEqual(layout.selectWidth, "the Send option's text is cut");
     await page.locator('#node-dialog-ok').click();
     await page.locator('.red-ui-tray').first().waitFor({ state: 'detached' });
     const moduleId = await page.evaluate((id) => (window as unknown as { RED: EditorRED }).RED.nodes.node(id).moduleId as string, MEASURE_ID);
@@ -350,7 +462,11 @@ describe('editor (real Node-RED + Chromium)', function () {
     });
     const readsBefore = sim.stats().requests['/api/getmeasure']?.['200'] ?? 0;
     await page.locator(`g[id="${INJECT_ID}"] .red-ui-flow-node-button-button`).click();
-    await page.waitForFunction((id) => (window as unknown as { __econetatmoDebug: Array<{ id?: string }> }).__econetatmoDebug.some((m) => m.id === id), DEBUG_ID, { timeout: 30000 });
+    await page.waitForFunction(
+      (id) => (window as unknown as { __econetatmoDebug: Array<{ id?: string }> }).__econetatmoDebug.some((m) => m.id === id),
+      DEBUG_ID,
+      { timeout: 30000 },
+    );
     const events = await page.evaluate(() => (window as unknown as { __econetatmoDebug: unknown[] }).__econetatmoDebug);
     const event = (events as DebugEvent[]).find((m) => m.id === DEBUG_ID);
     should.exist(event);
@@ -378,10 +494,18 @@ describe('editor (real Node-RED + Chromium)', function () {
     await screenshot(page, 'debug-sidebar');
 
     // A bad input: the error reaches the sidebar as its whole text, not a collapsed object.
-    await page.evaluate(() => { (window as unknown as { __econetatmoDebug: unknown[] }).__econetatmoDebug = []; });
+    await page.evaluate(() => {
+      (window as unknown as { __econetatmoDebug: unknown[] }).__econetatmoDebug = [];
+    });
     await page.locator(`g[id="${BAD_INJECT_ID}"] .red-ui-flow-node-button-button`).click();
-    await page.waitForFunction((id) => (window as unknown as { __econetatmoDebug: Array<{ id?: string }> }).__econetatmoDebug.some((m) => m.id === id), MEASURE_ID, { timeout: 20000 });
-    const errorEvent = ((await page.evaluate(() => (window as unknown as { __econetatmoDebug: unknown[] }).__econetatmoDebug)) as DebugEvent[]).find((m) => m.id === MEASURE_ID);
+    await page.waitForFunction(
+      (id) => (window as unknown as { __econetatmoDebug: Array<{ id?: string }> }).__econetatmoDebug.some((m) => m.id === id),
+      MEASURE_ID,
+      { timeout: 20000 },
+    );
+    const errorEvent = ((await page.evaluate(() => (window as unknown as { __econetatmoDebug: unknown[] }).__econetatmoDebug)) as DebugEvent[]).find(
+      (m) => m.id === MEASURE_ID,
+    );
     should(errorEvent?.format).not.equal('error');
     should(errorEvent?.msg).match(/^Unknown scale "?fortnight"? \(known: 30min, /);
     const shown = page.locator('.red-ui-debug-content .red-ui-debug-msg').last();

@@ -34,9 +34,28 @@ function flow(sim: Simulator, moduleId: string, emit: string, exportProps: Recor
     accountFlowNode(sim),
     haServerNode(),
     ...placed([
-      { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, emit, scale: '30min', types: FOUR_TYPES.join(','), wires: [['x1', 'measured']] },
+      {
+        id: 'm1',
+        type: 'econetatmo-measure',
+        account: ACCOUNT_ID,
+        moduleId,
+        interval: 0,
+        emit,
+        scale: '30min',
+        types: FOUR_TYPES.join(','),
+        wires: [['x1', 'measured']],
+      },
       { id: 'measured', type: 'helper' },
-      { id: 'x1', type: 'econetatmo-export', format: 'homeassistant', source: 'econetatmo', statisticId: '', baselineTimeout: 600, ...exportProps, wires: [['imp'], ['ask']] },
+      {
+        id: 'x1',
+        type: 'econetatmo-export',
+        format: 'homeassistant',
+        source: 'econetatmo',
+        statisticId: '',
+        baselineTimeout: 600,
+        ...exportProps,
+        wires: [['imp'], ['ask']],
+      },
       haApiNode('imp', [['imported']]),
       haApiNode('ask', [['x1']]),
       { id: 'imported', type: 'helper' },
@@ -59,7 +78,10 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   const caught: Array<Record<string, unknown>> = [];
 
   async function load(): Promise<void> {
-    await helper.load([accountNode, measureNode, exportNode, haNodes as never], flow(sim, moduleId, emit), { ...accountCredentials(sim), ...haCredentials(ha) });
+    await helper.load([accountNode, measureNode, exportNode, haNodes as never], flow(sim, moduleId, emit), {
+      ...accountCredentials(sim),
+      ...haCredentials(ha),
+    });
     helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as Payload));
     helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));
     // The server node connects on its own (real time); wait for its handshake to finish.
@@ -139,7 +161,15 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
     await read({ dateBegin: T0 - 7 * DAY, dateEnd: T0 });
     should(caught).eql([]);
     should(ha.received).containEql('recorder/statistics_during_period');
-    should(ha.metadata(statisticId)).eql({ source: 'econetatmo', statistic_id: statisticId, name: sim.lines()[1].name, unit_of_measurement: 'kWh', unit_class: 'energy', has_sum: true, mean_type: 0 });
+    should(ha.metadata(statisticId)).eql({
+      source: 'econetatmo',
+      statistic_id: statisticId,
+      name: sim.lines()[1].name,
+      unit_of_measurement: 'kWh',
+      unit_class: 'energy',
+      has_sum: true,
+      mean_type: 0,
+    });
     should(ha.imports.commands).be.above(0);
     let checked = checkAgainstTruth(T0 - 7 * DAY, clock.now());
     should(checked.hours).be.above(7 * 24 - 6);

@@ -26,7 +26,17 @@ const DB = 'econetatmo';
 function flow(sim: Simulator, influx: Influxd, moduleIds: string[]): FlowNode[] {
   const nodes: FlowNode[] = [
     accountFlowNode(sim),
-    { id: 'db1', type: 'influxdb', hostname: influx.host, port: String(influx.port), protocol: 'http', database: DB, name: 'test', usetls: false, influxdbVersion: '1.x' },
+    {
+      id: 'db1',
+      type: 'influxdb',
+      hostname: influx.host,
+      port: String(influx.port),
+      protocol: 'http',
+      database: DB,
+      name: 'test',
+      usetls: false,
+      influxdbVersion: '1.x',
+    },
     { id: 'x1', type: 'econetatmo-export', format: 'influxdb', measurement: 'energy', wires: [['ib']] },
     { id: 'ib', type: 'influxdb batch', influxdb: 'db1', precision: '', retentionPolicy: '' },
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
@@ -37,7 +47,18 @@ function flow(sim: Simulator, influx: Influxd, moduleIds: string[]): FlowNode[] 
   ];
   moduleIds.forEach((moduleId, i) =>
     // The second line sends its backfill as msg.parts pages.
-    nodes.push({ id: `m${i}`, type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, emit: 'changes', scale: '30min', types: FOUR_TYPES.join(','), rangeOutput: i === 1 ? 'parts' : 'message', wires: [['x1', 'measured']] }),
+    nodes.push({
+      id: `m${i}`,
+      type: 'econetatmo-measure',
+      account: ACCOUNT_ID,
+      moduleId,
+      interval: 0,
+      emit: 'changes',
+      scale: '30min',
+      types: FOUR_TYPES.join(','),
+      rangeOutput: i === 1 ? 'parts' : 'message',
+      wires: [['x1', 'measured']],
+    }),
   );
   return nodes;
 }
@@ -77,7 +98,10 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
   });
 
   async function load(): Promise<void> {
-    await helper.load([accountNode, measureNode, exportNode, influxNodes], flow(sim, influx, moduleIds), { ...accountCredentials(sim), db1: { username: '', password: '' } });
+    await helper.load([accountNode, measureNode, exportNode, influxNodes], flow(sim, influx, moduleIds), {
+      ...accountCredentials(sim),
+      db1: { username: '', password: '' },
+    });
     helper.getNode('measured').on('input', (m: Record<string, unknown>) => {
       measured.push(m.payload as Payload);
       if (m.parts !== undefined) pages++;
@@ -103,7 +127,7 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
     await quiet();
   }
 
-  it('holds every bucket once, with the cloud\'s values, after a backfill, revisions and a restart', async function () {
+  it("holds every bucket once, with the cloud's values, after a backfill, revisions and a restart", async function () {
     await load();
     await readAll({ dateBegin: T0 - 30 * DAY, dateEnd: T0 });
     for (let i = 0; i < 12; i++) {

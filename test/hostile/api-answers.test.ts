@@ -37,12 +37,22 @@ let issued = 0;
 /** A new pair each time, as Netatmo rotates. */
 function goodToken(): Answer {
   issued += 1;
-  return { body: JSON.stringify({ access_token: `fresh-access|${issued}`, refresh_token: `fresh-refresh-${issued}`, expires_in: 10800, expire_in: 10800, scope: ['read_magellan'] }) };
+  return {
+    body: JSON.stringify({
+      access_token: `fresh-access|${issued}`,
+      refresh_token: `fresh-refresh-${issued}`,
+      expires_in: 10800,
+      expire_in: 10800,
+      scope: ['read_magellan'],
+    }),
+  };
 }
 
 /** Hostile answers of the token endpoint to a refresh. */
 function tokenCases(): Array<[string, Answer]> {
-  const pair = (extra: Record<string, unknown>): Answer => ({ body: JSON.stringify({ access_token: 'junk-access|1', refresh_token: 'junk-refresh-1', expires_in: 10800, ...extra }) });
+  const pair = (extra: Record<string, unknown>): Answer => ({
+    body: JSON.stringify({ access_token: 'junk-access|1', refresh_token: 'junk-refresh-1', expires_in: 10800, ...extra }),
+  });
   return [
     ['no refresh token', pair({ refresh_token: undefined })],
     ['refresh token null', pair({ refresh_token: null })],
@@ -147,7 +157,10 @@ function homesCases(): Array<[string, Answer]> {
     ['deeply nested homes', { body: `{"body":{"homes":${nested(100_000)}},"status":"ok"}` }],
     ['a __proto__ key instead of the home', { body: '{"body":{"homes":[{"__proto__":{"id":"h","polluted":"yes"},"modules":[]}]},"status":"ok"}' }],
     ['a __proto__ key instead of homes', { body: '{"body":{"__proto__":{"homes":[],"polluted":"yes"}},"status":"ok"}' }],
-    ['constructor.prototype in a module', { body: `{"body":{"homes":[{"id":"h","modules":[{"constructor":{"prototype":{"polluted":"yes"}},"id":"${LINE}"}]}]}}` }],
+    [
+      'constructor.prototype in a module',
+      { body: `{"body":{"homes":[{"id":"h","modules":[{"constructor":{"prototype":{"polluted":"yes"}},"id":"${LINE}"}]}]}}` },
+    ],
   ];
 }
 
@@ -250,7 +263,17 @@ describe('hostile API answers to the sync and measure nodes', function () {
       [
         { id: 'acc', type: 'econetatmo-account', name: 'scripted', apiUrl: server.url },
         { id: 's1', type: 'econetatmo-sync', account: 'acc', mode: 'all', wires: [['out']] },
-        { id: 'm1', type: 'econetatmo-measure', account: 'acc', moduleId: LINE, interval: 0, emit: 'changes', scale: '30min', types: 'sum_energy_elec', wires: [['out']] },
+        {
+          id: 'm1',
+          type: 'econetatmo-measure',
+          account: 'acc',
+          moduleId: LINE,
+          interval: 0,
+          emit: 'changes',
+          scale: '30min',
+          types: 'sum_energy_elec',
+          wires: [['out']],
+        },
         { id: 'out', type: 'helper' },
         { id: 'c1', type: 'catch', scope: ['s1', 'm1'], uncaught: false, wires: [['caught']] },
         { id: 'caught', type: 'helper' },
@@ -282,7 +305,9 @@ describe('hostile API answers to the sync and measure nodes', function () {
     should(outcome.completed).equal(0, `${name}: also completed`);
     should(outcome.sent).be.empty();
     const text = outcome.caught[0].message;
-    should(text).be.a.String().and.match(/Netatmo/, `${name}: "${text}"`);
+    should(text)
+      .be.a.String()
+      .and.match(/Netatmo/, `${name}: "${text}"`);
     should(text.length).be.below(300);
     text.should.not.match(UNCLEAR, `${name}: unclear error "${text}"`);
     should(lastStatus(node)?.fill).equal('red', name);
@@ -355,7 +380,8 @@ describe('hostile API answers to the sync and measure nodes', function () {
 
   it('token endpoint: an absurd lifetime (1e308 s) still leaves a pair that reads back after a restart', async function () {
     const file = path.join(userDir, 'econetatmo', 'acc.json');
-    homes = (req) => (req.headers.authorization === 'Bearer huge-life-access|1' ? goodHomes() : { status: 403, body: '{"error":{"code":3,"message":"Access token expired"}}' });
+    homes = (req) =>
+      req.headers.authorization === 'Bearer huge-life-access|1' ? goodHomes() : { status: 403, body: '{"error":{"code":3,"message":"Access token expired"}}' };
     token = () => ({ body: JSON.stringify({ access_token: 'huge-life-access|1', refresh_token: 'huge-life-refresh-1', expires_in: 1e308 }) });
     const outcome = await roundTrip('s1', {});
     should(outcome.caught).be.empty();

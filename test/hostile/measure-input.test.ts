@@ -7,7 +7,19 @@ import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode } from '../nodes/measure-support';
-import { assertNotPolluted, describeMsg, int, pick, ProcessWatch, prototypeSnapshot, randomText, randomValue, roundTrip, seeded, type Outcome } from './support';
+import {
+  assertNotPolluted,
+  describeMsg,
+  int,
+  pick,
+  ProcessWatch,
+  prototypeSnapshot,
+  randomText,
+  randomValue,
+  roundTrip,
+  seeded,
+  type Outcome,
+} from './support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -17,13 +29,32 @@ const FIELDS = ['moduleId', 'deviceId', 'types', 'scale', 'dateBegin', 'dateEnd'
 type Field = (typeof FIELDS)[number];
 /** The contract's line id: the oracle of the property test, independent of the code's own check. */
 const LINE_ID = /^([0-9a-f]{2}:){5}[0-9a-f]{2}#[0-8]$/i;
-const KNOWN_TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2', 'sum_energy_price', 'sum_energy_price$0', 'sum_energy_price$1', 'sum_energy_price$2'];
+const KNOWN_TYPES = [
+  'sum_energy_elec',
+  'sum_energy_elec$0',
+  'sum_energy_elec$1',
+  'sum_energy_elec$2',
+  'sum_energy_price',
+  'sum_energy_price$0',
+  'sum_energy_price$1',
+  'sum_energy_price$2',
+];
 const SCALES = ['30min', '1hour', '3hours', '1day', '1week', '1month'];
 
 function flow(sim: Simulator, moduleId: string): FlowNode[] {
   return [
     accountFlowNode(sim),
-    { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, emit: 'changes', scale: '1day', types: 'sum_energy_elec', wires: [['out']] },
+    {
+      id: 'm1',
+      type: 'econetatmo-measure',
+      account: ACCOUNT_ID,
+      moduleId,
+      interval: 0,
+      emit: 'changes',
+      scale: '1day',
+      types: 'sum_energy_elec',
+      wires: [['out']],
+    },
     { id: 'out', type: 'helper' },
     { id: 'c1', type: 'catch', scope: ['m1'], uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
@@ -125,27 +156,80 @@ describe('hostile msg overrides of econetatmo-measure', function () {
     for (const value of [{}, [], [begin + DAY], true, NaN, Infinity, -1, -Infinity]) cases.push({ dateBegin: begin, dateEnd: value });
     cases.push(
       // strings of the wrong shape
-      { moduleId: '' }, { moduleId: ' ' }, { moduleId: `${line} ` }, { moduleId: line.replace(/#\d$/, '#9') }, { moduleId: device },
-      { moduleId: '__proto__' }, { moduleId: 'constructor' }, { moduleId: 'prototype' }, { moduleId: 'x'.repeat(100_000) },
-      { moduleId: [line] }, { moduleId: { toString: () => line } }, { moduleId: new String(line) },
-      { deviceId: 'aa:bb:cc:dd:ee:ff' }, { deviceId: line }, { deviceId: '__proto__' }, { deviceId: [device] },
+      { moduleId: '' },
+      { moduleId: ' ' },
+      { moduleId: `${line} ` },
+      { moduleId: line.replace(/#\d$/, '#9') },
+      { moduleId: device },
+      { moduleId: '__proto__' },
+      { moduleId: 'constructor' },
+      { moduleId: 'prototype' },
+      { moduleId: 'x'.repeat(100_000) },
+      { moduleId: [line] },
+      { moduleId: { toString: () => line } },
+      { moduleId: new String(line) },
+      { deviceId: 'aa:bb:cc:dd:ee:ff' },
+      { deviceId: line },
+      { deviceId: '__proto__' },
+      { deviceId: [device] },
       { moduleId: sim.lines()[1].moduleId.replace(/^..:/, 'ff:'), deviceId: device },
-      { types: [] }, { types: '' }, { types: ' , ' }, { types: [''] }, { types: [null] }, { types: [42] }, { types: [['sum_energy_elec']] },
-      { types: ['__proto__'] }, { types: ['constructor'] }, { types: ['prototype'] }, { types: 'toString' }, { types: 'hasOwnProperty' },
-      { types: 'sum_energy_elec,__proto__' }, { types: ['sum_energy_elec', {}] }, { types: 'SUM_ENERGY_ELEC' }, { types: 'sum_energy_elec$3' },
-      { types: 'sum_fluid_consumption$0' }, { types: KNOWN_TYPES.join(',').repeat(2000) },
-      { scale: '' }, { scale: 'max' }, { scale: '5min' }, { scale: '30MIN' }, { scale: ' 30min' }, { scale: ['30min'] },
-      { scale: '__proto__' }, { scale: 'constructor' }, { scale: 'toString' },
+      { types: [] },
+      { types: '' },
+      { types: ' , ' },
+      { types: [''] },
+      { types: [null] },
+      { types: [42] },
+      { types: [['sum_energy_elec']] },
+      { types: ['__proto__'] },
+      { types: ['constructor'] },
+      { types: ['prototype'] },
+      { types: 'toString' },
+      { types: 'hasOwnProperty' },
+      { types: 'sum_energy_elec,__proto__' },
+      { types: ['sum_energy_elec', {}] },
+      { types: 'SUM_ENERGY_ELEC' },
+      { types: 'sum_energy_elec$3' },
+      { types: 'sum_fluid_consumption$0' },
+      { types: KNOWN_TYPES.join(',').repeat(2000) },
+      { scale: '' },
+      { scale: 'max' },
+      { scale: '5min' },
+      { scale: '30MIN' },
+      { scale: ' 30min' },
+      { scale: ['30min'] },
+      { scale: '__proto__' },
+      { scale: 'constructor' },
+      { scale: 'toString' },
       // dates: malformed, out of range, reversed, in the future
-      { dateBegin: '' }, { dateBegin: 'now' }, { dateBegin: 'June 1st' }, { dateBegin: '2025-13-01' }, { dateBegin: '2025-02-30' },
-      { dateBegin: '2025-06-01T24:00' }, { dateBegin: '1e308' }, { dateBegin: 'Infinity' }, { dateBegin: String(begin) },
-      { dateBegin: '0000-01-01' }, { dateBegin: '1969-12-31T23:59' }, { dateBegin: '+275760-09-13' }, { dateBegin: '__proto__' },
-      { dateBegin: new Date(NaN) }, { dateBegin: new Date(8.64e15) }, { dateBegin: 8.64e15 + 1 }, { dateBegin: Number.MAX_VALUE },
-      { dateBegin: now + DAY }, { dateBegin: '2999-01-01' }, { dateBegin: new Date(now + 365 * DAY) },
-      { dateBegin: begin, dateEnd: begin }, { dateBegin: begin, dateEnd: begin - 1 }, { dateBegin: begin, dateEnd: 0 },
-      { dateBegin: begin, dateEnd: '' }, { dateBegin: begin, dateEnd: 'yesterday' }, { dateBegin: begin, dateEnd: new Date(NaN) },
+      { dateBegin: '' },
+      { dateBegin: 'now' },
+      { dateBegin: 'June 1st' },
+      { dateBegin: '2025-13-01' },
+      { dateBegin: '2025-02-30' },
+      { dateBegin: '2025-06-01T24:00' },
+      { dateBegin: '1e308' },
+      { dateBegin: 'Infinity' },
+      { dateBegin: String(begin) },
+      { dateBegin: '0000-01-01' },
+      { dateBegin: '1969-12-31T23:59' },
+      { dateBegin: '+275760-09-13' },
+      { dateBegin: '__proto__' },
+      { dateBegin: new Date(NaN) },
+      { dateBegin: new Date(8.64e15) },
+      { dateBegin: 8.64e15 + 1 },
+      { dateBegin: Number.MAX_VALUE },
+      { dateBegin: now + DAY },
+      { dateBegin: '2999-01-01' },
+      { dateBegin: new Date(now + 365 * DAY) },
+      { dateBegin: begin, dateEnd: begin },
+      { dateBegin: begin, dateEnd: begin - 1 },
+      { dateBegin: begin, dateEnd: 0 },
+      { dateBegin: begin, dateEnd: '' },
+      { dateBegin: begin, dateEnd: 'yesterday' },
+      { dateBegin: begin, dateEnd: new Date(NaN) },
       { dateBegin: new Date(begin).toISOString(), dateEnd: new Date(begin - DAY).toISOString() },
-      { dateEnd: begin }, { dateEnd: 'yesterday' },
+      { dateEnd: begin },
+      { dateEnd: 'yesterday' },
       // hostile but well-meant: rangeOutput is checked too
       { dateBegin: begin, rangeOutput: '__proto__' },
       // messages parsed from JSON with prototype keys
@@ -190,7 +274,10 @@ describe('hostile msg overrides of econetatmo-measure', function () {
     /** Draws a value the contract calls invalid for `field` (re-draws anything that could be valid). */
     function invalid(field: Field): unknown {
       for (;;) {
-        const v = random() < 0.4 ? randomValue(random) : pick(random, [randomText(random, 30), int(random, -1e6, 1e6) * 1e10, `${pick(random, KNOWN_TYPES)}${randomText(random, 2)}`]);
+        const v =
+          random() < 0.4
+            ? randomValue(random)
+            : pick(random, [randomText(random, 30), int(random, -1e6, 1e6) * 1e10, `${pick(random, KNOWN_TYPES)}${randomText(random, 2)}`]);
         if (v === null || v === undefined) continue;
         switch (field) {
           case 'moduleId':
@@ -201,7 +288,13 @@ describe('hostile msg overrides of econetatmo-measure', function () {
             return v;
           case 'types': {
             const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;
-            if (items !== null && items.length > 0 && items.every((t) => typeof t === 'string' && (KNOWN_TYPES.includes(t.trim()) || (!Array.isArray(v) && t.trim() === ''))) && items.some((t) => String(t).trim() !== '')) continue;
+            if (
+              items !== null &&
+              items.length > 0 &&
+              items.every((t) => typeof t === 'string' && (KNOWN_TYPES.includes(t.trim()) || (!Array.isArray(v) && t.trim() === ''))) &&
+              items.some((t) => String(t).trim() !== '')
+            )
+              continue;
             return v;
           }
           case 'scale':

@@ -85,7 +85,7 @@ export class ProcessWatch {
   }
 
   describe(): string {
-    return [...this.unhandled, ...this.uncaught].map((e) => (e instanceof Error ? e.stack ?? e.message : String(e))).join('\n');
+    return [...this.unhandled, ...this.uncaught].map((e) => (e instanceof Error ? (e.stack ?? e.message) : String(e))).join('\n');
   }
 }
 
@@ -109,9 +109,8 @@ export function assertNotPolluted(before: Record<string, string[]>): void {
     const added = (after[name] ?? []).filter((k) => !(before[name] ?? []).includes(k));
     if (added.length > 0) throw new Error(`${name} was polluted with ${added.join(', ')}`);
   }
-  if ((({}) as Record<string, unknown>).polluted !== undefined) throw new Error('a fresh object has a `polluted` property');
+  if (({} as Record<string, unknown>).polluted !== undefined) throw new Error('a fresh object has a `polluted` property');
 }
-
 
 export interface Outcome {
   /** Messages the node sent meanwhile. */
@@ -173,7 +172,9 @@ export async function roundTrip(target: string, msg: Record<string, unknown>, ti
     helper.getNode(target).receive(msg);
     await Promise.race([
       finished,
-      new Promise<void>((_r, reject) => (timer = setTimeout(() => reject(new Error(`no Catch or Complete for ${describeMsg(msg)} in ${timeoutMs} ms`)), timeoutMs))),
+      new Promise<void>(
+        (_r, reject) => (timer = setTimeout(() => reject(new Error(`no Catch or Complete for ${describeMsg(msg)} in ${timeoutMs} ms`)), timeoutMs)),
+      ),
     ]);
     // Deliveries are asynchronous: a second report or a late message would show up by now.
     for (let i = 0; i < 5; i++) await settle();

@@ -70,7 +70,9 @@ describe('Netatmo client against the simulator', function () {
     const lines = await a.getLines();
     const truth = sim.lines();
     should(truth).length(9);
-    should(lines.map(({ homeId, homeName, timezone, deviceId, moduleId, index, name }) => ({ homeId, homeName, timezone, deviceId, moduleId, index, name }))).eql(truth);
+    should(
+      lines.map(({ homeId, homeName, timezone, deviceId, moduleId, index, name }) => ({ homeId, homeName, timezone, deviceId, moduleId, index, name })),
+    ).eql(truth);
     should(lines.map((l) => l.timezone)).eql(Array(9).fill('Europe/Paris'));
     should(lines.map((l) => l.role)).eql(['circuit', 'circuit', 'circuit', 'circuit', 'circuit', 'total', 'gas', 'hot_water', 'cold_water']);
   });

@@ -14,7 +14,12 @@ describe('simulator consent page', function () {
   });
 
   async function consentPage(headers: Record<string, string>, lang?: string): Promise<string> {
-    const q = new URLSearchParams({ client_id: sim.clientId, redirect_uri: 'http://127.0.0.1:1880/econetatmo/oauth/callback', scope: 'read_magellan', state: 's' });
+    const q = new URLSearchParams({
+      client_id: sim.clientId,
+      redirect_uri: 'http://127.0.0.1:1880/econetatmo/oauth/callback',
+      scope: 'read_magellan',
+      state: 's',
+    });
     if (lang !== undefined) q.set('lang', lang);
     const res = await fetch(`${sim.url}/oauth2/authorize?${q}`, { headers });
     should(res.status).equal(200);

@@ -14,7 +14,7 @@ const utc = (y: number, m: number, d: number, h = 0, min = 0): number => Date.UT
 
 type Rows = Array<{ stamp: number; values: Array<number | null> }>;
 
-describe('simulator: the home\'s local calendar', function () {
+describe("simulator: the home's local calendar", function () {
   this.timeout(30_000);
   const running: Simulator[] = [];
 
@@ -36,9 +36,25 @@ describe('simulator: the home\'s local calendar', function () {
   }
 
   /** Rows of an answer, by stamp (ms), from either shape. */
-  async function rows(sim: Simulator, token: string, moduleId: string, scale: string, from: number, to: number, extra: Record<string, string> = {}): Promise<Rows> {
+  async function rows(
+    sim: Simulator,
+    token: string,
+    moduleId: string,
+    scale: string,
+    from: number,
+    to: number,
+    extra: Record<string, string> = {},
+  ): Promise<Rows> {
     const deviceId = moduleId.split('#')[0];
-    const body = await get(sim, token, { device_id: deviceId, module_id: moduleId, scale, type: TYPES.join(','), date_begin: from / 1000, date_end: to / 1000, ...extra });
+    const body = await get(sim, token, {
+      device_id: deviceId,
+      module_id: moduleId,
+      scale,
+      type: TYPES.join(','),
+      date_begin: from / 1000,
+      date_end: to / 1000,
+      ...extra,
+    });
     if (Array.isArray(body)) {
       return (body as Array<{ beg_time: number; step_time: number; value: Array<Array<number | null>> }>).flatMap((s) =>
         s.value.map((values, i) => ({ stamp: (s.beg_time + i * s.step_time) * 1000, values })),
@@ -100,9 +116,12 @@ describe('simulator: the home\'s local calendar', function () {
     should(months[months.length - 2].values).eql(sumOf(october, utc(2026, 9, 30, 22), utc(2026, 10, 31, 23)));
   });
 
-  it('counts off-peak hours (22:00 to 06:00) on the home\'s clock, summer and winter', async () => {
+  it("counts off-peak hours (22:00 to 06:00) on the home's clock, summer and winter", async () => {
     const { sim, token, moduleId } = await start();
-    for (const [day, offset] of [[utc(2026, 7, 14), 2], [utc(2026, 1, 14), 1]] as const) {
+    for (const [day, offset] of [
+      [utc(2026, 7, 14), 2],
+      [utc(2026, 1, 14), 1],
+    ] as const) {
       const halfHours = await rows(sim, token, moduleId, '30min', day, day + 24 * H);
       should(halfHours).length(48);
       for (const r of halfHours) {
@@ -114,7 +133,7 @@ describe('simulator: the home\'s local calendar', function () {
     }
   });
 
-  it('puts the second home in another zone, and takes the first one\'s zone as an option', async () => {
+  it("puts the second home in another zone, and takes the first one's zone as an option", async () => {
     const { sim } = await start();
     should(sim.lines().every((l) => l.timezone === 'Europe/Paris')).be.true();
     const ny = await start({ timeZone: 'America/New_York' });

@@ -93,9 +93,17 @@ describe('simulator (stand-in Netatmo cloud)', function () {
   describe('OAuth', () => {
     it('rotates tokens on refresh and rejects a reused refresh token with invalid_grant', async () => {
       const sim = await start({ refreshToken: 'seeded|refresh' });
-      const refresh = (token: string): Promise<Answer> => call(sim, '/oauth2/token', form({
-        grant_type: 'refresh_token', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: token,
-      }));
+      const refresh = (token: string): Promise<Answer> =>
+        call(
+          sim,
+          '/oauth2/token',
+          form({
+            grant_type: 'refresh_token',
+            client_id: sim.clientId,
+            client_secret: sim.clientSecret,
+            refresh_token: token,
+          }),
+        );
       const first = await refresh('seeded|refresh');
       should(first.status).equal(200);
       const a = first.json as Record<string, unknown>;
@@ -119,9 +127,16 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       should((await refresh('seeded|refresh')).json).eql({ error: 'invalid_grant' });
       should((await api(sim, b.access_token as string, '/api/homesdata')).status).equal(200);
 
-      const wrongClient = await call(sim, '/oauth2/token', form({
-        grant_type: 'refresh_token', client_id: sim.clientId, client_secret: 'nope', refresh_token: b.refresh_token as string,
-      }));
+      const wrongClient = await call(
+        sim,
+        '/oauth2/token',
+        form({
+          grant_type: 'refresh_token',
+          client_id: sim.clientId,
+          client_secret: 'nope',
+          refresh_token: b.refresh_token as string,
+        }),
+      );
       should(wrongClient.status).equal(400);
       should(wrongClient.json).eql({ error: 'invalid_client' });
       const badGrant = await call(sim, '/oauth2/token', form({ grant_type: 'password', client_id: sim.clientId }));
@@ -148,9 +163,18 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       should((await call(sim, `/oauth2/authorize?client_id=other&redirect_uri=${encodeURIComponent(redirect)}`)).status).equal(400);
       should((await call(sim, `/oauth2/authorize?client_id=${sim.clientId}`)).status).equal(400);
 
-      const decide = (decision: string): Promise<Answer> => call(sim, '/oauth2/authorize/decision', form({
-        client_id: sim.clientId, redirect_uri: redirect, scope: 'read_magellan', state, decision,
-      }));
+      const decide = (decision: string): Promise<Answer> =>
+        call(
+          sim,
+          '/oauth2/authorize/decision',
+          form({
+            client_id: sim.clientId,
+            redirect_uri: redirect,
+            scope: 'read_magellan',
+            state,
+            decision,
+          }),
+        );
       const denied = await decide('deny');
       should(denied.status).equal(302);
       const deniedAt = new URL(denied.headers.get('location') as string);
@@ -165,10 +189,19 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const code = back.searchParams.get('code') as string;
       should(code).be.a.String().and.not.be.empty();
 
-      const exchange = (redirectUri: string): Promise<Answer> => call(sim, '/oauth2/token', form({
-        grant_type: 'authorization_code', client_id: sim.clientId, client_secret: sim.clientSecret,
-        code, redirect_uri: redirectUri, scope: 'read_magellan',
-      }));
+      const exchange = (redirectUri: string): Promise<Answer> =>
+        call(
+          sim,
+          '/oauth2/token',
+          form({
+            grant_type: 'authorization_code',
+            client_id: sim.clientId,
+            client_secret: sim.clientSecret,
+            code,
+            redirect_uri: redirectUri,
+            scope: 'read_magellan',
+          }),
+        );
       const ok = await exchange(redirect);
       should(ok.status).equal(200, ok.text);
       const token = (ok.json as { access_token: string }).access_token;
@@ -180,14 +213,30 @@ describe('simulator (stand-in Netatmo cloud)', function () {
     it('binds a code to its redirect_uri and lets it expire after 10 minutes', async () => {
       const sim = await start();
       const getCode = async (): Promise<string> => {
-        const a = await call(sim, '/oauth2/authorize/decision', form({
-          client_id: sim.clientId, redirect_uri: 'http://localhost/cb', state: 's', decision: 'approve',
-        }));
+        const a = await call(
+          sim,
+          '/oauth2/authorize/decision',
+          form({
+            client_id: sim.clientId,
+            redirect_uri: 'http://localhost/cb',
+            state: 's',
+            decision: 'approve',
+          }),
+        );
         return new URL(a.headers.get('location') as string).searchParams.get('code') as string;
       };
-      const exchange = (code: string, redirectUri: string): Promise<Answer> => call(sim, '/oauth2/token', form({
-        grant_type: 'authorization_code', client_id: sim.clientId, client_secret: sim.clientSecret, code, redirect_uri: redirectUri,
-      }));
+      const exchange = (code: string, redirectUri: string): Promise<Answer> =>
+        call(
+          sim,
+          '/oauth2/token',
+          form({
+            grant_type: 'authorization_code',
+            client_id: sim.clientId,
+            client_secret: sim.clientSecret,
+            code,
+            redirect_uri: redirectUri,
+          }),
+        );
       should((await exchange(await getCode(), 'http://localhost/other')).json).eql({ error: 'invalid_grant' });
       const late = await getCode();
       clock += 11 * 60_000;
@@ -225,8 +274,13 @@ describe('simulator (stand-in Netatmo cloud)', function () {
     it('serves exactly nine NLE lines with a bridge, and a double switch that is not NLE', async () => {
       const sim = await start();
       const body = bodyOf(await api(sim, sim.issueTokens().accessToken, '/api/homesdata')) as {
-        homes: Array<{ id: string; name: string; timezone: string; rooms: Array<{ type: string; module_ids: string[] }>;
-          modules: Array<{ id: string; type: string; name: string; bridge?: string; modules_bridged?: string[] }> }>;
+        homes: Array<{
+          id: string;
+          name: string;
+          timezone: string;
+          rooms: Array<{ type: string; module_ids: string[] }>;
+          modules: Array<{ id: string; type: string; name: string; bridge?: string; modules_bridged?: string[] }>;
+        }>;
       };
       should(body.homes.length).equal(2);
       const modules = body.homes.flatMap((h) => h.modules);
@@ -262,9 +316,14 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const token = sim.issueTokens().accessToken;
       const line = sim.lines()[5];
       const begin = Math.floor((T0 - 60 * DAY) / HALF_HOUR) * (HALF_HOUR / 1000);
-      const body = bodyOf(await measure(sim, token, line.moduleId, {
-        scale: '30min', type: TYPES4.join(','), date_begin: begin, date_end: 'last',
-      }));
+      const body = bodyOf(
+        await measure(sim, token, line.moduleId, {
+          scale: '30min',
+          type: TYPES4.join(','),
+          date_begin: begin,
+          date_end: 'last',
+        }),
+      );
       const rows = decodeSeries(body);
       should(rows.size).be.above(900).and.not.above(1024);
       const starts = [...rows.keys()];
@@ -278,9 +337,17 @@ describe('simulator (stand-in Netatmo cloud)', function () {
         should(wh).be.within(10 * 5, 1500 * 5);
       }
       should(rows.size <= 1024).be.true();
-      const limited = decodeSeries(bodyOf(await measure(sim, token, line.moduleId, {
-        scale: '30min', type: 'sum_energy_elec$1', date_begin: begin, date_end: 'last', limit: 10,
-      })));
+      const limited = decodeSeries(
+        bodyOf(
+          await measure(sim, token, line.moduleId, {
+            scale: '30min',
+            type: 'sum_energy_elec$1',
+            date_begin: begin,
+            date_end: 'last',
+            limit: 10,
+          }),
+        ),
+      );
       should(limited.size).equal(10);
 
       const err = async (params: Record<string, string | number>, status: number, code: number): Promise<void> => {
@@ -293,7 +360,10 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       await err({ type: 'sum_energy_elec', date_begin: begin }, 400, 10);
       await err({ scale: '1day', type: 'sum_energy_elec', date_begin: begin, date_end: begin - 10 }, 400, 25);
       const wrong = await api(sim, token, '/api/getmeasure', {
-        device_id: '00:00:00:00:00:00', module_id: line.moduleId, scale: '1day', type: 'sum_energy_elec',
+        device_id: '00:00:00:00:00:00',
+        module_id: line.moduleId,
+        scale: '1day',
+        type: 'sum_energy_elec',
       });
       should(errorCode(wrong)).equal(9);
       const gas = bodyOf(await measure(sim, token, sim.lines()[6].moduleId, { scale: '1day', type: TYPES4.join(','), date_begin: begin }));
@@ -363,15 +433,27 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const at = sim.availableAt(line.moduleId, bucketStart);
       should(at).be.aboveOrEqual(bucketStart + HALF_HOUR);
       should(at).be.below(bucketStart + HALF_HOUR + (180 + 25) * 60_000);
-      const ask = async (): Promise<Map<number, (number | null)[]>> => decodeSeries(bodyOf(await measure(sim, sim.issueTokens().accessToken,
-        line.moduleId, { scale: '30min', type: 'sum_energy_elec$1,sum_energy_elec$2', date_begin: bucketStart / 1000, date_end: bucketStart / 1000 + 1800 })));
+      const ask = async (): Promise<Map<number, (number | null)[]>> =>
+        decodeSeries(
+          bodyOf(
+            await measure(sim, sim.issueTokens().accessToken, line.moduleId, {
+              scale: '30min',
+              type: 'sum_energy_elec$1,sum_energy_elec$2',
+              date_begin: bucketStart / 1000,
+              date_end: bucketStart / 1000 + 1800,
+            }),
+          ),
+        );
       clock = at - 1;
       should((await ask()).has(bucketStart)).be.false();
       should(sim.buckets({ moduleId: line.moduleId, types: ['sum_energy_elec$1'], scale: '30min', from: bucketStart, to: bucketStart + HALF_HOUR })).be.empty();
       clock = at;
       const shown = await ask();
       should(shown.has(bucketStart)).be.true();
-      const truth = sim.buckets({ moduleId: line.moduleId, types: ['sum_energy_elec$1', 'sum_energy_elec$2'], scale: '30min', from: bucketStart, to: bucketStart + HALF_HOUR }, { final: true });
+      const truth = sim.buckets(
+        { moduleId: line.moduleId, types: ['sum_energy_elec$1', 'sum_energy_elec$2'], scale: '30min', from: bucketStart, to: bucketStart + HALF_HOUR },
+        { final: true },
+      );
       should([truth[0].values['sum_energy_elec$1'], truth[0].values['sum_energy_elec$2']]).eql(shown.get(bucketStart));
     });
 
@@ -391,8 +473,17 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       if (!found) throw new Error('no revised bucket in a day at revisionRate 0.3');
       const { start: bucketStart, at } = found;
       clock = at;
-      const ask = async (): Promise<(number | null)[] | undefined> => decodeSeries(bodyOf(await measure(sim, sim.issueTokens().accessToken, line.moduleId,
-        { scale: '30min', type: types.join(','), date_begin: bucketStart / 1000, date_end: bucketStart / 1000 + 1800 }))).get(bucketStart);
+      const ask = async (): Promise<(number | null)[] | undefined> =>
+        decodeSeries(
+          bodyOf(
+            await measure(sim, sim.issueTokens().accessToken, line.moduleId, {
+              scale: '30min',
+              type: types.join(','),
+              date_begin: bucketStart / 1000,
+              date_end: bucketStart / 1000 + 1800,
+            }),
+          ),
+        ).get(bucketStart);
       const preliminary = await ask();
       const final = sim.buckets({ moduleId: line.moduleId, types, scale: '30min', from: bucketStart, to: bucketStart + HALF_HOUR }, { final: true })[0];
       const finalRow = types.map((t) => final.values[t]);
@@ -407,8 +498,18 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const sim = await start({ historyDays: 30, maxHistoryDaysByScale: { '30min': 5 } });
       const token = sim.issueTokens().accessToken;
       const line = sim.lines()[1];
-      const ask = async (scale: string): Promise<number> => Math.min(...decodeSeries(bodyOf(await measure(sim, token, line.moduleId,
-        { scale, type: 'sum_energy_elec$1,sum_energy_elec$2', date_begin: Math.floor((T0 - 60 * DAY) / DAY) * 86400 }))).keys());
+      const ask = async (scale: string): Promise<number> =>
+        Math.min(
+          ...decodeSeries(
+            bodyOf(
+              await measure(sim, token, line.moduleId, {
+                scale,
+                type: 'sum_energy_elec$1,sum_energy_elec$2',
+                date_begin: Math.floor((T0 - 60 * DAY) / DAY) * 86400,
+              }),
+            ),
+          ).keys(),
+        );
       should(await ask('30min')).be.aboveOrEqual(T0 - 5 * DAY);
       const firstDay = await ask('1day');
       should(firstDay).be.below(T0 - 28 * DAY);
@@ -418,7 +519,12 @@ describe('simulator (stand-in Netatmo cloud)', function () {
 
   describe('limits and faults', () => {
     it('answers 429 with code 26 past 50 requests in 10 s', async () => {
-      const sim = await start({ rateLimits: [{ windowMs: 10_000, max: 50 }, { windowMs: 3_600_000, max: 500 }] });
+      const sim = await start({
+        rateLimits: [
+          { windowMs: 10_000, max: 50 },
+          { windowMs: 3_600_000, max: 500 },
+        ],
+      });
       const token = sim.issueTokens().accessToken;
       const answers = await Promise.all(Array.from({ length: 60 }, () => api(sim, token, '/api/homesdata')));
       const limited = answers.filter((a) => a.status === 429);
@@ -474,24 +580,43 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const token = sim.issueTokens().accessToken;
       const held = fetch(`${sim.url}/api/homesdata`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300) });
       await should(held).be.rejected();
-      const refreshed = await call(sim, '/oauth2/token', form({
-        grant_type: 'refresh_token', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: 'r|1',
-      }));
+      const refreshed = await call(
+        sim,
+        '/oauth2/token',
+        form({
+          grant_type: 'refresh_token',
+          client_id: sim.clientId,
+          client_secret: sim.clientSecret,
+          refresh_token: 'r|1',
+        }),
+      );
       should(refreshed.status).equal(200);
       sim.setFaults({ timeoutRate: 0, slowRate: 1, slowMs: 50 });
       should((await api(sim, token, '/api/homesdata')).status).equal(200);
       sim.setFaults({ slowRate: 0, error5xxRate: 1, faultsOnToken: true });
-      const failed = await call(sim, '/oauth2/token', form({
-        grant_type: 'refresh_token', client_id: sim.clientId, client_secret: sim.clientSecret,
-        refresh_token: (refreshed.json as { refresh_token: string }).refresh_token,
-      }));
+      const failed = await call(
+        sim,
+        '/oauth2/token',
+        form({
+          grant_type: 'refresh_token',
+          client_id: sim.clientId,
+          client_secret: sim.clientSecret,
+          refresh_token: (refreshed.json as { refresh_token: string }).refresh_token,
+        }),
+      );
       should(failed.status).be.within(500, 599);
       sim.setFaults({ error5xxRate: 0 });
       // The fault struck before rotation: the refresh token is still good.
-      const again = await call(sim, '/oauth2/token', form({
-        grant_type: 'refresh_token', client_id: sim.clientId, client_secret: sim.clientSecret,
-        refresh_token: (refreshed.json as { refresh_token: string }).refresh_token,
-      }));
+      const again = await call(
+        sim,
+        '/oauth2/token',
+        form({
+          grant_type: 'refresh_token',
+          client_id: sim.clientId,
+          client_secret: sim.clientSecret,
+          refresh_token: (refreshed.json as { refresh_token: string }).refresh_token,
+        }),
+      );
       should(again.status).equal(200);
       should(sim.stats().requests['/api/homesdata'].timeout).equal(1);
     });

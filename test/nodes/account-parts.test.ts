@@ -7,7 +7,13 @@ import { renderPage } from '../../src/nodes/oauth-page';
 import { OAuthStates, STATE_LIFETIME_MS } from '../../src/nodes/oauth-states';
 import { VirtualClock } from '../support/virtual-clock';
 
-const attempt = { nodeId: 'n1', clientId: 'c', clientSecret: 's', apiUrl: 'http://127.0.0.1:1', redirectUri: 'http://127.0.0.1:1880/econetatmo/oauth/callback' };
+const attempt = {
+  nodeId: 'n1',
+  clientId: 'c',
+  clientSecret: 's',
+  apiUrl: 'http://127.0.0.1:1',
+  redirectUri: 'http://127.0.0.1:1880/econetatmo/oauth/callback',
+};
 
 describe('econetatmo-account parts', function () {
   afterEach(function () {

@@ -35,7 +35,11 @@ describe('econetatmo-account node', function () {
     const file = tokenFile(files.userDir, ID);
     await eventually('token file written', () => fs.existsSync(file));
     // Changed and redeployed: closed with removed = false, the tokens stay.
-    await helper.setFlows(accountFlow(ID, files.sim.url).map((n) => ({ ...n, name: 'renamed' })), 'full', creds);
+    await helper.setFlows(
+      accountFlow(ID, files.sim.url).map((n) => ({ ...n, name: 'renamed' })),
+      'full',
+      creds,
+    );
     should(fs.existsSync(file)).be.true();
     // Deleted: closed with removed = true, nothing of its tokens stays on disk.
     await helper.setFlows([], 'full');

@@ -92,13 +92,20 @@ describe('econetatmo-account admin routes', function () {
       await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       await getAccount(ID).account.getLines();
       // Someone else (another program) rotates our refresh token away.
-      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: readTokenFile(files.userDir, ID).refreshToken });
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        refresh_token: readTokenFile(files.userDir, ID).refreshToken,
+      });
       (await fetch(`${files.sim.url}/oauth2/token`, { method: 'POST', body: form })).status.should.equal(200);
       files.sim.expireAccessTokens();
-      await getAccount(ID).account.getLines().then(
-        () => should.fail(null, null, 'expected a failure'),
-        () => undefined,
-      );
+      await getAccount(ID)
+        .account.getLines()
+        .then(
+          () => should.fail(null, null, 'expected a failure'),
+          () => undefined,
+        );
       const res = await get(`/econetatmo/accounts/${ID}/state`);
       const state = res.body as { status: string; reason: string };
       state.status.should.equal('reauth');
@@ -374,7 +381,12 @@ describe('econetatmo-account admin routes', function () {
       res.status.should.equal(200);
       (res.body as { redirectUri: string }).redirectUri.should.equal(proxied);
       new URL((res.body as { authorizeUrl: string }).authorizeUrl).searchParams.get('redirect_uri')!.should.equal(proxied);
-      res = await post('/econetatmo/accounts/x1/connect', { clientId: 'c', clientSecret: 's', apiUrl: files.sim.url, redirectUri: 'https://ha.example/nodered/econetatmo/oauth/callback?x=1' });
+      res = await post('/econetatmo/accounts/x1/connect', {
+        clientId: 'c',
+        clientSecret: 's',
+        apiUrl: files.sim.url,
+        redirectUri: 'https://ha.example/nodered/econetatmo/oauth/callback?x=1',
+      });
       res.status.should.equal(400);
     });
   });
@@ -383,7 +395,12 @@ describe('econetatmo-account admin routes', function () {
     it('stores tokens pasted before the first deploy and reports the state only', async function () {
       await helper.load(accountNode, [], {});
       const pasted = files.sim.issueTokens();
-      let res = await post('/econetatmo/accounts/p1/tokens', { refreshToken: pasted.refreshToken, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, apiUrl: files.sim.url });
+      let res = await post('/econetatmo/accounts/p1/tokens', {
+        refreshToken: pasted.refreshToken,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        apiUrl: files.sim.url,
+      });
       res.status.should.equal(200, res.text);
       (res.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: true });
       shouldHoldNoSecret(res.text, [pasted.accessToken, pasted.refreshToken, CLIENT_SECRET]);

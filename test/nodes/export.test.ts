@@ -18,7 +18,13 @@ function measureMsg(points: Array<[number, number]>, name = 'Oven'): Record<stri
   return {
     topic: name,
     payload: {
-      moduleId: '70:ee:50:a1:b2:c3#4', deviceId: '70:ee:50:a1:b2:c3', name, scale: '30min', unit: 'Wh', types: ['sum_energy_elec'], revised: [],
+      moduleId: '70:ee:50:a1:b2:c3#4',
+      deviceId: '70:ee:50:a1:b2:c3',
+      name,
+      scale: '30min',
+      unit: 'Wh',
+      types: ['sum_energy_elec'],
+      revised: [],
       points: points.map(([start, wh]) => ({ start, end: start + HALF, values: { sum_energy_elec: wh }, total: wh })),
     },
   };
@@ -74,7 +80,12 @@ describe('econetatmo-export node', function () {
     const asks = received('out2');
     const warnings: string[] = [];
     x1.on('call:warn', (call: { args: unknown[] }) => warnings.push(String(call.args[0])));
-    x1.receive(measureMsg([[H0, 100], [H0 + HALF, 50]]));
+    x1.receive(
+      measureMsg([
+        [H0, 100],
+        [H0 + HALF, 50],
+      ]),
+    );
     await settle();
     should(imports).have.length(0);
     should(asks).have.length(1);
@@ -94,12 +105,17 @@ describe('econetatmo-export node', function () {
     should(imports).have.length(1);
   });
 
-  it('continues from Home Assistant\'s sum when the answer comes back in', async function () {
+  it("continues from Home Assistant's sum when the answer comes back in", async function () {
     await helper.load(exportNode, flow({ format: 'homeassistant' }));
     const x1 = helper.getNode('x1');
     const imports = received('out1');
     const asks = received('out2');
-    x1.receive(measureMsg([[H0, 100], [H0 + HALF, 50]]));
+    x1.receive(
+      measureMsg([
+        [H0, 100],
+        [H0 + HALF, 50],
+      ]),
+    );
     await settle();
     const id = 'econetatmo:70ee50a1b2c3_4';
     x1.receive({ payload: { [id]: [{ start: H0 - 3_600_000, end: H0, state: 1, sum: 1234.5 }] }, econetatmoBaseline: asks[0].econetatmoBaseline });
@@ -115,12 +131,20 @@ describe('econetatmo-export node', function () {
   it('draws the whole chart for a ui-chart (format dashboard)', async function () {
     await helper.load(exportNode, flow({ format: 'dashboard', chart: 'buckets', span: 48 }));
     const out = received('out1');
-    helper.getNode('x1').receive(measureMsg([[H0, 1], [H0 + HALF, 2]]));
+    helper.getNode('x1').receive(
+      measureMsg([
+        [H0, 1],
+        [H0 + HALF, 2],
+      ]),
+    );
     helper.getNode('x1').receive(measureMsg([[H0 + HALF, 3]]));
     await settle();
     should(out).have.length(2);
     should(out[1].action).equal('replace');
-    should(out[1].payload).eql([{ x: H0, y: 1, series: 'Oven' }, { x: H0 + HALF, y: 3, series: 'Oven' }]);
+    should(out[1].payload).eql([
+      { x: H0, y: 1, series: 'Oven' },
+      { x: H0 + HALF, y: 3, series: 'Oven' },
+    ]);
   });
 
   it('sends points for the influxdb batch node (format influxdb), in seconds', async function () {
@@ -129,7 +153,14 @@ describe('econetatmo-export node', function () {
     helper.getNode('x1').receive(measureMsg([[H0, 7]]));
     await settle();
     should(out[0].precision).equal('s');
-    should(out[0].payload).eql([{ measurement: 'energy', tags: { moduleId: '70:ee:50:a1:b2:c3#4', deviceId: '70:ee:50:a1:b2:c3', line: 'Oven', scale: '30min' }, fields: { sum_energy_elec: 7, total: 7 }, timestamp: new Date(H0) }]);
+    should(out[0].payload).eql([
+      {
+        measurement: 'energy',
+        tags: { moduleId: '70:ee:50:a1:b2:c3#4', deviceId: '70:ee:50:a1:b2:c3', line: 'Oven', scale: '30min' },
+        fields: { sum_energy_elec: 7, total: 7 },
+        timestamp: new Date(H0),
+      },
+    ]);
   });
 
   it('has every text it can show in English and in French', function () {

@@ -33,8 +33,18 @@ class ScriptedAccount {
   linesError: unknown = null;
   lines: Line[] = [
     {
-      homeId: 'h', homeName: 'Home', timezone: 'Europe/Paris', deviceId: DEVICE, moduleId: MODULE, index: 2, name: 'Four', role: 'circuit',
-      consumptionType: 'electrical', sourceType: 'electricity', roomId: null, roomName: null,
+      homeId: 'h',
+      homeName: 'Home',
+      timezone: 'Europe/Paris',
+      deviceId: DEVICE,
+      moduleId: MODULE,
+      index: 2,
+      name: 'Four',
+      role: 'circuit',
+      consumptionType: 'electrical',
+      sourceType: 'electricity',
+      roomId: null,
+      roomName: null,
     },
   ];
   private waiters: Array<() => void> = [];
@@ -82,7 +92,18 @@ function fakeAccountModule(account: ScriptedAccount) {
 function flow(props: Record<string, unknown> = {}): FlowNode[] {
   return [
     { id: 'a1', type: 'econetatmo-account' },
-    { id: 'm1', type: 'econetatmo-measure', account: 'a1', moduleId: MODULE, types: 'sum_energy_elec', scale: '30min', interval: 0, emit: 'changes', ...props, wires: [['out']] },
+    {
+      id: 'm1',
+      type: 'econetatmo-measure',
+      account: 'a1',
+      moduleId: MODULE,
+      types: 'sum_energy_elec',
+      scale: '30min',
+      interval: 0,
+      emit: 'changes',
+      ...props,
+      wires: [['out']],
+    },
     { id: 'out', type: 'helper' },
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },

@@ -7,7 +7,17 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { setNodeClock } from '../../src/nodes/clock';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, useTempUserDir, type FlowNode, type StatusObject, type Payload, type Point } from './measure-support';
+import {
+  accountCredentials,
+  accountFlowNode,
+  ACCOUNT_ID,
+  countRequests,
+  useTempUserDir,
+  type FlowNode,
+  type StatusObject,
+  type Payload,
+  type Point,
+} from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -19,7 +29,6 @@ const DAY = 24 * 60 * MIN;
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 const GETMEASURE = '/api/getmeasure';
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$1', 'sum_energy_elec$2'];
-
 
 /**
  * The test helper does not load the package's catalogues: a status reads either as the English

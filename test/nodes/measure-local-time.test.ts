@@ -23,7 +23,18 @@ const T0 = utc(2026, 10, 26, 8);
 
 function flow(sim: Simulator, props: Record<string, unknown>): FlowNode[] {
   const nodes: FlowNode[] = [
-    { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId: sim.lines()[5].moduleId, interval: 0, emit: 'all', scale: '1day', types: TYPES.join(','), ...props, wires: [['out', 'j1']] },
+    {
+      id: 'm1',
+      type: 'econetatmo-measure',
+      account: ACCOUNT_ID,
+      moduleId: sim.lines()[5].moduleId,
+      interval: 0,
+      emit: 'all',
+      scale: '1day',
+      types: TYPES.join(','),
+      ...props,
+      wires: [['out', 'j1']],
+    },
     { id: 'out', type: 'helper' },
     { id: 'j1', type: 'join', mode: 'auto', wires: [['joined']] },
     { id: 'joined', type: 'helper' },
@@ -39,7 +50,7 @@ function received(id: string): Array<Record<string, unknown>> {
   return got;
 }
 
-describe('econetatmo-measure on the home\'s local calendar', function () {
+describe("econetatmo-measure on the home's local calendar", function () {
   this.timeout(60_000);
   let sim: Simulator;
   let clock: VirtualClock;
@@ -72,13 +83,17 @@ describe('econetatmo-measure on the home\'s local calendar', function () {
     return sim.buckets({ moduleId: sim.lines()[5].moduleId, types: TYPES, scale, from, to });
   }
 
-  it('a periodic 1day read: Paris days, the 25-hour one included, with the cloud\'s values', async () => {
+  it("a periodic 1day read: Paris days, the 25-hour one included, with the cloud's values", async () => {
     await start();
     const [msg] = await ask({ payload: 'go' });
     const p = msg.payload as Payload;
     should(p.scale).equal('1day');
     const spans = p.points.map((x) => [x.start, x.end]);
-    should(spans).containDeepOrdered([[utc(2026, 10, 23, 22), utc(2026, 10, 24, 22)], [utc(2026, 10, 24, 22), utc(2026, 10, 25, 23)], [utc(2026, 10, 25, 23), utc(2026, 10, 26, 23)]]);
+    should(spans).containDeepOrdered([
+      [utc(2026, 10, 23, 22), utc(2026, 10, 24, 22)],
+      [utc(2026, 10, 24, 22), utc(2026, 10, 25, 23)],
+      [utc(2026, 10, 25, 23), utc(2026, 10, 26, 23)],
+    ]);
     const day25 = p.points.find((x) => x.start === utc(2026, 10, 24, 22));
     should(day25 && day25.end - day25.start).equal(25 * H);
     const expected = truth('1day', p.points[0].start, T0);
@@ -95,7 +110,10 @@ describe('econetatmo-measure on the home\'s local calendar', function () {
     const [months] = await ask({ scale: '1month' });
     const m = (months.payload as Payload).points;
     // The month before and the current one: September (summer time), then October (31 days and an hour).
-    should(m.map((x) => [x.start, x.end])).eql([[utc(2026, 8, 31, 22), utc(2026, 9, 30, 22)], [utc(2026, 9, 30, 22), utc(2026, 10, 31, 23)]]);
+    should(m.map((x) => [x.start, x.end])).eql([
+      [utc(2026, 8, 31, 22), utc(2026, 9, 30, 22)],
+      [utc(2026, 9, 30, 22), utc(2026, 10, 31, 23)],
+    ]);
     should(m.map((x) => x.values)).eql(truth('1month', m[0].start, T0).map((b) => b.values));
   });
 
@@ -113,7 +131,7 @@ describe('econetatmo-measure on the home\'s local calendar', function () {
     should(p.map((x) => x.values)).eql(truth('1day', utc(2026, 3, 27, 23), utc(2026, 4, 1, 22)).map((b) => b.values));
   });
 
-  it('a backfill (parts) keeps the home\'s zone: the joined range is Paris days', async () => {
+  it("a backfill (parts) keeps the home's zone: the joined range is Paris days", async () => {
     await start({}, { rangeOutput: 'parts' });
     const [joined] = await ask({ dateBegin: utc(2026, 3, 20), dateEnd: utc(2026, 4, 5) }, ['joined']);
     const p = (joined.payload as Payload).points;
@@ -122,7 +140,7 @@ describe('econetatmo-measure on the home\'s local calendar', function () {
     should(p.map((x) => x.values)).eql(truth('1day', utc(2026, 3, 19, 23), utc(2026, 4, 5)).map((b) => b.values));
   });
 
-  it('a home in New York: its own days, whatever Node-RED\'s zone', async () => {
+  it("a home in New York: its own days, whatever Node-RED's zone", async () => {
     await start({ timeZone: 'America/New_York' });
     const [msg] = await ask({ dateBegin: utc(2026, 3, 7, 12), dateEnd: utc(2026, 3, 10, 3) });
     const p = (msg.payload as Payload).points;

@@ -9,7 +9,24 @@ import { startSimulator, type Simulator, type SimBucket, type SimulatorOptions }
 import { setNodeClock } from '../../src/nodes/clock';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import type { Scale } from '../../src/netatmo/types';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, expectedTotal, nextMessage, readSettled, currentUserDir, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode, type Payload, type Point } from './measure-support';
+import {
+  accountCredentials,
+  accountFlowNode,
+  ACCOUNT_ID,
+  collect,
+  countRequests,
+  expectedTotal,
+  nextMessage,
+  readSettled,
+  currentUserDir,
+  removeTempUserDirs,
+  settle,
+  useTempUserDir,
+  VirtualClock,
+  type FlowNode,
+  type Payload,
+  type Point,
+} from './measure-support';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -23,11 +40,20 @@ const FOUR_TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1',
 const GETMEASURE = '/api/getmeasure';
 const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
 
-
 function flow(sim: Simulator, props: Record<string, unknown>): FlowNode[] {
   return [
     accountFlowNode(sim),
-    { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, interval: 0, emit: 'changes', scale: '30min', types: FOUR_TYPES.join(','), ...props, wires: [['out']] },
+    {
+      id: 'm1',
+      type: 'econetatmo-measure',
+      account: ACCOUNT_ID,
+      interval: 0,
+      emit: 'changes',
+      scale: '30min',
+      types: FOUR_TYPES.join(','),
+      ...props,
+      wires: [['out']],
+    },
     { id: 'out', type: 'helper' },
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
@@ -109,7 +135,7 @@ describe('econetatmo-measure node', function () {
     await helper.load([accountNode, measureNode], flow(sim, { moduleId: line.moduleId, ...props }), credentials);
   }
 
-  it('reads every type in one request; buckets are the cloud\'s; a second read with nothing new sends nothing', async function () {
+  it("reads every type in one request; buckets are the cloud's; a second read with nothing new sends nothing", async function () {
     await load({});
     sim.resetStats();
     const first = await input({ payload: 'go', keep: 42 });
@@ -216,7 +242,7 @@ describe('econetatmo-measure node', function () {
       });
     }
 
-    it('an unknown scale in the node\'s settings: red status, errors on input, no request', async function () {
+    it("an unknown scale in the node's settings: red status, errors on input, no request", async function () {
       await load({ scale: '2min', interval: 10 });
       sim.resetStats();
       const status = helper.getNode('m1').status as unknown as { args: Array<[{ fill: string; text: string }]> };

@@ -3,7 +3,17 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, nextMessage, statusWhere, removeTempUserDirs, useTempUserDir, type FlowNode } from './measure-support';
+import {
+  accountCredentials,
+  accountFlowNode,
+  ACCOUNT_ID,
+  collect,
+  nextMessage,
+  statusWhere,
+  removeTempUserDirs,
+  useTempUserDir,
+  type FlowNode,
+} from './measure-support';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -37,7 +47,7 @@ describe('econetatmo-sync node', function () {
     await helper.unload();
   });
 
-  it('mode all: one message with exactly the simulator\'s lines, in order, with every contract field', async function () {
+  it("mode all: one message with exactly the simulator's lines, in order, with every contract field", async function () {
     await helper.load([accountNode, syncNode], flow(sim, 'all'), accountCredentials(sim));
     const out = helper.getNode('out');
     const got = nextMessage(out);

@@ -84,10 +84,18 @@ function flow(sim: Simulator, moduleIds: string[], deploy: number): FlowNode[] {
     const moduleId = moduleIds[i % moduleIds.length];
     nodes.push(
       {
-        id: `rdmea00000000${i}`, type: 'econetatmo-measure', name: `measure ${i} v${deploy}`, account: ACCOUNT_ID,
-        moduleId, deviceId: moduleId.split('#')[0], types: 'sum_energy_elec,sum_energy_elec$0,sum_energy_elec$1,sum_energy_elec$2',
+        id: `rdmea00000000${i}`,
+        type: 'econetatmo-measure',
+        name: `measure ${i} v${deploy}`,
+        account: ACCOUNT_ID,
+        moduleId,
+        deviceId: moduleId.split('#')[0],
+        types: 'sum_energy_elec,sum_energy_elec$0,sum_energy_elec$1,sum_energy_elec$2',
         // Default timer (10 min): each deploy arms 9 timers that the next deploy must clear.
-        scale: i % 2 === 0 ? '30min' : '1hour', interval: 10, emit: 'all', wires: [[`rdout00000000${i}`]],
+        scale: i % 2 === 0 ? '30min' : '1hour',
+        interval: 10,
+        emit: 'all',
+        wires: [[`rdout00000000${i}`]],
       },
       { id: `rdout00000000${i}`, type: 'helper', wires: [] },
     );
@@ -114,9 +122,14 @@ describe('redeploy loop (in-process)', function () {
   before(async function () {
     sim = await startSimulator({ seed: 11, rateLimits: [{ windowMs: 10000, max: 100000 }] });
     const tokens = sim.issueTokens();
-    credentials = { [ACCOUNT_ID]: { clientId: sim.clientId, clientSecret: sim.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken } };
+    credentials = {
+      [ACCOUNT_ID]: { clientId: sim.clientId, clientSecret: sim.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+    };
     // Electricity lines only (0-5): gas and water lines hold no sum_energy_elec data, so `emit: all` stays silent.
-    moduleIds = sim.lines().filter((l) => l.index <= 5).map((l) => l.moduleId);
+    moduleIds = sim
+      .lines()
+      .filter((l) => l.index <= 5)
+      .map((l) => l.moduleId);
     should(moduleIds.length).be.above(0);
     helper.settings({ userDir: makeTempDir('econetatmo-redeploy-') });
   });
@@ -137,7 +150,9 @@ describe('redeploy loop (in-process)', function () {
       helper.getNode(`rdmea00000000${i}`).receive({ payload: n });
       const [syncMsg, measureMsg] = await Promise.all([lines, points]);
       should(syncMsg.payload).be.an.Array().and.have.length(sim.lines().length);
-      should((measureMsg.payload as { points?: unknown[] }).points).be.an.Array().and.not.be.empty();
+      should((measureMsg.payload as { points?: unknown[] }).points)
+        .be.an.Array()
+        .and.not.be.empty();
     }
     await helper.unload();
   }

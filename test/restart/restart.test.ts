@@ -20,11 +20,20 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
   }
 }
 
-interface StoredPair { accessToken: string; refreshToken: string; expiresAt: number; issuedAt: number }
+interface StoredPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+  issuedAt: number;
+}
 
 function readPair(file: string): StoredPair | undefined {
   let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
   const v = JSON.parse(text) as Record<string, unknown>;
   if (typeof v.accessToken !== 'string' || typeof v.refreshToken !== 'string' || typeof v.expiresAt !== 'number' || typeof v.issuedAt !== 'number') {
     throw new Error(`token file does not hold a complete pair: ${text.slice(0, 200)}`);
@@ -91,11 +100,16 @@ describe('real Node-RED process: crash and restart', function () {
       const onDiskBefore = readPair(tokenFile)?.refreshToken;
       const res = await nr.admin('POST', `/inject/${INJECT_ID}`);
       should(res.status).equal(200);
-      const rotated = await until('the rotated pair on disk', () => {
-        if (sim.stats().refreshGrants <= grantsBefore) return undefined;
-        const pair = readPair(tokenFile);
-        return pair && pair.refreshToken !== pasted.refreshToken && pair.refreshToken !== onDiskBefore ? pair : undefined;
-      }, 20000, 2);
+      const rotated = await until(
+        'the rotated pair on disk',
+        () => {
+          if (sim.stats().refreshGrants <= grantsBefore) return undefined;
+          const pair = readPair(tokenFile);
+          return pair && pair.refreshToken !== pasted.refreshToken && pair.refreshToken !== onDiskBefore ? pair : undefined;
+        },
+        20000,
+        2,
+      );
       // No grace: the process dies the moment the file holds the new pair.
       await nr.kill('SIGKILL');
       should(sim.stats().refreshGrants).equal(grantsBefore + 1);
@@ -119,7 +133,9 @@ describe('real Node-RED process: crash and restart', function () {
       const after = readPair(tokenFile);
       should.exist(after);
       should(after?.refreshToken).not.equal(rotated.refreshToken, 'the second rotation was not stored');
-      process.stdout.write(`        (real process: Node-RED ${nr.version}; refresh grants ${sim.stats().refreshGrants}, invalid_grant ${sim.stats().invalidGrant})\n`);
+      process.stdout.write(
+        `        (real process: Node-RED ${nr.version}; refresh grants ${sim.stats().refreshGrants}, invalid_grant ${sim.stats().invalidGrant})\n`,
+      );
       should(nr.logs()).not.match(/econetatmo-test-guard\] blocked/);
       // No token ever reaches the log.
       for (const secret of [pasted.accessToken, pasted.refreshToken, rotated.accessToken, rotated.refreshToken, sim.clientSecret]) {
@@ -144,8 +160,12 @@ describe('real Node-RED process: crash and restart', function () {
         const child = spawn(process.execPath, [writer, dir, accountId, String(run)], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         let err = '';
-        child.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-        child.stderr.on('data', (c: Buffer) => { err += c.toString('utf8'); });
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+        });
+        child.stderr.on('data', (c: Buffer) => {
+          err += c.toString('utf8');
+        });
         const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
         await until('the writer to be ready', () => (out.includes('ready\n') ? true : undefined), 10000, 2);
         await delay(Math.floor(Math.random() * 40));
@@ -183,7 +203,9 @@ describe('real Node-RED process: crash and restart', function () {
         should(temps.length).be.belowOrEqual(1, `run ${run}: temp files pile up: ${temps.join(', ')}`);
       }
       should(everSaved).be.true();
-      process.stdout.write(`      (${runs} kills; ${killedMidWrite} landed after a write completed but before its ack; at most ${tempFilesSeen} temp file(s) left)\n`);
+      process.stdout.write(
+        `      (${runs} kills; ${killedMidWrite} landed after a write completed but before its ack; at most ${tempFilesSeen} temp file(s) left)\n`,
+      );
     });
   });
 });

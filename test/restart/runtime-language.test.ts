@@ -14,23 +14,63 @@ const SAY = 'fr0dbg00000001';
 
 function flow(sim: Simulator, moduleId: string): FlowNode[] {
   const inject = (id: string, y: number, props: Array<Record<string, string>>): FlowNode => ({
-    id, type: 'inject', z: TAB, name: id, props, repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', x: 120, y, wires: [[MEASURE]],
+    id,
+    type: 'inject',
+    z: TAB,
+    name: id,
+    props,
+    repeat: '',
+    crontab: '',
+    once: false,
+    onceDelay: 0.1,
+    topic: '',
+    x: 120,
+    y,
+    wires: [[MEASURE]],
   });
   return [
     { id: TAB, type: 'tab', label: 'fr', disabled: false, info: '' },
     { id: ACCOUNT, type: 'econetatmo-account', name: 'compte', apiUrl: sim.url },
     // A line of an ecocounter the cloud does not know: Netatmo answers code 9.
-    inject(INJECT_UNKNOWN, 60, [{ p: 'moduleId', v: '70:ee:50:99:99:99#1', vt: 'str' }, { p: 'deviceId', v: '70:ee:50:99:99:99', vt: 'str' }]),
+    inject(INJECT_UNKNOWN, 60, [
+      { p: 'moduleId', v: '70:ee:50:99:99:99#1', vt: 'str' },
+      { p: 'deviceId', v: '70:ee:50:99:99:99', vt: 'str' },
+    ]),
     // A scale that does not exist: refused before any request.
     inject(INJECT_BAD, 120, [{ p: 'scale', v: '2hours', vt: 'str' }]),
     {
-      id: MEASURE, type: 'econetatmo-measure', z: TAB, name: '', account: ACCOUNT, moduleId, deviceId: '',
-      types: 'sum_energy_elec', scale: '30min', interval: 0, emit: 'all', x: 320, y: 80, wires: [[]],
+      id: MEASURE,
+      type: 'econetatmo-measure',
+      z: TAB,
+      name: '',
+      account: ACCOUNT,
+      moduleId,
+      deviceId: '',
+      types: 'sum_energy_elec',
+      scale: '30min',
+      interval: 0,
+      emit: 'all',
+      x: 320,
+      y: 80,
+      wires: [[]],
     },
     { id: CATCH, type: 'catch', z: TAB, name: '', scope: [MEASURE], uncaught: false, x: 120, y: 200, wires: [[SAY]] },
     {
-      id: SAY, type: 'debug', z: TAB, name: 'erreur', active: true, tosidebar: false, console: true, tostatus: false,
-      complete: 'error.message', targetType: 'msg', statusVal: '', statusType: 'auto', x: 320, y: 200, wires: [],
+      id: SAY,
+      type: 'debug',
+      z: TAB,
+      name: 'erreur',
+      active: true,
+      tosidebar: false,
+      console: true,
+      tostatus: false,
+      complete: 'error.message',
+      targetType: 'msg',
+      statusVal: '',
+      statusType: 'auto',
+      x: 320,
+      y: 200,
+      wires: [],
     },
   ];
 }
@@ -54,7 +94,9 @@ describe('a Node-RED runtime in French', function () {
       lang: 'fr',
       waitForFlows: false, // the launcher waits for the English 'Started flows'
       flows: flow(sim, sim.lines()[0].moduleId),
-      credentials: { [ACCOUNT]: { clientId: sim.clientId, clientSecret: sim.clientSecret, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken } },
+      credentials: {
+        [ACCOUNT]: { clientId: sim.clientId, clientSecret: sim.clientSecret, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken },
+      },
     });
     await nr.waitForLog(/Flux démarrés/, 20000, 0);
     let from = nr.logs().length;

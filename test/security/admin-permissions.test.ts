@@ -38,7 +38,11 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
     ['GET', `/econetatmo/accounts/${ID}/state`, undefined],
     ['GET', `/econetatmo/accounts/${ID}/lines`, undefined],
     ['GET', `/econetatmo/accounts/${ID}/diagnostics`, undefined],
-    ['POST', `/econetatmo/accounts/${ID}/connect`, { clientId: CLIENT_ID, clientSecret: 'typed-secret', apiUrl: sim.url, redirectUri: `${nr.url}/econetatmo/oauth/callback` }],
+    [
+      'POST',
+      `/econetatmo/accounts/${ID}/connect`,
+      { clientId: CLIENT_ID, clientSecret: 'typed-secret', apiUrl: sim.url, redirectUri: `${nr.url}/econetatmo/oauth/callback` },
+    ],
     ['POST', `/econetatmo/accounts/${ID}/tokens`, { refreshToken: 'reader-pasted-refresh', accessToken: 'reader-pasted-access' }],
   ];
 
@@ -53,7 +57,13 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
       ],
       credentials: { [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken } },
     });
-    const login = await call('POST', '/auth/token', undefined, { client_id: 'node-red-admin', grant_type: 'password', scope: 'read', username: READER.username, password: READER.password });
+    const login = await call('POST', '/auth/token', undefined, {
+      client_id: 'node-red-admin',
+      grant_type: 'password',
+      scope: 'read',
+      username: READER.username,
+      password: READER.password,
+    });
     login.status.should.equal(200, login.text);
     readerToken = (JSON.parse(login.text) as { access_token: string }).access_token;
   });

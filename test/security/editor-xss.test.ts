@@ -102,7 +102,10 @@ describe('editor code renders line data inert', function () {
       value = '';
       markup: string[] = [];
       props: Record<string, unknown> = {};
-      constructor(readonly tag: string, readonly id = '') {}
+      constructor(
+        readonly tag: string,
+        readonly id = '',
+      ) {}
       all(): El[] {
         return this.children.flatMap((c) => [c, ...c.all()]);
       }
@@ -226,14 +229,22 @@ describe('editor code renders line data inert', function () {
     });
 
     it('puts a hostile line name in as the option text, never as markup', function () {
-      const { select, errors } = run([line('h1', 0, HOSTILE, '<b onmouseover=alert(2)>home</b>'), line('h1', 1, '"><script>alert(3)</script>'), line('h1', 2, 42)]);
+      const { select, errors } = run([
+        line('h1', 0, HOSTILE, '<b onmouseover=alert(2)>home</b>'),
+        line('h1', 1, '"><script>alert(3)</script>'),
+        line('h1', 2, 42),
+      ]);
       should(errors).be.empty();
       const options = select.all().filter((e) => e.tag === 'option');
       options.map((o) => o.text).should.containEql(HOSTILE);
       options.map((o) => o.text).should.containEql('"><script>alert(3)</script>');
       // A name that is not a text falls back to the id.
       options.map((o) => o.text).should.containEql('00:04:74:12:36:42#2');
-      select.all().filter((e) => e.tag === 'optgroup').map((g) => g.attrs.label).should.containEql('<b onmouseover=alert(2)>home</b>');
+      select
+        .all()
+        .filter((e) => e.tag === 'optgroup')
+        .map((g) => g.attrs.label)
+        .should.containEql('<b onmouseover=alert(2)>home</b>');
       for (const e of [select, ...select.all()]) should(e.markup).be.empty();
     });
 
@@ -242,7 +253,10 @@ describe('editor code renders line data inert', function () {
       should(errors.map(String)).be.empty();
       const options = select.all().filter((e) => e.tag === 'option');
       options.map((o) => o.text).should.containDeep(['a', 'b', 'c', 'd']);
-      select.all().filter((e) => e.tag === 'optgroup').length.should.equal(4);
+      select
+        .all()
+        .filter((e) => e.tag === 'optgroup')
+        .length.should.equal(4);
     });
   });
 });

@@ -7,7 +7,20 @@ import type { Simulator } from '../../src/simulator';
 import { VirtualClock } from '../support/virtual-clock';
 import { setNodeClock } from '../../src/nodes/clock';
 import { STATE_LIFETIME_MS } from '../../src/nodes/oauth-states';
-import { accountFlow, accountNode, callbackPath, CLIENT_ID, CLIENT_SECRET, consent, getAccount, helper, REDIRECT_URI, startSim, tempUserDir, tokenFile } from '../nodes/account-harness';
+import {
+  accountFlow,
+  accountNode,
+  callbackPath,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  consent,
+  getAccount,
+  helper,
+  REDIRECT_URI,
+  startSim,
+  tempUserDir,
+  tokenFile,
+} from '../nodes/account-harness';
 
 const ID = 'stateacc1';
 const CALLBACK = '/econetatmo/oauth/callback';
@@ -17,7 +30,6 @@ interface Answer {
   text: string;
   headers: Record<string, string>;
 }
-
 
 describe('OAuth callback state (security)', function () {
   this.timeout(30000);
@@ -50,7 +62,11 @@ describe('OAuth callback state (security)', function () {
   }
 
   async function startConnect(): Promise<URL> {
-    const res = (await helper.request().post(`/econetatmo/accounts/${ID}/connect`).send({ redirectUri: REDIRECT_URI }).set('Content-Type', 'application/json')) as Answer & {
+    const res = (await helper
+      .request()
+      .post(`/econetatmo/accounts/${ID}/connect`)
+      .send({ redirectUri: REDIRECT_URI })
+      .set('Content-Type', 'application/json')) as Answer & {
       body: { authorizeUrl: string };
     };
     res.status.should.equal(200, res.text);
@@ -98,7 +114,11 @@ describe('OAuth callback state (security)', function () {
       'x'.repeat(8_000), // longer ones meet Node's own header limit (431) first
     ];
     for (const state of wrong) {
-      const page = await expectRefused(`${CALLBACK}?code=${good.searchParams.get('code')}&state=${encodeURIComponent(state)}`, /state_unknown|Unknown state/, `state ${state.slice(0, 20)}`);
+      const page = await expectRefused(
+        `${CALLBACK}?code=${good.searchParams.get('code')}&state=${encodeURIComponent(state)}`,
+        /state_unknown|Unknown state/,
+        `state ${state.slice(0, 20)}`,
+      );
       if (state.length > 8) page.text.should.not.containEql(state);
       page.text.should.not.containEql('<script>alert');
     }
@@ -140,7 +160,11 @@ describe('OAuth callback state (security)', function () {
     }
     sim.stats().codeGrants.should.equal(grants + 1);
     // A state used for a denial cannot carry a code afterwards.
-    const res = (await helper.request().post(`/econetatmo/accounts/${ID}/connect`).send({ redirectUri: REDIRECT_URI }).set('Content-Type', 'application/json')) as Answer & {
+    const res = (await helper
+      .request()
+      .post(`/econetatmo/accounts/${ID}/connect`)
+      .send({ redirectUri: REDIRECT_URI })
+      .set('Content-Type', 'application/json')) as Answer & {
       body: { authorizeUrl: string };
     };
     const denied = await consent(res.body.authorizeUrl, 'deny');

@@ -108,7 +108,13 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
     res.status.should.equal(200, res.text);
   }
 
-  async function record(name: string, method: string, urlPath: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; text: string; body: unknown }> {
+  async function record(
+    name: string,
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; text: string; body: unknown }> {
     const res = await nr.admin(method, urlPath, body, headers);
     haystacks.set(`${method} ${urlPath} (${name})`, res.text);
     return res;
@@ -130,14 +136,48 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
       { id: 'i1', type: 'inject', z, props: [{ p: 'payload' }], payload: '', payloadType: 'date', repeat: '', once: false, wires: [['s1']] },
       { id: 's1', type: 'econetatmo-sync', z, account: 'acc1', mode: 'all', wires: [['d1']] },
       { id: 'i2', type: 'inject', z, props: [{ p: 'payload' }], payload: '', payloadType: 'date', repeat: '', once: false, wires: [['m1']] },
-      { id: 'm1', type: 'econetatmo-measure', z, account: 'acc1', moduleId: line.moduleId, interval: 0, emit: 'all', scale: '1hour', types: 'sum_energy_elec,sum_energy_elec$0', wires: [['d1']] },
+      {
+        id: 'm1',
+        type: 'econetatmo-measure',
+        z,
+        account: 'acc1',
+        moduleId: line.moduleId,
+        interval: 0,
+        emit: 'all',
+        scale: '1hour',
+        types: 'sum_energy_elec,sum_energy_elec$0',
+        wires: [['d1']],
+      },
       { id: 'i3', type: 'inject', z, props: [{ p: 'payload' }], payload: '', payloadType: 'date', repeat: '', once: false, wires: [['s3']] },
       { id: 's3', type: 'econetatmo-sync', z, account: 'acc3', mode: 'each', wires: [['d1']] },
       { id: 'i4', type: 'inject', z, props: [{ p: 'payload' }], payload: '', payloadType: 'date', repeat: '', once: false, wires: [['s2', 'm2']] },
       { id: 's2', type: 'econetatmo-sync', z, account: 'acc2', mode: 'each', wires: [['d1']] },
-      { id: 'm2', type: 'econetatmo-measure', z, account: 'acc2', moduleId: line.moduleId, interval: 0, emit: 'changes', scale: '1day', types: 'sum_energy_elec', wires: [['d1']] },
+      {
+        id: 'm2',
+        type: 'econetatmo-measure',
+        z,
+        account: 'acc2',
+        moduleId: line.moduleId,
+        interval: 0,
+        emit: 'changes',
+        scale: '1day',
+        types: 'sum_energy_elec',
+        wires: [['d1']],
+      },
       { id: 'c1', type: 'catch', z, scope: null, uncaught: false, wires: [['d1']] },
-      { id: 'd1', type: 'debug', z, active: true, tosidebar: true, console: true, tostatus: true, complete: 'true', targetType: 'full', statusVal: '', statusType: 'auto' },
+      {
+        id: 'd1',
+        type: 'debug',
+        z,
+        active: true,
+        tosidebar: true,
+        console: true,
+        tostatus: true,
+        complete: 'true',
+        targetType: 'full',
+        statusVal: '',
+        statusType: 'auto',
+      },
     ];
     nr = await startNodeRed({
       adminAuth: { username: 'admin', password: 'admin-password-for-tests' },
@@ -202,7 +242,11 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
     await inject('i2');
     await until('a refresh', () => sim.stats().refreshGrants > refreshes);
     // `emit: all` sends only when something changed: the green status says the read is over.
-    await until('the read after the refresh', () => statusOf('m1').slice(statuses).some((s) => s.fill === 'green'));
+    await until('the read after the refresh', () =>
+      statusOf('m1')
+        .slice(statuses)
+        .some((s) => s.fill === 'green'),
+    );
 
     // A dead refresh token: the sync node fails with reauth; the Catch node sends the error to debug.
     const beforeDead = debugMessages().length;
@@ -213,7 +257,12 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
     // Connect through the editor route, the consent page and the open callback.
     await record('state before connect', 'GET', '/econetatmo/accounts/acc2/state');
     const redirectUri = `${nr.url}/econetatmo/oauth/callback`;
-    const start = await record('connect', 'POST', '/econetatmo/accounts/acc2/connect', { clientId: CLIENT_ID, clientSecret: '__PWRD__', apiUrl: sim.url, redirectUri });
+    const start = await record('connect', 'POST', '/econetatmo/accounts/acc2/connect', {
+      clientId: CLIENT_ID,
+      clientSecret: '__PWRD__',
+      apiUrl: sim.url,
+      redirectUri,
+    });
     start.status.should.equal(200, start.text);
     const back = await consent((start.body as { authorizeUrl: string }).authorizeUrl, 'approve');
     const page = await fetch(`${nr.url}${back.pathname}${back.search}`);
@@ -268,7 +317,13 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
 
     haystacks.set('process output (trace)', nr.logs());
     haystacks.set('websocket frames', frames.join('\n'));
-    haystacks.set('status texts', parsed.filter((f) => f.topic.startsWith('status/')).map((f) => JSON.stringify(f.data)).join('\n'));
+    haystacks.set(
+      'status texts',
+      parsed
+        .filter((f) => f.topic.startsWith('status/'))
+        .map((f) => JSON.stringify(f.data))
+        .join('\n'),
+    );
 
     // Nothing vacuous: the haystacks hold what they should.
     nr.logs().should.match(/\[trace\]/);
@@ -291,7 +346,9 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
       fs.writeFileSync(process.env.ECONETATMO_DUMP_HAYSTACKS, JSON.stringify({ secrets: [...secrets], haystacks: Object.fromEntries(haystacks) }, null, 1));
     }
     should(leaks).deepEqual([], leaks.join('\n'));
-    process.stdout.write(`      (${secrets.size} secrets searched in ${haystacks.size} places; ${frames.length} websocket frames, ${Math.round(nr.logs().length / 1024)} KB of trace log)\n`);
+    process.stdout.write(
+      `      (${secrets.size} secrets searched in ${haystacks.size} places; ${frames.length} websocket frames, ${Math.round(nr.logs().length / 1024)} KB of trace log)\n`,
+    );
   });
 
   it('writes the token files 0600 in a 0700 directory', function () {

@@ -94,9 +94,12 @@ export async function startHaStandIn(opts: { token?: string } = {}): Promise<HaS
     keys(metadata, ['has_sum', 'name', 'source', 'statistic_id', 'unit_of_measurement', 'mean_type', 'unit_class'], ['has_mean'], 'metadata.');
     if (typeof metadata.has_sum !== 'boolean') throw new Invalid('invalid_format', "expected bool @ data['metadata']['has_sum']");
     if (!(metadata.name === null || typeof metadata.name === 'string')) throw new Invalid('invalid_format', "@ data['metadata']['name']");
-    if (typeof metadata.source !== 'string' || typeof metadata.statistic_id !== 'string') throw new Invalid('invalid_format', "@ data['metadata']['source'|'statistic_id']");
-    if (!(metadata.unit_of_measurement === null || typeof metadata.unit_of_measurement === 'string')) throw new Invalid('invalid_format', "@ data['metadata']['unit_of_measurement']");
-    if (![0, 1, 2].includes(metadata.mean_type as number)) throw new Invalid('invalid_format', "value must be one of [0, 1, 2] @ data['metadata']['mean_type']");
+    if (typeof metadata.source !== 'string' || typeof metadata.statistic_id !== 'string')
+      throw new Invalid('invalid_format', "@ data['metadata']['source'|'statistic_id']");
+    if (!(metadata.unit_of_measurement === null || typeof metadata.unit_of_measurement === 'string'))
+      throw new Invalid('invalid_format', "@ data['metadata']['unit_of_measurement']");
+    if (![0, 1, 2].includes(metadata.mean_type as number))
+      throw new Invalid('invalid_format', "value must be one of [0, 1, 2] @ data['metadata']['mean_type']");
     if (!(metadata.unit_class === null || typeof metadata.unit_class === 'string')) throw new Invalid('invalid_format', "@ data['metadata']['unit_class']");
     if (!Array.isArray(msg.stats)) throw new Invalid('invalid_format', "expected list @ data['stats']");
     const rows: StoredRow[] = [];

@@ -60,9 +60,16 @@ function configFor(dir: string, httpPort: number, rpcPort: number): string {
       const set = (key: string, value: string): string | null => (new RegExp(`^\\s*${key}\\s*=`).test(line) ? `  ${key} = ${value}` : null);
       if (section === '') return set('bind-address', `"127.0.0.1:${rpcPort}"`) ?? set('reporting-enabled', 'false') ?? line;
       if (section === 'meta') return set('dir', JSON.stringify(path.join(dir, 'meta'))) ?? line;
-      if (section === 'data') return set('dir', JSON.stringify(path.join(dir, 'data'))) ?? set('wal-dir', JSON.stringify(path.join(dir, 'wal'))) ?? set('query-log-enabled', 'false') ?? line;
+      if (section === 'data')
+        return (
+          set('dir', JSON.stringify(path.join(dir, 'data'))) ??
+          set('wal-dir', JSON.stringify(path.join(dir, 'wal'))) ??
+          set('query-log-enabled', 'false') ??
+          line
+        );
       if (section === 'monitor') return set('store-enabled', 'false') ?? line;
-      if (section === 'http') return set('bind-address', `"127.0.0.1:${httpPort}"`) ?? set('log-enabled', 'false') ?? set('unix-socket-enabled', 'false') ?? line;
+      if (section === 'http')
+        return set('bind-address', `"127.0.0.1:${httpPort}"`) ?? set('log-enabled', 'false') ?? set('unix-socket-enabled', 'false') ?? line;
       if (section === 'logging') return set('level', '"warn"') ?? set('suppress-logo', 'true') ?? line;
       return line;
     })

@@ -80,10 +80,18 @@ function installExitHook(): void {
   // 'exit' handlers must be synchronous: kill what is left, remove what we made.
   process.on('exit', () => {
     for (const child of live) {
-      try { child.kill('SIGKILL'); } catch { /* already gone */ }
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     for (const dir of ownedDirs) {
-      try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
+      try {
+        fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* best effort */
+      }
     }
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -118,7 +126,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-
 function request(method: string, url: string, body: unknown, headers: Record<string, string>): Promise<AdminResponse> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
@@ -138,7 +145,11 @@ function request(method: string, url: string, body: unknown, headers: Record<str
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let parsed: unknown = text;
-          try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
           resolve({ status: res.statusCode ?? 0, body: parsed, text });
         });
       },
@@ -180,12 +191,23 @@ export async function startNodeRed(options: NodeRedProcessOptions = {}): Promise
   throw lastError ?? new Error('Node-RED did not start');
 }
 
-async function launch(script: string, userDir: string, port: number, secret: string, options: NodeRedProcessOptions, ownsDir: boolean): Promise<NodeRedProcess> {
-  const child = spawn(process.execPath, ['--require', path.join(userDir, 'econetatmo-test-guard.js'), script, '-u', userDir, '-p', String(port), '--settings', path.join(userDir, 'settings.js')], {
-    cwd: userDir,
-    env: { ...process.env, NODE_OPTIONS: '', ECONETATMO_GUARD_STDIN: '1', ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+async function launch(
+  script: string,
+  userDir: string,
+  port: number,
+  secret: string,
+  options: NodeRedProcessOptions,
+  ownsDir: boolean,
+): Promise<NodeRedProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--require', path.join(userDir, 'econetatmo-test-guard.js'), script, '-u', userDir, '-p', String(port), '--settings', path.join(userDir, 'settings.js')],
+    {
+      cwd: userDir,
+      env: { ...process.env, NODE_OPTIONS: '', ECONETATMO_GUARD_STDIN: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   live.add(child);
   let logText = '';
   let exitCode: number | null | undefined;
@@ -198,9 +220,15 @@ async function launch(script: string, userDir: string, port: number, secret: str
       resolve();
     });
   });
-  child.stdout?.on('data', (c: Buffer) => { logText += c.toString('utf8'); });
-  child.stderr?.on('data', (c: Buffer) => { logText += c.toString('utf8'); });
-  child.on('error', (err) => { logText += `\n[spawn error] ${err.message}\n`; });
+  child.stdout?.on('data', (c: Buffer) => {
+    logText += c.toString('utf8');
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    logText += c.toString('utf8');
+  });
+  child.on('error', (err) => {
+    logText += `\n[spawn error] ${err.message}\n`;
+  });
 
   const url = `http://127.0.0.1:${port}`;
   let token: string | undefined;
@@ -254,16 +282,23 @@ async function launch(script: string, userDir: string, port: number, secret: str
       if (Date.now() > until) throw new Error(`Node-RED did not answer on ${url} in time:\n${tail(logText)}`);
       try {
         if (options.adminAuth && !token) {
-          const res = await request('POST', `${url}/auth/token`, { client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: options.adminAuth.username, password: options.adminAuth.password }, {});
+          const res = await request(
+            'POST',
+            `${url}/auth/token`,
+            { client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: options.adminAuth.username, password: options.adminAuth.password },
+            {},
+          );
           const accessToken = (res.body as { access_token?: unknown } | undefined)?.access_token;
           if (res.status === 200 && typeof accessToken === 'string') token = accessToken;
         }
         const res = await request('GET', `${url}/settings`, undefined, authHeaders());
         if (res.status === 200) break;
-      } catch { /* not listening yet */ }
+      } catch {
+        /* not listening yet */
+      }
       await delay(100);
     }
-    if (options.waitForFlows !== false) await proc.waitForLog(/Started flows|Stopped flows|No flows found/, Math.max(1000, (options.startTimeoutMs ?? 30000)));
+    if (options.waitForFlows !== false) await proc.waitForLog(/Started flows|Stopped flows|No flows found/, Math.max(1000, options.startTimeoutMs ?? 30000));
     proc.version = /Node-RED version: v(\S+)/.exec(logText)?.[1] ?? 'unknown';
     // The real-process tests prove the same Node-RED line as the rest of the suite.
     const major = process.env.ECONETATMO_NODE_RED === '5' ? '5.' : '4.';

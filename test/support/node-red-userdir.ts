@@ -116,7 +116,11 @@ export function prepareUserDir(userDir: string, options: NodeRedProcessOptions, 
   if (!fs.existsSync(link)) fs.symlinkSync(REPO_ROOT, link, 'dir');
   fs.writeFileSync(
     path.join(userDir, 'package.json'),
-    JSON.stringify({ name: 'node-red-project', description: 'test user dir', version: '0.0.1', private: true, dependencies: { [PACKAGE_NAME]: `file:${REPO_ROOT}` } }, null, 2),
+    JSON.stringify(
+      { name: 'node-red-project', description: 'test user dir', version: '0.0.1', private: true, dependencies: { [PACKAGE_NAME]: `file:${REPO_ROOT}` } },
+      null,
+      2,
+    ),
   );
   fs.writeFileSync(path.join(userDir, 'econetatmo-test-guard.js'), GUARD_SOURCE);
   writeSettings(userDir, port, secret, options);
@@ -125,4 +129,3 @@ export function prepareUserDir(userDir: string, options: NodeRedProcessOptions, 
     fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(encryptCredentials(secret, options.credentials), null, 2));
   }
 }
-

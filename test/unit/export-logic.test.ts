@@ -18,7 +18,17 @@ function half(start: number, total: number | null): ExportPoint {
 }
 
 function payload(points: ExportPoint[], extra: Partial<MeasurePayload> = {}): MeasurePayload {
-  return { moduleId: MODULE, deviceId: '70:ee:50:a1:b2:c3', name: 'Oven', scale: '30min', unit: 'Wh', types: ['sum_energy_elec'], points, revised: [], ...extra };
+  return {
+    moduleId: MODULE,
+    deviceId: '70:ee:50:a1:b2:c3',
+    name: 'Oven',
+    scale: '30min',
+    unit: 'Wh',
+    types: ['sum_energy_elec'],
+    points,
+    revised: [],
+    ...extra,
+  };
 }
 
 function problemKey(fn: () => unknown): string {
@@ -106,10 +116,18 @@ describe('export: Home Assistant commands', function () {
     const rows = Array.from({ length: 1201 }, (_, i) => ({ start: H0 + i * HOUR, state: 1234, sum: 1234 * (i + 1) }));
     const cmds = importCommands(metadataFor('econetatmo', 'econetatmo:x_1', 'Oven'), rows, 500);
     should(cmds.map((c) => c.stats.length)).eql([500, 500, 201]);
-    should(cmds[0].metadata).eql({ source: 'econetatmo', statistic_id: 'econetatmo:x_1', name: 'Oven', unit_of_measurement: 'kWh', unit_class: 'energy', has_sum: true, mean_type: 0 });
+    should(cmds[0].metadata).eql({
+      source: 'econetatmo',
+      statistic_id: 'econetatmo:x_1',
+      name: 'Oven',
+      unit_of_measurement: 'kWh',
+      unit_class: 'energy',
+      has_sum: true,
+      mean_type: 0,
+    });
     should(cmds[2].stats[200]).eql({ start: hourIso(H0 + 1200 * HOUR), state: 1.234, sum: 1482.034 });
   });
-  it('finds Home Assistant\'s sum before an hour from its rows', function () {
+  it("finds Home Assistant's sum before an hour from its rows", function () {
     const rows = [
       { start: H0 - 2 * HOUR, state: 1000, sum: 5000 },
       { start: H0 - HOUR, state: 500, sum: 5500 },
@@ -122,7 +140,7 @@ describe('export: Home Assistant commands', function () {
 });
 
 describe('export: Home Assistant exporter', function () {
-  it('asks for the baseline of a statistic it has no hours for, then continues from Home Assistant\'s sum', function () {
+  it("asks for the baseline of a statistic it has no hours for, then continues from Home Assistant's sum", function () {
     const store = memoryLedgerStore();
     const ex = new HaExporter({ source: 'econetatmo', statisticIdOverride: '', store, askBaseline: true });
     const first = ex.handle(payload([half(H0, 100), half(H0 + HALF_HOUR, 100)]));
@@ -169,9 +187,20 @@ describe('export: Home Assistant exporter', function () {
 
 describe('export: InfluxDB points and dashboard chart', function () {
   it('one point per bucket at its start, Wh fields without nulls', function () {
-    const pts = influxPoints(payload([{ start: H0, end: H0 + HALF_HOUR, values: { sum_energy_elec: null, 'sum_energy_elec$0': 3, 'sum_energy_elec$1': 4 }, total: 7 }, half(H0 + HALF_HOUR, null)]), 'energy');
+    const pts = influxPoints(
+      payload([
+        { start: H0, end: H0 + HALF_HOUR, values: { sum_energy_elec: null, sum_energy_elec$0: 3, sum_energy_elec$1: 4 }, total: 7 },
+        half(H0 + HALF_HOUR, null),
+      ]),
+      'energy',
+    );
     should(pts).have.length(1);
-    should(pts[0]).eql({ measurement: 'energy', tags: { moduleId: MODULE, deviceId: '70:ee:50:a1:b2:c3', line: 'Oven', scale: '30min' }, fields: { 'sum_energy_elec$0': 3, 'sum_energy_elec$1': 4, total: 7 }, timestamp: new Date(H0) });
+    should(pts[0]).eql({
+      measurement: 'energy',
+      tags: { moduleId: MODULE, deviceId: '70:ee:50:a1:b2:c3', line: 'Oven', scale: '30min' },
+      fields: { sum_energy_elec$0: 3, sum_energy_elec$1: 4, total: 7 },
+      timestamp: new Date(H0),
+    });
   });
   it('the chart replaces revised buckets and keeps lines of the same name apart', function () {
     const c = new DashboardChart('buckets', 48);

@@ -9,8 +9,14 @@ export const CHROMIUM_PATH = process.env.ECONETATMO_CHROMIUM ?? '/usr/bin/chromi
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts', 'browser');
 
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** 'skip' when the browser is absent and ECONETATMO_SKIP_BROWSER=1; throws a clear error when absent otherwise. */

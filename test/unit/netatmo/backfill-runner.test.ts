@@ -81,7 +81,7 @@ describe('backfill planning and runner', () => {
     );
     const saved = store.states.get(state.key) as BackfillState;
     should(saved.next).eql(7);
-    should(percentDone(saved)).eql(Math.floor((700) / 18));
+    should(percentDone(saved)).eql(Math.floor(700 / 18));
     const again = new FakeCloud(0);
     const result = await runBackfill(again, store, saved, { now: () => NOW });
     should(again.calls.length).eql(18 - 7);
@@ -190,7 +190,10 @@ describe('backfill planning and runner', () => {
     await share2.take();
     const aborted = share2.take(controller.signal);
     controller.abort();
-    await aborted.then(() => should.fail(null, null, 'should abort'), (err: Error) => should(err.message).match(/abort/i));
+    await aborted.then(
+      () => should.fail(null, null, 'should abort'),
+      (err: Error) => should(err.message).match(/abort/i),
+    );
     // Pages go a little apart.
     const share3 = new BackgroundShare({ clock, spacingMs: 50 });
     (await share3.take())();

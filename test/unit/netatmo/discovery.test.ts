@@ -23,9 +23,16 @@ function answer(): Record<string, unknown> {
           ],
           modules: [
             // lines out of order, the ecocounter itself, a look-alike double switch, other devices
-            lineModule(8), lineModule(2), lineModule(0), lineModule(5), lineModule(1),
+            lineModule(8),
+            lineModule(2),
+            lineModule(0),
+            lineModule(5),
+            lineModule(1),
             { id: ECO, type: 'NLE', name: 'Écocompteur', room_id: 'r-cab', modules_bridged: [] },
-            lineModule(7), lineModule(3), lineModule(6), lineModule(4, { room_id: 'r-hall' }),
+            lineModule(7),
+            lineModule(3),
+            lineModule(6),
+            lineModule(4, { room_id: 'r-hall' }),
             { id: '00:11:22:33:44:55#1', type: 'NLIS', name: 'Double switch', bridge: '00:11:22:33:44:00' },
             { id: '00:11:22:33:44:55#2', type: 'NLIS', name: 'Double switch', bridge: '00:11:22:33:44:00' },
             { id: `${ECO}#9`, type: 'NLE', name: 'not a line', bridge: ECO },
@@ -33,7 +40,12 @@ function answer(): Record<string, unknown> {
             { id: '12:34', type: 'NAPlug', name: 'Thermostat' },
           ],
         },
-        { id: 'home-2', name: 'Chalet', timezone: 'Mars/Olympus_Mons', modules: [{ id: 'b2#5', type: 'NLE', name: 'Total', bridge: 'b2', room_id: 'unknown-room' }] },
+        {
+          id: 'home-2',
+          name: 'Chalet',
+          timezone: 'Mars/Olympus_Mons',
+          modules: [{ id: 'b2#5', type: 'NLE', name: 'Total', bridge: 'b2', room_id: 'unknown-room' }],
+        },
         { id: 'home-3', name: 'Empty' },
       ],
     },
@@ -45,8 +57,18 @@ describe('parseHomesData', () => {
     const lines = parseHomesData(answer());
     should(lines.map((l) => l.moduleId)).eql([...Array.from({ length: 9 }, (_, i) => `${ECO}#${i}`), 'b2#5']);
     should(lines[0]).eql({
-      homeId: 'home-1', homeName: 'Maison', timezone: 'Europe/Paris', deviceId: ECO, moduleId: `${ECO}#0`, index: 0, name: 'Ligne 0',
-      role: 'circuit', consumptionType: 'electrical', sourceType: 'electricity', roomId: 'r-cab', roomName: 'Tableau',
+      homeId: 'home-1',
+      homeName: 'Maison',
+      timezone: 'Europe/Paris',
+      deviceId: ECO,
+      moduleId: `${ECO}#0`,
+      index: 0,
+      name: 'Ligne 0',
+      role: 'circuit',
+      consumptionType: 'electrical',
+      sourceType: 'electricity',
+      roomId: 'r-cab',
+      roomName: 'Tableau',
     });
     should(lines.map((l) => l.role)).eql(['circuit', 'circuit', 'circuit', 'circuit', 'circuit', 'total', 'gas', 'hot_water', 'cold_water', 'total']);
     should(lines.map((l) => l.sourceType).slice(5, 9)).eql(['electricity', 'gas', 'hot_water', 'cold_water']);

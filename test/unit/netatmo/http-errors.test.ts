@@ -28,7 +28,10 @@ const truncated: Handler = (_req, res) => {
 const code11: Handler = (_req, res) => json(res, 429, { error: { code: 11, message: 'Failed to enter concurrency limited section' } });
 const code26: Handler = (_req, res) => json(res, 429, { error: { code: 26, message: 'User usage reached' } });
 const ok: Handler = (_req, res) => json(res, 200, { status: 'ok', body: { fine: true } });
-const apiError = (status: number, code: number): Handler => (_req, res) => json(res, status, { error: { code, message: 'nope' } });
+const apiError =
+  (status: number, code: number): Handler =>
+  (_req, res) =>
+    json(res, status, { error: { code, message: 'nope' } });
 
 function assertNoSecret(err: unknown): void {
   const shown = `${String(err)} ${util.inspect(err, { depth: 5 })} ${JSON.stringify(err)}`;
@@ -55,7 +58,10 @@ describe('HTTP client: retries and error mapping', () => {
     return new HttpClient({ apiUrl: server.url, clock, budget: new RateBudget({ clock }), backoffBaseMs: 100, random: () => 0.5, ...opts });
   }
   const get = (c: HttpClient, signal?: AbortSignal) =>
-    c.send({ method: 'GET', path: '/api/getmeasure', params: { module_id: 'aa#1', type: 'sum_energy_elec$1,sum_energy_elec$2' }, bearer: SECRET_ACCESS }, { signal });
+    c.send(
+      { method: 'GET', path: '/api/getmeasure', params: { module_id: 'aa#1', type: 'sum_energy_elec$1,sum_energy_elec$2' }, bearer: SECRET_ACCESS },
+      { signal },
+    );
 
   beforeEach(async () => {
     clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0), timers: 'auto' });
@@ -184,7 +190,8 @@ describe('OAuth and the refused token', () => {
     tokens.adoptLoaded({ accessToken: SECRET_ACCESS, refreshToken: SECRET_REFRESH, issuedAt: clock.now(), expiresAt: clock.now() + 3_600_000 });
     return { api: new ApiClient(http, tokens), tokens, oauth };
   }
-  const fresh: Handler = (_req, res) => json(res, 200, { access_token: 'fresh-a', refresh_token: 'fresh-r', expires_in: 10800, expire_in: 10800, scope: ['read_magellan'] });
+  const fresh: Handler = (_req, res) =>
+    json(res, 200, { access_token: 'fresh-a', refresh_token: 'fresh-r', expires_in: 10800, expire_in: 10800, scope: ['read_magellan'] });
 
   it('refreshes once on code 3 (form-encoded, no scope) and retries with the new token', async () => {
     tokenAnswers = [fresh];
@@ -223,7 +230,12 @@ describe('OAuth and the refused token', () => {
     tokenAnswers = [(_req, res) => json(res, 400, { error: 'invalid_grant' })];
     should(await failure(oauth.exchangeCode('c0de', 'http://127.0.0.1/cb'))).match({ kind: 'reauth', message: /authorization code/ });
     const exchange = server.requests.filter((r) => r.path === '/oauth2/token').pop();
-    should(Object.fromEntries(new URLSearchParams(exchange?.body))).match({ grant_type: 'authorization_code', code: 'c0de', redirect_uri: 'http://127.0.0.1/cb', scope: 'read_magellan' });
+    should(Object.fromEntries(new URLSearchParams(exchange?.body))).match({
+      grant_type: 'authorization_code',
+      code: 'c0de',
+      redirect_uri: 'http://127.0.0.1/cb',
+      scope: 'read_magellan',
+    });
   });
 });
 
@@ -235,7 +247,12 @@ describe('OAuth helpers', () => {
   });
 
   it('validates token answers and tolerates expire_in', () => {
-    should(parseTokenAnswer({ access_token: 'a', refresh_token: 'r', expire_in: 100 }, 1000)).eql({ accessToken: 'a', refreshToken: 'r', expiresAt: 101_000, issuedAt: 1000 });
+    should(parseTokenAnswer({ access_token: 'a', refresh_token: 'r', expire_in: 100 }, 1000)).eql({
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresAt: 101_000,
+      issuedAt: 1000,
+    });
     should(() => parseTokenAnswer({ access_token: 'a', refresh_token: 'r', expires_in: '100' }, 0)).throw(/no valid lifetime/);
     should(() => parseTokenAnswer([], 0)).throw(/not an object/);
   });
@@ -243,7 +260,11 @@ describe('OAuth helpers', () => {
   it('classifies answers', () => {
     should(classifyAnswer({ status: 200, headers: {}, text: '{"status":"ok","body":[]}' }, 0)).eql({ ok: true, body: { status: 'ok', body: [] } });
     should(classifyAnswer({ status: 400, headers: {}, text: '{"error":"too_many_connections"}' }, 0)).match({ ok: false, retry: 'transient' });
-    should(classifyAnswer({ status: 429, headers: { 'retry-after': '7' }, text: '{"error":{"code":26}}' }, 0)).match({ ok: false, retry: 'rate_limit', error: { retryAfterMs: 7000 } });
+    should(classifyAnswer({ status: 429, headers: { 'retry-after': '7' }, text: '{"error":{"code":26}}' }, 0)).match({
+      ok: false,
+      retry: 'rate_limit',
+      error: { retryAfterMs: 7000 },
+    });
     should(classifyAnswer({ status: 200, headers: {}, text: '[1,2]' }, 0)).match({ ok: false, error: { kind: 'api' } });
   });
 });

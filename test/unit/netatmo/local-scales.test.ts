@@ -130,7 +130,12 @@ describe('local scales: decode', () => {
       [utc(2026, 3, 29, 22), utc(2026, 4, 5, 22)],
     ]);
     const months = decodeMeasure(
-      { body: [{ beg_time: utc(2026, 3, 16, 11) / 1000, step_time: 2678400, value: [row(1)] }, { beg_time: utc(2026, 4, 15, 22) / 1000, step_time: 2592000, value: [row(2)] }] },
+      {
+        body: [
+          { beg_time: utc(2026, 3, 16, 11) / 1000, step_time: 2678400, value: [row(1)] },
+          { beg_time: utc(2026, 4, 15, 22) / 1000, step_time: 2592000, value: [row(2)] },
+        ],
+      },
       TYPES,
       '1month',
       PARIS,
@@ -206,7 +211,7 @@ describe('local scales: reads and backfills', () => {
     should(backfillKey('n1', fine)).equal(['n1', fine.moduleId, '30min', TYPES.join(','), String(fine.dateBegin), 'now'].join('|'));
   });
 
-  it('without a zone, the local scales use Node-RED\'s own', () => {
+  it("without a zone, the local scales use Node-RED's own", () => {
     const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
     should(alignDown(SPRING.day, '1day')).equal(alignDown(SPRING.day, '1day', zone));
     should(toRange(query({ timeZone: undefined, dateBegin: SPRING.day }), utc(2026, 5, 1)).dateBegin).equal(alignDown(SPRING.day, '1day', zone));

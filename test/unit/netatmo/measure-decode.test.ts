@@ -22,14 +22,26 @@ describe('decodeMeasure', () => {
     const answer = {
       status: 'ok',
       body: [
-        { beg_time: (T0 + 15 * 60_000) / 1000, step_time: 1800, value: [[10, null, 4, 6], [null, null, 3, null]] },
+        {
+          beg_time: (T0 + 15 * 60_000) / 1000,
+          step_time: 1800,
+          value: [
+            [10, null, 4, 6],
+            [null, null, 3, null],
+          ],
+        },
         // a gap of one bucket, then a new series
         { beg_time: (T0 + 1.5 * H + 15 * 60_000) / 1000, step_time: 1800, value: [[null, null, null, null]] },
       ],
     };
     const buckets = decodeMeasure(answer, TYPES, '30min');
     should(buckets.map((b) => b.start)).eql([T0, T0 + H / 2, T0 + 1.5 * H]);
-    should(buckets[0]).eql({ start: T0, end: T0 + H / 2, values: { sum_energy_elec: 10, 'sum_energy_elec$0': null, 'sum_energy_elec$1': 4, 'sum_energy_elec$2': 6 }, total: 10 });
+    should(buckets[0]).eql({
+      start: T0,
+      end: T0 + H / 2,
+      values: { sum_energy_elec: 10, sum_energy_elec$0: null, sum_energy_elec$1: 4, sum_energy_elec$2: 6 },
+      total: 10,
+    });
     should(buckets[1].total).equal(3); // plain total null: sum of the tariff columns
     should(buckets[2].total).be.null(); // all null: no total
     should(Object.keys(buckets[0].values)).eql(TYPES); // request order
@@ -82,7 +94,12 @@ describe('decodeMeasure', () => {
 
   it('de-duplicates by start (the later row wins)', () => {
     const stamp = (T0 + 15 * 60_000) / 1000;
-    const answer = { body: [{ beg_time: stamp, step_time: 1800, value: [[1, null, null, null]] }, { beg_time: stamp, step_time: 1800, value: [[2, null, null, null]] }] };
+    const answer = {
+      body: [
+        { beg_time: stamp, step_time: 1800, value: [[1, null, null, null]] },
+        { beg_time: stamp, step_time: 1800, value: [[2, null, null, null]] },
+      ],
+    };
     const buckets = decodeMeasure(answer, TYPES, '30min');
     should(buckets).length(1);
     should(buckets[0].total).equal(2);
@@ -98,7 +115,25 @@ describe('decodeMeasure', () => {
     expectApiError(() => decodeMeasure({ body: [{ beg_time: stamp, step_time: 1800, value: [[1, 2]] }] }, TYPES, '30min'), /2 values for 4 types/);
     expectApiError(() => decodeMeasure({ body: [{ beg_time: stamp, step_time: 1800, value: [[1, '2', null, null]] }] }, TYPES, '30min'), /not a number/);
     expectApiError(() => decodeMeasure({ body: [{ beg_time: 'x', step_time: 1800, value: [] }] }, TYPES, '30min'), /start time/);
-    expectApiError(() => decodeMeasure({ body: [{ beg_time: stamp, value: [[1, null, null, null], [1, null, null, null]] }] }, TYPES, '30min'), /step/);
+    expectApiError(
+      () =>
+        decodeMeasure(
+          {
+            body: [
+              {
+                beg_time: stamp,
+                value: [
+                  [1, null, null, null],
+                  [1, null, null, null],
+                ],
+              },
+            ],
+          },
+          TYPES,
+          '30min',
+        ),
+      /step/,
+    );
     expectApiError(() => decodeMeasure({ body: { abc: [1, null, null, null] } }, TYPES, '30min'), /time is not a number/);
     expectApiError(() => decodeMeasure({ body: 'nope' }, TYPES, '30min'), /neither/);
   });
@@ -106,8 +141,8 @@ describe('decodeMeasure', () => {
 
 describe('bucketTotal', () => {
   it('prefers the plain total, else sums non-null tariffs, else null; prices never count', () => {
-    should(bucketTotal({ sum_energy_elec: 0, 'sum_energy_elec$1': 5 })).equal(0);
-    should(bucketTotal({ sum_energy_elec: null, 'sum_energy_elec$1': 5, 'sum_energy_elec$2': 2 })).equal(7);
-    should(bucketTotal({ 'sum_energy_price$1': 5 })).be.null();
+    should(bucketTotal({ sum_energy_elec: 0, sum_energy_elec$1: 5 })).equal(0);
+    should(bucketTotal({ sum_energy_elec: null, sum_energy_elec$1: 5, sum_energy_elec$2: 2 })).equal(7);
+    should(bucketTotal({ sum_energy_price$1: 5 })).be.null();
   });
 });

@@ -8,7 +8,14 @@ const D = 24 * H;
 const NOW = Date.UTC(2025, 4, 14, 10, 47, 13); // Wednesday
 
 function query(over: Partial<MeasureQuery> = {}): MeasureQuery {
-  return { deviceId: '70:ee:50:00:00:01', moduleId: '70:ee:50:00:00:01#3', types: ['sum_energy_elec', 'sum_energy_elec$1'], scale: '30min', dateBegin: NOW - 6 * H, ...over };
+  return {
+    deviceId: '70:ee:50:00:00:01',
+    moduleId: '70:ee:50:00:00:01#3',
+    types: ['sum_energy_elec', 'sum_energy_elec$1'],
+    scale: '30min',
+    dateBegin: NOW - 6 * H,
+    ...over,
+  };
 }
 
 function expectBadInput(fn: () => unknown, text: RegExp): void {
@@ -80,7 +87,7 @@ describe('planRequests', () => {
   });
 
   it('pages exactly 1024 buckets as one page, 1025 as two', () => {
-    const begin = alignDown(NOW - 60 * D, "1hour");
+    const begin = alignDown(NOW - 60 * D, '1hour');
     should(planRequests(query({ scale: '1hour', dateBegin: begin, dateEnd: begin + 1024 * H }), NOW)).length(1);
     should(planRequests(query({ scale: '1hour', dateBegin: begin, dateEnd: begin + 1025 * H }), NOW)).length(2);
   });

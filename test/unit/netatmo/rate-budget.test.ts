@@ -49,7 +49,13 @@ describe('RateBudget', () => {
 
   it('enforces the hourly limit too', async () => {
     const clock = new VirtualClock({ start: Date.UTC(2025, 0, 15, 12, 0, 0) });
-    const budget = new RateBudget({ clock, limits: [{ windowMs: 10_000, max: 5 }, { windowMs: 3_600_000, max: 8 }] });
+    const budget = new RateBudget({
+      clock,
+      limits: [
+        { windowMs: 10_000, max: 5 },
+        { windowMs: 3_600_000, max: 8 },
+      ],
+    });
     const states = Array.from({ length: 9 }, () => track(budget.acquire()));
     await clock.advance(60_000);
     should(states.filter((s) => s.done)).length(8);

@@ -46,6 +46,10 @@ describe('real Netatmo answers (../shared/netatmo-samples)', function () {
   it('getmeasure with optimize=false: one bucket per timestamp key', function () {
     const answer = sample('getmeasure-optimize-false.json') as { body: Record<string, number[]> };
     const buckets = decodeMeasure(answer, ['sum_energy_elec'], '30min');
-    should(buckets.map((b) => b.start + 900_000)).eql(Object.keys(answer.body).map((k) => Number(k) * 1000).sort((a, b) => a - b));
+    should(buckets.map((b) => b.start + 900_000)).eql(
+      Object.keys(answer.body)
+        .map((k) => Number(k) * 1000)
+        .sort((a, b) => a - b),
+    );
   });
 });

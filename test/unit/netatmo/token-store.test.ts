@@ -86,8 +86,7 @@ describe('TokenStore', () => {
     await store.save('acc', pair(1));
     await store.save('acc', pair(2));
     await store.save('acc', pair(3));
-    const retired = async (account: string, token: string): Promise<boolean> =>
-      ((await store.loadRecord(account))?.retired ?? []).includes(tokenHash(token));
+    const retired = async (account: string, token: string): Promise<boolean> => ((await store.loadRecord(account))?.retired ?? []).includes(tokenHash(token));
     should(await retired('acc', 'r1')).be.true();
     should(await retired('acc', 'r2')).be.true();
     should(await retired('acc', 'r3')).be.false(); // the current one

@@ -44,7 +44,7 @@ describe('token requests wait longer than API requests', () => {
       accountId: 'acc',
       timeoutMs: API_TIMEOUT_MS,
       backoffBaseMs: 5,
-      initialTokens: { accessToken: 'old-access|1', refreshToken: 'old-refresh|1', issuedAt: 1, expiresAt: 1 },
+      initialTokens: { accessToken: 'old-access|1', refreshToken: 'old-refresh|1', expiresAt: 1 },
     });
   }
 

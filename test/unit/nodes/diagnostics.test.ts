@@ -17,7 +17,7 @@ describe('diagnostics: the last local midnight', function () {
     });
   }
 
-  it('falls back to the runtime\'s zone for an unknown one', function () {
+  it("falls back to the runtime's zone for an unknown one", function () {
     const now = Date.parse('2026-11-30T16:00:00Z');
     should(lastLocalMidnight(now, 'Not/AZone')).equal(lastLocalMidnight(now));
   });

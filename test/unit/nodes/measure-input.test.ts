@@ -26,7 +26,11 @@ describe('measure input (planRead)', function () {
   });
 
   it('overrides from the message; a new line gets its own device, not the configured one', function () {
-    const r = planRead({ ...CONFIG, deviceId: '00:04:74:12:36:42' }, { moduleId: '70:ee:50:00:00:01#0', types: 'sum_energy_price, sum_energy_elec', scale: '1day' }, NOW);
+    const r = planRead(
+      { ...CONFIG, deviceId: '00:04:74:12:36:42' },
+      { moduleId: '70:ee:50:00:00:01#0', types: 'sum_energy_price, sum_energy_elec', scale: '1day' },
+      NOW,
+    );
     should(r.ok).be.true();
     if (!r.ok) return;
     should(r.value.deviceId).equal('70:ee:50:00:00:01');
