@@ -1,29 +1,17 @@
 // What the export node reads (the measure node's message, checked at our edge) and how it says
 // what is wrong: a problem is a catalogue key and its arguments, put into words by the node.
 import { SCALES, type Scale } from '../netatmo/types';
+import type { MeasurePayload as MeasureOutput, MeasurePoint } from '../nodes/measure-payload';
 
 export { SCALES, type Scale };
 
-export interface ExportPoint {
-  start: number;
-  end: number;
-  values: Record<string, number | null>;
-  total: number | null;
-}
+// The payload has one definition, the measure node's (a type-only import: nothing of Node-RED
+// comes with it). The export reads it less what it ignores, and an older measure node may send
+// no `timezone`.
+export type ExportPoint = MeasurePoint;
 
-/** The measure node's `msg.payload`, as the contract gives it. */
-export interface MeasurePayload {
-  moduleId: string;
-  deviceId: string;
-  name: string;
-  /** The home's IANA time zone (additive, newer measure nodes); null or absent: Node-RED's zone. */
-  timezone?: string | null;
-  scale: Scale;
-  unit: 'Wh';
-  types: string[];
-  points: ExportPoint[];
-  revised: number[];
-}
+/** The measure node's `msg.payload`, as the export reads it. */
+export type MeasurePayload = Omit<MeasureOutput, 'timezone' | 'historyStart' | 'warning'> & { timezone?: string | null };
 
 export type ExportFormat = 'homeassistant' | 'influxdb' | 'dashboard';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['homeassistant', 'influxdb', 'dashboard'];

@@ -146,9 +146,9 @@ describe('editor (real Node-RED + Chromium)', function () {
     }
     should(await category.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).match(/measure/i);
     await screenshot(page, 'palette');
-    // A newcomer searches for the brand on the box: "legrand" finds both nodes.
+    // A newcomer searches for the brand on the box: "legrand" finds the three flow nodes.
     await page.locator('#red-ui-palette-search input').fill('legrand');
-    for (const type of ['econetatmo-sync', 'econetatmo-measure']) {
+    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export']) {
       await page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).waitFor({ state: 'visible' });
     }
     should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-sync"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
@@ -156,6 +156,9 @@ describe('editor (real Node-RED + Chromium)', function () {
     );
     should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
       'Legrand measure',
+    );
+    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-export"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
+      'Legrand export',
     );
     await screenshot(page, 'palette-search-legrand');
     await page.locator('#red-ui-palette-search input').fill('');
