@@ -6,7 +6,7 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { setNodeClock } from '../../src/nodes/clock';
-import { currentUserDir, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode } from './measure-support';
+import { currentUserDir, received, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode } from './measure-support';
 
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
@@ -38,12 +38,6 @@ function flow(props: Record<string, unknown>): FlowNode[] {
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
   ];
-}
-
-function received(id: string): Array<Record<string, unknown>> {
-  const got: Array<Record<string, unknown>> = [];
-  helper.getNode(id).on('input', (m: Record<string, unknown>) => got.push(m));
-  return got;
 }
 
 describe('econetatmo-export node', function () {

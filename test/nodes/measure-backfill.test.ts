@@ -9,9 +9,9 @@ import { setNodeClock } from '../../src/nodes/clock';
 import { VirtualClock } from '../support/virtual-clock';
 import {
   accountCredentials,
-  accountFlowNode,
-  ACCOUNT_ID,
   countRequests,
+  measureRangeFlow,
+  received,
   useTempUserDir,
   type FlowNode,
   type StatusObject,
@@ -40,31 +40,7 @@ function percentIn(text: string | undefined): number | null {
 }
 
 function flow(sim: Simulator, props: Record<string, unknown> = {}): FlowNode[] {
-  const nodes: FlowNode[] = [
-    {
-      id: 'm1',
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      moduleId: sim.lines()[1].moduleId,
-      interval: 0,
-      scale: '30min',
-      types: TYPES.join(','),
-      ...props,
-      wires: [['out', 'j1']],
-    },
-    { id: 'out', type: 'helper' },
-    { id: 'j1', type: 'join', mode: 'auto', wires: [['joined']] },
-    { id: 'joined', type: 'helper' },
-    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-    { id: 'caught', type: 'helper' },
-  ];
-  return [{ id: 't1', type: 'tab' }, accountFlowNode(sim), ...nodes.map((n) => ({ ...n, z: 't1' }))];
-}
-
-function received(id: string): Array<Record<string, unknown>> {
-  const got: Array<Record<string, unknown>> = [];
-  helper.getNode(id).on('input', (m: Record<string, unknown>) => got.push(m));
-  return got;
+  return measureRangeFlow(sim, { moduleId: sim.lines()[1].moduleId, interval: 0, scale: '30min', types: TYPES.join(','), ...props });
 }
 
 async function until(clock: VirtualClock, cond: () => boolean, what: string, maxMs = 60 * MIN): Promise<void> {

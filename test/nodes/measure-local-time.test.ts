@@ -9,7 +9,7 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { setNodeClock } from '../../src/nodes/clock';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, useTempUserDir, type FlowNode, type Payload } from './measure-support';
+import { accountCredentials, measureRangeFlow, received, useTempUserDir, type FlowNode, type Payload } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -22,32 +22,7 @@ const utc = (y: number, m: number, d: number, h = 0, min = 0): number => Date.UT
 const T0 = utc(2026, 10, 26, 8);
 
 function flow(sim: Simulator, props: Record<string, unknown>): FlowNode[] {
-  const nodes: FlowNode[] = [
-    {
-      id: 'm1',
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      moduleId: sim.lines()[5].moduleId,
-      interval: 0,
-      emit: 'all',
-      scale: '1day',
-      types: TYPES.join(','),
-      ...props,
-      wires: [['out', 'j1']],
-    },
-    { id: 'out', type: 'helper' },
-    { id: 'j1', type: 'join', mode: 'auto', wires: [['joined']] },
-    { id: 'joined', type: 'helper' },
-    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-    { id: 'caught', type: 'helper' },
-  ];
-  return [{ id: 't1', type: 'tab' }, accountFlowNode(sim), ...nodes.map((n) => ({ ...n, z: 't1' }))];
-}
-
-function received(id: string): Array<Record<string, unknown>> {
-  const got: Array<Record<string, unknown>> = [];
-  helper.getNode(id).on('input', (m: Record<string, unknown>) => got.push(m));
-  return got;
+  return measureRangeFlow(sim, { moduleId: sim.lines()[5].moduleId, interval: 0, emit: 'all', scale: '1day', types: TYPES.join(','), ...props });
 }
 
 describe("econetatmo-measure on the home's local calendar", function () {

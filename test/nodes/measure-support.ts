@@ -86,6 +86,27 @@ export function collect(node: { on(event: string, fn: (msg: Record<string, unkno
   return got;
 }
 
+/** Collects what the helper node `id` of the loaded flow receives. */
+export function received(id: string): Array<Record<string, unknown>> {
+  return collect(helper.getNode(id));
+}
+
+/**
+ * A measure node `m1` on the simulator's account, wired to a helper `out` and, through a Join
+ * node `j1`, to a helper `joined` (for `msg.parts`), with a Catch node reporting to `caught`.
+ */
+export function measureRangeFlow(sim: Simulator, measure: Record<string, unknown>): FlowNode[] {
+  const nodes: FlowNode[] = [
+    { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, ...measure, wires: [['out', 'j1']] },
+    { id: 'out', type: 'helper' },
+    { id: 'j1', type: 'join', mode: 'auto', wires: [['joined']] },
+    { id: 'joined', type: 'helper' },
+    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+  ];
+  return [{ id: 't1', type: 'tab' }, accountFlowNode(sim), ...nodes.map((n) => ({ ...n, z: 't1' }))];
+}
+
 /** Resolves with the first message the node receives from now on. */
 export function nextMessage(node: { on(event: string, fn: (msg: Record<string, unknown>) => void): void }): Promise<Record<string, unknown>> {
   return new Promise((resolve) => node.on('input', resolve));
