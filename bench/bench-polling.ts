@@ -3,7 +3,7 @@
 // `auto`, and the usual way (one request per type per line every 10 min). Simulated time on
 // the shared harness's virtual clock: a day and a half runs in seconds.
 import { recentWindow } from '../src/netatmo/measure-plan';
-import { DEFAULT_TYPES } from '../src/netatmo/types';
+import { DEFAULT_TYPES } from '../src/contract/measure-types';
 import { startUsualPoller } from './bench-usual';
 import { startHarness, type Harness } from './harness';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../src/nodes/clock';
+import { setNodeClock } from '../src/nodes/shared/clock';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator';
 import { VirtualClock } from '../test/support/virtual-clock';
 

@@ -4,7 +4,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import helper from 'node-red-node-test-helper';
 import { decodeMeasure } from '../src/netatmo/measure-decode';
-import { DEFAULT_TYPES } from '../src/netatmo/types';
+import { DEFAULT_TYPES } from '../src/contract/measure-types';
 import { nodeModules, packageRoot, startRig } from './bench-rig';
 
 const MIN = 60_000;
@@ -68,7 +68,7 @@ export async function benchMemory(): Promise<number> {
 export function benchRequire(): number {
   const script = `
     const t = process.hrtime.bigint();
-    for (const n of ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure']) require('./nodes/' + n + '.js');
+    for (const n of ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure']) require('./nodes' + n + '.js');
     process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
   const runs = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['-e', script], { cwd: packageRoot(), encoding: 'utf8' })));
   return runs.sort((a, b) => a - b)[1];

@@ -5,7 +5,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import http from 'node:http';
 import { recentWindow } from '../src/netatmo/measure-plan';
-import type { Scale } from '../src/netatmo/types';
+import type { Scale } from '../src/contract/measure-types';
 import type { SimLine, Simulator } from '../src/simulator';
 import type { VirtualClock } from '../test/support/virtual-clock';
 

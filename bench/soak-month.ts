@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { localDateText, nextDay, offsetMs, startOfDay } from '../src/netatmo/local-calendar';
+import { localDateText, nextDay, offsetMs, startOfDay } from '../src/lib/local-calendar';
 import { startHarness, type Harness, type MeasureNodeInfo } from './harness';
 import { checkSoak, type SoakReport } from './soak-checks';
 import { CHAOS_FAULTS } from './soak-run';

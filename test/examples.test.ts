@@ -7,7 +7,7 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../src/simulator';
-import { MEASURE_TYPES, SCALES } from '../src/netatmo/types';
+import { MEASURE_TYPES, SCALES } from '../src/contract/measure-types';
 
 /** A message of the examples' flows, checked field by field below. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

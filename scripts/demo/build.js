@@ -7,16 +7,18 @@ const { spawnSync } = require('child_process');
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** What the demo loads: the simulator, the token store and the three nodes' entry points. */
+/** What the demo loads: the simulator, the token store and the nodes' entry points. */
 const OUTPUTS = [
   'dist/src/simulator/index.js',
   'dist/src/netatmo/token-store.js',
-  'dist/src/nodes/account.js',
-  'dist/src/nodes/sync.js',
-  'dist/src/nodes/measure.js',
+  'dist/src/nodes/account/account.js',
+  'dist/src/nodes/sync/sync.js',
+  'dist/src/nodes/measure/measure.js',
+  'dist/src/nodes/export/export.js',
   'nodes/econetatmo-account.js',
   'nodes/econetatmo-sync.js',
   'nodes/econetatmo-measure.js',
+  'nodes/econetatmo-export.js',
 ].map((p) => path.join(ROOT, p));
 
 function newestMtime(dir) {

@@ -2,7 +2,7 @@
 // every line's buckets of a recent window each time (the chart is told to replace what it shows),
 // so that a revised bucket replaces its point and no point is ever drawn twice. The `days` chart
 // cuts days in the home's time zone (the payload's `timezone`), else in Node-RED's own.
-import { localDateText, nextDay, startOfDay, systemTimeZone } from '../netatmo/local-calendar';
+import { localDateText, nextDay, startOfDay, systemTimeZone } from '../lib/local-calendar';
 import type { MeasurePayload } from './types';
 
 export type DashboardChartKind = 'buckets' | 'days';

@@ -3,7 +3,7 @@
 // node on the same line, carries on the same sum. Written whole or not at all, owner-only.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePrivateJsonSync } from '../netatmo/private-file';
+import { writePrivateJsonSync } from '../lib/private-file';
 import { HourLedger } from './hour-ledger';
 
 export interface LedgerStore {

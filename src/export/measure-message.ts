@@ -1,7 +1,7 @@
 // The export node's edge: a message is taken only if it is what econetatmo-measure sends.
 // Everything is checked here, once, so that the rest of src/export works on typed values.
-import { isLineId } from '../netatmo/line-id';
-import { isTimeZone } from '../netatmo/local-calendar';
+import { isLineId } from '../contract/line-id';
+import { isTimeZone } from '../lib/local-calendar';
 import { ExportProblem, SCALES, type ExportPoint, type MeasurePayload, type Scale } from './types';
 
 /** Line names are the user's free text; a destination may render them as HTML. */

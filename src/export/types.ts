@@ -1,7 +1,7 @@
 // What the export node reads (the measure node's message, checked at our edge) and how it says
 // what is wrong: a problem is a catalogue key and its arguments, put into words by the node.
-import { SCALES, type Scale } from '../netatmo/types';
-import type { MeasurePayload as MeasureOutput, MeasurePoint } from '../nodes/measure-payload';
+import { SCALES, type Scale } from '../contract/measure-types';
+import type { MeasurePayload as MeasureOutput, MeasurePoint } from '../contract/measure-payload';
 
 export { SCALES, type Scale };
 
@@ -12,9 +12,6 @@ export type ExportPoint = MeasurePoint;
 
 /** The measure node's `msg.payload`, as the export reads it. */
 export type MeasurePayload = Omit<MeasureOutput, 'timezone' | 'historyStart' | 'warning'> & { timezone?: string | null };
-
-export type ExportFormat = 'homeassistant' | 'influxdb' | 'dashboard';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['homeassistant', 'influxdb', 'dashboard'];
 
 /** A reason to refuse a message: the node turns it into a sentence in the user's language. */
 export class ExportProblem extends Error {

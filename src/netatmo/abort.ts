@@ -1,7 +1,7 @@
 // Small helpers so that every wait (backoff, rate budget, a shared refresh) ends at once when
 // the caller aborts or the account closes.
 import { abortedError } from './errors';
-import type { Clock } from './types';
+import type { Clock } from '../lib/clock';
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortedError();

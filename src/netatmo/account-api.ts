@@ -2,7 +2,9 @@
 // (per `econetatmo-account` config node): it owns the tokens, the single refresh, the token
 // store on disk and the rate budget that every request of the account shares.
 import type { NetatmoError } from './errors';
-import type { Bucket, Clock, ConnectionState, Line, MeasureQuery, ReadOptions, TokenPair } from './types';
+import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
+import type { Clock } from '../lib/clock';
+import type { Line } from '../contract/line';
 
 export interface AccountOptions {
   /** Base URL of the API and OAuth host, e.g. `https://api.netatmo.com` or the simulator's. */

@@ -12,7 +12,9 @@ import { OAuthClient, buildAuthorizeUrl } from './oauth';
 import { DEFAULT_RATE_LIMITS, RateBudget } from './rate-budget';
 import { TokenManager } from './token-manager';
 import { TokenStore, isKnownToken } from './token-store';
-import { systemClock, type Bucket, type Clock, type ConnectionState, type Line, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
+import { systemClock, type Clock } from '../lib/clock';
+import { type Bucket, type ConnectionState, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
+import { type Line } from '../contract/line';
 
 /** Lifetime Netatmo gives access tokens (3 h): assumed for pasted tokens without an expiry. */
 export const ACCESS_TOKEN_LIFETIME_MS = 3 * 3_600_000;

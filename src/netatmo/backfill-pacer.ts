@@ -10,8 +10,8 @@
 //   several requests, enough to overrun Netatmo's 50 / 10 s under a 45 / 10 s budget (seen in
 //   the benchmark). Pages of the account's backfills take turns (FIFO): nine lines advance
 //   together.
-import type { Clock } from './types';
-import { systemClock } from './types';
+import type { Clock } from '../lib/clock';
+import { systemClock } from '../lib/clock';
 import { WaitQueue } from './wait-queue';
 
 export const DEFAULT_BACKGROUND_PER_HOUR = 300;

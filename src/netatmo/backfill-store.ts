@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'no
 import { join } from 'node:path';
 import { isBackfillState, keyDigest, type BackfillState } from './backfill';
 import type { Bucket } from './types';
-import { writePrivateJsonSync } from './private-file';
+import { writePrivateJsonSync } from '../lib/private-file';
 
 /** What the backfill runner needs of a store (a memory one does for tests). */
 export interface BackfillPersistence {

@@ -3,15 +3,12 @@
 // middle resumes at the next page instead of starting over. Pure: no I/O, no clock.
 import { createHash } from 'node:crypto';
 import { alignDown, isLocalScale, isMeasureType, isScale, planRequests, stepMs, type MeasurePage } from './measure-plan';
-import { isTimeZone } from './local-calendar';
-import type { MeasureQuery, Scale } from './types';
+import { isTimeZone } from '../lib/local-calendar';
+import type { MeasureQuery } from './types';
+import { BACKFILL_OUTPUTS, type BackfillOutput, type Scale } from '../contract/measure-types';
 import { isRecord } from './errors';
 
 const DAY = 86_400_000;
-
-/** One message with every bucket (default), or one message per page that a Join node rebuilds. */
-export const BACKFILL_OUTPUTS = ['message', 'parts'] as const;
-export type BackfillOutput = (typeof BACKFILL_OUTPUTS)[number];
 
 export function isBackfillOutput(value: unknown): value is BackfillOutput {
   return (BACKFILL_OUTPUTS as readonly unknown[]).includes(value);

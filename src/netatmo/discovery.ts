@@ -2,8 +2,8 @@
 // (the ecocounter) and an id ending in `#N`, N in 0..8; its role comes from N alone, by the
 // convention the known clients share (names are user labels and mean nothing).
 import { unexpectedAnswer, isRecord } from './errors';
-import { isTimeZone } from './local-calendar';
-import type { ConsumptionType, Line, LineRole, SourceType } from './types';
+import { isTimeZone } from '../lib/local-calendar';
+import type { ConsumptionType, Line, LineRole, SourceType } from '../contract/line';
 
 interface LineKind {
   role: LineRole;

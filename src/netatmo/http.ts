@@ -9,7 +9,7 @@ import { anySignal, sleep, throwIfAborted } from './abort';
 import { classifyAnswer, networkError, type Classified } from './error-map';
 import { NetatmoError, abortedError } from './errors';
 import type { Priority, RateBudget } from './rate-budget';
-import type { Clock } from './types';
+import type { Clock } from '../lib/clock';
 
 /**
  * The largest answer read (10 MiB). Real answers are far smaller (a getmeasure page of 1024 rows

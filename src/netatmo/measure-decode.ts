@@ -5,7 +5,8 @@
 // `beg_time + i * step_time` drifts an hour past a change, still well inside the right day.
 import { unexpectedAnswer, isRecord } from './errors';
 import { stepMs, alignDown, nextBucketStart, isDateMs, isLocalScale, zoneOrDefault } from './measure-plan';
-import { ENERGY_TYPES, type Bucket, type Scale } from './types';
+import { ENERGY_TYPES, type Scale } from '../contract/measure-types';
+import { type Bucket } from './types';
 
 const PLAIN_TOTAL = ENERGY_TYPES[0];
 const TARIFF_TYPES: readonly string[] = ENERGY_TYPES.slice(1);

@@ -3,9 +3,10 @@
 // Sub-day scales are fixed steps on the epoch; `1day`, `1week` and `1month` follow the home's
 // local calendar (local midnights, Mondays, 1sts), in the zone given, else Node-RED's own.
 import { badInput } from './errors';
-import { isLineId } from './line-id';
-import { isTimeZone, MAX_DATE_MS, nextDay, nextMonth, nextWeek, startOfDay, startOfMonth, startOfWeek, systemTimeZone } from './local-calendar';
-import { MEASURE_TYPES, SCALES, type MeasureQuery, type Scale } from './types';
+import { isLineId } from '../contract/line-id';
+import { isTimeZone, MAX_DATE_MS, nextDay, nextMonth, nextWeek, startOfDay, startOfMonth, startOfWeek, systemTimeZone } from '../lib/local-calendar';
+import { MEASURE_TYPES, SCALES, type Scale } from '../contract/measure-types';
+import { type MeasureQuery } from './types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -7,8 +7,8 @@
 // we granted it (connect, slow network), so counting from the grant alone let a burst granted the
 // instant the window freed overrun the cloud's own window.
 import { abortedError } from './errors';
-import type { Clock } from './types';
-import { systemClock } from './types';
+import type { Clock } from '../lib/clock';
+import { systemClock } from '../lib/clock';
 import { WaitQueue } from './wait-queue';
 
 export interface RateLimit {

@@ -6,7 +6,8 @@ import { EventEmitter } from 'node:events';
 import { withAbort } from './abort';
 import { NetatmoError, isNetatmoError } from './errors';
 import type { TokenStore } from './token-store';
-import type { Clock, ConnectionState, TokenPair } from './types';
+import type { Clock } from '../lib/clock';
+import type { ConnectionState, TokenPair } from './types';
 
 export interface Refresher {
   refresh(refreshToken: string, signal?: AbortSignal): Promise<TokenPair>;

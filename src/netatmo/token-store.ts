@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { NetatmoError } from './errors';
-import { writePrivateFile, type PrivateFs } from './private-file';
+import { writePrivateFile, type PrivateFs } from '../lib/private-file';
 import type { TokenPair } from './types';
 
 /** The fs calls the store makes; tests replace some to simulate a full disk or a crash. */

@@ -1,38 +1,6 @@
-// The vocabulary shared by the Netatmo client and the Node-RED adapters.
+// The Netatmo client's own vocabulary: buckets, queries, tokens, the connection state.
 // Nothing in here knows about Node-RED; nothing here talks to the network.
-
-/** The scales the contract allows for `econetatmo-measure`. */
-export const SCALES = ['30min', '1hour', '3hours', '1day', '1week', '1month'] as const;
-export type Scale = (typeof SCALES)[number];
-
-/** Energy types of the ecocounter (Wh), and their cost counterparts. */
-export const ENERGY_TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'] as const;
-export const PRICE_TYPES = ['sum_energy_price', 'sum_energy_price$0', 'sum_energy_price$1', 'sum_energy_price$2'] as const;
-export const MEASURE_TYPES: readonly string[] = [...ENERGY_TYPES, ...PRICE_TYPES];
-export const DEFAULT_TYPES: readonly string[] = [...ENERGY_TYPES];
-
-export type LineRole = 'circuit' | 'total' | 'gas' | 'hot_water' | 'cold_water';
-export type ConsumptionType = 'electrical' | 'fluid';
-export type SourceType = 'electricity' | 'gas' | 'hot_water' | 'cold_water';
-
-/** One line of an ecocounter, as the contract of `econetatmo-sync` gives it. */
-export interface Line {
-  homeId: string;
-  homeName: string;
-  /** The home's IANA time zone (`Europe/Paris`); null when the cloud gives none that Node.js knows. */
-  timezone: string | null;
-  /** The ecocounter: the line's `bridge`. */
-  deviceId: string;
-  /** `<deviceId>#<index>` */
-  moduleId: string;
-  index: number;
-  name: string;
-  role: LineRole;
-  consumptionType: ConsumptionType;
-  sourceType: SourceType;
-  roomId: string | null;
-  roomName: string | null;
-}
+import type { Scale } from '../contract/measure-types';
 
 /** One bucket of consumption. Times are epoch milliseconds; energy in Wh. */
 export interface Bucket {
@@ -72,19 +40,6 @@ export interface TokenPair {
 
 /** The connection state the editor and the nodes show. Never carries a token. */
 export type ConnectionState = { status: 'not_connected' } | { status: 'connected'; validUntil: number } | { status: 'reauth'; reason: string };
-
-/** An injectable clock so that timers, token expiry and upload delays are testable. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /** Progress of a multi-request read. */
 export interface ReadProgress {

@@ -3,7 +3,8 @@
 // older than a horizon behind the newest one seen are forgotten. The state serializes to JSON
 // so that a node can keep it across restarts.
 import { recentSpanMs } from './measure-plan';
-import type { Bucket, Scale } from './types';
+import type { Bucket } from './types';
+import type { Scale } from '../contract/measure-types';
 
 export interface WindowTrackerState {
   version: 1;

@@ -7,7 +7,7 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/clock';
+import { setNodeClock } from '../../src/nodes/shared/clock';
 import { VirtualClock } from '../support/virtual-clock';
 import { startHaStandIn, type HaStandIn } from '../support/ha-standin';
 import { removeTempUserDirs, useTempUserDir } from '../nodes/measure-support';

@@ -10,7 +10,7 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/clock';
+import { setNodeClock } from '../../src/nodes/shared/clock';
 import { VirtualClock } from '../support/virtual-clock';
 import { startHaStandIn, type HaStandIn, type StoredRow } from '../support/ha-standin';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode, type Payload } from '../nodes/measure-support';

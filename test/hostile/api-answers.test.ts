@@ -10,7 +10,7 @@ import path from 'path';
 import type http from 'http';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../../src/nodes/clock';
+import { setNodeClock } from '../../src/nodes/shared/clock';
 import { json, startScripted, type Recorded, type ScriptedServer } from '../unit/helpers/scripted-server';
 import { assertNotPolluted, ProcessWatch, prototypeSnapshot, roundTrip } from './support';
 import { VirtualClock } from '../support/virtual-clock';

@@ -7,7 +7,9 @@ import { NetatmoAccount } from '../../src/netatmo/account';
 import type { AccountOptions } from '../../src/netatmo/account-api';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import { TokenStore } from '../../src/netatmo/token-store';
-import type { Clock, MeasureQuery, Scale } from '../../src/netatmo/types';
+import type { Clock } from '../../src/lib/clock';
+import type { MeasureQuery } from '../../src/netatmo/types';
+import type { Scale } from '../../src/contract/measure-types';
 import { tempDir } from '../unit/helpers/tmp';
 
 const TYPES4 = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
@@ -58,7 +60,7 @@ describe('Netatmo client against the simulator', function () {
     tmp = tempDir();
   });
   afterEach(async () => {
-    accounts.splice(0).forEach((a) => a.close());
+    await Promise.all(accounts.splice(0).map((a) => a.close()));
     await sim?.close();
     tmp.cleanup();
   });
@@ -107,7 +109,7 @@ describe('Netatmo client against the simulator', function () {
     const file = path.join(tmp.dir, 'tokens', 'acc-1.json');
     should(existsSync(file)).be.true();
     should(JSON.parse(readFileSync(file, 'utf8')).refreshToken).equal(rotated[0]);
-    first.close();
+    await first.close();
 
     // Another account that only knows the old refresh token: Netatmo says invalid_grant.
     const stale = account({ tokenDir: path.join(tmp.dir, 'elsewhere') });
@@ -237,7 +239,7 @@ describe('Netatmo client against the simulator', function () {
     const a = account({ initialTokens: undefined });
     await a.start();
     const read = a.readMeasures(query(sim.lines()[0].moduleId, '30min', NOW - H));
-    setTimeout(() => a.close(), 100);
+    setTimeout(() => void a.close(), 100);
     await should(read).be.rejectedWith({ kind: 'aborted' });
   });
 });

@@ -4,10 +4,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import helper from 'node-red-node-test-helper';
-import accountNode = require('../../src/nodes/account');
+import accountNode = require('../../src/nodes/account/account');
 import { startSimulator, type Simulator } from '../../src/simulator';
-import type { AccountNode } from '../../src/nodes/account-node';
-import { setNodeClock } from '../../src/nodes/clock';
+import type { AccountNode } from '../../src/nodes/account/account-node';
+import { setNodeClock } from '../../src/nodes/shared/clock';
 
 export { accountNode, helper };
 

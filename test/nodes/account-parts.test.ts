@@ -1,10 +1,10 @@
 // The pure parts of the account node: the callback page, the one-time states, the checks of
 // what the editor sends, and the record of refresh tokens the runtime already knows.
 import should from 'should';
-import { isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl, givenString } from '../../src/nodes/account-config';
-import { setNodeClock } from '../../src/nodes/clock';
-import { renderPage } from '../../src/nodes/oauth-page';
-import { OAuthStates, STATE_LIFETIME_MS } from '../../src/nodes/oauth-states';
+import { isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl, givenString } from '../../src/nodes/account/config';
+import { setNodeClock } from '../../src/nodes/shared/clock';
+import { renderPage } from '../../src/nodes/account/oauth-page';
+import { OAuthStates, STATE_LIFETIME_MS } from '../../src/account/oauth-states';
 import { VirtualClock } from '../support/virtual-clock';
 
 const attempt = {
@@ -63,10 +63,9 @@ describe('econetatmo-account parts', function () {
       states.take(a).ok.should.be.true();
     });
 
-    it('expire after ten minutes on the node clock', function () {
+    it('expire after ten minutes on the clock they are given', function () {
       const clock = new VirtualClock({ start: 1_000_000 });
-      setNodeClock(clock);
-      const states = new OAuthStates();
+      const states = new OAuthStates(() => clock);
       const fresh = states.issue(attempt);
       const stale = states.issue(attempt);
       clock.advanceSync(STATE_LIFETIME_MS - 1);

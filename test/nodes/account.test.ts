@@ -2,7 +2,7 @@
 // simulator over real HTTP on 127.0.0.1.
 import fs from 'fs';
 import path from 'path';
-import { tokenDirFor } from '../../src/nodes/account-config';
+import { tokenDirFor } from '../../src/nodes/account/config';
 import { tokenHash } from '../../src/netatmo/token-store';
 import should from 'should';
 import {

@@ -3,7 +3,7 @@
 import fs from 'fs';
 import should from 'should';
 import { VirtualClock } from '../support/virtual-clock';
-import { setNodeClock } from '../../src/nodes/clock';
+import { setNodeClock } from '../../src/nodes/shared/clock';
 import {
   accountFlow,
   accountNode,

@@ -5,7 +5,7 @@ import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../../src/nodes/clock';
+import { setNodeClock } from '../../src/nodes/shared/clock';
 import { currentUserDir, received, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode } from './measure-support';
 
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
@@ -158,7 +158,7 @@ describe('econetatmo-export node', function () {
   });
 
   it('has every text it can show in English and in French', function () {
-    const sources = ['src/nodes/export.ts', ...fs.readdirSync(path.join(ROOT, 'src', 'export')).map((f) => `src/export/${f}`)]
+    const sources = ['src/nodes/export/export.ts', ...fs.readdirSync(path.join(ROOT, 'src', 'export')).map((f) => `src/export/${f}`)]
       .map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8'))
       .join('\n');
     const keys = new Set<string>();

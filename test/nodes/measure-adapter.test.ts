@@ -6,11 +6,12 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { tokenDirFor } from '../../src/nodes/account-config';
-import { AccountServices } from '../../src/nodes/account-services';
-import { nodeClock, setNodeClock } from '../../src/nodes/clock';
+import { tokenDirFor } from '../../src/nodes/account/config';
+import { AccountServices } from '../../src/account/services';
+import { nodeClock, setNodeClock } from '../../src/nodes/shared/clock';
 import { NetatmoError } from '../../src/netatmo/errors';
-import type { Bucket, Line, MeasureQuery, ReadOptions } from '../../src/netatmo/types';
+import type { Bucket, MeasureQuery, ReadOptions } from '../../src/netatmo/types';
+import type { Line } from '../../src/contract/line';
 import { collect, settle, statusWhere, VirtualClock, type FlowNode, type StatusObject } from './measure-support';
 
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));

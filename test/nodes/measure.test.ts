@@ -6,9 +6,9 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimBucket, type SimulatorOptions } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/clock';
+import { setNodeClock } from '../../src/nodes/shared/clock';
 import { recentWindow } from '../../src/netatmo/measure-plan';
-import type { Scale } from '../../src/netatmo/types';
+import type { Scale } from '../../src/contract/measure-types';
 import {
   accountCredentials,
   accountFlowNode,

@@ -8,9 +8,9 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { makeTempDir } from '../support/node-red-process';
 
-const accountNode = require('../../src/nodes/account');
-const syncNode = require('../../src/nodes/sync');
-const measureNode = require('../../src/nodes/measure');
+const accountNode = require('../../src/nodes/account/account');
+const syncNode = require('../../src/nodes/sync/sync');
+const measureNode = require('../../src/nodes/measure/measure');
 
 const DEPLOYS = 200;
 const READ_EVERY = 25; // a real read now and then: the rate budget (50 / 10 s) must not slow the loop

@@ -5,8 +5,8 @@ import fs from 'fs';
 import should from 'should';
 import type { Simulator } from '../../src/simulator';
 import { VirtualClock } from '../support/virtual-clock';
-import { setNodeClock } from '../../src/nodes/clock';
-import { STATE_LIFETIME_MS } from '../../src/nodes/oauth-states';
+import { setNodeClock } from '../../src/nodes/shared/clock';
+import { STATE_LIFETIME_MS } from '../../src/account/oauth-states';
 import {
   accountFlow,
   accountNode,

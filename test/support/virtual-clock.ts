@@ -12,7 +12,7 @@
 //   rate-budget pauses take no real time, yet the code sees them pass.
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import type { Clock } from '../../src/netatmo/types';
+import type { Clock } from '../../src/lib/clock';
 
 /** HTTP client requests of this process that have not closed yet (whoever made them). */
 const inFlight = new Set<ClientRequest>();

@@ -5,7 +5,7 @@ import should from 'should';
 import { DashboardChart } from '../../../src/export/dashboard-chart';
 import { parseMeasurePayload } from '../../../src/export/measure-message';
 import { ExportProblem, HALF_HOUR, HOUR, type ExportPoint, type MeasurePayload } from '../../../src/export/types';
-import { localDateText, systemTimeZone } from '../../../src/netatmo/local-calendar';
+import { localDateText, systemTimeZone } from '../../../src/lib/local-calendar';
 
 const MODULE = '70:ee:50:a1:b2:c3#4';
 /** 2026-01-15 00:00 in Paris (winter, UTC+1). */

@@ -15,7 +15,7 @@ import {
   startOfMonth,
   startOfWeek,
   systemTimeZone,
-} from '../../../src/netatmo/local-calendar';
+} from '../../../src/lib/local-calendar';
 
 const H = 3_600_000;
 const PARIS = 'Europe/Paris';

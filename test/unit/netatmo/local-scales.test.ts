@@ -7,8 +7,9 @@ import { decodeMeasure } from '../../../src/netatmo/measure-decode';
 import { backfillKey, backfillPages, isBackfillRange, rangeQuery, toRange } from '../../../src/netatmo/backfill';
 import { readMeasures } from '../../../src/netatmo/measures';
 import { isNetatmoError } from '../../../src/netatmo/errors';
-import { startOfDay } from '../../../src/netatmo/local-calendar';
-import { SCALES, type MeasureQuery, type Scale } from '../../../src/netatmo/types';
+import { startOfDay } from '../../../src/lib/local-calendar';
+import { SCALES, type Scale } from '../../../src/contract/measure-types';
+import { type MeasureQuery } from '../../../src/netatmo/types';
 
 const H = 3_600_000;
 const PARIS = 'Europe/Paris';

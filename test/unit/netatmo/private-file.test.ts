@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import should from 'should';
-import { realPrivateFs, writePrivateFile, writePrivateFileSync, writePrivateJsonSync } from '../../../src/netatmo/private-file';
+import { realPrivateFs, writePrivateFile, writePrivateFileSync, writePrivateJsonSync } from '../../../src/lib/private-file';
 import { tempDir } from '../helpers/tmp';
 
 describe('writePrivateFile', () => {

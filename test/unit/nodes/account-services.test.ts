@@ -3,8 +3,8 @@
 // once, one upload schedule per ecocounter whatever the id's spelling.
 import should from 'should';
 import { NetatmoError } from '../../../src/netatmo/errors';
-import type { Line } from '../../../src/netatmo/types';
-import { AccountServices, DeviceSchedules, LINE_RETRY_MS, LineDirectory } from '../../../src/nodes/account-services';
+import type { Line } from '../../../src/contract/line';
+import { AccountServices, DeviceSchedules, LINE_RETRY_MS, LineDirectory } from '../../../src/account/services';
 import { VirtualClock } from '../../support/virtual-clock';
 import { lineRecord } from '../helpers/lines';
 

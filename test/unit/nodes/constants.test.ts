@@ -3,9 +3,9 @@
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
-import { CALLBACK_PATH, DEFAULT_API_URL, EDITOR_CONSTANTS, constantsBlock, typeTextKey, withConstants } from '../../../src/nodes/constants';
-import { isLineId, lineDevice } from '../../../src/netatmo/line-id';
-import { MEASURE_TYPES, SCALES } from '../../../src/netatmo/types';
+import { CALLBACK_PATH, DEFAULT_API_URL, EDITOR_CONSTANTS, constantsBlock, typeTextKey, withConstants } from '../../../src/contract/editor-constants';
+import { isLineId, lineDevice } from '../../../src/contract/line-id';
+import { MEASURE_TYPES, SCALES } from '../../../src/contract/measure-types';
 import { REPO_ROOT } from '../../support/node-red-process';
 
 const read = (file: string): string => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');

@@ -1,6 +1,6 @@
 // The diagnostics read around the last local midnight of the line's home, clock changes included.
 import should from 'should';
-import { lastLocalMidnight } from '../../../src/nodes/diagnostics';
+import { lastLocalMidnight } from '../../../src/account/diagnostics';
 
 describe('diagnostics: the last local midnight', function () {
   const cases: Array<[string, string, string]> = [

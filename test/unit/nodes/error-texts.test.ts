@@ -6,7 +6,7 @@ import path from 'path';
 import should from 'should';
 import { classifyAnswer, networkError } from '../../../src/netatmo/error-map';
 import { NetatmoError } from '../../../src/netatmo/errors';
-import { describeError, type Lookup } from '../../../src/nodes/error-texts';
+import { describeError, type Lookup } from '../../../src/nodes/shared/error-texts';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 

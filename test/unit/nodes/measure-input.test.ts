@@ -1,6 +1,6 @@
 // planRead: the node's settings overridden by a message, checked whole before any request.
 import should from 'should';
-import { intervalMs, parseDate, planRead, type MeasureSettings } from '../../../src/nodes/measure-input';
+import { intervalMs, parseDate, planRead, type MeasureSettings } from '../../../src/measure/input';
 
 const NOW = Date.UTC(2025, 5, 3, 8, 2);
 const LINE = '00:04:74:12:36:42#3';

@@ -1,6 +1,7 @@
 // The texts the nodes show: statuses cut at a word boundary, failures as readable text.
 import should from 'should';
-import { fail, failureText, shorten } from '../../../src/nodes/status-text';
+import { fail, failureText } from '../../../src/nodes/shared/status-text';
+import { shorten } from '../../../src/lib/text';
 import { NetatmoError } from '../../../src/netatmo/errors';
 
 describe('status texts', function () {

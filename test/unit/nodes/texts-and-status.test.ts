@@ -1,7 +1,7 @@
 // The one text helper (texts.ts) and the measure node's status values (measure-status.ts).
 import should from 'should';
-import { bucketLabel, readStatus } from '../../../src/nodes/measure-status';
-import { lookupText, texts } from '../../../src/nodes/texts';
+import { bucketLabel, readStatus } from '../../../src/measure/status';
+import { lookupText, texts } from '../../../src/nodes/shared/texts';
 
 /** A RED._ over one catalogue; a missing key answers with the key, as Node-RED's does. */
 function fakeRED(catalogue: Record<string, string>) {

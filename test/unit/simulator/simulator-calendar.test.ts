@@ -2,7 +2,7 @@
 // (src/simulator/local-time.ts), are written apart so that the two sides of the wire check each
 // other: here they must agree on every day, week and month of three years, in four zones.
 import should from 'should';
-import { nextDay, nextMonth, nextWeek, startOfDay, startOfMonth, startOfWeek } from '../../../src/netatmo/local-calendar';
+import { nextDay, nextMonth, nextWeek, startOfDay, startOfMonth, startOfWeek } from '../../../src/lib/local-calendar';
 import { LocalTime } from '../../../src/simulator/local-time';
 
 const H = 3_600_000;

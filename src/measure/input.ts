@@ -2,10 +2,10 @@
 // problem the user can fix. Runs before any request: a bad input never costs a request.
 // Problems are i18n keys (under `econetatmo-measure.errors.`) with their parameters, so the
 // adapter can say them in the user's language.
-import { lineDevice } from '../netatmo/line-id';
+import { lineDevice } from '../contract/line-id';
 import { isScale } from '../netatmo/measure-plan';
-import { DEFAULT_TYPES, MEASURE_TYPES, SCALES, type Scale } from '../netatmo/types';
-import { DEFAULT_INTERVAL_MIN } from './constants';
+import { DEFAULT_TYPES, MEASURE_TYPES, SCALES, type Scale } from '../contract/measure-types';
+import { DEFAULT_INTERVAL_MIN } from '../contract/editor-constants';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 

@@ -4,14 +4,15 @@
 // Where the catalogue has no text (an unnamed failure, or a runtime without our catalogues,
 // as under the test helper) the client's English text is used as it is.
 import type { NodeAPI } from 'node-red';
-import { NetatmoError } from '../netatmo/errors';
-import { errorText } from './status-text';
+import { NetatmoError } from '../../netatmo/errors';
+import type { DescribeError } from '../../measure/status';
+import { errorText } from '../../lib/text';
 import { lookupText } from './texts';
 
 /** A catalogue look-up: the text, or undefined when the catalogue has none for `key`. */
 export type Lookup = (key: string, params: Record<string, string>) => string | undefined;
 
-export type DescribeError = (err: unknown) => string;
+export type { DescribeError } from '../../measure/status';
 
 /**
  * Node-RED prefixes a key without a namespace with the calling node set's own (`<module>/<set>`):

@@ -2,13 +2,13 @@
 // editor opened) back here. The popup carries no admin token, so this route is open and
 // trusts only the one-time state; it answers small HTML pages and never shows a token.
 import type { Request, Response } from 'express';
-import type { TokenPair } from '../netatmo/types';
-import { CALLBACK_PATH } from './account-config';
-import type { AccountRuntime } from './account-runtime';
-import { errorDescriber } from './error-texts';
+import type { TokenPair } from '../../netatmo/types';
+import { CALLBACK_PATH } from './config';
+import type { AccountRuntime } from './runtime';
+import { errorDescriber } from '../shared/error-texts';
 import { renderPage, type OpenerMessage } from './oauth-page';
-import type { OAuthAttempt } from './oauth-states';
-import { texts } from './texts';
+import type { OAuthAttempt } from '../../account/oauth-states';
+import { texts } from '../shared/texts';
 
 function queryString(req: Request, name: string): string | undefined {
   const value: unknown = req.query[name];

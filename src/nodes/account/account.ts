@@ -2,17 +2,17 @@
 // single refresh, the token store, the rate budget) that the flow nodes borrow, and the
 // admin routes through which the editor connects it.
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { NetatmoAccountApi } from '../netatmo/account-api';
-import type { ConnectionState, TokenPair } from '../netatmo/types';
-import { normaliseApiUrl, readCredentials, type AccountCredentials } from './account-config';
-import { AccountRuntime, type ClientSettings, type DeployedAccount } from './account-runtime';
+import type { NetatmoAccountApi } from '../../netatmo/account-api';
+import type { ConnectionState, TokenPair } from '../../netatmo/types';
+import { normaliseApiUrl, readCredentials, type AccountCredentials } from './config';
+import { AccountRuntime, type ClientSettings, type DeployedAccount } from './runtime';
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
-import { AccountServices } from './account-services';
-import { nodeClock } from './clock';
-import { errorDescriber } from './error-texts';
-import { texts } from './texts';
-import { TokenStore } from '../netatmo/token-store';
+import { AccountServices } from '../../account/services';
+import { nodeClock } from '../shared/clock';
+import { errorDescriber } from '../shared/error-texts';
+import { texts } from '../shared/texts';
+import { TokenStore } from '../../netatmo/token-store';
 
 interface AccountNodeDef extends NodeDef {
   apiUrl?: string;

@@ -4,17 +4,19 @@
 // wired back in, is recognised by `msg.econetatmoBaseline`.
 import { join } from 'node:path';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { tokenDirFor } from './account-config';
-import { nodeClock } from './clock';
-import { fail, localTime, shorten } from './status-text';
-import { texts } from './texts';
-import { parseMeasurePayload } from '../export/measure-message';
-import { DEFAULT_SOURCE, checkSource, statisticIdFor } from '../export/ha-statistics';
-import { HaExporter, type HaOutcome } from '../export/ha-exporter';
-import { fileLedgerStore } from '../export/ledger-store';
-import { influxPoints, DEFAULT_MEASUREMENT } from '../export/influx-points';
-import { DashboardChart, type DashboardChartKind } from '../export/dashboard-chart';
-import { ExportProblem, EXPORT_FORMATS, type ExportFormat, type MeasurePayload } from '../export/types';
+import { tokenDirFor } from '../account/config';
+import { nodeClock } from '../shared/clock';
+import { fail } from '../shared/status-text';
+import { localTime, shorten } from '../../lib/text';
+import { texts } from '../shared/texts';
+import { parseMeasurePayload } from '../../export/measure-message';
+import { DEFAULT_SOURCE, checkSource, statisticIdFor } from '../../export/ha-statistics';
+import { HaExporter, type HaOutcome } from '../../export/ha-exporter';
+import { fileLedgerStore } from '../../export/ledger-store';
+import { influxPoints, DEFAULT_MEASUREMENT } from '../../export/influx-points';
+import { DashboardChart, type DashboardChartKind } from '../../export/dashboard-chart';
+import { ExportProblem, type MeasurePayload } from '../../export/types';
+import { EXPORT_FORMATS, type ExportFormat } from '../../contract/export';
 
 interface ExportDef extends NodeDef {
   format?: string;

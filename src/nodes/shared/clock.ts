@@ -1,6 +1,6 @@
 // The clock the nodes use for their timers and for the account's token expiry. Tests and the
 // soak swap it for a virtual one so that simulated days run in seconds.
-import { systemClock, type Clock } from '../netatmo/types';
+import { systemClock, type Clock } from '../../lib/clock';
 
 let current: Clock = systemClock;
 

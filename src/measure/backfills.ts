@@ -4,14 +4,16 @@
 // the cursor kept under the user directory. The paging itself is src/netatmo/backfill-runner.ts.
 import { join } from 'node:path';
 import type { NetatmoAccountApi } from '../netatmo/account-api';
-import { isBackfillOutput, newBackfillState, percentDone, type BackfillOutput, type BackfillState, type HistoryVerdict } from '../netatmo/backfill';
+import { isBackfillOutput, newBackfillState, percentDone, type BackfillState, type HistoryVerdict } from '../netatmo/backfill';
+import { type BackfillOutput } from '../contract/measure-types';
 import type { BackgroundShare } from '../netatmo/backfill-pacer';
 import { runBackfill, type BackfillPage } from '../netatmo/backfill-runner';
 import type { BackfillFileStore } from '../netatmo/backfill-store';
 import { isLocalScale, MAX_ROWS } from '../netatmo/measure-plan';
-import type { Bucket, Clock, MeasureQuery } from '../netatmo/types';
-import { measurePayload } from './measure-payload';
-import { shorten } from './status-text';
+import type { Bucket, MeasureQuery } from '../netatmo/types';
+import type { Clock } from '../lib/clock';
+import { measurePayload } from './payload';
+import { shorten } from '../lib/text';
 
 export function backfillDir(tokenDir: string): string {
   return join(tokenDir, 'backfill');

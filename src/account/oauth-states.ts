@@ -2,7 +2,7 @@
 // browser popup carries no admin token), so the state is the only thing it trusts: random,
 // bound to one config node, single use, short-lived.
 import { randomBytes } from 'node:crypto';
-import { nodeClock } from './clock';
+import { systemClock, type Clock } from '../lib/clock';
 
 /** What the callback needs to finish a connect started from the editor. */
 export interface OAuthAttempt {
@@ -25,6 +25,9 @@ interface Entry {
 }
 
 export class OAuthStates {
+  /** `clock` is asked at each use: the runtime's clock can be swapped after the states exist. */
+  constructor(private readonly clock: () => Clock = () => systemClock) {}
+
   private readonly open = new Map<string, Entry>();
   /** States already used, kept until they would have expired, so a replay says so. */
   private readonly used = new Map<string, number>();
@@ -32,7 +35,7 @@ export class OAuthStates {
   issue(attempt: OAuthAttempt): string {
     this.sweep();
     const state = randomBytes(32).toString('hex');
-    this.open.set(state, { attempt: { ...attempt }, expiresAt: nodeClock().now() + STATE_LIFETIME_MS });
+    this.open.set(state, { attempt: { ...attempt }, expiresAt: this.clock().now() + STATE_LIFETIME_MS });
     while (this.open.size > MAX_OPEN) {
       const oldest = this.open.keys().next().value;
       if (oldest === undefined) break;
@@ -43,7 +46,7 @@ export class OAuthStates {
 
   /** Consumes the state whatever the outcome: a state is good for one callback only. */
   take(state: string): TakeResult {
-    const now = nodeClock().now();
+    const now = this.clock().now();
     const entry = this.open.get(state);
     if (entry === undefined) {
       const usedUntil = this.used.get(state);
@@ -56,7 +59,7 @@ export class OAuthStates {
   }
 
   private sweep(): void {
-    const now = nodeClock().now();
+    const now = this.clock().now();
     for (const [state, entry] of this.open) if (entry.expiresAt <= now) this.open.delete(state);
     for (const [state, until] of this.used) if (until <= now) this.used.delete(state);
   }

@@ -1,13 +1,22 @@
 // The statuses of `econetatmo-measure`, as plain values the controller decides and the node
 // shows: one function per situation, the texts in the runtime's language (`t`).
-import type { NodeStatus } from 'node-red';
 import type { ReadAdvice } from '../netatmo/device-schedule';
-import { localDateText, systemTimeZone } from '../netatmo/local-calendar';
-import type { ReadProgress, Scale } from '../netatmo/types';
-import { localTime, shorten } from './status-text';
+import { localDateText, systemTimeZone } from '../lib/local-calendar';
+import type { ReadProgress } from '../netatmo/types';
+import type { Scale } from '../contract/measure-types';
+import { errorText, localTime, shorten } from '../lib/text';
+import { isNetatmoError } from '../netatmo/errors';
 
 export type Translate = (key: string, params?: Record<string, string>) => string;
-export type StatusValue = NodeStatus;
+/** A status as data, in Node-RED's shape (`node.status` takes it as it is). */
+export interface StatusValue {
+  fill: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
+  shape: 'dot' | 'ring';
+  text: string;
+}
+
+/** A failure in the user's language (the node's catalogue over the client's English text). */
+export type DescribeError = (err: unknown) => string;
 
 /**
  * A bucket as the status names it: its local time for the scales under a day (with the date
@@ -62,4 +71,13 @@ export function plannedStatus(t: Translate, last: StatusValue, advice: ReadAdvic
 /** A message or setting the node cannot use: red, before any request. */
 export function problemStatus(text: string, shape: 'dot' | 'ring' = 'dot'): StatusValue {
   return { fill: 'red', shape, text: shorten(text) };
+}
+
+/**
+ * The red status of a failure, in the user's language (`describe`, see src/nodes/shared/error-texts.ts); a dead
+ * refresh token gets its own, actionable text.
+ */
+export function errorStatus(err: unknown, reauthText: string, describe: (err: unknown) => string = errorText): StatusValue {
+  if (isNetatmoError(err, 'reauth')) return { fill: 'red', shape: 'dot', text: reauthText };
+  return { fill: 'red', shape: 'dot', text: shorten(describe(err)) };
 }

@@ -7,10 +7,10 @@
 // overrides must not grow it without end.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { writePrivateJsonSync } from '../netatmo/private-file';
+import { writePrivateJsonSync } from '../lib/private-file';
 import { join } from 'node:path';
 import { isRecord } from '../netatmo/errors';
-import type { TrackerStore } from './measure-reader';
+import type { TrackerStore } from './reader';
 
 /** The memory's key of the trackers (the name is kept: files written before read the same). */
 export const TRACKERS_KEY = 'econetatmoTrackers';

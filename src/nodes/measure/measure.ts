@@ -3,16 +3,16 @@
 // the MeasureController (measure-controller.ts), where the node's behaviour lives and is tested
 // without Node-RED; the account config node lends the client and the services it shares.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { BackfillFileStore } from '../netatmo/backfill-store';
-import { tokenDirFor } from './account-config';
-import { isAccountNode } from './account-node';
-import { nodeClock } from './clock';
-import { errorDescriber } from './error-texts';
-import { fail } from './status-text';
-import { backfillDir } from './measure-backfill';
-import { MeasureController, type MeasureConfig, type Message } from './measure-controller';
-import { FileMemory, memoryDir, memoryFile } from './measure-store';
-import { texts } from './texts';
+import { BackfillFileStore } from '../../netatmo/backfill-store';
+import { tokenDirFor } from '../account/config';
+import { isAccountNode } from '../account/account-node';
+import { nodeClock } from '../shared/clock';
+import { errorDescriber } from '../shared/error-texts';
+import { fail } from '../shared/status-text';
+import { backfillDir } from '../../measure/backfills';
+import { MeasureController, type MeasureConfig, type Message } from '../../measure/controller';
+import { FileMemory, memoryDir, memoryFile } from '../../measure/store';
+import { texts } from '../shared/texts';
 
 interface MeasureDef extends NodeDef, MeasureConfig {
   account: string;

@@ -8,17 +8,28 @@ import type { BackfillState, HistoryVerdict } from '../netatmo/backfill';
 import type { BackfillFileStore } from '../netatmo/backfill-store';
 import { isNetatmoError } from '../netatmo/errors';
 import { isLocalScale, planRequests } from '../netatmo/measure-plan';
-import type { Bucket, Clock, MeasureQuery, ReadProgress } from '../netatmo/types';
-import type { AccountServices } from './account-services';
-import { BACKFILL_PAGES, FIRST_READ_DELAY_MS } from './constants';
-import type { DescribeError } from './error-texts';
-import { AutoPoller, isAutoInterval, observation } from './measure-auto';
-import { Backfills, finishedStatus, historyWarning, percentDone, rangeOutputOf } from './measure-backfill';
-import { intervalMs, planRead, type MeasureSettings, type ReadPlan } from './measure-input';
-import { MeasureReader, type EmitMode } from './measure-reader';
-import { pagesStatus, plannedStatus, problemStatus, readingStatus, readStatus, waitingStatus, type StatusValue, type Translate } from './measure-status';
-import { trackerStore, UPLOADS_KEY, type NodeMemory } from './measure-store';
-import { errorStatus, failureText, localTime } from './status-text';
+import type { Bucket, MeasureQuery, ReadProgress } from '../netatmo/types';
+import type { Clock } from '../lib/clock';
+import type { AccountServices } from '../account/services';
+import { BACKFILL_PAGES, FIRST_READ_DELAY_MS } from './policy';
+import { AutoPoller, isAutoInterval, observation } from './auto-trigger';
+import { Backfills, finishedStatus, historyWarning, percentDone, rangeOutputOf } from './backfills';
+import { intervalMs, planRead, type MeasureSettings, type ReadPlan } from './input';
+import { MeasureReader, type EmitMode } from './reader';
+import {
+  errorStatus,
+  pagesStatus,
+  plannedStatus,
+  problemStatus,
+  readingStatus,
+  readStatus,
+  waitingStatus,
+  type DescribeError,
+  type StatusValue,
+  type Translate,
+} from './status';
+import { trackerStore, UPLOADS_KEY, type NodeMemory } from './store';
+import { localTime } from '../lib/text';
 
 export type Message = Record<string, unknown>;
 export type SendFn = (msg: Message) => void;
@@ -47,7 +58,7 @@ export interface MeasureHost {
   send(msg: Message): void;
   /**
    * A failure no message asked for, as its text in the user's language: Node-RED's `node.error`
-   * (Catch nodes see it; a text, not an Error, see failureText in status-text.ts).
+   * (Catch nodes see it; a text, not an Error, see failureText in src/nodes/shared/status-text.ts).
    */
   error(text: string): void;
   newId(): string;
@@ -104,7 +115,7 @@ export class MeasureController {
       waiting: (ms: number) => host.status(waitingStatus(t, ms, 'status.backfillWaiting')),
       finished: (s: BackfillState, verdict: HistoryVerdict) => host.status(finishedStatus(t, s, verdict, localTime(now()))),
       failed: (err: unknown) => host.status(this.failedStatus(err)),
-      error: (err: unknown) => host.error(failureText(err, host.describe)),
+      error: (err: unknown) => host.error(host.describe(err)),
       warning: (verdict: HistoryVerdict, s: BackfillState) => historyWarning(t, verdict, s),
       send: (msg) => host.send(msg),
       remember: (s: BackfillState, buckets) => this.reader.remember(s.range, buckets),
@@ -306,10 +317,10 @@ export class MeasureController {
 
   /**
    * The Error `input` rejects with: its message is the failure's text in the user's language,
-   * which measure.ts hands to `done` as text (see failureText in status-text.ts).
+   * which measure.ts hands to `done` as text (see failureText in src/nodes/shared/status-text.ts).
    */
   private described(err: unknown): Error {
-    return new Error(failureText(err, this.host.describe));
+    return new Error(this.host.describe(err));
   }
 
   /** A message the node cannot use: red status, and the Error for `done`. */

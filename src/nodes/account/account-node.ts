@@ -1,8 +1,8 @@
 // What a flow node (sync, measure) may ask of the `econetatmo-account` config node it uses.
 import type { Node } from 'node-red';
-import type { NetatmoAccountApi } from '../netatmo/account-api';
-import type { ConnectionState } from '../netatmo/types';
-import type { AccountServices } from './account-services';
+import type { NetatmoAccountApi } from '../../netatmo/account-api';
+import type { ConnectionState } from '../../netatmo/types';
+import type { AccountServices } from '../../account/services';
 
 export interface AccountNode extends Node {
   /** The shared client of this account (one per config node): tokens, refresh, rate budget. */

@@ -6,9 +6,11 @@ import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { abortedError } from '../netatmo/errors';
 import { isLocalScale, recentWindow } from '../netatmo/measure-plan';
 import { WindowTracker, defaultHorizonMs } from '../netatmo/window-tracker';
-import type { Bucket, MeasureQuery, ReadOptions, Scale } from '../netatmo/types';
-import type { ReadPlan } from './measure-input';
-import { measurePayload, type MeasurePayload } from './measure-payload';
+import type { Bucket, MeasureQuery, ReadOptions } from '../netatmo/types';
+import type { Scale } from '../contract/measure-types';
+import type { ReadPlan } from './input';
+import { measurePayload } from './payload';
+import { type MeasurePayload } from '../contract/measure-payload';
 
 export type EmitMode = 'changes' | 'all';
 

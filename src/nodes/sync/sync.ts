@@ -1,11 +1,13 @@
 // `econetatmo-sync`: on any input, list the account's ecocounter lines.
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import { isAccountNode, type AccountNode } from './account-node';
-import { nodeClock } from './clock';
-import { errorDescriber } from './error-texts';
-import { errorStatus, fail, localTime } from './status-text';
-import { texts } from './texts';
-import type { Line } from '../netatmo/types';
+import { isAccountNode, type AccountNode } from '../account/account-node';
+import { nodeClock } from '../shared/clock';
+import { errorDescriber } from '../shared/error-texts';
+import { fail } from '../shared/status-text';
+import { localTime } from '../../lib/text';
+import { errorStatus } from '../../measure/status';
+import { texts } from '../shared/texts';
+import type { Line } from '../../contract/line';
 
 interface SyncDef extends NodeDef {
   account: string;

@@ -2,15 +2,15 @@
 // connects in progress, the records of accounts not deployed yet, and how to reach a node's
 // live client (or a short-lived one when there is no deployed node to use).
 import type { NodeAPI } from 'node-red';
-import { NetatmoAccount } from '../netatmo/account';
-import type { AccountOptions, NetatmoAccountApi } from '../netatmo/account-api';
-import type { ConnectionState } from '../netatmo/types';
+import { NetatmoAccount } from '../../netatmo/account';
+import type { AccountOptions, NetatmoAccountApi } from '../../netatmo/account-api';
+import type { ConnectionState } from '../../netatmo/types';
 import type { AccountNode } from './account-node';
 import { isAccountNode } from './account-node';
-import { tokenDirFor } from './account-config';
-import { nodeClock } from './clock';
-import { OAuthStates } from './oauth-states';
-import { texts } from './texts';
+import { tokenDirFor } from './config';
+import { nodeClock } from '../shared/clock';
+import { OAuthStates } from '../../account/oauth-states';
+import { texts } from '../shared/texts';
 
 /** The client settings a connect or a paste uses. */
 export interface ClientSettings {
@@ -48,7 +48,7 @@ export interface StateView {
 }
 
 export class AccountRuntime {
-  readonly states = new OAuthStates();
+  readonly states = new OAuthStates(nodeClock);
   readonly pending = new Map<string, PendingAccount>();
   /** Why the last connect of an account failed (shown by the dialog until the next attempt). */
   readonly failures = new Map<string, string>();

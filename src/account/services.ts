@@ -9,7 +9,8 @@ import { withAbort } from '../netatmo/abort';
 import { BackgroundShare } from '../netatmo/backfill-pacer';
 import { DeviceSchedule } from '../netatmo/device-schedule';
 import { UploadLearner } from '../netatmo/upload-schedule';
-import type { Clock, Line } from '../netatmo/types';
+import type { Clock } from '../lib/clock';
+import type { Line } from '../contract/line';
 
 /** A failed or unhelpful discovery is not asked again before this (it would eat the rate budget). */
 export const LINE_RETRY_MS = 10 * 60_000;

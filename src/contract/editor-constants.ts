@@ -1,13 +1,12 @@
-// The constants the runtime and the editor share, defined once. Each value is defined here or in
-// the one src/netatmo module that owns its rule (the line id: src/netatmo/line-id.ts).
+// The constants the runtime and the editor share, defined once, here or in the contract module
+// that owns the rule (the line id: line-id.ts; scales and types: measure-types.ts).
 //
 // The editor files (nodes/*.html) never carry a hand copy: the build writes EDITOR_CONSTANTS into
 // each of them between the `econetatmo:constants` markers (scripts/write-entries.js, through
 // withConstants below), so the editor and the runtime cannot drift apart.
-import { BACKFILL_OUTPUTS } from '../netatmo/backfill';
-import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, LINE_ID_PATTERN } from '../netatmo/line-id';
-import { MAX_ROWS } from '../netatmo/measure-plan';
-import { DEFAULT_TYPES, ENERGY_TYPES, MEASURE_TYPES, PRICE_TYPES, SCALES } from '../netatmo/types';
+import { BACKFILL_OUTPUTS } from './measure-types';
+import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, LINE_ID_PATTERN } from './line-id';
+import { DEFAULT_TYPES, MEASURE_TYPES, SCALES } from './measure-types';
 
 /** The Netatmo cloud, unless the account says otherwise (the simulator, a proxy). */
 export const DEFAULT_API_URL = 'https://api.netatmo.com';
@@ -16,15 +15,6 @@ export const CALLBACK_PATH = '/econetatmo/oauth/callback';
 
 /** A measure node's `interval` when none (or nothing readable) is set, in minutes. */
 export const DEFAULT_INTERVAL_MIN = 10;
-/** The first automatic read comes shortly after start, not a whole interval later. */
-export const FIRST_READ_DELAY_MS = 2000;
-/**
- * A range of more pages than this is a backfill (resumable, sent as one message or as parts,
- * beside the node's regular reads). Not to be confused with the client's
- * BACKGROUND_PRIORITY_PAGES (src/netatmo/measures.ts), its place in the rate budget.
- */
-export const BACKFILL_PAGES = 2;
-export { BACKFILL_OUTPUTS, LINE_ID_PATTERN, MAX_ROWS, SCALES, MEASURE_TYPES, ENERGY_TYPES, PRICE_TYPES, DEFAULT_TYPES };
 
 /** The editor's text key of a measure type (`econetatmo-measure.types.<key>`). */
 export function typeTextKey(type: string): string {
@@ -72,7 +62,7 @@ export const END_MARK = '/* econetatmo:constants:end */';
 
 /** The block the build puts between the markers of an editor file. */
 export function constantsBlock(): string {
-  return `${BEGIN_MARK}\n    // Written by the build from src/nodes/constants.ts: do not edit by hand.\n    var CONSTANTS = ${JSON.stringify(EDITOR_CONSTANTS)};\n    ${END_MARK}`;
+  return `${BEGIN_MARK}\n    // Written by the build from src/contract/editor-constants.ts: do not edit by hand.\n    var CONSTANTS = ${JSON.stringify(EDITOR_CONSTANTS)};\n    ${END_MARK}`;
 }
 
 /** The editor file with its block replaced; throws when the markers are missing. */

@@ -1,15 +1,15 @@
 // The editor's admin routes of the account config node (all behind Node-RED's admin auth).
 // They answer states, lines and authorize URLs; never a token or the client secret.
-import { errorDescriber } from './error-texts';
+import { errorDescriber } from '../shared/error-texts';
 import type { Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
-import { isNetatmoError } from '../netatmo/errors';
-import { CALLBACK_PATH, DEFAULT_API_URL, givenString, isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl } from './account-config';
-import type { AccountRuntime, ClientSettings } from './account-runtime';
-import type { NetatmoAccountApi } from '../netatmo/account-api';
-import { nodeClock } from './clock';
-import { collectDiagnostics } from './diagnostics';
-import { texts } from './texts';
+import { isNetatmoError } from '../../netatmo/errors';
+import { CALLBACK_PATH, DEFAULT_API_URL, givenString, isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl } from './config';
+import type { AccountRuntime, ClientSettings } from './runtime';
+import type { NetatmoAccountApi } from '../../netatmo/account-api';
+import { nodeClock } from '../shared/clock';
+import { collectDiagnostics } from '../../account/diagnostics';
+import { texts } from '../shared/texts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -198,10 +198,10 @@ async function nodeRedVersion(RED: Pick<NodeAPI, 'version'>): Promise<string> {
   }
 }
 
-/** This package's version, from its package.json (dist/src/nodes -> the package root). */
+/** This package's version, from its package.json (dist/src/nodes/account -> the package root). */
 function packageVersion(): string {
   try {
-    const parsed: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const parsed: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'));
     const version = typeof parsed === 'object' && parsed !== null ? (parsed as { version?: unknown }).version : undefined;
     return typeof version === 'string' ? version : 'unknown';
   } catch {

@@ -4,7 +4,9 @@
 // the node's memory file so that a restart does not start the learning over. The learning
 // itself is src/netatmo/upload-schedule.ts.
 import type { DeviceSchedule, ReadAdvice } from '../netatmo/device-schedule';
-import type { Bucket, Clock, Scale } from '../netatmo/types';
+import type { Bucket } from '../netatmo/types';
+import type { Clock } from '../lib/clock';
+import type { Scale } from '../contract/measure-types';
 
 /** The node's `interval` says `auto`. */
 export function isAutoInterval(raw: unknown): boolean {

@@ -7,7 +7,9 @@
 import { createHmac } from 'node:crypto';
 import type { BudgetUse, NetatmoAccountApi } from '../netatmo/account-api';
 import { parseHomesData } from '../netatmo/discovery';
-import { SCALES, type ConnectionState, type Line, type Scale } from '../netatmo/types';
+import { SCALES, type Scale } from '../contract/measure-types';
+import { type ConnectionState } from '../netatmo/types';
+import { type Line } from '../contract/line';
 
 export const DIAGNOSTIC_SCALES: readonly Scale[] = SCALES;
 /** How far around the last local midnight each scale's request reaches (its answer has a few dozen rows). */

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CALLBACK_PATH, DEFAULT_API_URL } from './constants';
+import { CALLBACK_PATH, DEFAULT_API_URL } from '../../contract/editor-constants';
 
 export { CALLBACK_PATH, DEFAULT_API_URL };
 /** What the editor shows in a password field that holds a stored value. */
