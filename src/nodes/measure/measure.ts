@@ -1,6 +1,6 @@
 // `econetatmo-measure`: read a line's energy buckets on input and on a timer, and send what is
 // new or revised. This file only maps Node-RED's events (input, close, status, send, error) to
-// the MeasureController (measure-controller.ts), where the node's behaviour lives and is tested
+// the MeasureController (src/measure/controller.ts), where the node's behaviour lives and is tested
 // without Node-RED; the account config node lends the client and the services it shares.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { BackfillFileStore } from '../../netatmo/backfill-store';
