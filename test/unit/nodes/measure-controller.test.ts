@@ -3,6 +3,8 @@
 // read must not look like a broken node), a timer read that keeps failing (reported once, then
 // read less often), a daily read's status (it names the date), the read queue, the account's
 // shared line directory.
+// Over 300 lines: twelve cases over one rig (scripted account, memory, clock, controller) that a
+// split would repeat.
 import path from 'node:path';
 import should from 'should';
 import type { NetatmoAccountApi } from '../../../src/netatmo/account-api';
