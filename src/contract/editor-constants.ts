@@ -33,9 +33,9 @@ export interface EditorConstants {
   /** The default types, comma-separated as the node stores them. */
   defaultTypes: string;
   scales: string[];
-  /** Source of the line id pattern (`<ecocounter id>#<0..8>`), from src/netatmo/line-id.ts. */
+  /** Source of the line id pattern (`<ecocounter id>#<0..8>`), from src/contract/line-id.ts. */
   lineId: string;
-  /** Source of the ecocounter id pattern, from src/netatmo/line-id.ts. */
+  /** Source of the ecocounter id pattern, from src/contract/line-id.ts. */
   deviceId: string;
   /** The flags both patterns are matched with (`new RegExp(lineId, idFlags)`). */
   idFlags: string;

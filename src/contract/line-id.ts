@@ -1,6 +1,6 @@
 // The one rule of a line id: the ecocounter's id (its MAC address, six hex pairs), `#`, the
 // line's index 0..8 (`70:ee:50:12:34:56#3`). The API pairs a line with its ecocounter by this
-// prefix. The editor gets the same pattern from src/nodes/constants.ts.
+// prefix. The editor gets the same pattern from src/contract/editor-constants.ts.
 
 /** An ecocounter's id: six hex pairs. */
 const DEVICE = '(?:[0-9a-f]{2}:){5}[0-9a-f]{2}';

@@ -13,10 +13,10 @@ import { isLocalScale, MAX_ROWS } from '../netatmo/measure-plan';
 import type { Bucket, MeasureQuery } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
 import { measurePayload } from './payload';
-import { shorten } from '../lib/text';
+import { shorten, type Translate } from '../lib/text';
 
-export function backfillDir(tokenDir: string): string {
-  return join(tokenDir, 'backfill');
+export function backfillDir(stateDir: string): string {
+  return join(stateDir, 'backfill');
 }
 
 /**
@@ -174,8 +174,6 @@ export class Backfills {
 }
 
 export { percentDone };
-
-type Translate = (key: string, params?: Record<string, string>) => string;
 
 function dateText(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');

@@ -1,6 +1,6 @@
 // What one read of `econetatmo-measure` does, apart from Node-RED: ask the account for the
 // recent window (or the range a message asked for), tell what is new or revised since the
-// last emission, and build the payload. The controller (measure-controller.ts) does the queue,
+// last emission, and build the payload. The controller (controller.ts) does the queue,
 // the timers and the statuses.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { abortedError } from '../netatmo/errors';

@@ -4,10 +4,11 @@ import type { ReadAdvice } from '../netatmo/device-schedule';
 import { localDateText, systemTimeZone } from '../lib/local-calendar';
 import type { ReadProgress } from '../netatmo/types';
 import type { Scale } from '../contract/measure-types';
-import { errorText, localTime, shorten } from '../lib/text';
+import { errorText, localTime, shorten, type Translate } from '../lib/text';
 import { isNetatmoError } from '../netatmo/errors';
 
-export type Translate = (key: string, params?: Record<string, string>) => string;
+// The controller takes its translator type from here, beside the statuses that use it.
+export type { Translate };
 /** A status as data, in Node-RED's shape (`node.status` takes it as it is). */
 export interface StatusValue {
   fill: 'red' | 'green' | 'yellow' | 'blue' | 'grey';

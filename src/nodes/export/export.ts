@@ -4,7 +4,7 @@
 // wired back in, is recognised by `msg.econetatmoBaseline`.
 import { join } from 'node:path';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { tokenDirFor } from '../account/config';
+import { stateDirFor } from '../account/config';
 import { nodeClock } from '../shared/clock';
 import { fail } from '../shared/status-text';
 import { localTime, shorten } from '../../lib/text';
@@ -40,7 +40,7 @@ function numberOr(v: unknown, fallback: number, min: number, max: number): numbe
 }
 
 function exportDir(userDir: unknown): string {
-  return join(tokenDirFor(userDir), 'export');
+  return join(stateDirFor(userDir), 'export');
 }
 
 interface BaselineTag {

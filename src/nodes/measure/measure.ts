@@ -1,10 +1,10 @@
 // `econetatmo-measure`: read a line's energy buckets on input and on a timer, and send what is
 // new or revised. This file only maps Node-RED's events (input, close, status, send, error) to
-// the MeasureController (measure-controller.ts), where the node's behaviour lives and is tested
+// the MeasureController (src/measure/controller.ts), where the node's behaviour lives and is tested
 // without Node-RED; the account config node lends the client and the services it shares.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { BackfillFileStore } from '../../netatmo/backfill-store';
-import { tokenDirFor } from '../account/config';
+import { stateDirFor } from '../account/config';
 import { isAccountNode } from '../account/account-node';
 import { nodeClock } from '../shared/clock';
 import { errorDescriber } from '../shared/error-texts';
@@ -34,15 +34,15 @@ export = function (RED: NodeAPI): void {
       node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => fail(done, t('errors.noAccount')));
       return;
     }
-    const tokenDir = tokenDirFor((RED.settings as { userDir?: unknown }).userDir);
+    const stateDir = stateDirFor((RED.settings as { userDir?: unknown }).userDir);
     const controller = new MeasureController(
       {
         nodeId: node.id,
         account: accountNode.account,
         services: accountNode.services,
         clock: nodeClock,
-        memory: new FileMemory(memoryFile(memoryDir(tokenDir), node.id)),
-        backfillStore: new BackfillFileStore(backfillDir(tokenDir)),
+        memory: new FileMemory(memoryFile(memoryDir(stateDir), node.id)),
+        backfillStore: new BackfillFileStore(backfillDir(stateDir)),
         t,
         describe,
         status: (status) => node.status(status),

@@ -1,7 +1,10 @@
 // The measure node's behaviour without Node-RED: the controller over a scripted account and the
-// one test clock. What a newcomer sees after deploy (finding 3 of issue 9), a timer read that
-// keeps failing (finding 5), a daily read's status (finding 7), the read queue, the account's
+// one test clock. What a newcomer sees after deploy (an input right after the first automatic
+// read must not look like a broken node), a timer read that keeps failing (reported once, then
+// read less often), a daily read's status (it names the date), the read queue, the account's
 // shared line directory.
+// Over 300 lines: twelve cases over one rig (scripted account, memory, clock, controller) that a
+// split would repeat.
 import path from 'node:path';
 import should from 'should';
 import type { NetatmoAccountApi } from '../../../src/netatmo/account-api';

@@ -1,4 +1,4 @@
-// The one text helper (texts.ts) and the measure node's status values (measure-status.ts).
+// The one text helper (texts.ts) and the measure node's status values (src/measure/status.ts).
 import should from 'should';
 import { bucketLabel, readStatus } from '../../../src/measure/status';
 import { lookupText, texts } from '../../../src/nodes/shared/texts';
