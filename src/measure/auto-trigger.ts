@@ -7,6 +7,9 @@ import type { DeviceSchedule, ReadAdvice } from '../netatmo/device-schedule';
 import type { Bucket } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
 import type { Scale } from '../contract/measure-types';
+import type { ReadPlan } from './input';
+import type { UploadSchedules } from './ports';
+import { UPLOADS_KEY, type NodeMemory } from './store';
 
 /** The node's `interval` says `auto`. */
 export function isAutoInterval(raw: unknown): boolean {
@@ -17,6 +20,29 @@ export function isAutoInterval(raw: unknown): boolean {
 export function observation(moduleId: string, at: number, scale: Scale, buckets: readonly Bucket[], changed: boolean) {
   const last = buckets[buckets.length - 1];
   return { lineId: moduleId, at, newestEnd: last ? last.end : null, changed, fine: scale === '30min' };
+}
+
+/** The uploads the node learnt before a restart (its memory file); undefined when none or unreadable. */
+export function savedUploads(memory: NodeMemory): unknown {
+  try {
+    return memory.get(UPLOADS_KEY);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tell the ecocounter's upload schedule what a window read saw (whatever the node's interval),
+ * and keep what it learnt in the node's memory.
+ */
+export function observeRead(schedules: UploadSchedules, memory: NodeMemory, plan: ReadPlan, buckets: readonly Bucket[], changed: boolean, now: number): void {
+  const schedule = schedules.of(plan.deviceId);
+  if (!schedule.observe(observation(plan.moduleId, now, plan.scale, buckets, changed))) return;
+  try {
+    memory.set(UPLOADS_KEY, schedule.learner.toJSON());
+  } catch {
+    // Without its memory the node learns the schedule again after a restart.
+  }
 }
 
 export interface AutoPollerDeps {
