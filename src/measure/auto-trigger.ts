@@ -6,6 +6,7 @@
 import type { DeviceSchedule, ReadAdvice } from '../netatmo/device-schedule';
 import type { Bucket } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
+import { SingleTimer } from '../lib/timer';
 import type { Scale } from '../contract/measure-types';
 import type { ReadPlan } from './input';
 import type { UploadSchedules } from './ports';
@@ -57,11 +58,12 @@ export interface AutoPollerDeps {
 
 /** The timer of one node in `auto`: asks the device schedule when to read next. */
 export class AutoPoller {
-  private timer: { clock: Clock; handle: unknown; at: number } | null = null;
+  private readonly timer: SingleTimer;
   private leave: (() => void) | null;
   private closed = false;
 
   constructor(private readonly deps: AutoPollerDeps) {
+    this.timer = new SingleTimer(deps.clock);
     this.leave = deps.schedule.join(deps.lineId, (delayMs) => this.wake(delayMs));
   }
 
@@ -86,30 +88,22 @@ export class AutoPoller {
   wake(delayMs: number): void {
     if (this.closed) return;
     const at = this.deps.clock().now() + delayMs;
-    if (this.timer === null || this.timer.at > at) this.at(at);
+    const pending = this.timer.pendingAt();
+    if (pending === null || pending > at) this.at(at);
   }
 
   stop(): void {
     this.closed = true;
-    this.clear();
+    this.timer.clear();
     this.leave?.();
     this.leave = null;
   }
 
-  private clear(): void {
-    if (this.timer !== null) this.timer.clock.clearTimeout(this.timer.handle);
-    this.timer = null;
-  }
-
   private at(at: number): void {
-    this.clear();
-    const clock = this.deps.clock();
-    const handle = clock.setTimeout(() => this.fire(), Math.max(0, at - clock.now()));
-    this.timer = { clock, handle, at };
+    this.timer.setAt(at, () => this.fire());
   }
 
   private fire(): void {
-    this.timer = null;
     if (this.closed) return;
     if (this.deps.busy()) {
       // The running read will call readDone(); keep a safety timer in case it does not.

@@ -3,6 +3,7 @@
 // one is as fresh); a read that failed again the same way pushes the next tick back (the
 // back-off in failures.ts), and a success keeps the interval's rhythm.
 import type { Clock } from '../lib/clock';
+import { SingleTimer } from '../lib/timer';
 
 export interface FixedTriggerDeps {
   clock: () => Clock;
@@ -16,10 +17,12 @@ export interface FixedTriggerDeps {
 }
 
 export class FixedTrigger {
-  private timer: { clock: Clock; handle: unknown } | null = null;
+  private readonly timer: SingleTimer;
   private stopped = false;
 
-  constructor(private readonly deps: FixedTriggerDeps) {}
+  constructor(private readonly deps: FixedTriggerDeps) {
+    this.timer = new SingleTimer(deps.clock);
+  }
 
   start(firstDelayMs: number): void {
     this.schedule(firstDelayMs);
@@ -27,7 +30,7 @@ export class FixedTrigger {
 
   stop(): void {
     this.stopped = true;
-    this.clear();
+    this.timer.clear();
   }
 
   private tick(): void {
@@ -41,14 +44,7 @@ export class FixedTrigger {
     });
   }
 
-  private clear(): void {
-    if (this.timer !== null) this.timer.clock.clearTimeout(this.timer.handle);
-    this.timer = null;
-  }
-
   private schedule(ms: number): void {
-    this.clear();
-    const clock = this.deps.clock();
-    this.timer = { clock, handle: clock.setTimeout(() => this.tick(), ms) };
+    this.timer.setIn(ms, () => this.tick());
   }
 }

@@ -17,14 +17,18 @@ function heldJob(log: string[], name: string): { job: () => Promise<void>; finis
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Reads `a` then `b` queued, both held. */
+function twoQueued() {
+  const queue = new ReadQueue();
+  const log: string[] = [];
+  const a = heldJob(log, 'a');
+  const b = heldJob(log, 'b');
+  return { queue, log, a, b, ranA: queue.run(a.job), ranB: queue.run(b.job) };
+}
+
 describe('ReadQueue', () => {
   it('runs the reads one after the other, in the order they came', async () => {
-    const queue = new ReadQueue();
-    const log: string[] = [];
-    const a = heldJob(log, 'a');
-    const b = heldJob(log, 'b');
-    const ranA = queue.run(a.job);
-    const ranB = queue.run(b.job);
+    const { log, a, b, ranA, ranB } = twoQueued();
     await turn();
     should(log).eql(['start a']); // b waits for a
     b.finish();
@@ -47,12 +51,7 @@ describe('ReadQueue', () => {
   });
 
   it('a failed read rejects its own caller only; the next read runs', async () => {
-    const queue = new ReadQueue();
-    const log: string[] = [];
-    const a = heldJob(log, 'a');
-    const b = heldJob(log, 'b');
-    const ranA = queue.run(a.job);
-    const ranB = queue.run(b.job);
+    const { queue, log, a, b, ranA, ranB } = twoQueued();
     a.finish(new Error('Unknown device'));
     await should(ranA).be.rejectedWith('Unknown device');
     b.finish();
