@@ -10,7 +10,8 @@ import { nodeClock } from '../shared/clock';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
-import { MeasureController, type MeasureConfig, type Message } from '../../measure/controller';
+import { MeasureController, type MeasureConfig } from '../../measure/controller';
+import type { Message } from '../../measure/ports';
 import { FileMemory, memoryDir, memoryFile } from '../../measure/store';
 import { texts } from '../shared/texts';
 
@@ -43,13 +44,14 @@ export = function (RED: NodeAPI): void {
         clock: nodeClock,
         memory: new FileMemory(memoryFile(memoryDir(stateDir), node.id)),
         backfillStore: new BackfillFileStore(backfillDir(stateDir)),
-        t,
-        describe,
-        status: (status) => node.status(status),
-        send: (msg) => node.send(msg as NodeMessage),
-        // A failure no message asked for: an empty message lets Catch nodes see it. The text,
-        // not an Error: see failureText in status-text.ts.
-        error: (text) => node.error(text, {}),
+        wording: { t, describe },
+        output: {
+          status: (status) => node.status(status),
+          send: (msg) => node.send(msg as NodeMessage),
+          // A failure no message asked for: an empty message lets Catch nodes see it. The text,
+          // not an Error: see failureText in status-text.ts.
+          error: (text) => node.error(text, {}),
+        },
         newId: () => RED.util.generateId(),
       },
       config,
