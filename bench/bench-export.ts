@@ -70,7 +70,13 @@ export async function benchExport(lines = 9): Promise<ExportFigures> {
     const count = 365 * 48;
     const data = Array.from({ length: lines }, (_, l) => bucketsOf(l, from, count));
     const heapBefore = heapUsed();
-    const ex = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store: fileLedgerStore(dir), claims: new LedgerRegistry().claimsFor(dir, 'bench'), askBaseline: false });
+    const ex = new HaLedgers({
+      source: 'econetatmo',
+      statisticIdOverride: '',
+      store: fileLedgerStore(dir),
+      claims: new LedgerRegistry().claimsFor(dir, 'bench'),
+      askBaseline: false,
+    });
     let rows = 0;
     let messages = 0;
     const began = process.hrtime.bigint();

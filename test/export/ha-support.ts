@@ -1,6 +1,7 @@
 // The Home Assistant side of the export tests: node-red-contrib-home-assistant-websocket's real
 // server and API nodes, pointed at the stand-in, wired as example 04 wires them.
 import type { HaStandIn } from '../support/ha-standin';
+import type { VirtualClock } from '../support/virtual-clock';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -58,4 +59,22 @@ export function haApiNode(id: string, wires: string[][]): FlowNode {
     outputProperties: [{ property: 'payload', propertyType: 'msg', value: '', valueType: 'results' }],
     wires,
   };
+}
+
+/** The server node connects on its own, in real time: waits for the handshake begun after `since` commands. */
+export async function haConnected(ha: HaStandIn, since: number): Promise<void> {
+  for (let i = 0; i < 200 && !ha.received.slice(since).includes('config/label_registry/list'); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Runs the virtual clock until `progress` stops moving: the reads, the websocket round trips and the imports are done. */
+export async function quietOn(clock: VirtualClock, progress: () => number): Promise<void> {
+  let last = -1;
+  let stable = 0;
+  for (let i = 0; i < 600 && stable < 6; i++) {
+    await clock.runFor(100);
+    await new Promise((r) => setTimeout(r, 15));
+    const n = progress();
+    stable = n === last ? stable + 1 : 0;
+    last = n;
+  }
 }

@@ -10,6 +10,7 @@ import { VALID_STATISTIC_ID, hourIso, importCommands, metadataFor, statisticIdFo
 import { influxPoints } from '../../src/export/influx-points';
 import { DashboardChart } from '../../src/export/dashboard-chart';
 import { ExportProblem, HALF_HOUR, HOUR, type ExportPoint, type MeasurePayload } from '../../src/export/types';
+import { problemKey } from './export/problem-key';
 
 const H0 = Date.UTC(2025, 2, 12, 0);
 const MODULE = '70:ee:50:a1:b2:c3#4';
@@ -35,16 +36,6 @@ function payload(points: ExportPoint[], extra: Partial<MeasurePayload> = {}): Me
 /** A hold on the ledgers of a registry of its own: nothing else competes for them. */
 function claims(): LedgerClaims {
   return new LedgerRegistry().claimsFor('/ledgers', 'n1');
-}
-
-function problemKey(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    should(err).be.instanceOf(ExportProblem);
-    return (err as ExportProblem).key;
-  }
-  throw new Error('no problem raised');
 }
 
 describe('export: measure message edge', function () {
@@ -189,7 +180,7 @@ describe('export: Home Assistant ledgers', function () {
     should(problemKey(() => ex.handle(payload([half(H0, 9)], { moduleId: '70:ee:50:a1:b2:c3#2' })))).equal('statisticTaken');
     should(store.files.get('econetatmo:oven')).equal(before);
   });
-  it("refuses a statistic another node writes, without reading or writing its ledger, and takes it once that node let go", function () {
+  it('refuses a statistic another node writes, without reading or writing its ledger, and takes it once that node let go', function () {
     const registry = new LedgerRegistry();
     const store = memoryLedgerStore();
     const first = registry.claimsFor('/ledgers', 'kitchen');

@@ -12,6 +12,7 @@ import { createExporter, type ExporterDeps } from '../../../src/export/formats';
 import { memoryLedgerStore } from '../../../src/export/ledger-store';
 import { ExportProblem, HALF_HOUR, HOUR } from '../../../src/export/types';
 import type { ExportOutcome } from '../../../src/export/exporter';
+import { problemKey } from './problem-key';
 
 const H0 = Date.UTC(2025, 2, 12, 0);
 const ID = 'econetatmo:70ee50a1b2c3_4';
@@ -29,16 +30,6 @@ function measureMsg(points: Array<[number, number]>): Record<string, unknown> {
       points: points.map(([start, wh]) => ({ start, end: start + HALF_HOUR, values: { sum_energy_elec: wh }, total: wh })),
     },
   };
-}
-
-function problemKey(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    should(err).be.instanceOf(ExportProblem);
-    return (err as ExportProblem).key;
-  }
-  throw new Error('no problem raised');
 }
 
 describe('export: the ledger registry', function () {
