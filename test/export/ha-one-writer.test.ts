@@ -9,12 +9,11 @@ import '../support/node-red-line';
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
-import { VirtualClock } from '../support/virtual-clock';
-import { startHaStandIn, type HaStandIn } from '../support/ha-standin';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode } from '../nodes/measure-support';
-import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn } from './ha-support';
+import type { Simulator } from '../../src/simulator';
+import type { VirtualClock } from '../support/virtual-clock';
+import type { HaStandIn } from '../support/ha-standin';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
 import { checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -22,7 +21,6 @@ const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-m
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
-const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
 
 function measure(id: string, moduleId: string, to: string): FlowNode {
   return {
@@ -73,6 +71,7 @@ function flow(sim: Simulator, moduleId: string, backfillTo: 'x1' | 'x2'): FlowNo
 
 describe('two export nodes on one Home Assistant statistic', function () {
   this.timeout(120_000);
+  let rig: HaRig;
   let sim: Simulator;
   let ha: HaStandIn;
   let clock: VirtualClock;
@@ -97,22 +96,14 @@ describe('two export nodes on one Home Assistant statistic', function () {
   }
 
   before(async function () {
-    clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
-    sim = await startSimulator({ now: clock.now, rateLimits: NO_LIMITS, revisionRate: 0.15 });
-    ha = await startHaStandIn();
-    useTempUserDir();
+    rig = await startHaRig(T0, { revisionRate: 0.15 });
+    ({ clock, sim, ha } = rig);
     moduleId = sim.lines()[1].moduleId;
-    statisticId = `econetatmo:${moduleId.split('#')[0].replace(/:/g, '')}_${moduleId.split('#')[1]}`;
+    statisticId = statisticIdOf(moduleId);
   });
 
   after(async function () {
-    await helper.unload();
-    clock.dispose();
-    setNodeClock(null);
-    await sim.close();
-    await ha.close();
-    removeTempUserDirs();
+    await rig.close();
   });
 
   it('refuses the second node, keeps the first one right, and after the mended redeploy the backfill lands', async function () {
