@@ -73,6 +73,8 @@ export interface SimulatorOptions {
   meterUploadJitterMin?: number;
   /** Default 0: share of the range's slots first served with a preliminary (lower) value. */
   meterRevisionRate?: number;
+  /** Default true: one module of the range per home goes unreachable on its own now and then (`SimMeter.flaky`). */
+  flakyModules?: boolean;
   faults?: Partial<FaultOptions>;
   /** Send Retry-After (seconds) with code 26 answers; default false (unconfirmed in the real API). */
   retryAfterHeader?: boolean;
@@ -180,5 +182,11 @@ export interface Simulator {
    * homestatus, `last_seen` frozen, its minutes lost from getmeasure. An NLY and its phases go together.
    */
   setReachable(moduleId: string, reachable: boolean): void;
+  /**
+   * Passes (a copy of) the `body` of every 200 answer of '/api/homesdata', '/api/homestatus' or
+   * '/api/getmeasure' through `rewrite`, whose result is sent instead, to serve a malformed or surprising
+   * answer; null restores the plain answers.
+   */
+  rewriteAnswers(path: string, rewrite: ((body: unknown) => unknown) | null): void;
   close(): Promise<void>;
 }

@@ -349,6 +349,20 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
       should(late(instant, nlpc.moduleId, last)).equal(0);
     });
 
+    it('first serves some buckets with a preliminary (lower) value when asked, and the final one at the next upload', async () => {
+      const { sim, token } = await start({ meterRevisionRate: 1 });
+      const nlpc = byModel(sim, 'NLPC');
+      const last = Math.floor(T0 / HALF_HOUR) * HALF_HOUR - HALF_HOUR;
+      const [truth] = sim.energyTruth(nlpc.moduleId, '30min', last, last + HALF_HOUR);
+      clock = sim.availableAt(nlpc.moduleId, last);
+      const first = (await halfHours(sim, token, nlpc, last, last + HALF_HOUR)).get(last) as number;
+      should(first)
+        .be.below(truth.wh)
+        .and.not.below(truth.wh * 0.5 - 2);
+      clock += HALF_HOUR + 1;
+      should((await halfHours(sim, token, nlpc, last, last + HALF_HOUR)).get(last)).equal(truth.wh);
+    });
+
     it('refuses a device that is not the bridge of the module, and a type of another model, like the cloud', async () => {
       const { sim, token } = await start();
       const nlpc = byModel(sim, 'NLPC');
@@ -452,6 +466,36 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
       for (const m of sim.modules().filter((x) => !x.flaky)) {
         for (let t = T0 - DAY; t < T0; t += 7 * MINUTE) should(sim.reachableAt(m.moduleId, t)).be.true(m.name);
       }
+    });
+  });
+
+  describe('test knobs', () => {
+    it('keeps every module reachable with flakyModules: false', async () => {
+      const { sim } = await start({ flakyModules: false });
+      should(sim.modules().some((m) => m.flaky)).be.false();
+      for (const m of sim.modules()) for (let t = T0 - DAY; t < T0; t += 3 * MINUTE) should(sim.reachableAt(m.moduleId, t)).be.true(m.name);
+    });
+
+    it('serves a rewritten answer body until told to stop, without changing the world', async () => {
+      const { sim, token } = await start();
+      const nlpc = byModel(sim, 'NLPC');
+      sim.rewriteAnswers('/api/homestatus', (body) => {
+        const b = body as StatusJson['body'];
+        const m = b.home.modules.find((x) => x.id === nlpc.moduleId) as StatusModule;
+        m.power = 'lots';
+        delete m.last_seen;
+        return b;
+      });
+      sim.rewriteAnswers('/api/homesdata', () => ({ homes: [] }));
+      const odd = (await status(sim, token, nlpc.homeId)).get(nlpc.moduleId);
+      should(odd?.power).equal('lots');
+      should(odd).not.have.property('last_seen');
+      should(await homes(sim, token)).eql([]);
+      sim.rewriteAnswers('/api/homestatus', null);
+      sim.rewriteAnswers('/api/homesdata', null);
+      const plain = (await status(sim, token, nlpc.homeId)).get(nlpc.moduleId);
+      should(plain?.power).equal(sim.powerAt(nlpc.moduleId, clock));
+      should((await homes(sim, token)).length).equal(2);
     });
   });
 });
