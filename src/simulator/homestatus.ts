@@ -23,6 +23,7 @@ function otherModule(m: SimModule, now: number): Record<string, unknown> {
     case 'NLT': // a battery remote: seen by its gateway only when pressed
       return { id: m.id, type: m.type, battery_state: 'full', battery_level: 3300, firmware_revision: 42, last_seen: 0, reachable: false, ...bridge };
     case 'NLV':
+    case 'Z3V':
       return {
         id: m.id,
         type: m.type,

@@ -118,7 +118,8 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
           should(m.index).equal(/#\d$/.test(m.moduleId) ? Number(m.moduleId.slice(-1)) : null);
         }
         // Modules that measure nothing are no part of the range.
-        for (const m of home.modules.filter((x) => ['NLG', 'NLT', 'NLV', 'NLE'].includes(x.type))) should(mine.some((x) => x.moduleId === m.id)).be.false();
+        for (const m of home.modules.filter((x) => ['NLG', 'NLT', 'NLV', 'NLE', 'Z3V'].includes(x.type)))
+          should(mine.some((x) => x.moduleId === m.id)).be.false();
       }
       // One module hangs off a bridge that is not a module of its home, as in real answers.
       const foreign = sim.modules().filter((m) => !all.find((h) => h.id === m.homeId)?.modules.some((x) => x.id === m.deviceId));
@@ -196,7 +197,7 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
           if (m.role === 'appliance') should(s.on).be.a.Boolean();
           else should(s).not.have.property('on');
         }
-        for (const m of home.modules.filter((x) => ['NLE', 'NLG', 'NLT', 'NLV'].includes(x.type))) should(get.get(m.id)).not.have.property('power');
+        for (const m of home.modules.filter((x) => ['NLE', 'NLG', 'NLT', 'NLV', 'Z3V'].includes(x.type))) should(get.get(m.id)).not.have.property('power');
         const lamp = sim.modules().find((m) => m.homeId === home.id && m.model === 'NLL') as SimMeter;
         should(get.get(lamp.moduleId)?.on).equal((get.get(lamp.moduleId)?.power as number) > 0);
       }
