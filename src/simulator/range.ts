@@ -183,7 +183,7 @@ export function extendFirstHome(home: SimHome, seed: number, setupDate: number, 
   b.plug(legrandId(seed, 16), 'NLPO', 'Contacteur chauffe-eau', ids.cabinet, share([WATER_HEATER], 1, 500), { bridge: gatewayId(seed, 15) });
   b.module({ id: legrandId(seed, 17), type: 'NLT', name: 'Commande sans fil', room_id: ids.entry, bridge: ids.gateway });
   b.module({ id: legrandId(seed, 18), type: 'NLV', name: 'Volet séjour', room_id: ids.living, bridge: ids.gateway, appliance_type: 'rolling_shutter' });
-  // A type a client may not know (a Zigbee shutter in the real answers): skipped, never an error.
+  // A Zigbee shutter bridged by the gateway, as in the real answers: no energy.
   b.module({ id: legrandId(seed, 19), type: 'Z3V', name: 'Volet chambre', room_id: ids.living, bridge: ids.gateway });
   home.schedules = [peakOffPeakSchedule(seed)];
   return b.specs;
