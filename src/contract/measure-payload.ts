@@ -8,6 +8,11 @@ export interface MeasurePoint {
   end: number;
   values: Record<string, number | null>;
   total: number | null;
+  /**
+   * What the bucket's energy cost, in the payload's `currency`, with the prices in force when the
+   * bucket was first read; null when no price is known. Absent from messages made before costs.
+   */
+  cost?: number | null;
 }
 
 export interface MeasurePayload {
@@ -28,4 +33,6 @@ export interface MeasurePayload {
   /** Range reads: where the cloud's history starts, when it keeps less than asked. */
   historyStart?: number | null;
   warning?: string;
+  /** ISO 4217 code of the points' `cost`; null when no price is known. */
+  currency?: string | null;
 }

@@ -1,0 +1,142 @@
+// What a bucket's energy cost. Pure: prices in, cost out.
+//
+// - Tariff columns (`$0` basic, `$1` peak, `$2` off-peak) are priced each at its price type's
+//   price: exact at every scale, since a day's `$1` is the sum of its half-hours' `$1`.
+// - A plain value alone is split across the timetable's zones in proportion to the bucket's
+//   minutes in each, walked in the home's local week (clock changes included). Timetables change
+//   zone on the hour or half-hour, so at 30min and 1hour this is exact; at 3hours and above it
+//   assumes an even use over the bucket. The node reads one scale only, and a finer read of
+//   every larger bucket would double the requests: the cloud's tariff columns, which the default
+//   types ask for, make larger scales exact, and the plain value is the fallback.
+// - No price for what the bucket holds: null, never a guess.
+import { fromWallClock, offsetMs } from '../lib/local-calendar';
+import { TARIFF_COLUMN, type HomeTariff, type OwnPrices, type PriceType } from '../contract/tariff';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const MINUTES_PER_WEEK = 7 * 1440;
+
+/** The families whose energy is bought, so priced; production never is. */
+export const PRICED_FAMILIES = ['sum_energy_elec', 'sum_energy_buy_from_grid'] as const;
+
+/** What pricing needs of a home, once the account's own prices are applied. */
+export interface Prices {
+  currency: string | null;
+  /** Price per kWh of columns `$0`, `$1`, `$2`; null when unknown (or ambiguous: two zones of one type, two prices). */
+  columns: [number | null, number | null, number | null];
+  /** Zone changes in the home's local week, ascending, each with its price per kWh (null: unknown). */
+  timetable: Array<{ minuteOfWeek: number; price: number | null }>;
+  /** The home's IANA zone, which the timetable's week is in. */
+  timeZone: string;
+}
+
+function columnPrices(tariff: HomeTariff): Prices['columns'] {
+  const columns: Prices['columns'] = [null, null, null];
+  for (const type of Object.keys(TARIFF_COLUMN) as PriceType[]) {
+    const prices = new Set(tariff.zones.filter((z) => z.priceType === type).map((z) => z.price));
+    if (prices.size === 1) columns[TARIFF_COLUMN[type]] = [...prices][0];
+  }
+  return columns;
+}
+
+/**
+ * A home's prices: the cloud's tariff, or with `own` the user's prices on the cloud's timetable
+ * (or priceBasic all week when the home has none). Null when nothing is priced.
+ */
+export function homePrices(tariff: HomeTariff | null, own: OwnPrices | null, timeZone: string): Prices | null {
+  let prices: Prices | null = null;
+  if (own) {
+    const columns: Prices['columns'] = [own.priceBasic, own.pricePeak, own.priceOffPeak];
+    const timetable = tariff
+      ? tariff.timetable.map((e) => {
+          const zone = tariff.zones.find((z) => z.id === e.zoneId);
+          return { minuteOfWeek: e.minuteOfWeek, price: zone ? columns[TARIFF_COLUMN[zone.priceType]] : null };
+        })
+      : [{ minuteOfWeek: 0, price: own.priceBasic }];
+    prices = { currency: own.currency ?? tariff?.currency ?? null, columns, timetable, timeZone };
+  } else if (tariff) {
+    const timetable = tariff.timetable.map((e) => ({ minuteOfWeek: e.minuteOfWeek, price: tariff.zones.find((z) => z.id === e.zoneId)?.price ?? null }));
+    prices = { currency: tariff.currency, columns: columnPrices(tariff), timetable, timeZone };
+  }
+  if (prices === null || (prices.columns.every((p) => p === null) && prices.timetable.every((e) => e.price === null))) return null;
+  return prices;
+}
+
+/** Minute of the local week (0 = Monday 00:00) at instant `t`, with its fraction. */
+function minuteOfWeek(zone: string, t: number): number {
+  const wall = t + offsetMs(zone, t);
+  const mondayBased = (new Date(wall).getUTCDay() + 6) % 7;
+  return mondayBased * 1440 + (((wall % DAY) + DAY) % DAY) / MINUTE;
+}
+
+/**
+ * The bucket's milliseconds in each timetable entry, walked in local time: [entry index, ms].
+ * Exported for the tests.
+ */
+export function timetableShares(prices: Pick<Prices, 'timetable' | 'timeZone'>, start: number, end: number): Array<[number, number]> {
+  const entries = prices.timetable;
+  const shares = new Map<number, number>();
+  let t = start;
+  while (t < end) {
+    const m = minuteOfWeek(prices.timeZone, t);
+    let index = entries.length - 1;
+    for (let i = 0; i < entries.length; i++) if (entries[i].minuteOfWeek <= m) index = i;
+    // The next change: the next entry, or the first of next week (also when `m` is before the first entry).
+    const next =
+      m < entries[0].minuteOfWeek
+        ? entries[0].minuteOfWeek
+        : index + 1 < entries.length
+          ? entries[index + 1].minuteOfWeek
+          : entries[0].minuteOfWeek + MINUTES_PER_WEEK;
+    const wall = t + offsetMs(prices.timeZone, t);
+    const toNext = (next - m) * MINUTE;
+    let changeAt = fromWallClock(prices.timeZone, wall + toNext);
+    // A change inside a repeated hour (clocks going back) may map behind us: go by elapsed time.
+    if (changeAt <= t) changeAt = t + Math.max(MINUTE, toNext);
+    const segmentEnd = Math.min(end, changeAt);
+    shares.set(index, (shares.get(index) ?? 0) + (segmentEnd - t));
+    t = segmentEnd;
+  }
+  return [...shares.entries()];
+}
+
+const round = (value: number): number => Math.round(value * 1e6) / 1e6;
+
+/** The consumption family a point's values are in, or null when none is priced. */
+function pricedFamily(values: Record<string, number | null>): string | null {
+  for (const family of PRICED_FAMILIES) {
+    if ([family, `${family}$0`, `${family}$1`, `${family}$2`].some((type) => type in values)) return family;
+  }
+  return null;
+}
+
+/** What a bucket's energy (Wh) cost at `prices`, in their currency; null when a needed price is unknown. */
+export function bucketCost(prices: Prices | null, bucket: { start: number; end: number; values: Record<string, number | null> }): number | null {
+  if (prices === null) return null;
+  const family = pricedFamily(bucket.values);
+  if (family === null) return null;
+  const columns = [0, 1, 2].map((i) => bucket.values[`${family}$${i}`] ?? null);
+  if (columns.some((wh) => wh !== null)) {
+    let cost = 0;
+    for (let i = 0; i < 3; i++) {
+      const wh = columns[i];
+      if (wh === null || wh === 0) continue;
+      const price = prices.columns[i];
+      if (price === null) return null;
+      cost += (wh / 1000) * price;
+    }
+    return round(cost);
+  }
+  const plain = bucket.values[family] ?? null;
+  if (plain === null) return null;
+  if (plain === 0) return 0;
+  const length = bucket.end - bucket.start;
+  if (!(length > 0)) return null;
+  let cost = 0;
+  for (const [index, ms] of timetableShares(prices, bucket.start, bucket.end)) {
+    const price = prices.timetable[index].price;
+    if (price === null) return null;
+    cost += (plain / 1000) * (ms / length) * price;
+  }
+  return round(cost);
+}
