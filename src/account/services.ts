@@ -3,7 +3,8 @@
 // - the line directory: one `/api/homesdata` for every node, asked again when a node names a
 //   line it does not know (a line added since), at most every LINE_RETRY_MS;
 // - the background share: one share of the hour for all the account's backfill pages;
-// - the upload schedules of the account's ecocounters, for `interval: auto`.
+// - the upload schedules of the account's ecocounters, for `interval: auto`;
+// - the homes' prices (tariffs.ts), read with the lines.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { withAbort } from '../netatmo/abort';
 import { BackgroundShare } from '../netatmo/backfill-pacer';
@@ -11,6 +12,10 @@ import { DeviceSchedule } from '../netatmo/device-schedule';
 import { UploadLearner } from '../netatmo/upload-schedule';
 import type { Clock } from '../lib/clock';
 import type { Line } from '../contract/line';
+import type { OwnPrices } from '../contract/tariff';
+import { systemTimeZone } from '../lib/local-calendar';
+import type { Prices } from './prices';
+import { TariffBook, type TariffWarn } from './tariffs';
 
 /** A failed or unhelpful discovery is not asked again before this (it would eat the rate budget). */
 export const LINE_RETRY_MS = 10 * 60_000;
@@ -52,6 +57,13 @@ export class LineDirectory {
     return this.find(moduleId);
   }
 
+  /** Read the lines (and so the prices) again, unless a read is under way or was tried lately. */
+  async refresh(signal?: AbortSignal): Promise<void> {
+    this.lastAttempt = Number.NEGATIVE_INFINITY;
+    this.lines = null;
+    await this.line('', signal);
+  }
+
   /** The line's name for `msg.topic`, else its id. */
   async nameOf(moduleId: string, signal?: AbortSignal): Promise<string> {
     return (await this.line(moduleId, signal))?.name ?? moduleId;
@@ -80,13 +92,28 @@ export class DeviceSchedules {
   }
 }
 
+/** The account's tariff settings: its own prices (`tariff: own`), and where a bad schedule is told. */
+export interface TariffOptions {
+  own?: OwnPrices | null;
+  warn?: TariffWarn;
+}
+
 export class AccountServices {
   readonly lines: LineDirectory;
   readonly share: BackgroundShare;
   readonly schedules = new DeviceSchedules();
+  readonly tariffs: TariffBook;
 
-  constructor(account: Pick<NetatmoAccountApi, 'getLines'>, clock: Clock) {
+  constructor(account: Pick<NetatmoAccountApi, 'getLines'> & Partial<Pick<NetatmoAccountApi, 'on'>>, clock: Clock, tariff: TariffOptions = {}) {
     this.lines = new LineDirectory(account, clock);
     this.share = new BackgroundShare({ clock });
+    this.tariffs = new TariffBook(clock, tariff.own ?? null, tariff.warn);
+    account.on?.('tariffs', (readings) => this.tariffs.update(readings));
+  }
+
+  /** The prices of a line's home, read again with the lines when a day old. */
+  async pricesOf(moduleId: string, signal?: AbortSignal): Promise<Prices | null> {
+    if (this.tariffs.stale()) await this.lines.refresh(signal);
+    return this.tariffs.pricesOf(await this.lines.line(moduleId, signal), systemTimeZone());
   }
 }

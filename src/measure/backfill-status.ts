@@ -11,6 +11,9 @@ function dateText(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** A time for a warning's text, in UTC (`2026-12-01 10:30`). */
+export const utcText = dateText;
+
 export const backfillProgressStatus = (t: Translate, s: BackfillState): StatusValue => ({
   fill: 'blue',
   shape: 'ring',

@@ -12,6 +12,7 @@ import type { Bucket, MeasureQuery } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
 import { measurePayload } from './payload';
 import type { BackfillStore, LineFacts, MeasureSource, Message, SendFn } from './ports';
+import type { PayloadPricer } from './costs';
 
 export function backfillDir(stateDir: string): string {
   return join(stateDir, 'backfill');
@@ -67,6 +68,8 @@ export interface BackfillHost {
   /** The last page's buckets go through the node's change tracker (no repeat as new later). */
   remember(state: BackfillState, buckets: readonly Bucket[]): void;
   newId(): string;
+  /** Costs of the points (absent: none); a range prices what was never priced with today's prices. */
+  pricer?: PayloadPricer;
 }
 
 interface Running {
@@ -134,8 +137,12 @@ export class Backfills {
     // The contract: msg.topic is the line's name, whatever the asking message said.
     const topic = name;
     // A range answers the question asked: `revised` is always empty.
-    const payload = (buckets: readonly Bucket[], verdict: HistoryVerdict) =>
-      measurePayload(r, { name, timezone }, buckets, [], { historyStart: verdict.historyStart, warning: report.warning(verdict, state) });
+    const prices = h.pricer ? await h.pricer.current(r.moduleId, h.signal) : null;
+    const payload = (buckets: readonly Bucket[], verdict: HistoryVerdict) => {
+      const p = measurePayload(r, { name, timezone }, buckets, [], { historyStart: verdict.historyStart, warning: report.warning(verdict, state) });
+      h.pricer?.apply(p, prices, h.clock().now(), true);
+      return p;
+    };
     let lastPage: Bucket[] = [];
     try {
       const result = await runBackfill(h.account, h.store, state, {

@@ -30,6 +30,8 @@ import { ReadQueue } from './queue';
 import { MeasureReader, type EmitMode } from './reader';
 import { failedStatus, plannedStatus, problemStatus, readingStatus, readProgress, readStatus, type StatusValue, type Wording } from './status';
 import { trackerStore, type NodeMemory } from './store';
+import { PayloadPricer, PriceMemory } from './costs';
+import { utcText } from './backfill-status';
 
 /** The node's own settings (its editor fields). */
 export interface MeasureConfig extends MeasureSettings {
@@ -75,7 +77,13 @@ export class MeasureController {
     const emit: EmitMode = config.emit === 'all' ? 'all' : 'changes';
     const now = (): number => this.now();
     this.lines = lineFacts(host.services.lines);
-    this.reader = new MeasureReader(host.account, trackerStore(host.memory, now), this.lines, emit);
+    const services = host.services;
+    const pricer = services.pricesOf
+      ? new PayloadPricer(new PriceMemory(host.memory), { pricesOf: (id, signal) => services.pricesOf!(id, signal) }, (from, since) =>
+          host.wording.t('warnings.todaysPrices', { date: utcText(from), since: utcText(since) }),
+        )
+      : undefined;
+    this.reader = new MeasureReader(host.account, trackerStore(host.memory, now), this.lines, emit, pricer);
     this.backfills = new Backfills({
       nodeId: host.nodeId,
       account: host.account,
@@ -88,6 +96,7 @@ export class MeasureController {
       send: (msg) => host.output.send(msg),
       remember: (s, buckets) => this.reader.remember(s.range, buckets),
       newId: () => host.newId(),
+      pricer,
     });
   }
 

@@ -9,6 +9,7 @@ import type { BackfillState } from '../netatmo/backfill';
 import type { DeviceSchedule } from '../netatmo/device-schedule';
 import type { Bucket, MeasureQuery, ReadOptions } from '../netatmo/types';
 import type { StatusValue } from './status';
+import type { Prices } from '../account/prices';
 
 export type Message = Record<string, unknown>;
 export type SendFn = (msg: Message) => void;
@@ -37,6 +38,8 @@ export interface MeasureServices {
   /** The account's share of the hour for background pages. */
   share: BackgroundShare;
   schedules: UploadSchedules;
+  /** The prices of a line's home (never fails: null when none is known). Absent: no costs. */
+  pricesOf?(moduleId: string, signal?: AbortSignal): Promise<Prices | null>;
 }
 
 /** Where a node's unfinished backfills wait for a redeploy or a restart. */

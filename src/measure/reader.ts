@@ -11,6 +11,7 @@ import type { ReadPlan } from './input';
 import { measurePayload } from './payload';
 import { type MeasurePayload } from '../contract/measure-payload';
 import type { LineFacts, MeasureSource } from './ports';
+import type { PayloadPricer } from './costs';
 
 export type EmitMode = 'changes' | 'all';
 
@@ -45,6 +46,8 @@ export class MeasureReader {
     private readonly store: TrackerStore,
     private readonly lines: LineFacts,
     private readonly emit: EmitMode,
+    /** Absent: points carry no cost (an account without prices' service). */
+    private readonly pricer?: PayloadPricer,
   ) {}
 
   /**
@@ -83,13 +86,16 @@ export class MeasureReader {
     const name = points.length > 0 ? await this.lines.nameOf(plan.moduleId, options.signal) : plan.moduleId;
     // The payload tells the home's zone whatever the scale (a dashboard's days are the home's).
     const timezone = local || points.length === 0 ? zone : await this.lines.zoneOf(plan.moduleId, options.signal);
+    const prices = points.length > 0 && this.pricer ? await this.pricer.current(plan.moduleId, options.signal) : null;
     if (options.signal?.aborted) throw abortedError();
     if (changed.length > 0) {
       this.trackers.set(key, next);
       this.store.save(key, next.toJSON());
     }
     if (points.length === 0) return { buckets, payload: null, timeZone: zone };
-    return { buckets, payload: measurePayload(plan, { name, timezone }, points, revised), timeZone: zone };
+    const payload = measurePayload(plan, { name, timezone }, points, revised);
+    this.pricer?.apply(payload, prices, now, plan.range !== undefined);
+    return { buckets, payload, timeZone: zone };
   }
 
   /**

@@ -5,6 +5,7 @@ import type { NetatmoError } from './errors';
 import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
 import type { Clock } from '../lib/clock';
 import type { Line } from '../contract/line';
+import type { TariffReading } from './tariff';
 
 export interface AccountOptions {
   /** Base URL of the API and OAuth host, e.g. `https://api.netatmo.com` or the simulator's. */
@@ -44,6 +45,8 @@ export interface AccountEvents {
   state: (state: ConnectionState) => void;
   /** Netatmo refused the refresh token of the credentials; the working pair on disk was kept. */
   enteredRefused: (err: NetatmoError) => void;
+  /** Every home's tariff, read from the same `/api/homesdata` answer as the lines. */
+  tariffs: (readings: TariffReading[]) => void;
 }
 
 export interface NetatmoAccountApi {

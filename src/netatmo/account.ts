@@ -5,6 +5,7 @@ import { anySignal } from './abort';
 import type { AccountEvents, AccountOptions, BudgetUse, NetatmoAccountApi, RawReadPath } from './account-api';
 import { ApiClient } from './api-client';
 import { parseHomesData } from './discovery';
+import { parseHomeTariffs } from './tariff';
 import { NetatmoError, abortedError, isNetatmoError } from './errors';
 import { HttpClient } from './http';
 import { readMeasures } from './measures';
@@ -117,7 +118,10 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   async getLines(options: ReadOptions = {}): Promise<Line[]> {
     await this.ready();
     const answer = await this.api.get('/api/homesdata', {}, { signal: this.signal(options.signal), onWait: options.onWait });
-    return parseHomesData(answer);
+    const lines = parseHomesData(answer);
+    // The prices come with the lines (no request of their own): whoever reads the lines refreshes them.
+    this.emit('tariffs', [...parseHomeTariffs(answer).values()]);
+    return lines;
   }
 
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {

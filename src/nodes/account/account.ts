@@ -4,7 +4,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { NetatmoAccountApi } from '../../netatmo/account-api';
 import type { ConnectionState, TokenPair } from '../../netatmo/types';
-import { normaliseApiUrl, readCredentials, type AccountCredentials } from './config';
+import { normaliseApiUrl, readCredentials, readOwnPrices, type AccountCredentials } from './config';
 import { AccountRuntime, type ClientSettings, type DeployedAccount } from './runtime';
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
@@ -16,6 +16,8 @@ import { TokenStore } from '../../netatmo/token-store';
 
 interface AccountNodeDef extends NodeDef {
   apiUrl?: string;
+  /** `cloud` (default) or `own`, with `priceBasic`, `pricePeak`, `priceOffPeak` and `currency`. */
+  tariff?: string;
 }
 
 type AccountNodeInstance = Node<AccountCredentials> & {
@@ -50,7 +52,11 @@ export = function registerAccountNode(RED: NodeAPI): void {
     const account: NetatmoAccountApi = runtime.newAccount(node.id, settings, initialTokens);
     node.apiUrl = settings.apiUrl;
     node.account = account;
-    node.services = new AccountServices(account, nodeClock());
+    node.services = new AccountServices(account, nodeClock(), {
+      own: readOwnPrices(config as unknown as Record<string, unknown>),
+      // Once per home and reason: its costs are null, its energy is still sent.
+      warn: (homeId, problem) => node.warn(t('warnings.tariff', { home: homeId, why: t(`tariffProblems.${problem.code}`, { value: problem.detail }) })),
+    });
     node.connectionState = (): ConnectionState => account.state();
     node.clientSettings = (): ClientSettings => ({ ...settings });
     node.tokensChanged = (pair): void => {

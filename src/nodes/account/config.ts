@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALLBACK_PATH, DEFAULT_API_URL } from '../../contract/editor-constants';
+import { isCurrencyCode, isPrice, type OwnPrices } from '../../contract/tariff';
 
 export { CALLBACK_PATH, DEFAULT_API_URL };
 /** What the editor shows in a password field that holds a stored value. */
@@ -82,4 +83,24 @@ export function stateDirFor(userDir: unknown): string {
     fallbackDir = dir;
   }
   return fallbackDir;
+}
+
+/**
+ * The account's own prices (`tariff: own`), or null for the cloud's (`cloud`, the default). An
+ * empty or non-positive price is unknown; a currency that is not three letters is none (the
+ * dialog refuses both before they get here).
+ */
+export function readOwnPrices(config: Record<string, unknown>): OwnPrices | null {
+  if (config.tariff !== 'own') return null;
+  const price = (value: unknown): number | null => {
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    return isPrice(n) ? n : null;
+  };
+  const currency = typeof config.currency === 'string' ? config.currency.trim().toUpperCase() : '';
+  return {
+    priceBasic: price(config.priceBasic),
+    pricePeak: price(config.pricePeak),
+    priceOffPeak: price(config.priceOffPeak),
+    currency: isCurrencyCode(currency) ? currency : null,
+  };
 }

@@ -5,7 +5,8 @@ import should from 'should';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHomeTariffs } from '../../../src/netatmo/tariff';
-import { bucketCost, homePrices, timetableShares, type Prices } from '../../../src/measure/pricing';
+import { bucketCost, timetableShares } from '../../../src/measure/pricing';
+import { homePrices, type Prices } from '../../../src/account/prices';
 import { fromWallClock, nextDay, startOfDay } from '../../../src/lib/local-calendar';
 import type { HomeTariff } from '../../../src/contract/tariff';
 
