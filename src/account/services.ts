@@ -15,7 +15,7 @@ import type { Line } from '../contract/line';
 import type { OwnPrices } from '../contract/tariff';
 import { systemTimeZone } from '../lib/local-calendar';
 import type { Prices } from './prices';
-import { TariffBook, type TariffWarn } from './tariffs';
+import { TARIFF_MAX_AGE_MS, TariffBook, type TariffWarn } from './tariffs';
 
 /** A failed or unhelpful discovery is not asked again before this (it would eat the rate budget). */
 export const LINE_RETRY_MS = 10 * 60_000;
@@ -37,6 +37,15 @@ export class LineDirectory {
   async line(moduleId: string, signal?: AbortSignal): Promise<Line | null> {
     const known = this.find(moduleId);
     if (known !== null) return known;
+    await this.refresh(signal);
+    return this.find(moduleId);
+  }
+
+  /**
+   * Read the lines (and so the prices) again, unless a read is under way (then wait for it) or
+   * was tried less than LINE_RETRY_MS ago.
+   */
+  async refresh(signal?: AbortSignal): Promise<void> {
     const now = this.clock.now();
     if (this.refreshing === null && now - this.lastAttempt >= LINE_RETRY_MS) {
       this.lastAttempt = now;
@@ -54,14 +63,11 @@ export class LineDirectory {
         });
     }
     if (this.refreshing !== null) await withAbort(this.refreshing, signal).catch(() => undefined);
-    return this.find(moduleId);
   }
 
-  /** Read the lines (and so the prices) again, unless a read is under way or was tried lately. */
-  async refresh(signal?: AbortSignal): Promise<void> {
-    this.lastAttempt = Number.NEGATIVE_INFINITY;
-    this.lines = null;
-    await this.line('', signal);
+  /** How long since the lines were last asked for. */
+  sinceAttemptMs(): number {
+    return this.clock.now() - this.lastAttempt;
   }
 
   /** The line's name for `msg.topic`, else its id. */
@@ -113,7 +119,9 @@ export class AccountServices {
 
   /** The prices of a line's home, read again with the lines when a day old. */
   async pricesOf(moduleId: string, signal?: AbortSignal): Promise<Prices | null> {
-    if (this.tariffs.stale()) await this.lines.refresh(signal);
-    return this.tariffs.pricesOf(await this.lines.line(moduleId, signal), systemTimeZone());
+    const line = await this.lines.line(moduleId, signal);
+    // Once a day at least (a sync input, or a line's first read, refresh them meanwhile).
+    if (this.tariffs.stale() && this.lines.sinceAttemptMs() >= TARIFF_MAX_AGE_MS) await this.lines.refresh(signal);
+    return this.tariffs.pricesOf(line, systemTimeZone());
   }
 }

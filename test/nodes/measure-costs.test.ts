@@ -1,0 +1,208 @@
+// What the energy costs, inside Node-RED against the simulator: each point's cost is its tariff
+// columns × the home's prices (home 1: peak 0.27, off-peak 0.20 per kWh, EUR from France); a
+// revised bucket keeps its first prices across a price change and a restart; a backfill prices
+// old buckets with today's prices and says so; a bad schedule makes costs null with one warning.
+import path from 'path';
+import should from 'should';
+import helper from 'node-red-node-test-helper';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { setNodeClock } from '../../src/nodes/shared/clock';
+import {
+  accountCredentials,
+  accountFlowNode,
+  ACCOUNT_ID,
+  removeTempUserDirs,
+  settle,
+  useTempUserDir,
+  VirtualClock,
+  type FlowNode,
+  type Payload,
+  type Point,
+} from './measure-support';
+
+const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
+const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
+
+const T0 = Date.UTC(2026, 10, 17, 10, 7); // a Tuesday
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const FOUR_TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
+const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
+
+type CostPoint = Point & { cost: number | null };
+type CostPayload = Payload & { currency: string | null; points: CostPoint[] };
+
+function flow(sim: Simulator, moduleId: string, account: Record<string, unknown> = {}): FlowNode[] {
+  return [
+    { ...accountFlowNode(sim), ...account },
+    {
+      id: 'm1',
+      type: 'econetatmo-measure',
+      account: ACCOUNT_ID,
+      interval: 0,
+      emit: 'changes',
+      scale: '30min',
+      types: FOUR_TYPES.join(','),
+      moduleId,
+      wires: [['out']],
+    },
+    { id: 's1', type: 'econetatmo-sync', account: ACCOUNT_ID, wires: [['synced']] },
+    { id: 'out', type: 'helper' },
+    { id: 'synced', type: 'helper' },
+    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+    { id: 'k1', type: 'complete', scope: ['m1'], uncaught: false, wires: [['completed']] },
+    { id: 'completed', type: 'helper' },
+  ];
+}
+
+let tags = 0;
+async function input(msg: Record<string, unknown> = {}): Promise<CostPayload[]> {
+  const sent: CostPayload[] = [];
+  const out = helper.getNode('out');
+  const onOut = (m: Record<string, unknown>): void => void sent.push(m.payload as CostPayload);
+  out.on('input', onOut);
+  const tag = `t${++tags}`;
+  const finished = new Promise<void>((resolve, reject) => {
+    helper.getNode('completed').on('input', (m: Record<string, unknown>) => m.__tag === tag && resolve());
+    helper
+      .getNode('caught')
+      .on('input', (m: Record<string, unknown>) => m.__tag === tag && reject(new Error(String((m.error as { message: string }).message))));
+  });
+  helper.getNode('m1').receive({ ...msg, __tag: tag });
+  await finished;
+  await settle();
+  await settle();
+  (out as unknown as { removeListener(e: string, f: unknown): void }).removeListener('input', onOut);
+  return sent;
+}
+
+async function sync(): Promise<void> {
+  const done = new Promise<void>((resolve) => helper.getNode('synced').on('input', () => resolve()));
+  helper.getNode('s1').receive({});
+  await done;
+}
+
+/** The cost of a point at peak and off-peak prices per kWh (its `$1` and `$2` columns). */
+function costAt(p: Point, peak: number, offPeak: number): number {
+  return ((p.values['sum_energy_elec$1'] ?? 0) * peak + (p.values['sum_energy_elec$2'] ?? 0) * offPeak) / 1000;
+}
+
+function near(actual: number | null, expected: number): void {
+  should(actual).be.a.Number();
+  should(Math.abs((actual as number) - expected)).be.below(1e-6);
+}
+
+/** Every home-1 zone's price multiplied by `factor` in /api/homesdata. */
+function scalePrices(sim: Simulator, factor: number): void {
+  sim.rewriteAnswers('/api/homesdata', (body) => {
+    const b = body as { homes: Array<{ schedules?: Array<{ type: string; zones: Array<{ price: unknown }> }> }> };
+    for (const s of b.homes[0].schedules ?? []) if (s.type === 'electricity') for (const z of s.zones) z.price = (z.price as number) * factor;
+    return body;
+  });
+}
+
+describe('econetatmo-measure: costs', function () {
+  let sim: Simulator;
+  let clock: VirtualClock;
+  let moduleId: string;
+
+  beforeEach(async function () {
+    useTempUserDir();
+    clock = new VirtualClock({ start: T0 });
+    setNodeClock(clock);
+    sim = await startSimulator({ port: 0, now: () => clock.now(), rateLimits: NO_LIMITS, revisionRate: 1 });
+    moduleId = sim.lines()[0].moduleId;
+  });
+  afterEach(async function () {
+    await helper.unload();
+    setNodeClock(null);
+    await sim.close();
+  });
+  after(function () {
+    removeTempUserDirs();
+  });
+
+  async function load(account: Record<string, unknown> = {}): Promise<void> {
+    await helper.load([accountNode, measureNode, syncNode], flow(sim, moduleId, account), accountCredentials(sim));
+  }
+
+  it("prices each half-hour's columns at the home's prices, in the currency of its country", async function () {
+    await load();
+    const [p] = await input();
+    should(p.currency).equal('EUR');
+    should(p.points.length).be.above(10);
+    for (const x of p.points) near(x.cost, costAt(x, 0.27, 0.2));
+    should(p.points.some((x) => (x.values['sum_energy_elec$1'] ?? 0) > 0)).be.true();
+    should(p.points.some((x) => (x.values['sum_energy_elec$2'] ?? 0) > 0)).be.true();
+  });
+
+  it('a revised bucket keeps its first prices across a price change and a restart; new buckets take the new prices', async function () {
+    await load();
+    const [first] = await input();
+    const firstStarts = new Set(first.points.map((x) => x.start));
+    scalePrices(sim, 2);
+    await sync(); // the prices are read with the lines
+    clock.advanceSync(4 * HOUR);
+    // A restart between: what the node sent, and at which prices, is on disk.
+    await helper.unload();
+    await load();
+    await sync();
+    const [second] = await input();
+    should(second.revised.length).be.above(0);
+    let revisedSeen = 0;
+    let newSeen = 0;
+    for (const x of second.points) {
+      if (firstStarts.has(x.start)) {
+        revisedSeen++;
+        near(x.cost, costAt(x, 0.27, 0.2));
+      } else {
+        newSeen++;
+        near(x.cost, costAt(x, 0.54, 0.4));
+      }
+    }
+    should(revisedSeen).be.above(0);
+    should(newSeen).be.above(0);
+  });
+
+  it("a backfill prices never-priced buckets with today's prices and says so in its warning", async function () {
+    await load();
+    await input(); // the prices are first seen now
+    const [range] = await input({ dateBegin: T0 - 3 * DAY, dateEnd: T0 - 2 * DAY });
+    should(range.points.length).be.aboveOrEqual(48);
+    for (const x of range.points) near(x.cost, costAt(x, 0.27, 0.2));
+    should(range.warning).match(/todaysPrices/);
+  });
+
+  it('a bad schedule: costs null, energy sent, one warning on the account that says why', async function () {
+    sim.rewriteAnswers('/api/homesdata', (body) => {
+      const b = body as { homes: Array<{ schedules?: Array<{ type: string; zones: Array<{ price_type: unknown }> }> }> };
+      for (const s of b.homes[0].schedules ?? []) if (s.type === 'electricity') s.zones[0].price_type = 'tempo_red';
+      return body;
+    });
+    await load();
+    const warnings: string[] = [];
+    const account = helper.getNode(ACCOUNT_ID) as unknown as { on(e: string, f: (c: { args: unknown[] }) => void): void };
+    account.on('call:warn', (c) => warnings.push(String(c.args[0])));
+    const [p] = await input();
+    should(p.currency).be.null();
+    should(p.points.length).be.above(0);
+    for (const x of p.points) {
+      should(x.cost).be.null();
+      should(x.total).be.a.Number();
+    }
+    await sync();
+    clock.advanceSync(HOUR);
+    await input();
+    should(warnings).have.length(1);
+    should(warnings[0]).match(/tempo_red/);
+  });
+
+  it("own prices replace the cloud's on its timetable", async function () {
+    await load({ tariff: 'own', priceBasic: '0.3', pricePeak: '0.31', priceOffPeak: '0.11', currency: 'chf' });
+    const [p] = await input();
+    should(p.currency).equal('CHF');
+    for (const x of p.points) near(x.cost, costAt(x, 0.31, 0.11));
+  });
+});
