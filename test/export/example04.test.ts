@@ -7,10 +7,10 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
 import { startHaStandIn, type HaStandIn } from '../support/ha-standin';
-import { removeTempUserDirs, useTempUserDir } from '../nodes/measure-support';
+
 import { haNodes } from './ha-support';
 import { DAY, HOUR, truthBuckets, truthHours } from './truth';
 
@@ -38,7 +38,7 @@ describe('example 04 Home Assistant energy, as shipped, against the stand-in', f
 
   before(async function () {
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ now: clock.now, rateLimits: [{ windowMs: 10_000, max: 10_000 }] });
     ha = await startHaStandIn();
     useTempUserDir();
@@ -46,7 +46,7 @@ describe('example 04 Home Assistant energy, as shipped, against the stand-in', f
   after(async function () {
     await helper.unload();
     clock.dispose();
-    setNodeClock(null);
+    nodeRedSettings({ clock: undefined });
     await sim.close();
     await ha.close();
     removeTempUserDirs();

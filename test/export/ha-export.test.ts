@@ -10,10 +10,11 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
 import { startHaStandIn, type HaStandIn, type StoredRow } from '../support/ha-standin';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode, type Payload } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { haApiNode, haCredentials, haNodes, haServerNode } from './ha-support';
 import { byDay, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
 
@@ -74,7 +75,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   let moduleId: string;
   let statisticId: string;
   let emit = 'all';
-  const measured: Payload[] = [];
+  const measured: MeasurePayload[] = [];
   const caught: Array<Record<string, unknown>> = [];
 
   async function load(): Promise<void> {
@@ -82,7 +83,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
       ...accountCredentials(sim),
       ...haCredentials(ha),
     });
-    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as Payload));
+    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as MeasurePayload));
     helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));
     // The server node connects on its own (real time); wait for its handshake to finish.
     const connected = ha.received.length;
@@ -138,7 +139,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
 
   before(async function () {
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ now: clock.now, rateLimits: NO_LIMITS, revisionRate: 0.15 });
     ha = await startHaStandIn();
     userDir = useTempUserDir();
@@ -149,7 +150,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   after(async function () {
     await helper.unload();
     clock.dispose();
-    setNodeClock(null);
+    nodeRedSettings({ clock: undefined });
     await sim.close();
     await ha.close();
     removeTempUserDirs();

@@ -4,8 +4,7 @@
 // wired back in, is recognised by `msg.econetatmoBaseline`.
 import { join } from 'node:path';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { tokenDirFor } from '../account/config';
-import { nodeClock } from '../shared/clock';
+import { nodeClock, stateDir } from '../shared/runtime-settings';
 import { fail } from '../shared/status-text';
 import { localTime, shorten } from '../../lib/text';
 import { texts } from '../shared/texts';
@@ -39,8 +38,8 @@ function numberOr(v: unknown, fallback: number, min: number, max: number): numbe
   return Number.isFinite(n) && n >= min && n <= max ? n : fallback;
 }
 
-function exportDir(userDir: unknown): string {
-  return join(tokenDirFor(userDir), 'export');
+function exportDir(RED: NodeAPI): string {
+  return join(stateDir(RED), 'export');
 }
 
 interface BaselineTag {
@@ -60,7 +59,7 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const t = texts(RED, 'econetatmo-export');
-    const clock = nodeClock;
+    const clock = () => nodeClock(RED);
     const format: ExportFormat = EXPORT_FORMATS.includes(config.format as ExportFormat) ? (config.format as ExportFormat) : 'homeassistant';
     const source = config.source && config.source.trim() !== '' ? config.source.trim() : DEFAULT_SOURCE;
     const override = config.statisticId ?? '';
@@ -100,7 +99,7 @@ export = function (RED: NodeAPI): void {
         ? new HaExporter({
             source,
             statisticIdOverride: override,
-            store: fileLedgerStore(exportDir((RED.settings as { userDir?: unknown }).userDir)),
+            store: fileLedgerStore(exportDir(RED)),
             askBaseline: baselineTimeoutMs > 0,
           })
         : null;

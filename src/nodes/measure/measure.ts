@@ -4,9 +4,8 @@
 // without Node-RED; the account config node lends the client and the services it shares.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { BackfillFileStore } from '../../netatmo/backfill-store';
-import { tokenDirFor } from '../account/config';
 import { isAccountNode } from '../account/account-node';
-import { nodeClock } from '../shared/clock';
+import { nodeClock, stateDir } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
@@ -34,13 +33,14 @@ export = function (RED: NodeAPI): void {
       node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => fail(done, t('errors.noAccount')));
       return;
     }
-    const tokenDir = tokenDirFor((RED.settings as { userDir?: unknown }).userDir);
+    const tokenDir = stateDir(RED);
+    const clock = nodeClock(RED);
     const controller = new MeasureController(
       {
         nodeId: node.id,
         account: accountNode.account,
         services: accountNode.services,
-        clock: nodeClock,
+        clock: () => clock,
         memory: new FileMemory(memoryFile(memoryDir(tokenDir), node.id)),
         backfillStore: new BackfillFileStore(backfillDir(tokenDir)),
         t,

@@ -6,8 +6,8 @@ import path from 'node:path';
 import should from 'should';
 import { NetatmoAccount } from '../../../src/netatmo/account';
 import { TokenStore } from '../../../src/netatmo/token-store';
-import { json, startScripted, type ScriptedServer } from '../helpers/scripted-server';
-import { tempDir } from '../helpers/tmp';
+import { json, startScripted, type ScriptedServer } from '../../support/scripted-server';
+import { tempDir } from '../../support/temp-dir';
 
 const NEW = { access_token: 'new-access|1', refresh_token: 'new-refresh|1', expires_in: 10800, expire_in: 10800, scope: ['read_magellan'] };
 

@@ -5,7 +5,7 @@ import { TokenStore } from '../../../src/netatmo/token-store';
 import { NetatmoError, isNetatmoError } from '../../../src/netatmo/errors';
 import type { TokenPair } from '../../../src/netatmo/types';
 import { VirtualClock, flush } from '../../support/virtual-clock';
-import { tempDir } from '../helpers/tmp';
+import { tempDir } from '../../support/temp-dir';
 
 const H = 3_600_000;
 
