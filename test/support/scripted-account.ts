@@ -34,8 +34,17 @@ export class ScriptedAccount {
 
   readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
     const answered = new Promise<Bucket[]>((resolve, reject) => {
-      this.reads.push({ query, options, resolve, reject });
-      options.signal?.addEventListener('abort', () => reject(new NetatmoError('aborted', 'Request aborted')));
+      const signal = options.signal;
+      const onAbort = (): void => reject(new NetatmoError('aborted', 'Request aborted'));
+      // Once settled, the read lets go of the signal (the controller reuses one for many reads).
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      this.reads.push({
+        query,
+        options,
+        resolve: (buckets) => (done(), resolve(buckets)),
+        reject: (err) => (done(), reject(err)),
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
     const answer = this.answer;
     if (answer !== undefined) {
