@@ -5,8 +5,29 @@ import type { HaStandIn } from '../support/ha-standin';
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 const haModule = require('node-red-contrib-home-assistant-websocket/dist/index.js') as { default: unknown } | ((...args: unknown[]) => void);
-/** The package's Node-RED entry point (an ES module's default export). */
-export const haNodes = typeof haModule === 'function' ? haModule : (haModule as { default: unknown }).default;
+const haEntry = (typeof haModule === 'function' ? haModule : (haModule as { default: unknown }).default) as (RED: unknown) => unknown;
+
+/** Its issue checker's period: it runs on a setInterval the package never clears. */
+const ISSUE_CHECK_MS = 6 * 3600 * 1000;
+
+/**
+ * The package's Node-RED entry point (an ES module's default export), except that the interval
+ * of its issue checker (started once per process, kept by no one) is unref'd: it must not keep
+ * the test process alive after the last test. Nothing else changes.
+ */
+export function haNodes(RED: unknown): Promise<unknown> {
+  const real = global.setInterval;
+  const patched = ((fn: () => void, ms?: number, ...args: unknown[]) => {
+    const timer = real(fn, ms, ...args) as unknown as NodeJS.Timeout;
+    if (ms === ISSUE_CHECK_MS) timer.unref();
+    return timer;
+  }) as typeof global.setInterval;
+  global.setInterval = patched;
+  // The checker starts after the package's first await: restore once its init has finished.
+  return Promise.resolve(haEntry(RED)).finally(() => {
+    if (global.setInterval === patched) global.setInterval = real;
+  });
+}
 
 export const HA_SERVER_ID = 'ha1';
 
