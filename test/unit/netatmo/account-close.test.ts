@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import should from 'should';
+import { eventually } from '../../support/poll';
 import { NetatmoAccount } from '../../../src/netatmo/account';
 import { TokenStore } from '../../../src/netatmo/token-store';
 import { json, startScripted, type ScriptedServer } from '../../support/scripted-server';
@@ -48,7 +49,7 @@ describe('NetatmoAccount.close with a refresh in flight', () => {
       () => 'read',
       (err: { kind?: string }) => err.kind,
     );
-    while (rotated === 0) await new Promise((r) => setTimeout(r, 5));
+    await eventually('the refresh on the wire', () => rotated > 0);
     await account.close(); // the refresh is on the wire, its answer 300 ms away
     const stored = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'acc.json'), 'utf8')) as { refreshToken: string };
     should(stored.refreshToken).equal('new-refresh|1');
