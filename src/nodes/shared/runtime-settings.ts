@@ -48,7 +48,9 @@ function privateTempDir(settings: Settings): string {
 /**
  * Where the nodes keep their files: `<userDir>/econetatmo`. Node-RED's own storage always sets a
  * user dir; without one (the test helper, a custom storage), `econetatmo.fallbackDir` from the
- * settings (test-only), else a private temporary directory of this runtime, removed at exit.
+ * settings (test-only), else a private temporary directory, removed at exit, per settings object
+ * (the test helper hands one to each load; Node-RED one to each node module, and each subsystem
+ * keeps its files to itself: tokens, a measure node's memory and backfills, export ledgers).
  */
 export function stateDir(RED: Pick<NodeAPI, 'settings'>): string {
   const userDir = (RED.settings as { userDir?: unknown }).userDir;
