@@ -114,7 +114,7 @@ describe('econetatmo-measure node (scripted account)', function () {
     m1.receive({ n: 1 });
     m1.receive({ n: 2 });
     await account.started(1);
-    await settle();
+    await clock.settle(); // idle: nothing more can come until the clock moves
     should(account.reads).have.length(1);
     account.reads[0].resolve([bucket(T0 - 30 * MIN, 1)]);
     await account.started(2);
@@ -130,7 +130,7 @@ describe('econetatmo-measure node (scripted account)', function () {
     await account.started(1);
     clock.advanceSync(5 * MIN);
     clock.advanceSync(5 * MIN);
-    await settle();
+    await clock.settle(); // idle: nothing more can come until the clock moves
     should(account.reads).have.length(1);
     account.reads[0].resolve([]);
     await settle();
@@ -149,7 +149,7 @@ describe('econetatmo-measure node (scripted account)', function () {
     should(signal.aborted).be.false();
     await helper.unload();
     should(signal.aborted).be.true();
-    await settle();
+    await clock.settle(); // idle: nothing more can come until the clock moves
     should(caught).have.length(0);
     should(clock.pending()).equal(0);
     clock.advanceSync(60 * MIN);
