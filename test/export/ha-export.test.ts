@@ -73,7 +73,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   let moduleId: string;
   let statisticId: string;
   let emit = 'all';
-  const measured: Payload[] = [];
+  const measured: MeasurePayload[] = [];
   const caught: Array<Record<string, unknown>> = [];
 
   async function load(): Promise<void> {
@@ -82,7 +82,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
       ...accountCredentials(sim),
       ...haCredentials(ha),
     });
-    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as Payload));
+    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as MeasurePayload));
     helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));
     await haConnected(ha, connected);
   }
