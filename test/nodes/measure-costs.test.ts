@@ -6,19 +6,9 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
-import {
-  accountCredentials,
-  accountFlowNode,
-  ACCOUNT_ID,
-  removeTempUserDirs,
-  settle,
-  useTempUserDir,
-  VirtualClock,
-  type FlowNode,
-  type Payload,
-  type Point,
-} from './measure-support';
+import type { MeasurePayload as Payload, MeasurePoint as Point } from '../../src/contract/measure-payload';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, settle, VirtualClock, type FlowNode } from './measure-support';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -111,13 +101,12 @@ describe('econetatmo-measure: costs', function () {
   beforeEach(async function () {
     useTempUserDir();
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ port: 0, now: () => clock.now(), rateLimits: NO_LIMITS, revisionRate: 1 });
     moduleId = sim.lines()[0].moduleId;
   });
   afterEach(async function () {
     await helper.unload();
-    setNodeClock(null);
     await sim.close();
   });
   after(function () {

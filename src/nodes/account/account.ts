@@ -9,7 +9,7 @@ import { AccountRuntime, type ClientSettings, type DeployedAccount } from './run
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
 import { AccountServices } from '../../account/services';
-import { nodeClock } from '../shared/clock';
+import { nodeClock } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { texts } from '../shared/texts';
 import { TokenStore } from '../../netatmo/token-store';
@@ -52,7 +52,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
     const account: NetatmoAccountApi = runtime.newAccount(node.id, settings, initialTokens);
     node.apiUrl = settings.apiUrl;
     node.account = account;
-    node.services = new AccountServices(account, nodeClock(), {
+    node.services = new AccountServices(account, nodeClock(RED), {
       own: readOwnPrices(config as unknown as Record<string, unknown>),
       // Once per home and reason: its costs are null, its energy is still sent.
       warn: (homeId, problem) => node.warn(t('warnings.tariff', { home: homeId, why: t(`tariffProblems.${problem.code}`, { value: problem.detail }) })),
