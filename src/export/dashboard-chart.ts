@@ -6,6 +6,8 @@ import { localDateText, nextDay, startOfDay, systemTimeZone } from '../lib/local
 import type { MeasurePayload } from './types';
 
 export type DashboardChartKind = 'buckets' | 'days';
+/** What the chart draws: the energy (Wh a bucket, kWh a day) or its cost (in the home's currency). */
+export type DashboardValue = 'energy' | 'cost';
 
 export interface ChartPoint {
   x: number | string;
@@ -34,13 +36,14 @@ export class DashboardChart {
     private readonly kind: DashboardChartKind,
     /** Hours of buckets kept and drawn (`buckets`), or days drawn (`days`). */
     private readonly span: number,
+    private readonly value: DashboardValue = 'energy',
   ) {}
 
   apply(payload: MeasurePayload): void {
     const line = this.lines.get(payload.moduleId) ?? { name: payload.name, buckets: new Map() };
     line.name = payload.name;
     this.zone = payload.timezone ?? null;
-    for (const p of payload.points) line.buckets.set(p.start, p.total);
+    for (const p of payload.points) line.buckets.set(p.start, this.value === 'cost' ? (p.cost ?? null) : p.total);
     this.lines.set(payload.moduleId, line);
   }
 
@@ -79,7 +82,7 @@ export class DashboardChart {
           if (typeof y === 'number') out.push({ x: start, y, series });
         }
       } else {
-        // kWh per local day; days without a bucket yet still get their bar (0) so the axis is stable.
+        // kWh (or cost) per local day; days without a bucket yet still get their bar (0) so the axis is stable.
         const days = new Map<string, number>();
         for (const label of dayLabels) days.set(label, 0);
         for (const start of starts) {
@@ -87,7 +90,7 @@ export class DashboardChart {
           const day = localDateText(zone, start);
           if (typeof y === 'number' && days.has(day)) days.set(day, (days.get(day) as number) + y);
         }
-        for (const [day, wh] of days) out.push({ x: day, y: Math.round(wh) / 1000, series });
+        for (const [day, sum] of days) out.push({ x: day, y: this.value === 'cost' ? Math.round(sum * 10_000) / 10_000 : Math.round(sum) / 1000, series });
       }
     }
     return out;

@@ -1,7 +1,7 @@
 // The `dashboard` format as an exporter: it keeps every line's recent buckets and sends the whole
 // chart after each message, telling the ui-chart to replace what it shows.
 import type { Clock } from '../lib/clock';
-import { DashboardChart, type DashboardChartKind } from './dashboard-chart';
+import { DashboardChart, type DashboardChartKind, type DashboardValue } from './dashboard-chart';
 import { measurePayloadOf } from './measure-message';
 import { outcome, type ExportOutcome, type Exporter } from './exporter';
 
@@ -13,8 +13,9 @@ export class DashboardExporter implements Exporter {
     /** Hours (`buckets`) or days (`days`) drawn. */
     span: number,
     private readonly clock: Clock,
+    value: DashboardValue = 'energy',
   ) {
-    this.chart = new DashboardChart(kind, span);
+    this.chart = new DashboardChart(kind, span, value);
   }
 
   accept(msg: Readonly<Record<string, unknown>>): ExportOutcome {

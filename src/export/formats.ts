@@ -21,6 +21,8 @@ export interface ExportSettings {
   measurement?: string;
   chart?: string;
   span?: string | number;
+  /** Dashboard: `energy` (default) or `cost`. */
+  value?: string;
 }
 
 export interface ExporterDeps extends ExporterHost {
@@ -54,7 +56,7 @@ export function createExporter(settings: ExportSettings, deps: ExporterDeps): Ex
     case 'dashboard': {
       const kind: DashboardChartKind = settings.chart === 'days' ? 'days' : 'buckets';
       const span = kind === 'days' ? numberOr(settings.span, 2, 1, 31) : numberOr(settings.span, 48, 1, 24 * 31);
-      return new DashboardExporter(kind, span, deps.clock);
+      return new DashboardExporter(kind, span, deps.clock, settings.value === 'cost' ? 'cost' : 'energy');
     }
     case 'homeassistant':
       return new HomeAssistantExporter(

@@ -4,6 +4,8 @@
 // messages here: HomeAssistantExporter (homeassistant-exporter.ts) wraps it for the node.
 import {
   baselineRequest,
+  costMetadataFor,
+  costStatisticId,
   importCommands,
   metadataFor,
   parseBaselineAnswer,
@@ -57,6 +59,20 @@ interface Pending {
   queue: MeasurePayload[];
 }
 
+/** Cost statistics count in thousandths of the currency: whole numbers, so that every sum adds up exactly. */
+const COST_UNITS = 1000;
+
+/**
+ * The payload the cost statistic's ledger takes: each point's `total` is its cost in thousandths
+ * of the currency (null when unknown). Null when nothing in it has a cost or a currency.
+ */
+export function costPayload(payload: MeasurePayload): { payload: MeasurePayload; currency: string } | null {
+  const currency = payload.currency ?? null;
+  if (currency === null || !payload.points.some((p) => typeof p.cost === 'number')) return null;
+  const points = payload.points.map((p) => ({ ...p, total: typeof p.cost === 'number' ? Math.round(p.cost * COST_UNITS) : null }));
+  return { payload: { ...payload, points }, currency };
+}
+
 function emptyOutcome(): HaOutcome {
   return { commands: [], asks: [], rows: 0, lastHour: null, waiting: [], warnings: [] };
 }
@@ -65,6 +81,8 @@ export class HaLedgers {
   private readonly ledgers = new Map<string, HourLedger>();
   private readonly pending = new Map<string, Pending>();
   private readonly names = new Map<string, string>();
+  /** The currency of each cost statistic (its unit). */
+  private readonly currencies = new Map<string, string>();
 
   constructor(private readonly opts: HaLedgersOptions) {}
 
@@ -86,6 +104,7 @@ export class HaLedgers {
     const id = this.statisticIdOf(payload);
     // Before anything is read: a ledger cached here is only good while no other node writes it.
     this.opts.claims.take(id);
+    if (costPayload(payload) !== null) this.opts.claims.take(costStatisticId(id));
     const ledger = this.peek(id);
     if (ledger && ledger.moduleId !== payload.moduleId) throw new ExportProblem('statisticTaken', { id, moduleId: ledger.moduleId });
     return id;
@@ -108,6 +127,14 @@ export class HaLedgers {
     const out = emptyOutcome();
     this.names.set(id, payload.name);
     this.process(id, payload, out);
+    // The cost statistic follows its energy one, with the same hourly rules (and baseline loop).
+    const cost = costPayload(payload);
+    if (cost !== null) {
+      const costId = costStatisticId(id);
+      this.names.set(costId, payload.name);
+      this.currencies.set(costId, cost.currency);
+      this.process(costId, cost.payload, out);
+    }
     return out;
   }
 
@@ -145,7 +172,9 @@ export class HaLedgers {
 
   private emit(id: string, rows: HourRow[], out: HaOutcome): void {
     if (rows.length === 0) return;
-    const metadata = metadataFor(this.opts.source, id, this.names.get(id) ?? id);
+    const currency = this.currencies.get(id);
+    const name = this.names.get(id) ?? id;
+    const metadata = currency === undefined ? metadataFor(this.opts.source, id, name) : costMetadataFor(this.opts.source, id, name, currency);
     out.commands.push(...importCommands(metadata, rows, this.opts.rowsPerMessage ?? ROWS_PER_MESSAGE));
     out.rows += rows.length;
     const last = rows[rows.length - 1].start;

@@ -21,8 +21,9 @@ export interface StatisticMetadata {
   source: string;
   statistic_id: string;
   name: string;
-  unit_of_measurement: 'kWh';
-  unit_class: 'energy';
+  /** `kWh`, or a currency (ISO 4217) for a cost statistic. */
+  unit_of_measurement: string;
+  unit_class: 'energy' | null;
   has_sum: true;
   mean_type: 0;
 }
@@ -73,6 +74,15 @@ export function statisticIdFor(source: string, moduleId: string, override: strin
 
 export function metadataFor(source: string, statisticId: string, name: string): StatisticMetadata {
   return { source, statistic_id: statisticId, name, unit_of_measurement: 'kWh', unit_class: 'energy', has_sum: true, mean_type: 0 };
+}
+
+/** The cost statistic beside an energy one: `<statistic_id>_cost`, in a currency, no unit class. */
+export function costStatisticId(statisticId: string): string {
+  return `${statisticId}_cost`;
+}
+
+export function costMetadataFor(source: string, statisticId: string, name: string, currency: string): StatisticMetadata {
+  return { source, statistic_id: statisticId, name, unit_of_measurement: currency, unit_class: null, has_sum: true, mean_type: 0 };
 }
 
 /** ISO 8601 with an explicit offset, at the top of the (UTC) hour: `2025-03-12T10:00:00+00:00`. */

@@ -8,7 +8,7 @@ export const DEFAULT_MEASUREMENT = 'energy';
 export interface InfluxPoint {
   measurement: string;
   tags: { moduleId: string; deviceId: string; line: string; scale: string };
-  /** Wh per type, and `total`; a null value is left out (InfluxDB has no nulls). */
+  /** Wh per type, `total`, and `cost` in the home's currency; a null value is left out (InfluxDB has no nulls). */
   fields: Record<string, number>;
   timestamp: Date;
 }
@@ -19,6 +19,8 @@ export function influxPoints(payload: MeasurePayload, measurement: string): Infl
     const fields: Record<string, number> = {};
     for (const [type, v] of Object.entries(p.values)) if (v !== null) fields[type] = v;
     if (p.total !== null) fields.total = p.total;
+    // In the payload's currency (the tag-free field: one currency per home).
+    if (typeof p.cost === 'number') fields.cost = p.cost;
     if (Object.keys(fields).length === 0) continue;
     out.push({
       measurement,

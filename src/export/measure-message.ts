@@ -23,7 +23,7 @@ function notMeasure(what: string): ExportProblem {
 
 function parsePoint(raw: unknown, i: number): ExportPoint {
   if (!isRecord(raw)) throw notMeasure(`points[${i}]`);
-  const { start, end, values, total } = raw;
+  const { start, end, values, total, cost } = raw;
   if (!isFiniteNumber(start) || !isFiniteNumber(end) || end <= start) throw notMeasure(`points[${i}].start/end`);
   if (!isRecord(values)) throw notMeasure(`points[${i}].values`);
   const clean: Record<string, number | null> = {};
@@ -33,13 +33,17 @@ function parsePoint(raw: unknown, i: number): ExportPoint {
   }
   if (total !== null && !isFiniteNumber(total)) throw notMeasure(`points[${i}].total`);
   if (total !== null && total < 0) throw new ExportProblem('negative', { start: new Date(start).toISOString() });
-  return { start, end, values: clean, total };
+  // `cost` is optional: measure nodes before costs send none.
+  if (cost !== undefined && cost !== null && !isFiniteNumber(cost)) throw notMeasure(`points[${i}].cost`);
+  const point: ExportPoint = { start, end, values: clean, total };
+  if (cost !== undefined) point.cost = cost;
+  return point;
 }
 
 /** The measure node's payload, or an ExportProblem saying what is not right. */
 export function parseMeasurePayload(payload: unknown): MeasurePayload {
   if (!isRecord(payload)) throw notMeasure('payload');
-  const { moduleId, deviceId, name, timezone, scale, unit, types, points, revised } = payload;
+  const { moduleId, deviceId, name, timezone, scale, unit, types, points, revised, currency } = payload;
   if (typeof moduleId !== 'string' || !isLineId(moduleId)) throw notMeasure('payload.moduleId');
   if (typeof deviceId !== 'string' || moduleId.split('#')[0] !== deviceId) throw notMeasure('payload.deviceId');
   if (typeof name !== 'string') throw notMeasure('payload.name');
@@ -55,6 +59,7 @@ export function parseMeasurePayload(payload: unknown): MeasurePayload {
     if (parsed[i].start <= parsed[i - 1].start) throw notMeasure('payload.points (not in ascending order)');
   }
   if (revised !== undefined && (!Array.isArray(revised) || !revised.every(isFiniteNumber))) throw notMeasure('payload.revised');
+  if (currency !== undefined && currency !== null && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) throw notMeasure('payload.currency');
   return {
     moduleId,
     deviceId,
@@ -65,6 +70,7 @@ export function parseMeasurePayload(payload: unknown): MeasurePayload {
     types: types as string[],
     points: parsed,
     revised: (revised as number[] | undefined) ?? [],
+    currency: (currency as string | null | undefined) ?? null,
   };
 }
 

@@ -15,7 +15,7 @@ import type { HaStandIn } from '../support/ha-standin';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
-import { checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
+import { checkHaCostRows, checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -162,7 +162,8 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
       await clock.runFor(HOUR);
       await read();
     }
-    should(ha.received.filter((t) => t === 'recorder/statistics_during_period').length).equal(asksBefore + 1);
+    // One read for the energy statistic, one for its cost statistic.
+    should(ha.received.filter((t) => t === 'recorder/statistics_during_period').length).equal(asksBefore + 2);
     checkAgainstTruth(T0 - 7 * DAY, clock.now());
 
     // 5. Older hours arrive (a backfill of the week before): every later sum moves up, no hour jumps.
@@ -172,6 +173,17 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
     checked = checkAgainstTruth(T0 - 14 * DAY, clock.now());
     should(checked.hours).be.above(14 * 24);
     should(checked.days).be.aboveOrEqual(15);
+    // The cost statistic beside it: energy × price hour by hour through the same backfill, revisions, restart and lost state.
+    should(ha.metadata(`${statisticId}_cost`)).eql({
+      source: 'econetatmo',
+      statistic_id: `${statisticId}_cost`,
+      name: sim.lines()[1].name,
+      unit_of_measurement: 'EUR',
+      unit_class: null,
+      has_sum: true,
+      mean_type: 0,
+    });
+    should(checkHaCostRows(ha.rows(`${statisticId}_cost`), sim, moduleId, T0 - 14 * DAY, clock.now()).hours).be.above(14 * 24);
     should(caught).eql([]);
     should(ha.errors.filter((e) => e.type.startsWith('recorder/'))).eql([]);
   });

@@ -74,3 +74,49 @@ export function checkHaRows(rows: StoredRow[], sim: Simulator, moduleId: string,
   if (rows.length > 0) should(rows[0].sum as number).be.approximately(rows[0].state as number, 1e-9);
   return { hours, days: simDays.size };
 }
+
+/** The home-1 prices of the simulator, per kWh: `$1` peak, `$2` off-peak (EUR). */
+export const SIM_PEAK = 0.27;
+export const SIM_OFF_PEAK = 0.2;
+
+/** A bucket's cost from its columns, as the export counts it: thousandths of the currency. */
+export function bucketCostMilli(values: Record<string, number | null>, peak = SIM_PEAK, offPeak = SIM_OFF_PEAK): number {
+  const cost = ((values['sum_energy_elec$1'] ?? 0) * peak + (values['sum_energy_elec$2'] ?? 0) * offPeak) / 1000;
+  return Math.round((Math.round(cost * 1e6) / 1e6) * 1000);
+}
+
+/**
+ * A cost statistic's rows against the simulator's energy × price, hour by hour in [from, to):
+ * each row's state is the difference of consecutive sums, and every simulated hour's cost is
+ * there (to the thousandth a bucket is rounded to, and within a thousandth a bucket of the
+ * unrounded product). Returns how many hours matched and the total cost.
+ */
+export function checkHaCostRows(rows: StoredRow[], sim: Simulator, moduleId: string, fromTime: number, to: number): { hours: number; total: number } {
+  const from = fromTime - (fromTime % HOUR);
+  const rounded = new Map<number, number>();
+  const exact = new Map<number, number>();
+  for (const b of truthBuckets(sim, moduleId, from, to)) {
+    const h = b.start - (b.start % HOUR);
+    rounded.set(h, (rounded.get(h) ?? 0) + bucketCostMilli(b.values));
+    const c = ((b.values['sum_energy_elec$1'] ?? 0) * SIM_PEAK + (b.values['sum_energy_elec$2'] ?? 0) * SIM_OFF_PEAK) / 1000;
+    exact.set(h, (exact.get(h) ?? 0) + c);
+  }
+  let prev: StoredRow | null = null;
+  const cost = new Map<number, number>();
+  for (const r of rows) {
+    const used = (r.sum as number) - (prev ? (prev.sum as number) : 0);
+    should(used).be.approximately(r.state as number, 1e-6);
+    cost.set(r.start, used);
+    prev = r;
+  }
+  let hours = 0;
+  let total = 0;
+  for (const [h, milli] of rounded) {
+    should(cost.has(h)).be.true(`no cost row for ${new Date(h).toISOString()}`);
+    should(cost.get(h) as number).be.approximately(milli / 1000, 1e-6, `cost of ${new Date(h).toISOString()}`);
+    should(cost.get(h) as number).be.approximately(exact.get(h) as number, 0.001);
+    total += milli / 1000;
+    hours++;
+  }
+  return { hours, total };
+}
