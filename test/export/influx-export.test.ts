@@ -13,7 +13,8 @@ import { VirtualClock } from '../support/virtual-clock';
 import { influxdAvailable, startInfluxd, type Influxd } from '../support/influxd';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
-import { byDay, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
+import { bucketCostMilli, byDay, SIM_OFF_PEAK, SIM_PEAK, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
+import { fromWallClock } from '../../src/lib/local-calendar';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -171,6 +172,22 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
       const days = byDay(hours);
       const daily = await influx.query(DB, `SELECT sum("total") FROM energy WHERE ${where} GROUP BY time(1d) fill(none)`);
       should(new Map(daily[0].values.map((v) => [v[0] as number, v[1] as number]))).eql(days);
+      // The cost of a month (the README's query): the sum of the simulator's energy × price over the home's month.
+      const monthStart = fromWallClock('Europe/Paris', Date.UTC(2025, 2, 1));
+      const monthEnd = fromWallClock('Europe/Paris', Date.UTC(2025, 3, 1));
+      const month = await influx.query(
+        DB,
+        `SELECT sum("cost") FROM energy WHERE "moduleId" = '${moduleId}' AND time >= ${monthStart}ms AND time < ${monthEnd}ms`,
+      );
+      const monthTruth = truth.filter((b) => b.start >= monthStart && b.start < monthEnd);
+      // Each point's cost is kept to the millionth: the month is the exact sum to well under a cent.
+      const expected = monthTruth.reduce(
+        (sum, b) => sum + ((b.values['sum_energy_elec$1'] ?? 0) * SIM_PEAK + (b.values['sum_energy_elec$2'] ?? 0) * SIM_OFF_PEAK) / 1000,
+        0,
+      );
+      should(monthTruth.length).be.above(11 * 48);
+      should(month[0].values[0][1] as number).be.approximately(expected, monthTruth.length * 1e-6);
+      rows.forEach((r, i) => should(Math.round((r.cost as number) * 1000)).equal(bucketCostMilli(truth[i].values)));
     }
     // Low cardinality: one series per line.
     const series = await influx.query(DB, 'SHOW SERIES FROM energy');
