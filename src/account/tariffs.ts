@@ -5,7 +5,8 @@
 import type { Clock } from '../lib/clock';
 import type { Line } from '../contract/line';
 import type { OwnPrices } from '../contract/tariff';
-import type { TariffProblem, TariffReading } from '../netatmo/tariff';
+import { currencyOfCountry, type TariffProblem, type TariffReading } from '../netatmo/tariff';
+import { isRecord } from '../netatmo/errors';
 import { homePrices, type Prices } from './prices';
 
 /** Prices older than this are read again (with the lines) before they price a bucket. */
@@ -54,4 +55,38 @@ export class TariffBook {
     if (reading?.problem && !this.own) return null;
     return homePrices(reading?.tariff ?? null, this.own, line.timezone ?? fallbackZone);
   }
+}
+
+/** What the dialog shows of a home's tariff: its zones, prices and timetable's size, or why there is none. */
+export interface TariffView {
+  homeId: string;
+  homeName: string;
+  currency: string | null;
+  tariff: string | null;
+  tariffOption: string | null;
+  zones: Array<{ priceType: string; price: number }>;
+  timetableEntries: number;
+  problem: TariffProblem | null;
+}
+
+/** Every home of a `/api/homesdata` answer, with its tariff as the dialog shows it. */
+export function tariffViews(answer: unknown, readings: Map<string, TariffReading>): TariffView[] {
+  const body = isRecord(answer) ? ('homes' in answer ? answer : answer.body) : null;
+  const homes = isRecord(body) && Array.isArray(body.homes) ? (body.homes as unknown[]) : [];
+  const views: TariffView[] = [];
+  for (const home of homes) {
+    if (!isRecord(home) || typeof home.id !== 'string') continue;
+    const r = readings.get(home.id);
+    views.push({
+      homeId: home.id,
+      homeName: typeof home.name === 'string' ? home.name : '',
+      currency: r?.tariff?.currency ?? currencyOfCountry(home.country),
+      tariff: r?.tariff?.tariff ?? null,
+      tariffOption: r?.tariff?.tariffOption ?? null,
+      zones: r?.tariff?.zones.map((z) => ({ priceType: z.priceType, price: z.price })) ?? [],
+      timetableEntries: r?.tariff?.timetable.length ?? 0,
+      problem: r?.problem ?? null,
+    });
+  }
+  return views;
 }

@@ -9,6 +9,8 @@ import type { AccountRuntime, ClientSettings } from './runtime';
 import type { NetatmoAccountApi } from '../../netatmo/account-api';
 import { nodeClock } from '../shared/runtime-settings';
 import { collectDiagnostics } from '../../account/diagnostics';
+import { tariffViews } from '../../account/tariffs';
+import { parseHomeTariffs } from '../../netatmo/tariff';
 import { texts } from '../shared/texts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +108,22 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     withAccount(id, res, (account) => account.getLines())?.then(
       (lines) => res.json(lines),
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.lines', { message: errorText(err) }) }),
+    );
+  });
+
+  // The prices each home's electricity schedule gives (one /api/homesdata), for the dialog.
+  RED.httpAdmin.get(`${ROUTE}/tariffs`, read, (req: Request, res: Response) => {
+    const id = nodeId(req, res);
+    if (id === undefined) return;
+    withAccount(id, res, async (account) => {
+      const answer = await account.rawRead('/api/homesdata', {});
+      return tariffViews(answer, parseHomeTariffs(answer)).map((v) => ({
+        ...v,
+        problem: v.problem ? t(`tariffProblems.${v.problem.code}`, { value: v.problem.detail }) : null,
+      }));
+    })?.then(
+      (views) => res.json(views),
+      (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.tariffs', { message: errorText(err) }) }),
     );
   });
 
