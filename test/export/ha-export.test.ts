@@ -12,7 +12,8 @@ import helper from 'node-red-node-test-helper';
 import type { Simulator } from '../../src/simulator';
 import type { VirtualClock } from '../support/virtual-clock';
 import type { HaStandIn } from '../support/ha-standin';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode, type Payload } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
 import { checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
 
