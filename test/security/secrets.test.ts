@@ -299,7 +299,7 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
       body.has_clientSecret!.should.be.true();
     }
     (await record('lines', 'GET', '/econetatmo/accounts/acc1/lines')).status.should.equal(200);
-    (await record('diagnostics', 'GET', '/econetatmo/accounts/acc1/diagnostics')).status.should.equal(200);
+    (await record('diagnostics', 'POST', '/econetatmo/accounts/acc1/diagnostics', {})).status.should.equal(200);
     (await record('lines of the dead account', 'GET', '/econetatmo/accounts/acc3/lines')).status.should.equal(409);
     const flows = await record('flows', 'GET', '/flows', undefined, { 'Node-RED-API-Version': 'v2' });
     flows.status.should.equal(200);
