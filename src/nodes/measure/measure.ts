@@ -12,6 +12,7 @@ import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
 import { MeasureController, type MeasureConfig, type Message } from '../../measure/controller';
 import { FileMemory, memoryDir, memoryFile } from '../../measure/store';
+import { intervalProblem } from '../../measure/input';
 import { texts } from '../shared/texts';
 
 interface MeasureDef extends NodeDef, MeasureConfig {
@@ -69,6 +70,10 @@ export = function (RED: NodeAPI): void {
       controller.close(removed);
       done();
     });
+
+    // Raised to the minimum (see intervalMs): said once, at deploy.
+    const short = intervalProblem(config.interval);
+    if (short !== null) node.warn(t(`errors.${short.key}`, short.params));
 
     controller.start();
   }
