@@ -5,7 +5,7 @@ import type { NetatmoError } from './errors';
 import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
 import type { Clock } from '../lib/clock';
 import type { Line } from '../contract/line';
-import type { TokenSecrets } from './token-store';
+import type { TokenSecrets } from './token-file';
 
 export interface AccountOptions {
   /** Base URL of the API and OAuth host, e.g. `https://api.netatmo.com` or the simulator's. */

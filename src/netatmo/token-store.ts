@@ -6,28 +6,20 @@
 // The file also remembers (as hashes) the refresh tokens the account has rotated away, in the
 // same atomic write as the pair that replaced them: a stale token left in the flow's
 // credentials can then never win over the pair on disk, whatever else was lost.
-// With a secret (Node-RED's credentialSecret, see TokenSecrets) the file is sealed
-// (AES-256-GCM, lib/sealed-text.ts); a plain file is sealed at its first read. A sealed file
-// that no known secret opens is never thrown away: reading it is an error that says why, and a
-// new pair (the user connected again) moves it aside instead of over it.
+// With a secret (Node-RED's credentialSecret, see TokenSecrets) the file is sealed (AES-256-GCM,
+// lib/sealed-text.ts; the format is token-file.ts's); a plain file is sealed at its first read.
+// A sealed file that no known secret opens is never thrown away: reading it is an error that
+// says why, and a new pair (the user connected again) moves it aside instead of over it.
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { NetatmoError } from './errors';
 import { writePrivateFile, type PrivateFs } from '../lib/private-file';
 import { adoptLegacyFile, safeFileName } from '../lib/safe-file-name';
-import { isSealed, seal, unseal } from '../lib/sealed-text';
 import type { TokenPair } from './types';
+import { isTokenPair, parseTokenFile, recordText, type StoredRecord, type TokenFileContent, type TokenSecrets } from './token-file';
 
-/**
- * The secrets a token file is sealed with. `current` seals what is written (none: plain JSON,
- * mode 0600); `previous` only open files sealed before (Node-RED's generated secret after the
- * user set their own, say), which are then sealed again with `current`.
- */
-export interface TokenSecrets {
-  current?: string;
-  previous?: readonly string[];
-}
+export { isTokenPair, parseTokenFile, type StoredRecord, type TokenFileContent, type TokenSecrets } from './token-file';
 
 /** The fs calls the store makes; tests replace some to simulate a full disk or a crash. */
 export interface StoreFs extends PrivateFs {
@@ -43,20 +35,6 @@ const realFs: StoreFs = {
   chmod: fsp.chmod,
   readdir: (dir: string) => fsp.readdir(dir),
 };
-
-export function isTokenPair(value: unknown): value is TokenPair {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.accessToken === 'string' &&
-    typeof v.refreshToken === 'string' &&
-    v.refreshToken !== '' &&
-    typeof v.expiresAt === 'number' &&
-    Number.isFinite(v.expiresAt) &&
-    typeof v.issuedAt === 'number' &&
-    Number.isFinite(v.issuedAt)
-  );
-}
 
 /** How many rotated-away refresh tokens a file remembers. */
 const RETIRED_KEPT = 32;
@@ -75,70 +53,10 @@ export function isKnownToken(record: StoredRecord | null, refreshToken: string):
   return record.pair.refreshToken === refreshToken || record.retired.includes(tokenHash(refreshToken));
 }
 
-function retiredOf(parsed: unknown): string[] {
-  const list = typeof parsed === 'object' && parsed !== null ? (parsed as { retired?: unknown }).retired : undefined;
-  return Array.isArray(list) ? list.filter((h): h is string => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) : [];
-}
-
 /** The name the token file had before safeFileName: unsafe characters replaced by `_`. */
 function legacyFileName(accountId: string): string | undefined {
   const safe = accountId.replace(/[^A-Za-z0-9._-]/g, '_');
   return safe === '' || /^\.+$/.test(safe) ? undefined : `${safe}.json`;
-}
-
-/** Binds a sealed file to its account: copied over another account's file, it does not open. */
-function sealContext(accountId: string): string {
-  return `econetatmo token file:${accountId}`;
-}
-
-function recordText(accountId: string, pair: TokenPair, retired: string[], secret: string | undefined): string {
-  const { accessToken, refreshToken, expiresAt, issuedAt } = pair;
-  const plain = JSON.stringify({ version: 1, accessToken, refreshToken, expiresAt, issuedAt, retired });
-  if (secret === undefined) return `${plain}\n`;
-  return `${JSON.stringify({ version: 2, sealed: seal(plain, secret, sealContext(accountId)) })}\n`;
-}
-
-function recordOf(parsed: unknown): StoredRecord | null {
-  if (!isTokenPair(parsed)) return null;
-  const { accessToken, refreshToken, expiresAt, issuedAt } = parsed;
-  return { pair: { accessToken, refreshToken, expiresAt, issuedAt }, retired: retiredOf(parsed) };
-}
-
-/** What a token file's text holds. */
-export type TokenFileContent =
-  | { kind: 'none' }
-  /** `sealedWith`: 'plain', 'current' or 'previous' (see TokenSecrets). */
-  | { kind: 'record'; record: StoredRecord; sealedWith: 'plain' | 'current' | 'previous' }
-  /** Sealed, and no known secret opens it. */
-  | { kind: 'locked' };
-
-/** Reads a token file's text (plain or sealed) with the secrets known. */
-export function parseTokenFile(text: string, accountId: string, secrets: TokenSecrets = {}): TokenFileContent {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { kind: 'none' };
-  }
-  const sealed = typeof parsed === 'object' && parsed !== null ? (parsed as { sealed?: unknown }).sealed : undefined;
-  if (!isSealed(sealed)) {
-    const record = recordOf(parsed);
-    return record === null ? { kind: 'none' } : { kind: 'record', record, sealedWith: 'plain' };
-  }
-  const tries: Array<['current' | 'previous', string]> = [];
-  if (secrets.current !== undefined) tries.push(['current', secrets.current]);
-  for (const secret of secrets.previous ?? []) tries.push(['previous', secret]);
-  for (const [which, secret] of tries) {
-    const opened = unseal(sealed, secret, sealContext(accountId));
-    if (opened === undefined) continue;
-    try {
-      const record = recordOf(JSON.parse(opened));
-      return record === null ? { kind: 'none' } : { kind: 'record', record, sealedWith: which };
-    } catch {
-      return { kind: 'none' };
-    }
-  }
-  return { kind: 'locked' };
 }
 
 function lockedError(file: string, secrets: TokenSecrets): NetatmoError {
@@ -147,12 +65,6 @@ function lockedError(file: string, secrets: TokenSecrets): NetatmoError {
     ? 'Cannot decrypt the token file: no credentialSecret. Restore it or reconnect'
     : 'Cannot decrypt the token file: credentialSecret changed? Restore it or reconnect';
   return new NetatmoError('api', text, { reason: noSecret ? 'store_no_secret' : 'store_locked', params: { file: path.basename(file) } });
-}
-
-export interface StoredRecord {
-  pair: TokenPair;
-  /** tokenHash of the refresh tokens this account rotated away: they can only be refused now. */
-  retired: string[];
 }
 
 export class TokenStore {

@@ -5,7 +5,7 @@
 // generated one, the generated one still opens the files sealed before (they are then sealed
 // again); `credentialSecret: false` turns Node-RED's encryption off, and ours with it. A
 // project's own secret is not reachable from a node: there the generated or user one is used.
-import type { TokenSecrets } from '../../netatmo/token-store';
+import type { TokenSecrets } from '../../netatmo/token-file';
 
 interface SettingsLike {
   credentialSecret?: unknown;
