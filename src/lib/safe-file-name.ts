@@ -1,16 +1,25 @@
 // The one rule that turns an id (a node's, an account's, a statistic's) into a file name, and
 // the move of a file from the name an older rule gave it. Node-RED ids ("a1b2c3d4.e5f6a7" or
-// 16 hex digits) are kept as they are, so a user can still tell whose file is whose; anything
-// else becomes a digest, never a lossy replacement: "a/b" and "a_b" must not share a file.
+// 16 hex digits) are kept as they are, so a user can still tell whose file is whose; any other
+// id keeps a readable part and gets a digest of the whole id, never a bare lossy replacement:
+// "a/b" and "a_b" must not share a file.
 import { createHash } from 'node:crypto';
 import { existsSync, linkSync, promises as fsp, renameSync, unlinkSync } from 'node:fs';
 
 /** Letters, digits, `_`, `-` and `.`, not starting with a dot, at most 64 characters. */
 const PLAIN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
 
-/** `id` itself when it is a plain name (see PLAIN), else `h-` and 32 hex digits of its SHA-256. */
+/**
+ * `id` itself when it is a plain name (see PLAIN); else its first 40 characters with the others
+ * made `_` (no leading dot), `-`, and 16 hex digits of the SHA-256 of the whole id.
+ */
 export function safeFileName(id: string): string {
-  return PLAIN.test(id) ? id : `h-${createHash('sha256').update(id).digest('hex').slice(0, 32)}`;
+  if (PLAIN.test(id)) return id;
+  const readable = id
+    .slice(0, 40)
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+    .replace(/^\./, '_');
+  return `${readable}-${createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 16)}`;
 }
 
 /**

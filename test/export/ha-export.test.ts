@@ -15,6 +15,7 @@ import { VirtualClock } from '../support/virtual-clock';
 import { startHaStandIn, type HaStandIn, type StoredRow } from '../support/ha-standin';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode, type Payload } from '../nodes/measure-support';
 import { haApiNode, haCredentials, haNodes, haServerNode } from './ha-support';
+import { ledgerFile } from '../../src/export/ledger-store';
 import { byDay, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -241,7 +242,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   });
 
   it('refuses bad input with one clear error each: nothing sent, the ledger untouched', async function () {
-    const file = path.join(userDir, 'econetatmo', 'export', `${statisticId.replace(':', '.')}.json`);
+    const file = ledgerFile(path.join(userDir, 'econetatmo', 'export'), statisticId);
     const before = fs.readFileSync(file, 'utf8');
     const importsBefore = ha.imports.commands;
     const good = measured[measured.length - 1];

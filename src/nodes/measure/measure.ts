@@ -11,7 +11,7 @@ import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
 import { MeasureController, type MeasureConfig, type Message } from '../../measure/controller';
-import { FileMemory, memoryDir, memoryFile } from '../../measure/store';
+import { FileMemory, legacyMemoryFile, memoryDir, memoryFile } from '../../measure/store';
 import { intervalProblem } from '../../measure/input';
 import { texts } from '../shared/texts';
 
@@ -42,7 +42,7 @@ export = function (RED: NodeAPI): void {
         account: accountNode.account,
         services: accountNode.services,
         clock: nodeClock,
-        memory: new FileMemory(memoryFile(memoryDir(stateDir), node.id)),
+        memory: new FileMemory(memoryFile(memoryDir(stateDir), node.id), legacyMemoryFile(memoryDir(stateDir), node.id)),
         backfillStore: new BackfillFileStore(backfillDir(stateDir)),
         t,
         describe,

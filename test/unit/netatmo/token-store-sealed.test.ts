@@ -150,7 +150,7 @@ describe('TokenStore file names (one rule, safeFileName)', () => {
     const odd = 'acc/1';
     should(path.basename(store.pathOf(odd)))
       .equal(`${safeFileName(odd)}.json`)
-      .and.match(/^h-[0-9a-f]{32}\.json$/);
+      .and.match(/^acc_1-[0-9a-f]{16}\.json$/);
     // Before, `acc/1` was written as `acc_1.json` (which `acc_1` shared).
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(path.join(dir, 'acc_1.json'), plainText(pair(7)), { mode: 0o600 });
