@@ -162,6 +162,9 @@ describe('HTTP client: retries and error mapping', () => {
     should(err).match({ kind: 'transient', code: 11, status: 429, retryAfterMs: 86_400_000 });
     should(server.requests).length(3);
     should(clock.now() - before).be.below(1000);
+    // The OAuth server's own "too many connections" carries it too.
+    const oauth = classifyAnswer({ status: 429, headers: { 'retry-after': '2' }, text: '{"error":"too_many_connections"}' }, clock.now());
+    should(oauth).match({ ok: false, retry: 'transient', error: { retryAfterMs: 2000 } });
   });
 
   it("gives up on code 26 with kind 'rate_limit' after a long time", async () => {
