@@ -183,6 +183,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const userDir = mkdtempSync(path.join(tmpdir(), 'econetatmo-soak-'));
   helper.settings({
     userDir,
+    // As most installs have one: the token file is sealed with it at every refresh.
+    credentialSecret: 'econetatmo-soak-credential-secret',
     econetatmo: { requestTimeoutMs: options.requestTimeoutMs ?? 1000 },
   });
   const tokens = sim.issueTokens();
