@@ -15,6 +15,14 @@ export const CALLBACK_PATH = '/econetatmo/oauth/callback';
 
 /** A measure node's `interval` when none (or nothing readable) is set, in minutes. */
 export const DEFAULT_INTERVAL_MIN = 10;
+/**
+ * The shortest `interval` (minutes) besides 0, what the rate budget carries: nine lines of one
+ * account every 5 min are 108 reads an hour (a read is one request, two at times) of the 450
+ * the budget allows, leaving room for backfills, discovery and `auto` nodes. Every minute they
+ * would be 540: more than the budget, so reads would queue and backfills starve. The ecocounter
+ * uploads about every 3 hours anyway.
+ */
+export const MIN_INTERVAL_MIN = 5;
 
 /** The editor's text key of a measure type (`econetatmo-measure.types.<key>`). */
 export function typeTextKey(type: string): string {
@@ -40,6 +48,8 @@ export interface EditorConstants {
   /** The flags both patterns are matched with (`new RegExp(lineId, idFlags)`). */
   idFlags: string;
   defaultIntervalMin: number;
+  /** The shortest interval besides 0, in minutes. */
+  minIntervalMin: number;
   /** How a backfill is sent: one message, or `msg.parts` pages for a Join node. */
   rangeOutputs: string[];
 }
@@ -54,6 +64,7 @@ export const EDITOR_CONSTANTS: EditorConstants = {
   deviceId: DEVICE_ID_PATTERN,
   idFlags: ID_PATTERN_FLAGS,
   defaultIntervalMin: DEFAULT_INTERVAL_MIN,
+  minIntervalMin: MIN_INTERVAL_MIN,
   rangeOutputs: [...BACKFILL_OUTPUTS],
 };
 

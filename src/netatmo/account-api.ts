@@ -5,6 +5,7 @@ import type { NetatmoError } from './errors';
 import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
 import type { Clock } from '../lib/clock';
 import type { Line } from '../contract/line';
+import type { TokenSecrets } from './token-file';
 
 export interface AccountOptions {
   /** Base URL of the API and OAuth host, e.g. `https://api.netatmo.com` or the simulator's. */
@@ -13,6 +14,8 @@ export interface AccountOptions {
   clientSecret: string;
   /** Directory of the durable token store (created if missing); under the Node-RED user dir. */
   tokenDir: string;
+  /** Seal the token file with these (Node-RED's credentialSecret); none: plain JSON, mode 0600. */
+  tokenSecrets?: TokenSecrets;
   /** Stable id of the account (the config node's id): names the token file. */
   accountId: string;
   /** Tokens entered by the user (held in the node's credentials); proven before they replace the disk's. */
