@@ -3,7 +3,7 @@
 // from N alone, by the convention the known clients share (names are user labels and mean
 // nothing). Every other line is a module of a type in METER_MODELS (src/contract/meter-models.ts)
 // with a `bridge` (its gateway, listed even when the gateway is not a module of the home): the
-// module itself, or its `#N` sub-modules for the models whose sub-modules measure. Types of
+// module itself and/or its `#N` sub-modules, as the table says of the model. Types of
 // neither table are skipped and counted, for the diagnostics.
 import { unexpectedAnswer, isRecord } from './errors';
 import { isTimeZone } from '../lib/local-calendar';
@@ -130,9 +130,10 @@ function ecocounterLine(module: HomeModule): LinePart | null {
 /** The line of another model's module, or null when this module of it does not measure. */
 function meterLine(module: HomeModule): LinePart | null {
   const row = meterModel(module.type);
-  if (row === null || row.role === null || module.bridge === null) return null;
+  if (row === null || module.bridge === null) return null;
   const index = subIndex(module.id);
-  if ((row.lines === 'sub-modules') !== (index !== null)) return null;
+  const role = index === null ? row.role : row.subRole;
+  if (role === null) return null;
   const { name, roomId } = nameAndRoom(module);
   return {
     deviceId: module.bridge,
@@ -140,7 +141,7 @@ function meterLine(module: HomeModule): LinePart | null {
     model: module.type,
     index,
     name: name ?? module.id,
-    role: row.role,
+    role,
     consumptionType: 'electrical',
     sourceType: 'electricity',
     roomId,

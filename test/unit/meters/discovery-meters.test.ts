@@ -14,6 +14,7 @@ describe('discovery of every energy meter (test/fixtures/homesdata-meters.json)'
       ...Array.from({ length: 9 }, (_, i) => `NLE ${ECOCOUNTER}#${i}`),
       `NLPC ${NLPC}`,
       'NLPS 70:ee:50:00:00:91:00:0c',
+      `NLY ${NLY}`,
       `NLY ${NLY}#1`,
       `NLY ${NLY}#2`,
       `NLY ${NLY}#3`,
@@ -25,7 +26,7 @@ describe('discovery of every energy meter (test/fixtures/homesdata-meters.json)'
       `NLIS ${NLIS}#2`,
       'NLPC 70:ee:50:00:00:5e:7b:99',
     ]);
-    should(lines.map((l) => l.role).slice(9, 16)).eql(['meter', 'meter', 'phase', 'phase', 'phase', 'appliance', 'appliance']);
+    should(lines.map((l) => l.role).slice(9, 17)).eql(['meter', 'meter', 'meter', 'phase', 'phase', 'phase', 'appliance', 'appliance']);
   });
 
   it('gives a meter its gateway as device, its own id as module, no index, and the electrical kinds', function () {
@@ -52,8 +53,9 @@ describe('discovery of every energy meter (test/fixtures/homesdata-meters.json)'
     should(lines.find((l) => l.moduleId === `${NLY}#2`)).match({ index: 2, role: 'phase', deviceId: GATEWAY, name: 'Phase 2' });
     should(lines.find((l) => l.moduleId === `${NLIS}#1`)).match({ index: 1, role: 'appliance', name: 'Applique droite', roomName: 'Salon' });
     should(lines.find((l) => l.model === 'NLF')).match({ name: '70:ee:50:00:00:3a:c2:04', roomId: null, roomName: null });
-    // The double switch and the three-phase meter themselves are not lines: their outputs are.
-    should(lines.some((l) => l.moduleId === NLIS || l.moduleId === NLY)).be.false();
+    // The double switch itself is not a line (its outputs measure); the three-phase meter is one, beside its phases.
+    should(lines.some((l) => l.moduleId === NLIS)).be.false();
+    should(lines.find((l) => l.moduleId === NLY)).match({ role: 'meter', index: null });
   });
 
   it('keeps a module whose gateway is not a module of the home, and skips one without a bridge', function () {
@@ -70,7 +72,7 @@ describe('discovery of every energy meter (test/fixtures/homesdata-meters.json)'
     const lines = parseHomesData(answer);
     should(lines.map((l) => l.moduleId)).eql(Array.from({ length: 9 }, (_, i) => `${ECOCOUNTER}#${i}`));
     should(lines.every((l) => l.model === 'NLE' && l.deviceId === ECOCOUNTER)).be.true();
-    should(parseHomesData(answer, 'all')).have.length(21);
+    should(parseHomesData(answer, 'all')).have.length(22);
   });
 
   it('an unknown type is never an error, whatever its fields', function () {
