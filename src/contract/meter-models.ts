@@ -46,7 +46,7 @@ export const METER_MODELS: Readonly<Record<string, MeterModel>> = {
     subRole: null,
     family: 'sum_energy_elec',
     power: false,
-    evidence: { energy: 'recorded', power: 'recorded' },
+    evidence: { energy: 'source', power: 'recorded' },
   },
   NLPC: {
     what: 'DIN-rail consumption meter',
