@@ -137,7 +137,10 @@ describe('econetatmo-account admin routes', function () {
       eco.map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
       eco.map((l) => l.name).should.deepEqual(files.sim.lines().map((l) => l.name));
       lines.slice(0, eco.length).should.deepEqual(eco);
-      lines.map((l) => l.moduleId).sort().should.deepEqual([...files.sim.lines(), ...files.sim.modules()].map((l) => l.moduleId).sort());
+      lines
+        .map((l) => l.moduleId)
+        .sort()
+        .should.deepEqual([...files.sim.lines(), ...files.sim.modules()].map((l) => l.moduleId).sort());
 
       res = await get('/econetatmo/accounts/nosuchnode/lines');
       res.status.should.equal(404);

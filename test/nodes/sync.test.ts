@@ -62,7 +62,21 @@ describe('econetatmo-sync node', function () {
     lines.forEach((line, i) => {
       const truth = expected[i];
       should(Object.keys(line).sort()).deepEqual(
-        ['homeId', 'homeName', 'timezone', 'deviceId', 'moduleId', 'model', 'index', 'name', 'role', 'consumptionType', 'sourceType', 'roomId', 'roomName'].sort(),
+        [
+          'homeId',
+          'homeName',
+          'timezone',
+          'deviceId',
+          'moduleId',
+          'model',
+          'index',
+          'name',
+          'role',
+          'consumptionType',
+          'sourceType',
+          'roomId',
+          'roomName',
+        ].sort(),
       );
       should(line.model).equal('NLE');
       should(line.moduleId).equal(truth.moduleId);

@@ -20,7 +20,12 @@ describe('README: the table of supported modules', function () {
         .trim()
         .split('\n')
         .filter((row) => !/^\|[\s|-]+\|$/.test(row))
-        .map((row) => row.split('|').slice(1, -1).map((c) => c.trim()));
+        .map((row) =>
+          row
+            .split('|')
+            .slice(1, -1)
+            .map((c) => c.trim()),
+        );
     should(cells(text.slice(begin + TABLE_BEGIN.length, end))).eql(cells(meterTable()));
   });
 });
