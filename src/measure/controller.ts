@@ -11,7 +11,7 @@ import { isLocalScale, planRequests } from '../netatmo/measure-plan';
 import type { Bucket, MeasureQuery, ReadProgress } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
 import type { AccountServices } from '../account/services';
-import { BACKFILL_PAGES, FIRST_READ_DELAY_MS } from './policy';
+import { BACKFILL_PAGES, FIRST_READ_DELAY_MS, UNRESOLVED_RETRY_MS } from './policy';
 import { AutoPoller, isAutoInterval, observation } from './auto-trigger';
 import { Backfills, finishedStatus, historyWarning, percentDone, rangeOutputOf } from './backfills';
 import { intervalMs, planRead, resolveRead, type Checked, type InputPlan, type MeasureSettings, type ReadPlan } from './input';
@@ -131,12 +131,21 @@ export class MeasureController {
       const { key, params } = configured.problem;
       this.host.status(problemStatus(key === 'noModule' ? this.host.t('status.noLine') : this.host.t(`errors.${key}`, params), 'ring'));
     } else if (this.auto) {
-      // The schedule is the module's device's: known once the account's lines say which it is.
-      void this.resolve(configured.value).then((resolved) => {
-        if (this.closed) return;
-        if (resolved.ok) this.startAuto(resolved.value);
-        else this.host.status(problemStatus(this.host.t(`errors.${resolved.problem.key}`, resolved.problem.params), 'ring'));
-      });
+      // The schedule is the module's device's: known once the account's lines say which it is
+      // (asked again later while they do not: the cloud may be down at deploy).
+      const plan = configured.value;
+      const begin = (): void => {
+        void this.resolve(plan).then((resolved) => {
+          if (this.closed) return;
+          if (resolved.ok) {
+            this.startAuto(resolved.value);
+            return;
+          }
+          this.host.status(problemStatus(this.host.t(`errors.${resolved.problem.key}`, resolved.problem.params), 'ring'));
+          this.schedule(begin, UNRESOLVED_RETRY_MS);
+        });
+      };
+      begin();
     } else if (this.every > 0) {
       const plan = configured.value;
       const tick = (): void => {

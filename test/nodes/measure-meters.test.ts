@@ -9,6 +9,7 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimMeter } from '../../src/simulator';
 import { setNodeClock } from '../../src/nodes/shared/clock';
 import { recentWindow } from '../../src/netatmo/measure-plan';
+import { startOfDay } from '../../src/lib/local-calendar';
 import {
   accountCredentials,
   accountFlowNode,
@@ -144,6 +145,21 @@ describe('econetatmo-measure on every Legrand meter', function () {
       should(p.points.some((x) => x.values.sum_energy_buy_from_grid === null && typeof x.total === 'number' && x.total > 0)).be.true();
     });
   }
+
+  it("reads an NLPC's days in its home's zone: local midnights, the cloud's values", async function () {
+    await load(nlpc, { scale: '1day' });
+    const { sent, error } = await input({});
+    should.not.exist(error);
+    const p = sent[0];
+    should(p.timezone).equal(nlpc.timezone);
+    should(p.points.length).be.above(1);
+    for (const x of p.points) {
+      should(x.start).equal(startOfDay(nlpc.timezone, x.start));
+      should(x.end).equal(startOfDay(nlpc.timezone, x.end));
+    }
+    const cloud = sim.buckets({ moduleId: nlpc.moduleId, types: GRID, scale: '1day', from: p.points[0].start, to: T0 });
+    should(p.points.map((x) => x.values)).eql(cloud.map((b) => b.values));
+  });
 
   it('a range of an NLPC: every bucket, once, in pages for a Join node, and not again by the next read', async function () {
     await load(nlpc);
