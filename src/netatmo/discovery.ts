@@ -110,10 +110,17 @@ function subIndex(id: string): number | null {
 
 type LinePart = Omit<Line, 'homeId' | 'homeName' | 'timezone' | 'roomName'>;
 
-function nameAndRoom(module: HomeModule): { name: string | null; roomId: string | null } {
+/**
+ * An ecocounter line's name and room, checked as they always were (a wrong one is a broken
+ * answer). Another model's odd field is no name or no room: it must not cost the account its
+ * ecocounter lines, which sync nodes made before other models read alone.
+ */
+function nameAndRoom(module: HomeModule, strict: boolean): { name: string | null; roomId: string | null } {
+  const { name, room_id: room } = module.raw;
+  if (!strict) return { name: typeof name === 'string' ? name : null, roomId: typeof room === 'string' ? room : null };
   return {
-    name: optionalString(module.raw.name, `the name of module ${module.id}`),
-    roomId: optionalString(module.raw.room_id, `the room of module ${module.id}`),
+    name: optionalString(name, `the name of module ${module.id}`),
+    roomId: optionalString(room, `the room of module ${module.id}`),
   };
 }
 
@@ -123,7 +130,7 @@ function ecocounterLine(module: HomeModule): LinePart | null {
   const index = subIndex(module.id);
   const kind = index === null ? null : lineKind(index);
   if (index === null || kind === null) return null;
-  const { name, roomId } = nameAndRoom(module);
+  const { name, roomId } = nameAndRoom(module, true);
   return { deviceId: module.bridge, moduleId: module.id, model: 'NLE', index, name: name ?? `#${index}`, ...kind, roomId };
 }
 
@@ -134,7 +141,7 @@ function meterLine(module: HomeModule): LinePart | null {
   const index = subIndex(module.id);
   const role = index === null ? row.role : row.subRole;
   if (role === null) return null;
-  const { name, roomId } = nameAndRoom(module);
+  const { name, roomId } = nameAndRoom(module, false);
   return {
     deviceId: module.bridge,
     moduleId: module.id,

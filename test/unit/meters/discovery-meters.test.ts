@@ -80,6 +80,15 @@ describe('discovery of every energy meter (test/fixtures/homesdata-meters.json)'
     should(discover(odd)).eql({ lines: [], unknownTypes: { NLZZ: 1 } });
   });
 
+  it("a meter's odd name or room is none: it never costs the account its ecocounter lines", function () {
+    const odd = JSON.parse(JSON.stringify(answer)) as { body: { homes: Array<{ modules: Array<Record<string, unknown>> }> } };
+    const nlpc = odd.body.homes[0].modules.find((m) => m.id === NLPC) as Record<string, unknown>;
+    nlpc.name = 42;
+    nlpc.room_id = { id: 'r' };
+    should(parseHomesData(odd)).have.length(9);
+    should(discover(odd).lines.find((l) => l.moduleId === NLPC)).match({ name: NLPC, roomId: null, roomName: null });
+  });
+
   it("the order does not depend on the answer's order", function () {
     const reversed = JSON.parse(JSON.stringify(answer)) as { body: { homes: Array<{ modules: unknown[] }> } };
     for (const home of reversed.body.homes) home.modules.reverse();
