@@ -14,6 +14,8 @@ export interface ApiDeps {
   find(deviceId: string, moduleId: string): Measured | 'module' | undefined;
   /** The body of homestatus for a home, undefined when unknown. */
   homeStatus(homeId: string): unknown;
+  /** A test's rewrite of a path's answer body (the body itself when none). */
+  rewrite(path: string, body: unknown): unknown;
   /** How the cloud serves a scale now. */
   view(scale: ScaleName): View;
 }
@@ -38,7 +40,7 @@ export function homesdata(p: URLSearchParams, res: ServerResponse, deps: ApiDeps
     unit_wind: 0,
     id: 'simulated-user',
   };
-  sendJson(res, 200, envelope({ homes, user }, deps.now(), started));
+  sendJson(res, 200, envelope(deps.rewrite('/api/homesdata', { homes, user }), deps.now(), started));
 }
 
 export function homestatus(p: URLSearchParams, res: ServerResponse, deps: ApiDeps): void {
@@ -47,7 +49,7 @@ export function homestatus(p: URLSearchParams, res: ServerResponse, deps: ApiDep
   if (!homeId) return sendApiError(res, 400, 10, 'Missing arguments');
   const body = deps.homeStatus(homeId);
   if (body === undefined) return sendApiError(res, 404, 9, 'Home not found');
-  sendJson(res, 200, envelope(body, deps.now(), started));
+  sendJson(res, 200, envelope(deps.rewrite('/api/homestatus', body), deps.now(), started));
 }
 
 function parseBool(text: string | null, fallback: boolean): boolean | undefined {
@@ -102,7 +104,7 @@ export function getmeasure(p: URLSearchParams, res: ServerResponse, deps: ApiDep
 
   const rows = found === 'module' ? [] : found.rows(columns, scale, begin, end, deps.view(scale), limit);
   const body = optimize ? toSeries(rows, realTime, scale === '1month') : toKeyed(rows, realTime);
-  sendJson(res, 200, envelope(body, now, started));
+  sendJson(res, 200, envelope(deps.rewrite('/api/getmeasure', body), now, started));
 }
 
 /** Row time in epoch seconds: bucket middle, or start with real_time. */

@@ -1,6 +1,7 @@
 // The simulated account: two homes, the first with one ecocounter (nine NLE lines) among other Legrand and
 // Netatmo modules that a careless filter would take for lines (a double switch with `#1`/`#2` ids). Each home
-// has its time zone: the first Europe/Paris (by default), the second another offset (Asia/Tokyo).
+// has its time zone: the first Europe/Paris (by default), the second another offset (Asia/Tokyo). The rest of
+// the Legrand range (range.ts) is appended to both.
 import { hash32, hex } from './hash';
 import { extendFirstHome, extendSecondHome, type MeterSpec } from './range';
 import type { ElectricitySchedule } from './schedule';

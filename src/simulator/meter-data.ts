@@ -35,8 +35,9 @@ export class MeterData implements Measured {
     let any = false;
     // Zones only change on whole local minutes and offsets on whole hours: one lookup per slot, then count on.
     const week = this.tariffs.minuteOfWeek(slot * SLOT_MS);
+    const whole = this.reach.wholeSlot(slot);
     for (let k = 0; k < MINUTES_PER_SLOT; k++) {
-      if (!this.reach.reachable(slot * MINUTES_PER_SLOT + k)) continue;
+      if (!whole && !this.reach.reachable(slot * MINUTES_PER_SLOT + k)) continue;
       const col = this.tariffs.column(week + k);
       sums[col] += watts[k];
       seen[col] = true;

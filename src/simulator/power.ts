@@ -99,6 +99,25 @@ export class Reachability {
     return this.pieceStart(m) === null;
   }
 
+  /** Whether every minute of the 30-min slot is reachable, cheaply (most slots are): then no minute need be asked. */
+  wholeSlot(slot: number): boolean {
+    if (this.timeline.inGap(slot)) return false;
+    const first = slot * MINUTES_PER_SLOT;
+    const end = first + MINUTES_PER_SLOT;
+    if (this.flaky) {
+      const o = this.flakyOutage(Math.floor(first / FLAKY_PERIOD)); // a slot lies within one period
+      if (o && o.from < end && o.to > first) return false;
+    }
+    return !this.manual.some((o) => o.from < end && o.to > first);
+  }
+
+  private flakyOutage(period: number): Outage | null {
+    if (unit(this.seed, 0xf1a, this.tag, period) >= 0.5) return null;
+    const length = 10 + Math.floor(unit(this.seed, 0xf1b, this.tag, period) * 51);
+    const from = period * FLAKY_PERIOD + Math.floor(unit(this.seed, 0xf1c, this.tag, period) * (FLAKY_PERIOD - length));
+    return { from, to: from + length };
+  }
+
   /** The first minute of the outage holding m (outages that touch are one), or null when m is reachable. */
   outageStart(m: number): number | null {
     let start = this.pieceStart(m);
@@ -120,21 +139,18 @@ export class Reachability {
       while (this.timeline.inGap(s - 1)) s--;
       start = s * MINUTES_PER_SLOT;
     }
-    if (this.flaky) {
-      const period = Math.floor(m / FLAKY_PERIOD);
-      if (unit(this.seed, 0xf1a, this.tag, period) < 0.5) {
-        const length = 10 + Math.floor(unit(this.seed, 0xf1b, this.tag, period) * 51);
-        const begin = period * FLAKY_PERIOD + Math.floor(unit(this.seed, 0xf1c, this.tag, period) * (FLAKY_PERIOD - length));
-        if (m >= begin && m < begin + length) start = start === null ? begin : Math.min(start, begin);
-      }
-    }
+    const flaky = this.flaky ? this.flakyOutage(Math.floor(m / FLAKY_PERIOD)) : null;
+    if (flaky && m >= flaky.from && m < flaky.to) start = start === null ? flaky.from : Math.min(start, flaky.from);
     for (const o of this.manual) if (m >= o.from && m < o.to) start = start === null ? o.from : Math.min(start, o.from);
     return start;
   }
 
-  /** From the report at t on, the module is (un)reachable until told otherwise. */
+  /**
+   * From the module's next report after t on (within a minute), it is (un)reachable until told otherwise:
+   * a report already shown stays the last one, so `last_seen` never goes back.
+   */
   set(reachable: boolean, t: number): void {
-    const m = this.reportMinute(t);
+    const m = this.reportMinute(t) + 1;
     const open = this.manual.find((o) => o.to === Number.POSITIVE_INFINITY);
     if (reachable) {
       if (open) open.to = Math.max(open.from, m);

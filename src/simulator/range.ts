@@ -1,6 +1,6 @@
 // The rest of the Legrand range, in every home beside (or without) the ecocounter: meters (NLPC, NLPS, the
 // NLY and its phases `#1`..`#3`), plugs and switches that measure what they power, and modules that measure
-// nothing (NLT remote, NLV shutter) which a client must ignore. All hang off an NLG gateway, except one
+// nothing (NLT remote, NLV and Z3V shutters) which a client must ignore. All hang off an NLG gateway, except one
 // whose `bridge` is not a module of the home, as in real answers. Appended after the modules that were
 // there before, so the ecocounter's answer is unchanged.
 import { hash32 } from './hash';
@@ -71,6 +71,8 @@ class Builder {
     private readonly home: SimHome,
     private readonly setupDate: number,
     private readonly household: number,
+    /** The gateway the modules hang off unless told otherwise. */
+    private readonly gateway: string,
   ) {}
 
   room(id: string, name: string, type: string): string {
@@ -92,41 +94,60 @@ class Builder {
     if (gateway && Array.isArray(gateway.modules_bridged) && !gateway.modules_bridged.includes(m.id)) gateway.modules_bridged.push(m.id);
   }
 
-  meter(m: { id: string; model: string; name: string; bridge: string; role: MeterRole; profile: PowerProfile } & Partial<MeterSpec>): void {
-    const index = /#(\d+)$/.exec(m.id);
+  /**
+   * A module that measures energy, on the builder's gateway unless `bridge` says otherwise. `room` undefined:
+   * the module is already in the home (only its measures are new).
+   */
+  private energy(kind: Kind, id: string, model: string, name: string, room: string | undefined, profile: PowerProfile, extra: Partial<MeterSpec>): void {
+    const bridge = extra.bridge ?? this.gateway;
+    if (room !== undefined) this.module({ id, type: model, name, room_id: room, bridge });
+    const index = /#(\d+)$/.exec(id);
     this.specs.push({
       homeId: this.home.id,
+      id,
+      model,
+      name,
+      bridge,
+      role: kind === 'meter' ? (index ? 'phase' : 'meter') : 'appliance',
       index: index ? Number(index[1]) : null,
       household: this.household,
-      lastSeen: true,
-      unreachablePower: m.role === 'appliance' ? 'zero' : 'absent',
+      profile,
+      on: kind === 'plug' ? 'always' : kind === 'light' ? 'drawing' : undefined,
+      // The `#N` of a real double switch has neither.
+      lastSeen: !(model === 'NLIS' && index),
+      unreachablePower: kind === 'meter' ? 'absent' : 'zero',
       flaky: false,
-      ...m,
+      ...extra,
     });
   }
 
-  /** A module that measures energy, new in the home. */
-  add(m: { id: string; model: string; name: string; bridge: string; role: MeterRole; profile: PowerProfile; room?: string } & Partial<MeterSpec>): void {
-    this.module({ id: m.id, type: m.model, name: m.name, room_id: m.room, bridge: m.bridge });
-    const { room: _room, ...spec } = m;
-    this.meter(spec);
+  meter(id: string, model: string, name: string, room: string | undefined, profile: PowerProfile, extra: Partial<MeterSpec> = {}): void {
+    this.energy('meter', id, model, name, room, profile, extra);
+  }
+
+  plug(id: string, model: string, name: string, room: string | undefined, profile: PowerProfile, extra: Partial<MeterSpec> = {}): void {
+    this.energy('plug', id, model, name, room, profile, extra);
+  }
+
+  light(id: string, model: string, name: string, room: string | undefined, profile: PowerProfile, extra: Partial<MeterSpec> = {}): void {
+    this.energy('light', id, model, name, room, profile, extra);
   }
 
   /** An NLY and its three phases, each phase a share of some circuits. */
-  threePhase(id: string, name: string, bridge: string, room: string, phases: ReadonlyArray<readonly number[]>, share: number): void {
-    this.add({ id, model: 'NLY', name, bridge, role: 'meter', room, profile: { kind: 'phases' } });
-    phases.forEach((circuits, i) =>
-      this.add({
-        id: `${id}#${i + 1}`,
-        model: 'NLY',
-        name: `${name} phase ${i + 1}`,
-        bridge,
-        role: 'phase',
-        room,
-        profile: { kind: 'share', circuits, share },
-      }),
-    );
+  threePhase(id: string, name: string, room: string, phases: ReadonlyArray<readonly number[]>, part: number): void {
+    this.meter(id, 'NLY', name, room, { kind: 'phases' });
+    phases.forEach((circuits, i) => this.meter(`${id}#${i + 1}`, 'NLY', `${name} phase ${i + 1}`, room, share(circuits, part)));
   }
+}
+
+type Kind = 'meter' | 'plug' | 'light';
+
+function share(circuits: readonly number[], part: number, onFromWh?: number): PowerProfile {
+  return onFromWh === undefined ? { kind: 'share', circuits, share: part } : { kind: 'share', circuits, share: part, onFromWh };
+}
+
+function lamp(watts: number, onFromWh: number): PowerProfile {
+  return { kind: 'lamp', circuit: LIGHTING, watts, onFromWh };
 }
 
 const ALL = [0, 1, 2, 3, 4];
@@ -147,172 +168,44 @@ export interface FirstHomeIds {
 
 /** Home 1 (peak/off-peak contract): its gateway, double switch and plug measure now, and the range joins them. */
 export function extendFirstHome(home: SimHome, seed: number, setupDate: number, ids: FirstHomeIds): MeterSpec[] {
-  const b = new Builder(home, setupDate, seed);
-  const g = ids.gateway;
-  b.meter({
-    id: `${ids.doubleSwitch}#1`,
-    model: 'NLIS',
-    name: 'Interrupteur droite',
-    bridge: g,
-    role: 'appliance',
-    on: 'drawing',
-    lastSeen: false,
-    profile: { kind: 'lamp', circuit: LIGHTING, watts: 40, onFromWh: 55 },
-  });
-  b.meter({
-    id: `${ids.doubleSwitch}#2`,
-    model: 'NLIS',
-    name: 'Interrupteur gauche',
-    bridge: g,
-    role: 'appliance',
-    on: 'drawing',
-    lastSeen: false,
-    profile: { kind: 'lamp', circuit: LIGHTING, watts: 25, onFromWh: 110 },
-  });
-  b.meter({
-    id: ids.plug,
-    model: 'NLP',
-    name: 'Prise cafetière',
-    bridge: g,
-    role: 'appliance',
-    on: 'always',
-    profile: { kind: 'share', circuits: [KITCHEN], share: 0.35, onFromWh: 100 },
-  });
-
+  const b = new Builder(home, setupDate, seed, ids.gateway);
+  b.light(`${ids.doubleSwitch}#1`, 'NLIS', 'Interrupteur droite', undefined, lamp(40, 55));
+  b.light(`${ids.doubleSwitch}#2`, 'NLIS', 'Interrupteur gauche', undefined, lamp(25, 110));
+  b.plug(ids.plug, 'NLP', 'Prise cafetière', undefined, share([KITCHEN], 0.35, 100));
   const garage = b.room(roomIdOf(seed, 6), 'Garage', 'garage');
   const corridor = b.room(roomIdOf(seed, 7), 'Couloir', 'corridor');
-  b.add({
-    id: legrandId(seed, 10),
-    model: 'NLPC',
-    name: 'Compteur général',
-    bridge: g,
-    role: 'meter',
-    room: ids.cabinet,
-    profile: { kind: 'share', circuits: ALL, share: 1 },
-  });
-  b.threePhase(legrandId(seed, 11), 'Compteur atelier', g, garage, [[KITCHEN, WATER_HEATER], [AIR_CONDITIONING, LIGHTING], [4]], 0.5);
-  b.add({
-    id: legrandId(seed, 12),
-    model: 'NLPT',
-    name: 'Prise lave-vaisselle',
-    bridge: g,
-    role: 'appliance',
-    room: ids.kitchen,
-    on: 'always',
-    profile: { kind: 'share', circuits: [KITCHEN], share: 0.4, onFromWh: 400 },
-  });
-  b.add({
-    id: legrandId(seed, 13),
-    model: 'NLPM',
-    name: 'Prise mobile climatiseur',
-    bridge: g,
-    role: 'appliance',
-    room: ids.living,
-    on: 'always',
-    flaky: true,
-    profile: { kind: 'share', circuits: [AIR_CONDITIONING], share: 0.9, onFromWh: 100 },
-  });
-  b.add({
-    id: legrandId(seed, 14),
-    model: 'NLL',
-    name: 'Lumière couloir',
-    bridge: g,
-    role: 'appliance',
-    room: corridor,
-    on: 'drawing',
-    profile: { kind: 'lamp', circuit: LIGHTING, watts: 18, onFromWh: 55 },
-  });
+  b.meter(legrandId(seed, 10), 'NLPC', 'Compteur général', ids.cabinet, share(ALL, 1));
+  b.threePhase(legrandId(seed, 11), 'Compteur atelier', garage, [[KITCHEN, WATER_HEATER], [AIR_CONDITIONING, LIGHTING], [4]], 0.5);
+  b.plug(legrandId(seed, 12), 'NLPT', 'Prise lave-vaisselle', ids.kitchen, share([KITCHEN], 0.4, 400));
+  b.plug(legrandId(seed, 13), 'NLPM', 'Prise mobile climatiseur', ids.living, share([AIR_CONDITIONING], 0.9, 100), { flaky: true });
+  b.light(legrandId(seed, 14), 'NLL', 'Lumière couloir', corridor, lamp(18, 55));
   // Bridged by a gateway the home does not list (real answers have such modules).
-  const foreign = gatewayId(seed, 15);
-  b.add({
-    id: legrandId(seed, 16),
-    model: 'NLPO',
-    name: 'Contacteur chauffe-eau',
-    bridge: foreign,
-    role: 'appliance',
-    room: ids.cabinet,
-    on: 'always',
-    profile: { kind: 'share', circuits: [WATER_HEATER], share: 1, onFromWh: 500 },
-  });
-  b.module({ id: legrandId(seed, 17), type: 'NLT', name: 'Commande sans fil', room_id: ids.entry, bridge: g });
-  b.module({ id: legrandId(seed, 18), type: 'NLV', name: 'Volet séjour', room_id: ids.living, bridge: g, appliance_type: 'rolling_shutter' });
+  b.plug(legrandId(seed, 16), 'NLPO', 'Contacteur chauffe-eau', ids.cabinet, share([WATER_HEATER], 1, 500), { bridge: gatewayId(seed, 15) });
+  b.module({ id: legrandId(seed, 17), type: 'NLT', name: 'Commande sans fil', room_id: ids.entry, bridge: ids.gateway });
+  b.module({ id: legrandId(seed, 18), type: 'NLV', name: 'Volet séjour', room_id: ids.living, bridge: ids.gateway, appliance_type: 'rolling_shutter' });
+  // A Zigbee shutter bridged by the gateway, as in the real answers: no energy.
+  b.module({ id: legrandId(seed, 19), type: 'Z3V', name: 'Volet chambre', room_id: ids.living, bridge: ids.gateway });
   home.schedules = [peakOffPeakSchedule(seed)];
   return b.specs;
 }
 
 /** Home 2 (basic contract, another household): a gateway and its range, and no ecocounter. */
 export function extendSecondHome(home: SimHome, seed: number, setupDate: number): MeterSpec[] {
-  const household = (seed ^ 0x70c) | 0;
-  const b = new Builder(home, setupDate, household);
+  const g = gatewayId(seed, 30);
+  const b = new Builder(home, setupDate, (seed ^ 0x70c) | 0, g);
   const cabinet = b.room(roomIdOf(seed, 8), 'Tableau électrique', 'electrical_cabinet');
   const kitchen = b.room(roomIdOf(seed, 9), 'Cuisine', 'kitchen');
   const entry = b.room(roomIdOf(seed, 10), 'Entrée', 'lobby');
-  const g = gatewayId(seed, 30);
   b.module({ id: g, type: 'NLG', name: 'Passerelle', room_id: cabinet, modules_bridged: [] });
-  b.add({
-    id: legrandId(seed, 31),
-    model: 'NLPC',
-    name: 'Compteur',
-    bridge: g,
-    role: 'meter',
-    room: cabinet,
-    profile: { kind: 'share', circuits: ALL, share: 0.9 },
-  });
-  b.threePhase(legrandId(seed, 32), 'Triphasé', g, cabinet, [[KITCHEN], [WATER_HEATER, AIR_CONDITIONING], [LIGHTING, 4]], 0.6);
-  b.add({
-    id: legrandId(seed, 33),
-    model: 'NLPS',
-    name: 'Délesteur',
-    bridge: g,
-    role: 'meter',
-    room: cabinet,
-    profile: { kind: 'share', circuits: [WATER_HEATER, AIR_CONDITIONING], share: 1 },
-  });
-  b.add({
-    id: legrandId(seed, 34),
-    model: 'NLP',
-    name: 'Prise bouilloire',
-    bridge: g,
-    role: 'appliance',
-    room: kitchen,
-    on: 'always',
-    flaky: true,
-    profile: { kind: 'share', circuits: [KITCHEN], share: 0.3, onFromWh: 100 },
-  });
+  b.meter(legrandId(seed, 31), 'NLPC', 'Compteur', cabinet, share(ALL, 0.9));
+  b.threePhase(legrandId(seed, 32), 'Triphasé', cabinet, [[KITCHEN], [WATER_HEATER, AIR_CONDITIONING], [LIGHTING, 4]], 0.6);
+  b.meter(legrandId(seed, 33), 'NLPS', 'Délesteur', cabinet, share([WATER_HEATER, AIR_CONDITIONING], 1));
+  b.plug(legrandId(seed, 34), 'NLP', 'Prise bouilloire', kitchen, share([KITCHEN], 0.3, 100), { flaky: true });
   const double = `${legrandId(seed, 35).slice(0, -2)}b6`;
   b.module({ id: double, type: 'NLIS', name: 'Double interrupteur', bridge: g });
-  b.add({
-    id: `${double}#1`,
-    model: 'NLIS',
-    name: 'Plafonnier',
-    bridge: g,
-    role: 'appliance',
-    room: entry,
-    on: 'drawing',
-    lastSeen: false,
-    profile: { kind: 'lamp', circuit: LIGHTING, watts: 60, onFromWh: 55 },
-  });
-  b.add({
-    id: `${double}#2`,
-    model: 'NLIS',
-    name: 'Applique',
-    bridge: g,
-    role: 'appliance',
-    room: entry,
-    on: 'drawing',
-    lastSeen: false,
-    profile: { kind: 'lamp', circuit: LIGHTING, watts: 12, onFromWh: 110 },
-  });
-  b.add({
-    id: legrandId(seed, 36),
-    model: 'NLL',
-    name: 'Lampe entrée',
-    bridge: g,
-    role: 'appliance',
-    room: entry,
-    on: 'drawing',
-    profile: { kind: 'lamp', circuit: LIGHTING, watts: 9, onFromWh: 80 },
-  });
+  b.light(`${double}#1`, 'NLIS', 'Plafonnier', entry, lamp(60, 55));
+  b.light(`${double}#2`, 'NLIS', 'Applique', entry, lamp(12, 110));
+  b.light(legrandId(seed, 36), 'NLL', 'Lampe entrée', entry, lamp(9, 80));
   b.module({ id: legrandId(seed, 37), type: 'NLT', name: 'Télécommande', room_id: entry, bridge: g });
   b.module({ id: legrandId(seed, 38), type: 'NLV', name: 'Volet cuisine', room_id: kitchen, bridge: g, appliance_type: 'rolling_shutter' });
   home.schedules = [basicSchedule(seed)];

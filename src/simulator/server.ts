@@ -44,7 +44,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     meterUploadDelayMin: options.meterUploadDelayMin ?? 20,
     meterUploadJitterMin: options.meterUploadJitterMin ?? 5,
     meterRevisionRate: options.meterRevisionRate ?? 0,
+    flakyModules: options.flakyModules ?? true,
   });
+  const rewrites = new Map<string, (body: unknown) => unknown>();
   // A seeded token's user id prefix becomes the account's, so that every token of the account looks alike.
   const seededPrefix = /^([0-9a-f]{24})\|/.exec(options.refreshToken ?? options.accessToken ?? '');
   const userId = seededPrefix ? seededPrefix[1] : hex(seed, 0x05e, 0, 24);
@@ -66,6 +68,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     find: (d, m) => world.find(d, m),
     view: (scale) => world.view(scale),
     homeStatus: (homeId) => world.homeStatus(homeId),
+    rewrite(path, body) {
+      const rewrite = rewrites.get(path);
+      return rewrite ? rewrite(structuredClone(body)) : body; // a copy: the test may change it in place
+    },
   };
   const timers = new Set<NodeJS.Timeout>();
 
@@ -200,6 +206,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     powerAt: (moduleId, t) => world.meters.powerAt(moduleId, t),
     reachableAt: (moduleId, t) => world.meters.reachableAt(moduleId, t),
     setReachable: (moduleId, reachable) => world.meters.setReachable(moduleId, reachable, now()),
+    rewriteAnswers(path, rewrite) {
+      if (rewrite) rewrites.set(path, rewrite);
+      else rewrites.delete(path);
+    },
     close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();

@@ -73,6 +73,8 @@ export interface SimulatorOptions {
   meterUploadJitterMin?: number;
   /** Default 0: share of the range's slots first served with a preliminary (lower) value. */
   meterRevisionRate?: number;
+  /** Default true: one module of the range per home goes unreachable on its own now and then (`SimMeter.flaky`). */
+  flakyModules?: boolean;
   faults?: Partial<FaultOptions>;
   /** Send Retry-After (seconds) with code 26 answers; default false (unconfirmed in the real API). */
   retryAfterHeader?: boolean;
@@ -176,9 +178,17 @@ export interface Simulator {
   /** The `reachable` homestatus shows at `t`. */
   reachableAt(moduleId: string, t: number): boolean;
   /**
-   * From now on (the simulator's clock) the module is unreachable (or reachable again): no power in
-   * homestatus, `last_seen` frozen, its minutes lost from getmeasure. An NLY and its phases go together.
+   * From the module's next report after now (the simulator's clock; within a minute, so move the clock on a
+   * minute before looking) the module is unreachable (or reachable again): no power in
+   * homestatus, `last_seen` frozen, its minutes lost from getmeasure. An NLY and its phases go together, and
+   * so do a double switch's `#1` and `#2` (the NLIS itself then says `reachable: false`).
    */
   setReachable(moduleId: string, reachable: boolean): void;
+  /**
+   * Passes (a copy of) the `body` of every 200 answer of '/api/homesdata', '/api/homestatus' or
+   * '/api/getmeasure' through `rewrite`, whose result is sent instead, to serve a malformed or surprising
+   * answer; null restores the plain answers.
+   */
+  rewriteAnswers(path: string, rewrite: ((body: unknown) => unknown) | null): void;
   close(): Promise<void>;
 }

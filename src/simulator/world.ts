@@ -27,6 +27,7 @@ export interface WorldOptions {
   meterUploadDelayMin: number;
   meterUploadJitterMin: number;
   meterRevisionRate: number;
+  flakyModules: boolean;
 }
 
 export class World {
@@ -77,7 +78,7 @@ export class World {
     }
     this.meters = new Meters({
       seed: o.seed,
-      specs: account.meters,
+      specs: o.flakyModules ? account.meters : account.meters.map((m) => ({ ...m, flaky: false })),
       homes: this.homes,
       clockOf: (homeId) => this.clocks.get(homeId) as LocalTime,
       timelineOf: (bridge) => this.timelines.get(bridge) as Timeline,

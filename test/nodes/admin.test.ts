@@ -1,5 +1,7 @@
 // The admin routes of econetatmo-account and the OAuth flow through the editor, inside
 // Node-RED (node-red-node-test-helper) against the simulator's consent page and token endpoint.
+// Over 300 lines: the account's routes (state, lines, diagnostics, connect, paste) share one
+// Node-RED harness and the no-secret check on every answer.
 import fs from 'fs';
 import { DIAGNOSTIC_REQUESTS } from '../../src/account/diagnostics';
 import should from 'should';

@@ -21,8 +21,8 @@ import {
   useTempUserDir,
   VirtualClock,
   type FlowNode,
-  type Payload,
 } from './measure-support';
+import type { MeasurePayload as Payload } from '../../src/contract/measure-payload';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
