@@ -1,8 +1,8 @@
 // econetatmo-measure on the Legrand range beside the ecocounter, inside Node-RED against the
 // simulator on a virtual clock: an NLPC and a phase of an NLY read with neither device nor types
-// set (both from the account's lines), a range, `interval: auto` learning the gateway's own
-// upload rhythm (30 min in the simulator, not the ecocounter's 3 h), the export of an NLPC into
-// Home Assistant's hourly rows, and a module the account does not have.
+// set (both from the account's lines), local days, a range, `interval: auto` learning the
+// gateway's own upload rhythm (30 min in the simulator, not the ecocounter's 3 h), revisions, the
+// export of an NLPC into Home Assistant's hourly rows, and a module the account does not have.
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
@@ -204,6 +204,27 @@ describe('econetatmo-measure on every Legrand meter', function () {
       const minutes = delays.map((d) => Math.round(d / MIN)).join(' ');
       console.log(`auto on an NLPC, 6 h: ${countRequests(sim, GETMEASURE)} requests, delays (min) ${minutes}`);
     }
+  });
+
+  it("follows an NLPC's revisions: what was sent last for each bucket is what the cloud serves now", async function () {
+    // A cloud that revises a fifth of the range's buckets after serving them.
+    await sim.close();
+    sim = await startSimulator({ port: 0, now: () => clock.now(), rateLimits: NO_LIMITS, seed: 11, meterRevisionRate: 0.2 });
+    await load(nlpc, { interval: 10 });
+    const last = new Map<number, Record<string, number | null>>();
+    let revised = 0;
+    helper.getNode('out').on('input', (m: Record<string, unknown>) => {
+      const p = m.payload as Payload;
+      revised += p.revised.length;
+      for (const x of p.points) last.set(x.start, x.values);
+    });
+    await clock.runFor(24 * HOUR);
+    const now = clock.now();
+    const w = recentWindow('30min', now);
+    const cloud = sim.buckets({ moduleId: nlpc.moduleId, types: GRID, scale: '30min', from: w.dateBegin, to: now });
+    should(cloud.length).be.above(10);
+    for (const b of cloud) should(last.get(b.start)).eql(b.values, new Date(b.start).toISOString());
+    should(revised).be.above(0);
   });
 
   it("exports an NLPC into Home Assistant's hourly rows under a statistic of its own id", async function () {
