@@ -161,50 +161,54 @@ describe('econetatmo-measure on every Legrand meter', function () {
     should(p.points.map((x) => x.values)).eql(cloud.map((b) => b.values));
   });
 
-  it('a range of an NLPC: every bucket, once, in pages for a Join node, and not again by the next read', async function () {
-    await load(nlpc);
-    const dateBegin = T0 - 3 * 24 * HOUR;
-    const { sent, error } = await input({ dateBegin, rangeOutput: 'parts' });
-    should.not.exist(error);
-    const points = sent.flatMap((p) => p.points);
-    const cloud = sim.buckets({ moduleId: nlpc.moduleId, types: GRID, scale: '30min', from: dateBegin, to: T0 });
-    should(points.map((x) => x.start)).eql(cloud.map((b) => b.start));
-    should(points.every((x) => x.total === gridTotal(x.values))).be.true();
-    const again = await input({});
-    should.not.exist(again.error);
-    should(again.sent).have.length(0);
-  });
-
-  it("interval auto learns the gateway's own rhythm: each new bucket is sent minutes after the cloud has it", async function () {
-    await load(nlpc, { interval: 'auto' });
-    const first = new Map<number, number>();
-    helper.getNode('out').on('input', (m: Record<string, unknown>) => {
-      for (const x of (m.payload as Payload).points) if (!first.has(x.start)) first.set(x.start, clock.now());
+  for (const which of ['an NLPC', 'a phase of an NLY'] as const) {
+    it(`a range of ${which}: every bucket, once, in pages for a Join node, and not again by the next read`, async function () {
+      const module = which === 'an NLPC' ? nlpc : phase;
+      await load(module);
+      const dateBegin = T0 - 3 * 24 * HOUR;
+      const { sent, error } = await input({ dateBegin, rangeOutput: 'parts' });
+      should.not.exist(error);
+      const points = sent.flatMap((p) => p.points);
+      const cloud = sim.buckets({ moduleId: module.moduleId, types: GRID, scale: '30min', from: dateBegin, to: T0 });
+      should(points.map((x) => x.start)).eql(cloud.map((b) => b.start));
+      should(points.every((x) => x.total === gridTotal(x.values))).be.true();
+      const again = await input({});
+      should.not.exist(again.error);
+      should(again.sent).have.length(0);
     });
-    await clock.runFor(4 * HOUR); // learning
-    sim.resetStats();
-    const from = clock.now();
-    await clock.runFor(6 * HOUR);
-    const to = clock.now();
-    const delays: number[] = [];
-    for (const b of sim.buckets({ moduleId: nlpc.moduleId, types: GRID, scale: '30min', from: from - 2 * HOUR, to })) {
-      const available = sim.availableAt(nlpc.moduleId, b.start);
-      if (available < from || available > to - HOUR) continue;
-      const sentAt = first.get(b.start);
-      should(sentAt).not.be.undefined();
-      delays.push((sentAt as number) - available);
-    }
-    should(delays.length).be.above(8);
-    delays.sort((a, b) => a - b);
-    // A 3-hour rhythm would leave most buckets waiting for the hourly safety read; a 10-minute
-    // poll would average 5 minutes. Learnt, the reads follow the half-hourly uploads.
-    should(delays[Math.floor(delays.length / 2)]).be.belowOrEqual(6 * MIN);
-    should(delays[delays.length - 1]).be.belowOrEqual(15 * MIN);
-    if (process.env.ECONETATMO_DEBUG) {
-      const minutes = delays.map((d) => Math.round(d / MIN)).join(' ');
-      console.log(`auto on an NLPC, 6 h: ${countRequests(sim, GETMEASURE)} requests, delays (min) ${minutes}`);
-    }
-  });
+
+    it(`interval auto on ${which} learns its gateway's own rhythm: each new bucket is sent minutes after the cloud has it`, async function () {
+      const module = which === 'an NLPC' ? nlpc : phase;
+      await load(module, { interval: 'auto' });
+      const first = new Map<number, number>();
+      helper.getNode('out').on('input', (m: Record<string, unknown>) => {
+        for (const x of (m.payload as Payload).points) if (!first.has(x.start)) first.set(x.start, clock.now());
+      });
+      await clock.runFor(4 * HOUR); // learning
+      sim.resetStats();
+      const from = clock.now();
+      await clock.runFor(6 * HOUR);
+      const to = clock.now();
+      const delays: number[] = [];
+      for (const b of sim.buckets({ moduleId: module.moduleId, types: GRID, scale: '30min', from: from - 2 * HOUR, to })) {
+        const available = sim.availableAt(module.moduleId, b.start);
+        if (available < from || available > to - HOUR) continue;
+        const sentAt = first.get(b.start);
+        should(sentAt).not.be.undefined();
+        delays.push((sentAt as number) - available);
+      }
+      should(delays.length).be.above(8);
+      delays.sort((a, b) => a - b);
+      // A 3-hour rhythm would leave most buckets waiting for the hourly safety read; a 10-minute
+      // poll would average 5 minutes. Learnt, the reads follow the half-hourly uploads.
+      should(delays[Math.floor(delays.length / 2)]).be.belowOrEqual(6 * MIN);
+      should(delays[delays.length - 1]).be.belowOrEqual(15 * MIN);
+      if (process.env.ECONETATMO_DEBUG) {
+        const minutes = delays.map((d) => Math.round(d / MIN)).join(' ');
+        console.log(`auto on ${which}, 6 h: ${countRequests(sim, GETMEASURE)} requests, delays (min) ${minutes}`);
+      }
+    });
+  }
 
   it("follows an NLPC's revisions: what was sent last for each bucket is what the cloud serves now", async function () {
     // A cloud that revises a fifth of the range's buckets after serving them.
