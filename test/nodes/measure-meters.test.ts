@@ -7,21 +7,10 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimMeter } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import { startOfDay } from '../../src/lib/local-calendar';
-import {
-  accountCredentials,
-  accountFlowNode,
-  ACCOUNT_ID,
-  countRequests,
-  received,
-  removeTempUserDirs,
-  settle,
-  useTempUserDir,
-  VirtualClock,
-  type FlowNode,
-} from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, received, settle, VirtualClock, type FlowNode } from './measure-support';
 import type { MeasurePayload as Payload } from '../../src/contract/measure-payload';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -104,7 +93,7 @@ describe('econetatmo-measure on every Legrand meter', function () {
   beforeEach(async function () {
     useTempUserDir();
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ port: 0, now: () => clock.now(), rateLimits: NO_LIMITS, seed: 11 });
     nlpc = sim.modules().find((m) => m.model === 'NLPC') as SimMeter;
     phase = sim.modules().find((m) => m.model === 'NLY' && m.role === 'phase') as SimMeter;
@@ -113,7 +102,6 @@ describe('econetatmo-measure on every Legrand meter', function () {
     await helper.unload();
     await clock.settle();
     clock.dispose();
-    setNodeClock(null);
     await sim.close();
   });
   after(removeTempUserDirs);

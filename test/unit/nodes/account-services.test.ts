@@ -6,7 +6,7 @@ import { NetatmoError } from '../../../src/netatmo/errors';
 import type { Line } from '../../../src/contract/line';
 import { AccountServices, DeviceSchedules, LINE_RETRY_MS, LineDirectory } from '../../../src/account/services';
 import { VirtualClock } from '../../support/virtual-clock';
-import { lineRecord } from '../helpers/lines';
+import { lineRecord } from '../../support/lines';
 
 const T0 = Date.UTC(2025, 5, 3, 10, 0);
 const ID = '70:ee:50:aa:bb:cc#1';
