@@ -14,7 +14,7 @@ import { TokenManager } from './token-manager';
 import { TokenStore, isKnownToken } from './token-store';
 import { systemClock, type Clock } from '../lib/clock';
 import { type Bucket, type ConnectionState, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
-import { type Line } from '../contract/line';
+import { type Line, type MeterSelection } from '../contract/line';
 
 /** Lifetime Netatmo gives access tokens (3 h): assumed for pasted tokens without an expiry. */
 export const ACCESS_TOKEN_LIFETIME_MS = 3 * 3_600_000;
@@ -114,10 +114,10 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     await this.adoptProven(await this.prove(refreshToken), refreshToken);
   }
 
-  async getLines(options: ReadOptions = {}): Promise<Line[]> {
+  async getLines(options: ReadOptions & { meters?: MeterSelection } = {}): Promise<Line[]> {
     await this.ready();
     const answer = await this.api.get('/api/homesdata', {}, { signal: this.signal(options.signal), onWait: options.onWait });
-    return parseHomesData(answer);
+    return parseHomesData(answer, options.meters === 'all' ? 'all' : 'ecocounter');
   }
 
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
