@@ -1,9 +1,9 @@
 // What an account's flow nodes share beyond the client itself, owned by the account config
 // node (one per deploy, built with the account's clock) rather than by module-level maps:
-// - the line directory: one `/api/homesdata` for every node, asked again when a node names a
+// - the line directory (every model's lines): one `/api/homesdata` for every node, asked again when a node names a
 //   line it does not know (a line added since), at most every LINE_RETRY_MS;
 // - the background share: one share of the hour for all the account's backfill pages;
-// - the upload schedules of the account's ecocounters, for `interval: auto`;
+// - the upload schedules of the account's ecocounters and gateways, for `interval: auto`;
 // - the homes' prices (tariffs.ts), read with the lines.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { withAbort } from '../netatmo/abort';
@@ -51,7 +51,7 @@ export class LineDirectory {
       this.lastAttempt = now;
       // Shared by every node asking meanwhile; a node that closes stops waiting, not the ask.
       this.refreshing = this.account
-        .getLines()
+        .getLines({ meters: 'all' })
         .then(
           (lines) => {
             this.lines = lines;
@@ -75,12 +75,18 @@ export class LineDirectory {
     return (await this.line(moduleId, signal))?.name ?? moduleId;
   }
 
+  /** Ids are MAC addresses: a module typed in capitals is the same module. */
   private find(moduleId: string): Line | null {
-    return this.lines?.find((l) => l.moduleId === moduleId) ?? null;
+    const id = moduleId.toLowerCase();
+    return this.lines?.find((l) => l.moduleId.toLowerCase() === id) ?? null;
   }
 }
 
-/** The upload schedule of each ecocounter of the account (its lines upload together). */
+/**
+ * The upload schedule of each device of the account, learnt from the reads of its lines: an
+ * ecocounter's lines upload together, and so, it is assumed, do the modules of one gateway.
+ * Nothing about the rhythm is assumed: each device's is learnt from its own reads.
+ */
 export class DeviceSchedules {
   private readonly devices = new Map<string, DeviceSchedule>();
 

@@ -4,7 +4,8 @@
 import type { NetatmoError } from './errors';
 import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
 import type { Clock } from '../lib/clock';
-import type { Line } from '../contract/line';
+import type { Line, MeterSelection } from '../contract/line';
+import type { TokenSecrets } from './token-file';
 import type { TariffReading } from './tariff';
 
 export interface AccountOptions {
@@ -14,6 +15,8 @@ export interface AccountOptions {
   clientSecret: string;
   /** Directory of the durable token store (created if missing); under the Node-RED user dir. */
   tokenDir: string;
+  /** Seal the token file with these (Node-RED's credentialSecret); none: plain JSON, mode 0600. */
+  tokenSecrets?: TokenSecrets;
   /** Stable id of the account (the config node's id): names the token file. */
   accountId: string;
   /** Tokens entered by the user (held in the node's credentials); proven before they replace the disk's. */
@@ -59,8 +62,11 @@ export interface NetatmoAccountApi {
   exchangeCode(code: string, redirectUri: string, signal?: AbortSignal): Promise<TokenPair>;
   /** Prove a pasted refresh token by a refresh, then store the new pair; a refusal changes nothing. */
   setTokens(tokens: { accessToken?: string; refreshToken: string }): Promise<void>;
-  /** `/api/homesdata` -> the ecocounters' lines, home order then index order. */
-  getLines(options?: ReadOptions): Promise<Line[]>;
+  /**
+   * `/api/homesdata` -> the lines, home order, then the ecocounters' lines in index order, then the
+   * other models' (`meters: 'all'`; the default `ecocounter` lists the ecocounters' lines only).
+   */
+  getLines(options?: ReadOptions & { meters?: MeterSelection }): Promise<Line[]>;
   /** `/api/getmeasure` for a line over a range, as many pages as it takes, all types per request. */
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
   /**

@@ -15,7 +15,7 @@ import { TokenManager } from './token-manager';
 import { TokenStore, isKnownToken } from './token-store';
 import { systemClock, type Clock } from '../lib/clock';
 import { type Bucket, type ConnectionState, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
-import { type Line } from '../contract/line';
+import { type Line, type MeterSelection } from '../contract/line';
 
 /** Lifetime Netatmo gives access tokens (3 h): assumed for pasted tokens without an expiry. */
 export const ACCESS_TOKEN_LIFETIME_MS = 3 * 3_600_000;
@@ -63,7 +63,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       now: () => this.clock.now(),
       timeoutMs: TOKEN_TIMEOUT_FACTOR * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
-    this.store = new TokenStore(options.tokenDir);
+    this.store = new TokenStore(options.tokenDir, undefined, options.tokenSecrets);
     this.tokens = new TokenManager({
       accountId: options.accountId,
       store: this.store,
@@ -115,10 +115,10 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     await this.adoptProven(await this.prove(refreshToken), refreshToken);
   }
 
-  async getLines(options: ReadOptions = {}): Promise<Line[]> {
+  async getLines(options: ReadOptions & { meters?: MeterSelection } = {}): Promise<Line[]> {
     await this.ready();
     const answer = await this.api.get('/api/homesdata', {}, { signal: this.signal(options.signal), onWait: options.onWait });
-    const lines = parseHomesData(answer);
+    const lines = parseHomesData(answer, options.meters === 'all' ? 'all' : 'ecocounter');
     // The prices come with the lines (no request of their own): whoever reads the lines refreshes them.
     this.emit('tariffs', [...parseHomeTariffs(answer).values()]);
     return lines;

@@ -271,6 +271,32 @@ describe('MeasureController', () => {
     should(r.clock.pending()).equal(0);
   });
 
+  it('a meter of another model: reads its gateway with its family; in auto, waits for the account to list it', async () => {
+    const meter = '70:ee:50:00:00:5e:7b:10';
+    const gateway = '70:ee:50:3c:11:02';
+    const r = rig({ moduleId: meter, types: '', interval: 'auto' });
+    r.account.lines = []; // the cloud does not list it yet
+    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS + MIN);
+    should(r.account.reads).have.length(0);
+    should(last(r).text).startWith('errors.unknownModule');
+    // Listed now: the next try finds it, learns on its gateway and reads it in its own family.
+    r.account.lines = [{ ...lineRecord(`${DEVICE}#0`, 'x'), deviceId: gateway, moduleId: meter, model: 'NLPC', index: null, role: 'meter', name: 'Compteur' }];
+    await r.clock.advance(LINE_RETRY_MS);
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    should(r.account.reads.length).be.above(0);
+    should(r.account.reads[0].query).match({ deviceId: gateway, moduleId: meter, consumption: 'sum_energy_buy_from_grid' });
+    should(r.account.reads[0].query.types).eql([
+      'sum_energy_buy_from_grid',
+      'sum_energy_buy_from_grid$0',
+      'sum_energy_buy_from_grid$1',
+      'sum_energy_buy_from_grid$2',
+    ]);
+    should(r.sent[0]).match({ topic: 'Compteur' });
+    should(r.services.schedules.of(gateway).learner.hasData(meter)).be.true();
+  });
+
   it("the account's line directory asks homesdata once for all nodes, and again for a line it does not know", async () => {
     const first = rig({ interval: 0 });
     const second = rig({ interval: 0, moduleId: `${DEVICE}#3` }, first);

@@ -42,6 +42,22 @@ describe('LineDirectory', () => {
     should(discovery.asked).equal(1);
   });
 
+  it('asks for every model, and finds a module whatever the case it is typed in', async () => {
+    const asked: unknown[] = [];
+    const meter = { ...lineRecord('70:ee:50:aa:bb:cc#0', 'Compteur'), moduleId: '70:ee:50:00:00:5e:7b:10', model: 'NLPC', index: null };
+    const lines = new LineDirectory(
+      {
+        getLines: async (options?: unknown) => {
+          asked.push(options);
+          return [meter];
+        },
+      },
+      new VirtualClock({ start: T0 }),
+    );
+    should(await lines.line('70:EE:50:00:00:5E:7B:10')).match({ model: 'NLPC', name: 'Compteur' });
+    should(asked).eql([{ meters: 'all' }]);
+  });
+
   it('lets a caller stop waiting without stopping the ask for the others', async () => {
     const discovery = new SlowDiscovery();
     const lines = new LineDirectory(discovery, new VirtualClock({ start: T0 }));
