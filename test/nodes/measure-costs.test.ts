@@ -188,6 +188,31 @@ describe('econetatmo-measure: costs', function () {
     should(warnings[0]).match(/tempo_red/);
   });
 
+  it("every model: a meter's and a plug's sum_energy_buy_from_grid columns are priced the same way, in each home's currency", async function () {
+    const parisHome = sim.lines()[0].homeId;
+    const meters = sim.modules().filter((m) => m.homeId === parisHome && (m.model === 'NLPC' || m.model === 'NLP'));
+    should(meters.length).be.aboveOrEqual(2);
+    const tokyo = sim.modules().filter((m) => m.homeId !== parisHome);
+    for (const meter of [...meters, ...tokyo.slice(0, 1)]) {
+      moduleId = meter.moduleId;
+      await load();
+      const [p] = await input({ types: ['', '$0', '$1', '$2'].map((t) => `sum_energy_buy_from_grid${t}`) });
+      should(p.types[0]).equal('sum_energy_buy_from_grid');
+      should(p.points.length).be.above(0);
+      const paris = meter.homeId === parisHome;
+      should(p.currency).equal(paris ? 'EUR' : 'JPY');
+      for (const x of p.points) {
+        const v = x.values;
+        const expected = paris
+          ? ((v['sum_energy_buy_from_grid$1'] ?? 0) * 0.27 + (v['sum_energy_buy_from_grid$2'] ?? 0) * 0.2) / 1000
+          : ((v['sum_energy_buy_from_grid$0'] ?? 0) * 31) / 1000;
+        near(x.cost, expected);
+      }
+      await helper.unload();
+    }
+    should(tokyo.length).be.above(0);
+  });
+
   it("own prices replace the cloud's on its timetable", async function () {
     await load({ tariff: 'own', priceBasic: '0.3', pricePeak: '0.31', priceOffPeak: '0.11', currency: 'chf' });
     const [p] = await input();
