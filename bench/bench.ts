@@ -8,6 +8,7 @@ import { benchExport, type ExportFigures } from './bench-export';
 import { benchPolling, windowHours, type PollingFigures } from './bench-polling';
 import { packageRoot } from './bench-rig';
 import { benchSpeed, type SpeedFigures } from './bench-speed';
+import { benchCosts, type CostFigures } from './bench-costs';
 
 export interface Target {
   name: string;
@@ -24,6 +25,7 @@ export interface BenchReport {
   backfill: BackfillFigures;
   speed: SpeedFigures;
   export: ExportFigures;
+  costs: CostFigures;
   targets: Target[];
   allMet: boolean;
 }
@@ -141,8 +143,16 @@ export function render(r: BenchReport): string {
     ['live read on a year-long ledger (ms per line)', fmt(e.liveReadMs, 2)],
     ['InfluxDB points / s', fmt(e.influxPointsPerSecond, 0)],
   ]);
+  const c = r.costs;
+  const costs = table([
+    ['cost of pricing, 1024-row answers', 'rows/s'],
+    ['decode, no cost', fmt(c.decodeRowsPerSecond, 0)],
+    ['decode + cost from the tariff columns', fmt(c.columnsRowsPerSecond, 0)],
+    ['decode + plain value split by the timetable', fmt(c.splitRowsPerSecond, 0)],
+    ['decode + columns through the memory of first prices', fmt(c.memoryRowsPerSecond, 0)],
+  ]);
   const targets = r.targets.map((t) => `  [${t.met ? 'met' : 'MISSED'}] ${t.name}: ${t.value} (target ${t.goal})`).join('\n');
-  return [polling, '', backfill, '', speed, '', exporter, '', 'Targets:', targets, ''].join('\n');
+  return [polling, '', backfill, '', speed, '', exporter, '', costs, '', 'Targets:', targets, ''].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -161,6 +171,8 @@ async function main(): Promise<void> {
   const speed = await benchSpeed();
   log('bench: export (a year of 9 lines)…');
   const exported = await benchExport();
+  log('bench: cost of pricing…');
+  const costs = benchCosts();
   const polling = { usual, fixed, auto };
   const report: BenchReport = {
     date: new Date().toISOString(),
@@ -170,6 +182,7 @@ async function main(): Promise<void> {
     backfill,
     speed,
     export: exported,
+    costs,
     targets: targetsOf(polling, backfill, exported),
     allMet: false,
   };

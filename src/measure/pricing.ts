@@ -9,7 +9,7 @@
 //   every larger bucket would double the requests: the cloud's tariff columns, which the default
 //   types ask for, make larger scales exact, and the plain value is the fallback.
 // - No price for what the bucket holds: null, never a guess.
-import { fromWallClock, offsetMs } from '../lib/local-calendar';
+import { offsetMs } from '../lib/local-calendar';
 import type { Prices } from '../account/prices';
 
 export type { Prices };
@@ -21,9 +21,35 @@ const MINUTES_PER_WEEK = 7 * 1440;
 /** The families whose energy is bought, so priced; production never is. */
 export const PRICED_FAMILIES = ['sum_energy_elec', 'sum_energy_buy_from_grid'] as const;
 
+/**
+ * The zone's offset at `t`, remembered per UTC quarter-hour: clocks change on a quarter-hour of UTC
+ * in every zone, and Intl is slow enough to be most of the cost of pricing otherwise.
+ */
+const offsets = new Map<string, number>();
+const QUARTER = 15 * MINUTE;
+function offsetAt(zone: string, t: number): number {
+  const quarter = Math.floor(t / QUARTER);
+  const key = `${zone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = offsetMs(zone, quarter * QUARTER);
+    if (offsets.size >= 20_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** The instant of a local wall-clock time, as lib/local-calendar's fromWallClock (first of a repeated hour, the change for a skipped one). */
+function instantOf(zone: string, wall: number): number {
+  const before = wall - offsetAt(zone, wall - DAY);
+  const after = wall - offsetAt(zone, wall + DAY);
+  const fits = [before, after].filter((t) => t + offsetAt(zone, t) === wall);
+  return fits.length > 0 ? Math.min(...fits) : before;
+}
+
 /** Minute of the local week (0 = Monday 00:00) at instant `t`, with its fraction. */
 function minuteOfWeek(zone: string, t: number): number {
-  const wall = t + offsetMs(zone, t);
+  const wall = t + offsetAt(zone, t);
   const mondayBased = (new Date(wall).getUTCDay() + 6) % 7;
   return mondayBased * 1440 + (((wall % DAY) + DAY) % DAY) / MINUTE;
 }
@@ -47,9 +73,9 @@ export function timetableShares(prices: Pick<Prices, 'timetable' | 'timeZone'>, 
         : index + 1 < entries.length
           ? entries[index + 1].minuteOfWeek
           : entries[0].minuteOfWeek + MINUTES_PER_WEEK;
-    const wall = t + offsetMs(prices.timeZone, t);
+    const wall = t + offsetAt(prices.timeZone, t);
     const toNext = (next - m) * MINUTE;
-    let changeAt = fromWallClock(prices.timeZone, wall + toNext);
+    let changeAt = instantOf(prices.timeZone, wall + toNext);
     // A change inside a repeated hour (clocks going back) may map behind us: go by elapsed time.
     if (changeAt <= t) changeAt = t + Math.max(MINUTE, toNext);
     const segmentEnd = Math.min(end, changeAt);
