@@ -12,6 +12,7 @@ import { consumptionFamilyOf } from '../contract/meter-models';
 import { SCALES, type Scale } from '../contract/measure-types';
 import { type ConnectionState } from '../netatmo/types';
 import { type Line } from '../contract/line';
+import { tariffShapes } from './tariffs';
 
 export const DIAGNOSTIC_SCALES: readonly Scale[] = SCALES;
 /** How far around the last local midnight each scale's request reaches (its answer has a few dozen rows). */
@@ -30,7 +31,9 @@ const METER_SCALES: readonly Scale[] = ['30min', '1hour'];
  * 1 homesdata + 2 getmeasure per scale for an ecocounter line, + 1 per METER_SCALES for another
  * meter: the most requests a download makes (a token refresh aside).
  */
-export const DIAGNOSTIC_REQUESTS = 1 + 2 * DIAGNOSTIC_SCALES.length + METER_SCALES.length;
+export const DIAGNOSTIC_REQUESTS = 1 + 2 * DIAGNOSTIC_SCALES.length + METER_SCALES.length + 1;
+/** Whether the cloud prices a line itself (one request): if so, its costs could replace ours. */
+const PRICE_TYPES = ['sum_energy_price', 'sum_energy_price$0', 'sum_energy_price$1', 'sum_energy_price$2'];
 
 export interface Versions {
   package: string;
@@ -188,6 +191,7 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Recor
     modules: home.modules.map((m) => ({ id: anon.moduleId(m.id), type: m.type, bridge: m.bridge === null ? null : anon.moduleId(m.bridge) })),
   }));
   file.unknownTypes = unknownTypes;
+  file.tariffs = tariffShapes(homesAnswer, (id) => anon.id('home', id));
 
   const line = sampleLine(lines);
   if (line !== undefined) {
@@ -206,6 +210,14 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Recor
           answers.push({ request, error: errorName(err) });
         }
       }
+    }
+    const dateBegin = Math.floor((midnight - SPAN_MS['1day']) / 1000);
+    const request = { scale: '1day', realTime: false, dateBegin, dateEnd: Math.floor(now / 1000), types: PRICE_TYPES };
+    try {
+      const params = measureParams(line, '1day', PRICE_TYPES, dateBegin, request.dateEnd, false);
+      file.priceTypes = { request, answer: measureAnswer(await account.rawRead('/api/getmeasure', params)) };
+    } catch (err) {
+      file.priceTypes = { request, error: errorName(err) };
     }
     file.sample = {
       moduleId: anon.moduleId(line.moduleId),

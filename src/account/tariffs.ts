@@ -5,7 +5,7 @@
 import type { Clock } from '../lib/clock';
 import type { Line } from '../contract/line';
 import type { OwnPrices } from '../contract/tariff';
-import { currencyOfCountry, type TariffProblem, type TariffReading } from '../netatmo/tariff';
+import { currencyOfCountry, parseHomeTariffs, type TariffProblem, type TariffReading } from '../netatmo/tariff';
 import { isRecord } from '../netatmo/errors';
 import { homePrices, type Prices } from './prices';
 
@@ -89,4 +89,20 @@ export function tariffViews(answer: unknown, readings: Map<string, TariffReading
     });
   }
   return views;
+}
+
+/**
+ * Each home's tariff as the diagnostics file shows it: its shape only (zone types, timetable
+ * length, tariff option, currency) and prices rounded to the cent, under the home's hashed id.
+ */
+export function tariffShapes(answer: unknown, homeKey: (homeId: string) => string): unknown[] {
+  return [...parseHomeTariffs(answer).values()].map((r) => ({
+    home: homeKey(r.homeId),
+    zoneTypes: r.tariff?.zones.map((z) => z.priceType) ?? [],
+    prices: r.tariff?.zones.map((z) => Math.round(z.price * 100) / 100) ?? [],
+    timetableLength: r.tariff?.timetable.length ?? 0,
+    tariffOption: r.tariff?.tariffOption ?? null,
+    currency: r.tariff?.currency ?? null,
+    problem: r.problem?.code ?? null,
+  }));
 }

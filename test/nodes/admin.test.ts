@@ -216,6 +216,10 @@ describe('econetatmo-account admin routes', function () {
       file.homes[0]!.lines[0]!.name.should.equal('line 1');
       file.sample.answers.map((a) => `${a.request.scale}/${a.request.realTime}`).should.have.length(12);
       file.sample.answers.every((a) => typeof a.answer?.rows === 'number').should.be.true();
+      // The tariffs' shape (prices to the cent, no id), and whether the cloud answers the price types.
+      const costs = JSON.parse(text) as { tariffs: Array<Record<string, unknown>>; priceTypes: { answer?: { rows: number } } };
+      costs.tariffs[0]!.should.containDeep({ zoneTypes: ['peak', 'off_peak'], prices: [0.27, 0.2], timetableLength: 15, currency: 'EUR', problem: null });
+      should(costs.priceTypes.answer?.rows).be.a.Number();
       file.tokenState.status.should.equal('connected');
       file.versions.node.should.equal(process.version);
       file.versions.package.should.match(/^\d+\.\d+\.\d+/);
