@@ -165,7 +165,7 @@ describe('examples', function () {
     it('serves at /dashboard, keeps days of data and redraws whole series', function () {
       should(ofType(nodes, 'ui-base')[0].path).equal('/dashboard');
       const charts = ofType(nodes, 'ui-chart');
-      should(charts.map((c) => c.chartType).sort()).eql(['bar', 'bar', 'line', 'line']);
+      should(charts.map((c) => c.chartType).sort()).eql(['bar', 'bar', 'bar', 'line', 'line']);
       for (const chart of charts) should(chart.action).equal('replace');
       const line = charts.find((c) => c.chartType === 'line')!;
       should(line.xAxisType).equal('time');
@@ -196,6 +196,14 @@ describe('examples', function () {
       const circuits = measures.filter((m) => m !== total);
       const targets = (ms: FlowNode[]) => new Set(ms.flatMap(wiresOf));
       for (const id of targets([total])) should(targets(circuits).has(id)).be.false();
+    });
+
+    it("shows the whole home's cost per day beside its energy", function () {
+      const cost = ofType(nodes, 'econetatmo-export').filter((x) => x.value === 'cost');
+      should(cost).have.length(1);
+      should(cost[0].chart).equal('days');
+      const total = ofType(nodes, 'econetatmo-measure').find((m) => String(m.moduleId).endsWith('#5'))!;
+      should(wiresOf(total)).containEql(cost[0].id);
     });
 
     it('says that today holds only what is uploaded so far', function () {
