@@ -3,7 +3,8 @@
 // - the line directory: one `/api/homesdata` for every node, asked again when a node names a
 //   line it does not know (a line added since), at most every LINE_RETRY_MS;
 // - the background share: one share of the hour for all the account's backfill pages;
-// - the upload schedules of the account's ecocounters, for `interval: auto`.
+// - the upload schedules of the account's ecocounters, for `interval: auto`;
+// - the live power reads (power-reads.ts): one `/api/homestatus` per home for all power nodes.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { withAbort } from '../netatmo/abort';
 import { BackgroundShare } from '../netatmo/backfill-pacer';
@@ -11,6 +12,8 @@ import { DeviceSchedule } from '../netatmo/device-schedule';
 import { UploadLearner } from '../netatmo/upload-schedule';
 import type { Clock } from '../lib/clock';
 import type { Line } from '../contract/line';
+import { PowerReads, type PowerSource } from './power-reads';
+import { NetatmoError } from '../netatmo/errors';
 
 /** A failed or unhelpful discovery is not asked again before this (it would eat the rate budget). */
 export const LINE_RETRY_MS = 10 * 60_000;
@@ -80,13 +83,26 @@ export class DeviceSchedules {
   }
 }
 
+/** What the services use of the client; doubles that only discover lines leave power out. */
+export type ServicesAccount = Pick<NetatmoAccountApi, 'getLines'> & Partial<PowerSource>;
+
 export class AccountServices {
   readonly lines: LineDirectory;
   readonly share: BackgroundShare;
   readonly schedules = new DeviceSchedules();
+  readonly power: PowerReads;
 
-  constructor(account: Pick<NetatmoAccountApi, 'getLines'>, clock: Clock) {
+  constructor(account: ServicesAccount, clock: Clock) {
     this.lines = new LineDirectory(account, clock);
     this.share = new BackgroundShare({ clock });
+    this.power = new PowerReads(powerSource(account), clock);
   }
+}
+
+function powerSource(account: ServicesAccount): PowerSource {
+  const missing = (): Promise<never> => Promise.reject(new NetatmoError('api', 'This account cannot read live power'));
+  return {
+    getModules: (options) => (account.getModules ? account.getModules(options) : missing()),
+    readHomeStatus: (homeId, options) => (account.readHomeStatus ? account.readHomeStatus(homeId, options) : missing()),
+  };
 }

@@ -3,6 +3,8 @@
 // store on disk and the rate budget that every request of the account shares.
 import type { NetatmoError } from './errors';
 import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
+import type { HomeModule } from './home-modules';
+import type { HomeStatus } from './homestatus';
 import type { Clock } from '../lib/clock';
 import type { Line } from '../contract/line';
 
@@ -58,6 +60,13 @@ export interface NetatmoAccountApi {
   setTokens(tokens: { accessToken?: string; refreshToken: string }): Promise<void>;
   /** `/api/homesdata` -> the ecocounters' lines, home order then index order. */
   getLines(options?: ReadOptions): Promise<Line[]>;
+  /** `/api/homesdata` -> every module of the account (name, model, home): what power nodes pick from. */
+  getModules(options?: ReadOptions): Promise<HomeModule[]>;
+  /**
+   * `/api/homestatus` of one home -> its modules' live power, at `live` priority in the rate
+   * budget (energy reads go first). Modules the answer gets wrong are in `skipped`.
+   */
+  readHomeStatus(homeId: string, options?: ReadOptions): Promise<HomeStatus>;
   /** `/api/getmeasure` for a line over a range, as many pages as it takes, all types per request. */
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
   /**

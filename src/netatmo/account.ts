@@ -5,6 +5,8 @@ import { anySignal } from './abort';
 import type { AccountEvents, AccountOptions, BudgetUse, NetatmoAccountApi, RawReadPath } from './account-api';
 import { ApiClient } from './api-client';
 import { parseHomesData } from './discovery';
+import { parseHomeModules, type HomeModule } from './home-modules';
+import { parseHomeStatus, type HomeStatus } from './homestatus';
 import { NetatmoError, abortedError, isNetatmoError } from './errors';
 import { HttpClient } from './http';
 import { readMeasures } from './measures';
@@ -118,6 +120,22 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     await this.ready();
     const answer = await this.api.get('/api/homesdata', {}, { signal: this.signal(options.signal), onWait: options.onWait });
     return parseHomesData(answer);
+  }
+
+  async getModules(options: ReadOptions = {}): Promise<HomeModule[]> {
+    await this.ready();
+    const answer = await this.api.get('/api/homesdata', {}, { signal: this.signal(options.signal), onWait: options.onWait });
+    return parseHomeModules(answer);
+  }
+
+  async readHomeStatus(homeId: string, options: ReadOptions = {}): Promise<HomeStatus> {
+    await this.ready();
+    const answer = await this.api.get(
+      '/api/homestatus',
+      { home_id: homeId },
+      { signal: this.signal(options.signal), onWait: options.onWait, priority: options.priority ?? 'live' },
+    );
+    return parseHomeStatus(answer, homeId);
   }
 
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {

@@ -1,0 +1,78 @@
+// One read of live power for a node: the account's modules (to name them and to check the
+// node's choice), the status of each home concerned (shared with the account's other power
+// nodes, see src/account/power-reads.ts), and what comes of it: readings, modules that report
+// no power, modules the answer got wrong.
+import type { HomeModule } from '../netatmo/home-modules';
+import { POWER_MODELS, type HomeStatus, type SkippedModule } from '../netatmo/homestatus';
+import type { PowerReads } from '../account/power-reads';
+import type { PowerReading } from '../contract/power';
+
+/** A choice naming modules that are not the account's: nothing is read. */
+export class NotOnAccount extends Error {
+  constructor(readonly moduleIds: string[]) {
+    super(`Not a module of the account: ${moduleIds.join(', ')}`);
+    this.name = 'NotOnAccount';
+  }
+}
+
+export interface PowerRead {
+  /** The selected modules' readings (every module that reports power when none is selected). */
+  readings: PowerReading[];
+  /** Selected modules that report no power, by name. */
+  noPower: string[];
+  /** Modules left out because their answer broke the rules. */
+  skipped: Array<SkippedModule & { name: string }>;
+  /** Homes whose read failed (the others' readings are still there). */
+  failures: unknown[];
+}
+
+export type PowerReadsApi = Pick<PowerReads, 'homeStatus'> & { directory: Pick<PowerReads['directory'], 'modules'> };
+
+function homesOf(modules: readonly HomeModule[]): string[] {
+  return [...new Set(modules.map((m) => m.homeId))];
+}
+
+/** `selected` empty: every module of the account that reports power. Throws NotOnAccount before any homestatus. */
+export async function readPower(power: PowerReadsApi, selected: readonly string[], signal?: AbortSignal): Promise<PowerRead> {
+  const all = await power.directory.modules(selected, signal);
+  const byId = new Map(all.map((m) => [m.moduleId, m]));
+  const unknown = selected.filter((id) => !byId.has(id));
+  if (unknown.length > 0) throw new NotOnAccount(unknown);
+  const chosen = selected.map((id) => byId.get(id) as HomeModule);
+  // With no choice, only the homes with a module of a power model cost a request.
+  const homes = homesOf(selected.length > 0 ? chosen : all.filter((m) => POWER_MODELS.has(m.model)));
+  const answers = await Promise.allSettled(homes.map((h) => power.homeStatus(h, signal)));
+  const statuses = answers.filter((a): a is PromiseFulfilledResult<HomeStatus> => a.status === 'fulfilled').map((a) => a.value);
+  const failures = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected').map((a) => a.reason as unknown);
+  const read: PowerRead = { readings: [], noPower: [], skipped: [], failures };
+  const nameOf = (id: string): string => byId.get(id)?.name ?? id;
+  const failedHomes = new Set(homes.filter((_h, i) => answers[i]?.status === 'rejected'));
+  const wanted = selected.length > 0 ? new Set(selected) : null;
+  for (const status of statuses) {
+    for (const m of status.modules) {
+      if (wanted !== null && !wanted.has(m.moduleId)) continue;
+      const known = byId.get(m.moduleId);
+      read.readings.push({
+        homeId: status.homeId,
+        deviceId: known?.bridge ?? m.bridge ?? m.moduleId,
+        moduleId: m.moduleId,
+        name: nameOf(m.moduleId),
+        model: known?.model ?? m.model,
+        power: m.power,
+        lastSeen: m.lastSeen,
+        reachable: m.reachable,
+      });
+    }
+    for (const s of status.skipped) {
+      if (wanted === null || wanted.has(s.moduleId)) read.skipped.push({ ...s, name: nameOf(s.moduleId) });
+    }
+  }
+  if (wanted !== null) {
+    // In the user's order; a chosen module the answer does not list reports no power either.
+    const order = new Map(selected.map((id, i) => [id, i]));
+    read.readings.sort((a, b) => (order.get(a.moduleId) ?? 0) - (order.get(b.moduleId) ?? 0));
+    const seen = new Set([...read.readings.map((r) => r.moduleId), ...read.skipped.map((s) => s.moduleId)]);
+    for (const m of chosen) if (!seen.has(m.moduleId) && !failedHomes.has(m.homeId)) read.noPower.push(m.name);
+  }
+  return read;
+}
