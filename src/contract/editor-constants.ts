@@ -7,6 +7,7 @@
 import { BACKFILL_OUTPUTS } from './measure-types';
 import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, LINE_ID_PATTERN } from './line-id';
 import { DEFAULT_TYPES, MEASURE_TYPES, SCALES } from './measure-types';
+import { DEFAULT_POWER_INTERVAL_S, MIN_POWER_INTERVAL_S, POWER_OUTPUTS } from './power';
 
 /** The Netatmo cloud, unless the account says otherwise (the simulator, a proxy). */
 export const DEFAULT_API_URL = 'https://api.netatmo.com';
@@ -42,6 +43,9 @@ export interface EditorConstants {
   defaultIntervalMin: number;
   /** How a backfill is sent: one message, or `msg.parts` pages for a Join node. */
   rangeOutputs: string[];
+  /** A power node's interval in seconds: its default and the shortest allowed (0 aside). */
+  powerIntervalS: { default: number; min: number };
+  powerOutputs: string[];
 }
 
 export const EDITOR_CONSTANTS: EditorConstants = {
@@ -55,6 +59,8 @@ export const EDITOR_CONSTANTS: EditorConstants = {
   idFlags: ID_PATTERN_FLAGS,
   defaultIntervalMin: DEFAULT_INTERVAL_MIN,
   rangeOutputs: [...BACKFILL_OUTPUTS],
+  powerIntervalS: { default: DEFAULT_POWER_INTERVAL_S, min: MIN_POWER_INTERVAL_S },
+  powerOutputs: [...POWER_OUTPUTS],
 };
 
 export const BEGIN_MARK = '/* econetatmo:constants:begin */';

@@ -2,6 +2,7 @@
 // names its readings with and checks its `modules` against. Lenient where discovery of lines is
 // strict: a module this list cannot use is left out, it never fails the whole answer.
 import { isRecord, unexpectedAnswer } from './errors';
+import { POWER_MODELS } from './homestatus';
 
 export interface HomeModule {
   homeId: string;
@@ -32,4 +33,13 @@ export function parseHomeModules(answer: unknown): HomeModule[] {
     }
   }
   return out;
+}
+
+/**
+ * The modules that report power, as far as their models tell (no request): the editor's list.
+ * A double switch's parent is left out when its `#N` sub-modules are there (they carry the power).
+ */
+export function powerModules(modules: readonly HomeModule[]): HomeModule[] {
+  const parents = new Set(modules.filter((m) => m.moduleId.includes('#')).map((m) => m.moduleId.split('#')[0]));
+  return modules.filter((m) => POWER_MODELS.has(m.model) && !parents.has(m.moduleId));
 }

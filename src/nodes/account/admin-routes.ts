@@ -9,6 +9,7 @@ import type { AccountRuntime, ClientSettings } from './runtime';
 import type { NetatmoAccountApi } from '../../netatmo/account-api';
 import { nodeClock } from '../shared/clock';
 import { collectDiagnostics } from '../../account/diagnostics';
+import { powerModules } from '../../netatmo/home-modules';
 import { texts } from '../shared/texts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +107,16 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     withAccount(id, res, (account) => account.getLines())?.then(
       (lines) => res.json(lines),
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.lines', { message: errorText(err) }) }),
+    );
+  });
+
+  // The power node's picker: the modules whose model reports power (one homesdata, no homestatus).
+  RED.httpAdmin.get(`${ROUTE}/power-modules`, read, (req: Request, res: Response) => {
+    const id = nodeId(req, res);
+    if (id === undefined) return;
+    withAccount(id, res, async (account) => powerModules(await account.getModules()))?.then(
+      (modules) => res.json(modules),
+      (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.modules', { message: errorText(err) }) }),
     );
   });
 
