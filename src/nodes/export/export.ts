@@ -14,6 +14,7 @@ import { DEFAULT_SOURCE, checkSource, statisticIdFor } from '../../export/ha-sta
 import { HaExporter, type HaOutcome } from '../../export/ha-exporter';
 import { fileLedgerStore } from '../../export/ledger-store';
 import { influxPoints, DEFAULT_MEASUREMENT } from '../../export/influx-points';
+import { influxPowerPoints, isPowerMessage, parsePowerMessage } from '../../export/influx-power';
 import { DashboardChart, type DashboardChartKind } from '../../export/dashboard-chart';
 import { ExportProblem, type MeasurePayload } from '../../export/types';
 import { EXPORT_FORMATS, type ExportFormat } from '../../contract/export';
@@ -176,6 +177,21 @@ export = function (RED: NodeAPI): void {
           const out = ha.answer(tag.statisticId, msg.payload);
           stopTimer(tag.statisticId);
           sendHa(out, send);
+          done();
+        } catch (err) {
+          refuse(err, done);
+        }
+        return;
+      }
+      if (format === 'influxdb' && isPowerMessage(record)) {
+        try {
+          const points = influxPowerPoints(parsePowerMessage(record));
+          if (points.length > 0) send({ topic: msg.topic, payload: points, precision: 's' } as NodeMessage);
+          node.status({
+            fill: 'green',
+            shape: points.length > 0 ? 'dot' : 'ring',
+            text: t('status.powerSent', { points: String(points.length), time: localTime(clock().now()) }),
+          });
           done();
         } catch (err) {
           refuse(err, done);
