@@ -14,7 +14,7 @@ import type { AccountServices } from '../account/services';
 import { BACKFILL_PAGES, FIRST_READ_DELAY_MS } from './policy';
 import { AutoPoller, isAutoInterval, observation } from './auto-trigger';
 import { Backfills, finishedStatus, historyWarning, percentDone, rangeOutputOf } from './backfills';
-import { intervalMs, planRead, type MeasureSettings, type ReadPlan } from './input';
+import { intervalMs, planRead, resolveRead, type Checked, type InputPlan, type MeasureSettings, type ReadPlan } from './input';
 import { MeasureReader, type EmitMode } from './reader';
 import {
   errorStatus,
@@ -131,7 +131,12 @@ export class MeasureController {
       const { key, params } = configured.problem;
       this.host.status(problemStatus(key === 'noModule' ? this.host.t('status.noLine') : this.host.t(`errors.${key}`, params), 'ring'));
     } else if (this.auto) {
-      this.startAuto(configured.value);
+      // The schedule is the module's device's: known once the account's lines say which it is.
+      void this.resolve(configured.value).then((resolved) => {
+        if (this.closed) return;
+        if (resolved.ok) this.startAuto(resolved.value);
+        else this.host.status(problemStatus(this.host.t(`errors.${resolved.problem.key}`, resolved.problem.params), 'ring'));
+      });
     } else if (this.every > 0) {
       const plan = configured.value;
       const tick = (): void => {
@@ -157,11 +162,15 @@ export class MeasureController {
   async input(msg: Message, send: SendFn): Promise<void> {
     const checked = planRead(this.config, msg, this.now());
     if (!checked.ok) throw this.refuse(this.host.t(`errors.${checked.problem.key}`, checked.problem.params));
-    const plan = checked.value;
+    const resolved = await this.resolve(checked.value);
+    if (this.closed) return;
+    if (!resolved.ok) throw this.refuse(this.host.t(`errors.${resolved.problem.key}`, resolved.problem.params));
+    const plan = resolved.value;
     if (plan.range) {
       const output = rangeOutputOf(msg.rangeOutput, this.config.rangeOutput);
       if (output === null) throw this.refuse(this.host.t('errors.badRangeOutput', { value: String(msg.rangeOutput).slice(0, 40) }));
       const query: MeasureQuery = { moduleId: plan.moduleId, deviceId: plan.deviceId, types: plan.types, scale: plan.scale, ...plan.range };
+      if (plan.consumption !== undefined) query.consumption = plan.consumption;
       // Days, weeks and months are cut in the home's zone: a backfill keeps it with its cursor,
       // and the pages are counted on that calendar.
       if (isLocalScale(plan.scale)) {
@@ -243,9 +252,15 @@ export class MeasureController {
   }
 
   /** A read of the node's own timer: a failure is reported once, not on every tick (see `failure`). */
-  private async timerRead(plan: ReadPlan): Promise<void> {
+  private async timerRead(input: InputPlan | ReadPlan): Promise<void> {
     try {
-      await this.read(plan, (m) => this.host.send(m));
+      const resolved = await this.resolve(input);
+      if (this.closed) return;
+      if (!resolved.ok) {
+        this.host.status(problemStatus(this.host.t(`errors.${resolved.problem.key}`, resolved.problem.params), 'ring'));
+        return;
+      }
+      await this.read(resolved.value, (m) => this.host.send(m));
     } catch (err) {
       const text = this.host.describe(err);
       if (this.failure?.text === text) {
@@ -327,6 +342,15 @@ export class MeasureController {
   private refuse(text: string): Error {
     this.host.status(problemStatus(text));
     return new Error(text);
+  }
+
+  /**
+   * The plan completed from the account's record of the module (its gateway, its model's types):
+   * one shared `/api/homesdata` for the account, asked again only for a module it does not know.
+   */
+  private async resolve(plan: InputPlan | ReadPlan): Promise<Checked<ReadPlan>> {
+    const line = await this.host.services.lines.line(plan.moduleId, this.abort.signal);
+    return resolveRead({ ...plan, deviceId: plan.deviceId === '' ? null : plan.deviceId }, line);
   }
 
   /** The line's home time zone from the account's line directory; null when none is known. */

@@ -7,13 +7,13 @@ import type { PowerReading } from '../contract/power';
 import { isNetatmoError } from '../netatmo/errors';
 import { errorStatus, problemStatus, readingStatus, type DescribeError, type StatusValue, type Translate } from './status';
 import { isProblem, parsePowerSettings, type PowerSettings } from './power-settings';
-import { NotOnAccount, readPower, type PowerRead, type PowerReadsApi } from './power-read';
+import { NotOnAccount, readPower, type PowerRead, type PowerServices } from './power-read';
 import { powerStatus } from './power-status';
 
 export type Message = Record<string, unknown>;
 
 export interface PowerHost {
-  power: PowerReadsApi;
+  services: PowerServices;
   clock: () => Clock;
   /** A runtime text of `econetatmo-power`. */
   t: Translate;
@@ -88,7 +88,7 @@ export class PowerController {
     this.host.status(readingStatus(this.host.t));
     let read: PowerRead;
     try {
-      read = await readPower(this.host.power, this.settings.modules, this.abort.signal);
+      read = await readPower(this.host.services, this.settings.modules, this.abort.signal);
     } catch (err) {
       const text = this.failureText(err);
       this.host.status(this.failureStatus(err, text));
@@ -129,7 +129,7 @@ export class PowerController {
     if (this.ticking) return; // the previous read is still waiting (budget, slow cloud)
     this.ticking = true;
     try {
-      const read = await readPower(this.host.power, settings.modules, this.abort.signal);
+      const read = await readPower(this.host.services, settings.modules, this.abort.signal);
       if (this.closed) return;
       const changed = read.readings.filter((r) => this.sent.get(r.moduleId) !== changeKey(r));
       const messages = this.after(read, changed);

@@ -1,10 +1,11 @@
-// One read of live power for a node: the account's modules (to name them and to check the
+// One read of live power for a node: the account's lines (to name the modules and to check the
 // node's choice), the status of each home concerned (shared with the account's other power
 // nodes, see src/account/power-reads.ts), and what comes of it: readings, modules that report
 // no power, modules the answer got wrong.
-import type { HomeModule } from '../netatmo/home-modules';
-import { POWER_MODELS, type HomeStatus, type SkippedModule } from '../netatmo/homestatus';
+import { reportsPower, type HomeStatus, type SkippedModule } from '../netatmo/homestatus';
 import type { PowerReads } from '../account/power-reads';
+import type { LineDirectory } from '../account/services';
+import type { Line } from '../contract/line';
 import type { PowerReading } from '../contract/power';
 
 /** A choice naming modules that are not the account's: nothing is read. */
@@ -26,22 +27,26 @@ export interface PowerRead {
   failures: unknown[];
 }
 
-export type PowerReadsApi = Pick<PowerReads, 'homeStatus'> & { directory: Pick<PowerReads['directory'], 'modules'> };
+/** What a read asks of the account's services. */
+export interface PowerServices {
+  lines: Pick<LineDirectory, 'all'>;
+  power: Pick<PowerReads, 'homeStatus'>;
+}
 
-function homesOf(modules: readonly HomeModule[]): string[] {
+function homesOf(modules: readonly Line[]): string[] {
   return [...new Set(modules.map((m) => m.homeId))];
 }
 
 /** `selected` empty: every module of the account that reports power. Throws NotOnAccount before any homestatus. */
-export async function readPower(power: PowerReadsApi, selected: readonly string[], signal?: AbortSignal): Promise<PowerRead> {
-  const all = await power.directory.modules(selected, signal);
+export async function readPower(services: PowerServices, selected: readonly string[], signal?: AbortSignal): Promise<PowerRead> {
+  const all = await services.lines.all(selected, signal);
   const byId = new Map(all.map((m) => [m.moduleId, m]));
   const unknown = selected.filter((id) => !byId.has(id));
   if (unknown.length > 0) throw new NotOnAccount(unknown);
-  const chosen = selected.map((id) => byId.get(id) as HomeModule);
+  const chosen = selected.map((id) => byId.get(id) as Line);
   // With no choice, only the homes with a module of a power model cost a request.
-  const homes = homesOf(selected.length > 0 ? chosen : all.filter((m) => POWER_MODELS.has(m.model)));
-  const answers = await Promise.allSettled(homes.map((h) => power.homeStatus(h, signal)));
+  const homes = homesOf(selected.length > 0 ? chosen : all.filter((m) => reportsPower(m.model)));
+  const answers = await Promise.allSettled(homes.map((h) => services.power.homeStatus(h, signal)));
   const statuses = answers.filter((a): a is PromiseFulfilledResult<HomeStatus> => a.status === 'fulfilled').map((a) => a.value);
   const failures = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected').map((a) => a.reason as unknown);
   const read: PowerRead = { readings: [], noPower: [], skipped: [], failures };
@@ -54,7 +59,7 @@ export async function readPower(power: PowerReadsApi, selected: readonly string[
       const known = byId.get(m.moduleId);
       read.readings.push({
         homeId: status.homeId,
-        deviceId: known?.bridge ?? m.bridge ?? m.moduleId,
+        deviceId: known?.deviceId ?? m.bridge ?? m.moduleId,
         moduleId: m.moduleId,
         name: nameOf(m.moduleId),
         model: known?.model ?? m.model,

@@ -3,10 +3,9 @@
 // store on disk and the rate budget that every request of the account shares.
 import type { NetatmoError } from './errors';
 import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
-import type { HomeModule } from './home-modules';
 import type { HomeStatus } from './homestatus';
 import type { Clock } from '../lib/clock';
-import type { Line } from '../contract/line';
+import type { Line, MeterSelection } from '../contract/line';
 
 export interface AccountOptions {
   /** Base URL of the API and OAuth host, e.g. `https://api.netatmo.com` or the simulator's. */
@@ -58,10 +57,11 @@ export interface NetatmoAccountApi {
   exchangeCode(code: string, redirectUri: string, signal?: AbortSignal): Promise<TokenPair>;
   /** Prove a pasted refresh token by a refresh, then store the new pair; a refusal changes nothing. */
   setTokens(tokens: { accessToken?: string; refreshToken: string }): Promise<void>;
-  /** `/api/homesdata` -> the ecocounters' lines, home order then index order. */
-  getLines(options?: ReadOptions): Promise<Line[]>;
-  /** `/api/homesdata` -> every module of the account (name, model, home): what power nodes pick from. */
-  getModules(options?: ReadOptions): Promise<HomeModule[]>;
+  /**
+   * `/api/homesdata` -> the lines, home order, then the ecocounters' lines in index order, then the
+   * other models' (`meters: 'all'`; the default `ecocounter` lists the ecocounters' lines only).
+   */
+  getLines(options?: ReadOptions & { meters?: MeterSelection }): Promise<Line[]>;
   /**
    * `/api/homestatus` of one home -> its modules' live power, at `live` priority in the rate
    * budget (energy reads go first). Modules the answer gets wrong are in `skipped`.

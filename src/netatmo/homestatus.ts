@@ -8,14 +8,12 @@
 // (`<id>`, without power) has. Modules of other types (the NLE, the gateway, remotes) have no
 // `power`: they are listed as reporting none, never as broken.
 import { isRecord, unexpectedAnswer } from './errors';
+import { meterModel } from '../contract/meter-models';
 
-/**
- * Models that measure the power they switch or meter (netatmo-api.md, "Other Legrand meters"):
- * one of these without `power` while reachable is a broken answer, not a module without power.
- */
-export const POWER_MODELS: ReadonlySet<string> = new Set([
-  'NLPC', 'NLPS', 'NLY', 'NLP', 'NLPM', 'NLPBS', 'NLPO', 'NLPT', 'NLPD', 'NLC', 'NLUP', 'NLF', 'NLFN', 'NLFE', 'NLM', 'NLIS', 'NLL', 'NLLF',
-]); // prettier-ignore
+/** A model whose modules give their power: one of these without `power` while reachable is a broken answer. */
+export function reportsPower(model: string): boolean {
+  return meterModel(model)?.power === true;
+}
 
 /** A module's power as the cloud reported it. */
 export interface ModulePower {
@@ -93,7 +91,7 @@ export function parseHomeStatus(answer: unknown, homeId: string): HomeStatus {
     const reachable = reachableValue !== false;
     if (!('power' in m)) {
       // Other models, and the parent of sub-modules (their power is theirs), report none.
-      if (!POWER_MODELS.has(m.type) || parents.has(m.id)) {
+      if (!reportsPower(m.type) || parents.has(m.id)) {
         status.noPower.push(m.id);
         continue;
       }

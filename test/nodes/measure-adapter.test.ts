@@ -39,6 +39,7 @@ class ScriptedAccount {
       timezone: 'Europe/Paris',
       deviceId: DEVICE,
       moduleId: MODULE,
+      model: 'NLE',
       index: 2,
       name: 'Four',
       role: 'circuit',

@@ -9,7 +9,7 @@ import type { AccountRuntime, ClientSettings } from './runtime';
 import type { NetatmoAccountApi } from '../../netatmo/account-api';
 import { nodeClock } from '../shared/clock';
 import { collectDiagnostics } from '../../account/diagnostics';
-import { powerModules } from '../../netatmo/home-modules';
+import { reportsPower } from '../../netatmo/homestatus';
 import { texts } from '../shared/texts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,11 +110,11 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     );
   });
 
-  // The power node's picker: the modules whose model reports power (one homesdata, no homestatus).
+  // The power node's picker: the lines whose model reports power (one homesdata, no homestatus).
   RED.httpAdmin.get(`${ROUTE}/power-modules`, read, (req: Request, res: Response) => {
     const id = nodeId(req, res);
     if (id === undefined) return;
-    withAccount(id, res, async (account) => powerModules(await account.getModules()))?.then(
+    withAccount(id, res, async (account) => (await account.getLines({ meters: 'all' })).filter((l) => reportsPower(l.model)))?.then(
       (modules) => res.json(modules),
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.modules', { message: errorText(err) }) }),
     );

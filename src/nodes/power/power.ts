@@ -31,7 +31,7 @@ export = function (RED: NodeAPI): void {
     }
     const controller = new PowerController(
       {
-        power: accountNode.services.power,
+        services: accountNode.services,
         clock: nodeClock,
         t,
         describe,

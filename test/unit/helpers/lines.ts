@@ -8,6 +8,7 @@ export function lineRecord(moduleId: string, name: string, timezone: string | nu
     timezone,
     deviceId: moduleId.split('#')[0],
     moduleId,
+    model: 'NLE',
     index: Number(moduleId.slice(moduleId.indexOf('#') + 1)),
     name,
     role: 'circuit',

@@ -4,7 +4,8 @@ import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import { parseHomeStatus } from '../../../src/netatmo/homestatus';
-import { parseHomeModules, powerModules } from '../../../src/netatmo/home-modules';
+import { parseHomesData } from '../../../src/netatmo/discovery';
+import { reportsPower } from '../../../src/netatmo/homestatus';
 import { isNetatmoError } from '../../../src/netatmo/errors';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
@@ -101,24 +102,10 @@ describe('homestatus: live power at the edge', () => {
   });
 });
 
-describe('homesdata: every module with its name and model', () => {
-  const modules = parseHomeModules(fixture('homesdata-power.json'));
-
-  it('lists every module of every home in order, the id as name when it has none', () => {
-    should(modules.length).equal(13);
-    should(modules[1]).eql({
-      homeId: HOME,
-      homeName: 'Maison test',
-      moduleId: '70:ee:50:aa:00:10',
-      name: 'Compteur général',
-      model: 'NLPC',
-      bridge: '70:ee:50:aa:00:01',
-    });
-    should(modules.find((m) => m.moduleId === '70:ee:50:aa:00:13')?.name).equal('70:ee:50:aa:00:13');
-  });
-
+describe('homesdata: the lines that report power', () => {
   it("the editor's list: power models only, a double switch by its sub-modules", () => {
-    should(powerModules(modules).map((m) => m.moduleId)).eql([
+    const lines = parseHomesData(fixture('homesdata-power.json'), 'all').filter((l) => reportsPower(l.model));
+    should(lines.map((m) => m.moduleId).sort()).eql([
       '70:ee:50:aa:00:10',
       '70:ee:50:aa:00:11',
       '70:ee:50:aa:00:12',
@@ -128,6 +115,7 @@ describe('homesdata: every module with its name and model', () => {
       '70:ee:50:aa:00:15',
       '70:ee:50:aa:00:16',
     ]);
+    should(lines.find((l) => l.model === 'NLPC')).match({ name: 'Compteur général', model: 'NLPC', deviceId: '70:ee:50:aa:00:01', homeId: HOME });
   });
 
   it('the real recorded answer (../shared/netatmo-samples) gives its NLPC, plugs and switches', function () {
@@ -142,6 +130,10 @@ describe('homesdata: every module with its name and model', () => {
     should(s.modules.map((m) => m.model)).containDeep(['NLP', 'NLPC', 'NLF', 'NLLF', 'NLL', 'NLIS', 'NLIS', 'NLPT', 'NLPD', 'NLPO']);
     should(s.modules.find((m) => m.model === 'NLPC')?.power).equal(476);
     should(s.skipped).eql([]);
-    should(powerModules(parseHomeModules(data)).map((m) => m.model)).containDeep(['NLPC', 'NLP']);
+    should(
+      parseHomesData(data, 'all')
+        .filter((l) => reportsPower(l.model))
+        .map((m) => m.model),
+    ).containDeep(['NLPC', 'NLP']);
   });
 });

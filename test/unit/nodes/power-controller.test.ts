@@ -3,7 +3,8 @@
 import should from 'should';
 import { PowerController, nextReadAt, type Message } from '../../../src/measure/power-controller';
 import { PowerReads, POWER_SHARE_MS, type PowerSource } from '../../../src/account/power-reads';
-import type { HomeModule } from '../../../src/netatmo/home-modules';
+import { AccountServices } from '../../../src/account/services';
+import type { Line } from '../../../src/contract/line';
 import type { HomeStatus, ModulePower } from '../../../src/netatmo/homestatus';
 import { NetatmoError } from '../../../src/netatmo/errors';
 import { RateBudget } from '../../../src/netatmo/rate-budget';
@@ -14,11 +15,25 @@ const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const H1 = 'home-1';
 const H2 = 'home-2';
 
-function module(homeId: string, moduleId: string, model: string, name = moduleId): HomeModule {
-  return { homeId, homeName: homeId, moduleId, name, model, bridge: 'gw' };
+function module(homeId: string, moduleId: string, model: string, name = moduleId): Line {
+  return {
+    homeId,
+    homeName: homeId,
+    timezone: null,
+    deviceId: 'gw',
+    moduleId,
+    model,
+    index: null,
+    name,
+    role: model === 'NLE' ? 'total' : 'appliance',
+    consumptionType: 'electrical',
+    sourceType: 'electricity',
+    roomId: null,
+    roomName: null,
+  };
 }
 
-const MODULES: HomeModule[] = [
+const MODULES: Line[] = [
   module(H1, 'nlpc', 'NLPC', 'Compteur'),
   module(H1, 'plug', 'NLP', 'Prise'),
   module(H1, 'nle', 'NLE', 'Écocompteur'),
@@ -38,7 +53,7 @@ class FakeCloud implements PowerSource {
   fail: unknown = null;
   constructor(private readonly clock: VirtualClock) {}
 
-  getModules(): Promise<HomeModule[]> {
+  getLines(): Promise<Line[]> {
     this.modulesAsked += 1;
     return Promise.resolve(MODULES);
   }
@@ -62,14 +77,14 @@ const t = (key: string, params: Record<string, string> = {}): string => `${key}$
 function rig(config: Record<string, unknown>) {
   const clock = new VirtualClock({ start: T0 + 1_000 });
   const cloud = new FakeCloud(clock);
-  const reads = new PowerReads(cloud, clock);
+  const services = new AccountServices(cloud, clock);
   const sent: Message[][] = [];
   const statuses: StatusValue[] = [];
   const errors: string[] = [];
   const warnings: string[] = [];
   const controller = new PowerController(
     {
-      power: reads,
+      services,
       clock: () => clock,
       t,
       describe: (err) => (err instanceof Error ? err.message : String(err)),
@@ -80,7 +95,7 @@ function rig(config: Record<string, unknown>) {
     },
     config,
   );
-  return { clock, cloud, reads, controller, sent, statuses, errors, warnings };
+  return { clock, cloud, controller, sent, statuses, errors, warnings };
 }
 
 describe('PowerController', () => {
@@ -239,9 +254,9 @@ describe('PowerReads: one homestatus per home for every power node of the accoun
   it('two nodes on the same interval: one request per home per read', async () => {
     const clock = new VirtualClock({ start: T0 + 1_000 });
     const cloud = new FakeCloud(clock);
-    const reads = new PowerReads(cloud, clock);
+    const services = new AccountServices(cloud, clock);
     const host = (sent: Message[][]) => ({
-      power: reads,
+      services,
       clock: () => clock,
       t,
       describe: String,
