@@ -73,13 +73,14 @@ export class PowerController {
     this.problem = isProblem(parsed) ? host.t(parsed.key, parsed.args) : null;
   }
 
-  /** A setting that cannot work is said once and nothing is read; else the first read, and the timer. */
+  /** A setting that cannot work is said once and nothing is read; else the first read and the timer (none with interval 0). */
   start(): void {
     if (this.problem !== null) {
       this.host.status(problemStatus(this.problem, 'ring'));
       this.host.error(this.problem);
       return;
     }
+    if (this.settings?.intervalS === 0) return; // only on input
     void this.tick();
   }
 

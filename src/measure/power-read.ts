@@ -54,22 +54,34 @@ export async function readPower(services: PowerServices, selected: readonly stri
   const failedHomes = new Set(homes.filter((_h, i) => answers[i]?.status === 'rejected'));
   const wanted = selected.length > 0 ? new Set(selected) : null;
   for (const status of statuses) {
+    const otherHome = status.skipped.find((x) => x.reason === 'home');
+    if (otherHome !== undefined) {
+      // The answer is another home's: what was asked of this one is left out, each said.
+      for (const line of all) {
+        if (line.homeId !== status.homeId || !(wanted === null ? reportsPower(line.model) : wanted.has(line.moduleId))) continue;
+        read.skipped.push({ moduleId: line.moduleId, reason: 'home', detail: otherHome.detail, name: line.name });
+      }
+      continue;
+    }
     for (const m of status.modules) {
       if (wanted !== null && !wanted.has(m.moduleId)) continue;
+      // Only the account's lines: a module discovery does not list (a three-phase meter's own
+      // total beside its phases) would count its power twice.
       const known = byId.get(m.moduleId);
+      if (known === undefined) continue;
       read.readings.push({
         homeId: status.homeId,
-        deviceId: known?.deviceId ?? m.bridge ?? m.moduleId,
+        deviceId: known.deviceId,
         moduleId: m.moduleId,
         name: nameOf(m.moduleId),
-        model: known?.model ?? m.model,
+        model: known.model,
         power: m.power,
         lastSeen: m.lastSeen,
         reachable: m.reachable,
       });
     }
     for (const s of status.skipped) {
-      if (wanted === null || wanted.has(s.moduleId)) read.skipped.push({ ...s, name: nameOf(s.moduleId) });
+      if (wanted === null ? byId.has(s.moduleId) : wanted.has(s.moduleId)) read.skipped.push({ ...s, name: nameOf(s.moduleId) });
     }
   }
   if (wanted !== null) {
