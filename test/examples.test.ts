@@ -317,7 +317,7 @@ describe('examples', function () {
   });
 });
 
-describe('examples 01–03 and the dashboard in Node-RED against the simulator', function () {
+describe('examples 01–03, 06 and the dashboard in Node-RED against the simulator', function () {
   this.timeout(30000);
   let sim: Simulator;
 
@@ -448,5 +448,25 @@ describe('examples 01–03 and the dashboard in Node-RED against the simulator',
     }
     const [perDay] = await days;
     for (const p of perDay.payload as Array<{ x: string; y: number }>) should(p.x).match(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('06 and the dashboard: live power reaches the gauge (the NLPC meters only), the sensor and the chart (no nulls)', async function () {
+    const meters = sim.modules().filter((m) => m.model === 'NLPC');
+    await load('06 Live power.json'); // reads at deploy; the answers come after these listeners
+    const gauge = collect('econetatmo.ex06.gauge', meters.length);
+    const sensor = collect('econetatmo.ex06.sensor', meters.length);
+    for (const got of [await gauge, await sensor]) {
+      should(got.map((m) => m.power.moduleId).sort()).eql(meters.map((m) => m.moduleId).sort());
+      for (const m of got) should(m.payload).be.a.Number();
+    }
+    await helper.unload();
+    await load(path.join('dashboard', 'Consumption dashboard.json'));
+    const chart = collect('econetatmo.dash.chart.power', 3);
+    const dashGauge = collect('econetatmo.dash.gauge.meter', 1);
+    for (const m of await chart) {
+      should(m.payload).be.a.Number();
+      should(m.topic).equal(m.power.name);
+    }
+    should((await dashGauge)[0].power.model).equal('NLPC');
   });
 });
