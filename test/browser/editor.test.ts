@@ -141,14 +141,14 @@ describe('editor (real Node-RED + Chromium)', function () {
     );
     const category = page.locator('#red-ui-palette-container-energy');
     await category.waitFor({ state: 'visible' });
-    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export']) {
+    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export', 'econetatmo-power']) {
       should(await category.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).count()).equal(1, `${type} not in the energy category`);
     }
     should(await category.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).match(/measure/i);
     await screenshot(page, 'palette');
     // A newcomer searches for the brand on the box: "legrand" finds the three flow nodes.
     await page.locator('#red-ui-palette-search input').fill('legrand');
-    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export']) {
+    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export', 'econetatmo-power']) {
       await page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).waitFor({ state: 'visible' });
     }
     should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-sync"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
@@ -159,6 +159,9 @@ describe('editor (real Node-RED + Chromium)', function () {
     );
     should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-export"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
       'Legrand export',
+    );
+    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-power"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
+      'Legrand power',
     );
     await screenshot(page, 'palette-search-legrand');
     await page.locator('#red-ui-palette-search input').fill('');
