@@ -135,7 +135,7 @@ describe('econetatmo-power node', function () {
     await clock.settle();
     should(out.length).equal(2); // the first read: everything is new
     // Ten seconds later the same minute's reports: a read, and nothing to send.
-    await clock.advance(10_000);
+    await clock.runFor(10_000);
     should(countRequests(sim, HOMESTATUS)).equal(2);
     should(out.length).equal(2);
     helper.getNode('p1').receive({});
@@ -154,7 +154,7 @@ describe('econetatmo-power node', function () {
     const out = collect(helper.getNode('p1.out'));
     await clock.settle();
     sim.setReachable(plug.moduleId, false);
-    await clock.advance(60_000);
+    await clock.runFor(60_000);
     const off = out.filter((m) => (m.power as Reading).reachable === false);
     should(off.length).equal(1);
     should(off[0]).match({ payload: null, power: { power: null, reachable: false } });
@@ -192,7 +192,7 @@ describe('econetatmo-power node', function () {
     const errors = (helper.getNode('p1').error as unknown as { args: unknown[][] }).args;
     should(errors.length).equal(1);
     should(String(errors[0][0])).match(/10/);
-    await clock.advance(120_000);
+    await clock.runFor(120_000);
     should(caught).eql([]); // not said again
     should(countRequests(sim, HOMESTATUS) + countRequests(sim, HOMESDATA)).equal(0);
     should(statusOf('p1')).match({ fill: 'red' });
@@ -240,7 +240,7 @@ describe('econetatmo-power node', function () {
       { id: 'p3', modules: [other.moduleId, nlpc.moduleId], interval: 60 },
     ]);
     await clock.settle();
-    await clock.advance(5 * 60_000);
+    await clock.runFor(5 * 60_000);
     // The start, then five whole minutes: six reads of each of the two homes, for three nodes.
     should(countRequests(sim, HOMESTATUS)).equal(12);
     should(countRequests(sim, HOMESDATA)).equal(1);
