@@ -2,6 +2,8 @@
 // known node types sharing one account; the dashboard's charts come from export nodes; examples
 // 04, 05 and 06 are wired as their destinations need; and examples 01–03, 06 (without Home
 // Assistant) and the dashboard run inside real Node-RED against the simulator.
+// Over 300 lines: the shipped flows checked statically, then run in Node-RED, over one loader of
+// the examples (scripts/demo/flows.js).
 import './support/node-red-line';
 import path from 'path';
 import should from 'should';

@@ -5,7 +5,7 @@
 // each of them between the `econetatmo:constants` markers (scripts/write-entries.js, through
 // withConstants below), so the editor and the runtime cannot drift apart.
 import { BACKFILL_OUTPUTS } from './measure-types';
-import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, MODULE_ID_PATTERN } from './line-id';
+import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, LINE_ID_PATTERN, MODULE_ID_PATTERN } from './line-id';
 import { DEFAULT_TYPES, familyTypes, MEASURE_TYPES, SCALES, typeFamily } from './measure-types';
 import { METER_MODELS, type ConsumptionFamily } from './meter-models';
 import { METER_SELECTIONS } from './line';
@@ -53,6 +53,8 @@ export interface EditorConstants {
   scales: string[];
   /** Source of the module id pattern (a MAC address, `#N` optional), from src/contract/line-id.ts. */
   lineId: string;
+  /** Source of the ecocounter line id pattern (`<ecocounter id>#<0..8>`): an unknown id of that shape is read as one. */
+  ecocounterLineId: string;
   /** Source of the device id pattern (an ecocounter or a gateway), from src/contract/line-id.ts. */
   deviceId: string;
   /** The flags both patterns are matched with (`new RegExp(lineId, idFlags)`). */
@@ -77,6 +79,7 @@ export const EDITOR_CONSTANTS: EditorConstants = {
   meters: [...METER_SELECTIONS],
   scales: [...SCALES],
   lineId: MODULE_ID_PATTERN,
+  ecocounterLineId: LINE_ID_PATTERN,
   deviceId: DEVICE_ID_PATTERN,
   idFlags: ID_PATTERN_FLAGS,
   defaultIntervalMin: DEFAULT_INTERVAL_MIN,

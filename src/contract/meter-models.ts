@@ -6,6 +6,8 @@
 // that the diagnostics can name it.
 import type { LineRole } from './line';
 
+export type RangeRole = Extract<LineRole, 'meter' | 'phase' | 'appliance'>;
+
 /** The family a model's `getmeasure` answers for its consumption (`$0..$2` are its tariffs). */
 export const CONSUMPTION_FAMILIES = ['sum_energy_elec', 'sum_energy_buy_from_grid'] as const;
 export type ConsumptionFamily = (typeof CONSUMPTION_FAMILIES)[number];
@@ -20,12 +22,12 @@ export interface MeterModel {
   /** What it is, in the README's words. */
   what: string;
   /**
-   * Which of its modules are lines: the module itself, only its `#N` sub-modules (the phases of
-   * a three-phase meter, the two outputs of a double switch), or the ecocounter's `#0..#8`.
+   * The role of the module itself as a line; null when it is not one (the ecocounter, whose
+   * lines are its `#0..#8` with roles from their index; a double switch, whose outputs measure).
    */
-  lines: 'module' | 'sub-modules' | 'ecocounter';
-  /** The role of its lines (an ecocounter's come from the line index instead). */
-  role: Extract<LineRole, 'meter' | 'phase' | 'appliance'> | null;
+  role: RangeRole | null;
+  /** The role of its `#N` sub-modules (a three-phase meter's phases, a double switch's outputs); null: they are not lines. */
+  subRole: RangeRole | null;
   family: ConsumptionFamily;
   /** `/api/homestatus` gives its lines a `power` in W. */
   power: boolean;
@@ -33,32 +35,32 @@ export interface MeterModel {
   evidence: { energy: Evidence; power: Evidence };
 }
 
-const APPLIANCE = { lines: 'module', role: 'appliance', family: 'sum_energy_buy_from_grid', power: true } as const;
+const APPLIANCE = { role: 'appliance', subRole: null, family: 'sum_energy_buy_from_grid', power: true } as const;
 const RECORDED_POWER = { energy: 'source', power: 'recorded' } as const;
 const FROM_SOURCE = { energy: 'source', power: 'source' } as const;
 
 export const METER_MODELS: Readonly<Record<string, MeterModel>> = {
   NLE: {
     what: 'Ecocounter (Drivia with Netatmo, 412032/412033): 5 circuits, total, gas, hot and cold water',
-    lines: 'ecocounter',
     role: null,
+    subRole: null,
     family: 'sum_energy_elec',
     power: false,
-    evidence: { energy: 'recorded', power: 'recorded' },
+    evidence: { energy: 'source', power: 'recorded' },
   },
   NLPC: {
     what: 'DIN-rail consumption meter',
-    lines: 'module',
     role: 'meter',
+    subRole: null,
     family: 'sum_energy_buy_from_grid',
     power: true,
     evidence: { energy: 'recorded', power: 'recorded' },
   },
-  NLPS: { what: 'Load shedder (smart load shedder)', lines: 'module', role: 'meter', family: 'sum_energy_buy_from_grid', power: true, evidence: FROM_SOURCE },
+  NLPS: { what: 'Load shedder (smart load shedder)', role: 'meter', subRole: null, family: 'sum_energy_buy_from_grid', power: true, evidence: FROM_SOURCE },
   NLY: {
-    what: 'Three-phase meter (its phases #1 to #3)',
-    lines: 'sub-modules',
-    role: 'phase',
+    what: 'Three-phase meter (the whole module, and its phases #1 to #3)',
+    role: 'meter',
+    subRole: 'phase',
     family: 'sum_energy_buy_from_grid',
     power: true,
     evidence: { energy: 'assumption', power: 'assumption' },
@@ -75,7 +77,7 @@ export const METER_MODELS: Readonly<Record<string, MeterModel>> = {
   NLFN: { what: 'Light switch with neutral (dimmer)', ...APPLIANCE, evidence: FROM_SOURCE },
   NLFE: { what: 'On/off dimmer switch, evolution', ...APPLIANCE, evidence: FROM_SOURCE },
   NLM: { what: 'Light micro-module', ...APPLIANCE, evidence: FROM_SOURCE },
-  NLIS: { what: 'Double light switch (its outputs #1 and #2)', ...APPLIANCE, lines: 'sub-modules', evidence: RECORDED_POWER },
+  NLIS: { what: 'Double light switch (its outputs #1 and #2)', ...APPLIANCE, role: null, subRole: 'appliance', evidence: RECORDED_POWER },
   NLL: { what: 'Light switch with neutral (Italian range)', ...APPLIANCE, evidence: RECORDED_POWER },
   NLLF: { what: 'Fan / ventilation control', ...APPLIANCE, evidence: RECORDED_POWER },
 };

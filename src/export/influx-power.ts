@@ -25,7 +25,7 @@ function looksLikeReading(v: unknown): v is Record<string, unknown> {
 }
 
 /** A power message is `msg.power` (output `each`) or an array of readings in `msg.payload` (`all`). */
-export function isPowerMessage(msg: Record<string, unknown>): boolean {
+export function isPowerMessage(msg: Readonly<Record<string, unknown>>): boolean {
   return looksLikeReading(msg.power) || (Array.isArray(msg.payload) && msg.payload.length > 0 && msg.payload.every(looksLikeReading));
 }
 
@@ -52,7 +52,7 @@ function parseReading(raw: Record<string, unknown>, where: string): PowerReading
 }
 
 /** The readings of a power message, checked; an ExportProblem when one is not right. */
-export function parsePowerMessage(msg: Record<string, unknown>): PowerReading[] {
+export function parsePowerMessage(msg: Readonly<Record<string, unknown>>): PowerReading[] {
   if (looksLikeReading(msg.power)) return [parseReading(msg.power, 'msg.power')];
   if (!Array.isArray(msg.payload)) throw new ExportProblem('notMeasure', { what: 'msg.power' });
   return msg.payload.map((r, i) => parseReading(r as Record<string, unknown>, `payload[${i}]`));

@@ -1,6 +1,7 @@
 // Where each statistic's ledger lives: `<userDir>/econetatmo/export/<source>.<object id>.json`,
-// one file per statistic (not per node), so that a node deleted and made again, or a second
-// node on the same line, carries on the same sum. Written whole or not at all, owner-only.
+// one file per statistic (not per node), so that a node deleted and made again carries on the
+// same sum; one node writes it at a time (ledger-registry.ts). Written whole or not at all,
+// owner-only.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrivateJsonSync } from '../lib/private-file';

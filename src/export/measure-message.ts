@@ -1,5 +1,6 @@
-// The export node's edge: a message is taken only if it is what econetatmo-measure sends.
-// Everything is checked here, once, so that the rest of src/export works on typed values.
+// The export node's edge: a message is taken only if it is what econetatmo-measure sends (or, for
+// Home Assistant, the answer to its own baseline read). Everything is checked here, once, so that
+// the rest of src/export works on typed values.
 import { isDeviceId, isModuleId, lineDevice } from '../contract/line-id';
 import { isTimeZone } from '../lib/local-calendar';
 import { ExportProblem, SCALES, type ExportPoint, type MeasurePayload, type Scale } from './types';
@@ -66,4 +67,24 @@ export function parseMeasurePayload(payload: unknown): MeasurePayload {
     points: parsed,
     revised: (revised as number[] | undefined) ?? [],
   };
+}
+
+/** What marks Home Assistant's answer to a baseline read, wired back into the node. */
+export interface BaselineTag {
+  statisticId: string;
+  /** The first hour the read was asked for. */
+  from: number;
+}
+
+export function baselineTag(msg: Readonly<Record<string, unknown>>): BaselineTag | null {
+  const tag = msg.econetatmoBaseline;
+  if (!isRecord(tag)) return null;
+  const { statisticId, from } = tag;
+  return typeof statisticId === 'string' && typeof from === 'number' ? { statisticId, from } : null;
+}
+
+/** The measure payload of a message to a format without a baseline loop (which refuses an answer). */
+export function measurePayloadOf(msg: Readonly<Record<string, unknown>>): MeasurePayload {
+  if (baselineTag(msg)) throw notMeasure('msg.econetatmoBaseline');
+  return parseMeasurePayload(msg.payload);
 }

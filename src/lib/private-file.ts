@@ -5,6 +5,7 @@
 // write removes its temporary file, and the temporary files a dead process left beside the
 // target are removed by the next write, so they never pile up.
 import { closeSync, fsyncSync, mkdirSync, openSync, promises as fsp, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 /** The fs calls the async writer makes; tests replace some to simulate a full disk or a crash. */
@@ -27,19 +28,24 @@ export const realPrivateFs: PrivateFs = {
 };
 
 let counter = 0;
+/**
+ * This process's mark on its temporary files. Random, not the pid: in a container every start
+ * has the same pid (1), so a pid would take a dead process's leftovers for a write in progress.
+ */
+const PROCESS_MARK = randomBytes(6).toString('hex');
 
-/** `<target>.<pid>.<n>.tmp`: the pid tells a dead process's leftovers from a write in progress. */
+/** `<target>.<process mark>.<n>.tmp`: the mark tells a dead process's leftovers from a write in progress. */
 function tempName(target: string): string {
   counter += 1;
-  return `${target}.${process.pid}.${counter}.tmp`;
+  return `${target}.${PROCESS_MARK}.${counter}.tmp`;
 }
 
 function staleTemps(target: string, names: readonly string[]): string[] {
   const base = path.basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const ours = new RegExp(`^${base}\\.(\\d+)\\.\\d+\\.tmp$`);
+  const ours = new RegExp(`^${base}\\.([0-9a-z]+)\\.\\d+\\.tmp$`);
   return names.filter((name) => {
     const m = ours.exec(name);
-    return m !== null && Number(m[1]) !== process.pid;
+    return m !== null && m[1] !== PROCESS_MARK;
   });
 }
 

@@ -1,5 +1,8 @@
 // Plain text helpers: times as people read them, texts cut to fit a status line.
 
+/** A text in the user's language: the key in a catalogue, with its parameters. */
+export type Translate = (key: string, params?: Record<string, string>) => string;
+
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }

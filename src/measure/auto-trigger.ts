@@ -6,7 +6,11 @@
 import type { DeviceSchedule, ReadAdvice } from '../netatmo/device-schedule';
 import type { Bucket } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
+import { SingleTimer } from '../lib/timer';
 import type { Scale } from '../contract/measure-types';
+import type { ReadPlan } from './input';
+import type { UploadSchedules } from './ports';
+import { UPLOADS_KEY, type NodeMemory } from './store';
 
 /** The node's `interval` says `auto`. */
 export function isAutoInterval(raw: unknown): boolean {
@@ -17,6 +21,29 @@ export function isAutoInterval(raw: unknown): boolean {
 export function observation(moduleId: string, at: number, scale: Scale, buckets: readonly Bucket[], changed: boolean) {
   const last = buckets[buckets.length - 1];
   return { lineId: moduleId, at, newestEnd: last ? last.end : null, changed, fine: scale === '30min' };
+}
+
+/** The uploads the node learnt before a restart (its memory file); undefined when none or unreadable. */
+export function savedUploads(memory: NodeMemory): unknown {
+  try {
+    return memory.get(UPLOADS_KEY);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tell the ecocounter's upload schedule what a window read saw (whatever the node's interval),
+ * and keep what it learnt in the node's memory.
+ */
+export function observeRead(schedules: UploadSchedules, memory: NodeMemory, plan: ReadPlan, buckets: readonly Bucket[], changed: boolean, now: number): void {
+  const schedule = schedules.of(plan.deviceId);
+  if (!schedule.observe(observation(plan.moduleId, now, plan.scale, buckets, changed))) return;
+  try {
+    memory.set(UPLOADS_KEY, schedule.learner.toJSON());
+  } catch {
+    // Without its memory the node learns the schedule again after a restart.
+  }
 }
 
 export interface AutoPollerDeps {
@@ -31,11 +58,12 @@ export interface AutoPollerDeps {
 
 /** The timer of one node in `auto`: asks the device schedule when to read next. */
 export class AutoPoller {
-  private timer: { clock: Clock; handle: unknown; at: number } | null = null;
+  private readonly timer: SingleTimer;
   private leave: (() => void) | null;
   private closed = false;
 
   constructor(private readonly deps: AutoPollerDeps) {
+    this.timer = new SingleTimer(deps.clock);
     this.leave = deps.schedule.join(deps.lineId, (delayMs) => this.wake(delayMs));
   }
 
@@ -60,30 +88,22 @@ export class AutoPoller {
   wake(delayMs: number): void {
     if (this.closed) return;
     const at = this.deps.clock().now() + delayMs;
-    if (this.timer === null || this.timer.at > at) this.at(at);
+    const pending = this.timer.pendingAt();
+    if (pending === null || pending > at) this.at(at);
   }
 
   stop(): void {
     this.closed = true;
-    this.clear();
+    this.timer.clear();
     this.leave?.();
     this.leave = null;
   }
 
-  private clear(): void {
-    if (this.timer !== null) this.timer.clock.clearTimeout(this.timer.handle);
-    this.timer = null;
-  }
-
   private at(at: number): void {
-    this.clear();
-    const clock = this.deps.clock();
-    const handle = clock.setTimeout(() => this.fire(), Math.max(0, at - clock.now()));
-    this.timer = { clock, handle, at };
+    this.timer.setAt(at, () => this.fire());
   }
 
   private fire(): void {
-    this.timer = null;
     if (this.closed) return;
     if (this.deps.busy()) {
       // The running read will call readDone(); keep a safety timer in case it does not.

@@ -3,20 +3,18 @@
 // one message or as parts a Join node rebuilds, and resumed after a redeploy or a restart from
 // the cursor kept under the user directory. The paging itself is src/netatmo/backfill-runner.ts.
 import { join } from 'node:path';
-import type { NetatmoAccountApi } from '../netatmo/account-api';
-import { isBackfillOutput, newBackfillState, percentDone, type BackfillState, type HistoryVerdict } from '../netatmo/backfill';
+import { isBackfillOutput, newBackfillState, type BackfillState, type HistoryVerdict } from '../netatmo/backfill';
 import { type BackfillOutput } from '../contract/measure-types';
 import type { BackgroundShare } from '../netatmo/backfill-pacer';
 import { runBackfill, type BackfillPage } from '../netatmo/backfill-runner';
-import type { BackfillFileStore } from '../netatmo/backfill-store';
 import { isLocalScale, MAX_ROWS } from '../netatmo/measure-plan';
 import type { Bucket, MeasureQuery } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
 import { measurePayload } from './payload';
-import { shorten } from '../lib/text';
+import type { BackfillStore, LineFacts, MeasureSource, Message, SendFn } from './ports';
 
-export function backfillDir(tokenDir: string): string {
-  return join(tokenDir, 'backfill');
+export function backfillDir(stateDir: string): string {
+  return join(stateDir, 'backfill');
 }
 
 /**
@@ -38,30 +36,34 @@ export interface BackfillMessageParts {
   parts?: unknown;
 }
 
-export interface BackfillHost {
-  nodeId: string;
-  account: NetatmoAccountApi;
-  store: BackfillFileStore;
-  /** The account's share of the hour for background pages (AccountServices). */
-  share: BackgroundShare;
-  clock: () => Clock;
-  signal: AbortSignal;
-  nameOf(moduleId: string, signal?: AbortSignal): Promise<string>;
-  /**
-   * The line's home time zone (null: none known), for `payload.timezone` of sub-day ranges. A
-   * `1day`/`1week`/`1month` range carries the zone it was started with (`query.timeZone`).
-   */
-  zoneOf(moduleId: string, signal?: AbortSignal): Promise<string | null>;
-  /** Texts in the runtime's language. */
+/** What a backfill tells the user as it goes, in their language (backfill-status.ts). */
+export interface BackfillReport {
   progress(state: BackfillState): void;
   waiting(ms: number): void;
   finished(state: BackfillState, verdict: HistoryVerdict): void;
   failed(err: unknown): void;
   /** A resumed backfill (no message to answer) failed: tell Node-RED (Catch nodes). */
   error(err: unknown): void;
+  /** The text of `payload.warning`, when the cloud had less than asked for. */
   warning(verdict: HistoryVerdict, state: BackfillState): string | undefined;
+}
+
+export interface BackfillHost {
+  nodeId: string;
+  account: MeasureSource;
+  store: BackfillStore;
+  /** The account's share of the hour for background pages. */
+  share: BackgroundShare;
+  clock: () => Clock;
+  signal: AbortSignal;
+  /**
+   * The line's name, and its home time zone for `payload.timezone` of sub-day ranges. A
+   * `1day`/`1week`/`1month` range carries the zone it was started with (`query.timeZone`).
+   */
+  lines: LineFacts;
+  report: BackfillReport;
   /** Send for a backfill resumed without a message (after a restart). */
-  send(msg: Record<string, unknown>): void;
+  send(msg: Message): void;
   /** The last page's buckets go through the node's change tracker (no repeat as new later). */
   remember(state: BackfillState, buckets: readonly Bucket[]): void;
   newId(): string;
@@ -71,11 +73,9 @@ interface Running {
   promise: Promise<void>;
 }
 
-type SendFn = (msg: Record<string, unknown>) => void;
-
 /** The asking message's own properties go on every message sent for it (Node-RED's habit). */
-function fromTemplate(template: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...template };
+function fromTemplate(template: Message, extra: Message): Message {
+  const copy: Message = { ...template };
   for (const key of ['payload', 'parts', 'dateBegin', 'dateEnd', 'rangeOutput', '_msgid']) delete copy[key];
   return { ...copy, ...extra };
 }
@@ -91,7 +91,7 @@ export class Backfills {
    * query carries the home's zone in `timeZone` (the controller fills it); a resumed backfill
    * keeps the zone it was started with.
    */
-  start(query: MeasureQuery, output: BackfillOutput, msg: Record<string, unknown>, send: SendFn): Promise<void> {
+  start(query: MeasureQuery, output: BackfillOutput, msg: Message, send: SendFn): Promise<void> {
     const h = this.host;
     const fresh = newBackfillState({
       nodeId: h.nodeId,
@@ -112,36 +112,37 @@ export class Backfills {
     for (const state of this.host.store.list(this.host.nodeId)) {
       if (this.running.has(state.key)) continue;
       this.run(state, undefined, {}, (m) => this.host.send(m)).catch((err: unknown) => {
-        if (!this.host.signal.aborted) this.host.error(err);
+        if (!this.host.signal.aborted) this.host.report.error(err);
       });
     }
   }
 
-  private run(state: BackfillState, outerParts: unknown, template: Record<string, unknown>, send: SendFn): Promise<void> {
+  private run(state: BackfillState, outerParts: unknown, template: Message, send: SendFn): Promise<void> {
     const promise = this.execute(state, outerParts, template, send).finally(() => this.running.delete(state.key));
     this.running.set(state.key, { promise });
     return promise;
   }
 
-  private async execute(state: BackfillState, outerParts: unknown, template: Record<string, unknown>, send: SendFn): Promise<void> {
+  private async execute(state: BackfillState, outerParts: unknown, template: Message, send: SendFn): Promise<void> {
     const h = this.host;
     const r = state.range;
-    h.progress(state);
-    const name = await h.nameOf(r.moduleId, h.signal);
+    const report = h.report;
+    report.progress(state);
+    const name = await h.lines.nameOf(r.moduleId, h.signal);
     // A local scale's zone is the one its buckets were cut in; a sub-day range tells the home's.
-    const timezone = isLocalScale(r.scale) ? (r.timeZone ?? null) : await h.zoneOf(r.moduleId, h.signal);
+    const timezone = isLocalScale(r.scale) ? (r.timeZone ?? null) : await h.lines.zoneOf(r.moduleId, h.signal);
     // The contract: msg.topic is the line's name, whatever the asking message said.
     const topic = name;
     // A range answers the question asked: `revised` is always empty.
     const payload = (buckets: readonly Bucket[], verdict: HistoryVerdict) =>
-      measurePayload(r, { name, timezone }, buckets, [], { historyStart: verdict.historyStart, warning: h.warning(verdict, state) });
+      measurePayload(r, { name, timezone }, buckets, [], { historyStart: verdict.historyStart, warning: report.warning(verdict, state) });
     let lastPage: Bucket[] = [];
     try {
       const result = await runBackfill(h.account, h.store, state, {
         now: () => h.clock().now(),
         signal: h.signal,
         share: h.share,
-        onWait: (ms) => (ms > 0 ? h.waiting(ms) : h.progress(state)),
+        onWait: (ms) => (ms > 0 ? report.waiting(ms) : report.progress(state)),
         onPage: (page: BackfillPage) => {
           if (page.last) lastPage = page.buckets;
           if (state.output !== 'parts') return;
@@ -156,7 +157,7 @@ export class Backfills {
           if (outerParts !== undefined) parts.parts = outerParts;
           send(fromTemplate(template, { topic, payload: payload(page.buckets, page.verdict), parts }));
         },
-        onProgress: (s) => h.progress(s),
+        onProgress: (s) => report.progress(s),
       });
       if (state.output === 'message') {
         const msg = fromTemplate(template, { topic, payload: payload(result.buckets, result.verdict) });
@@ -165,40 +166,10 @@ export class Backfills {
       }
       h.remember(state, lastPage);
       h.store.remove(state);
-      h.finished(state, result.verdict);
+      report.finished(state, result.verdict);
     } catch (err) {
-      if (!h.signal.aborted) h.failed(err);
+      if (!h.signal.aborted) report.failed(err);
       throw err;
     }
   }
-}
-
-export { percentDone };
-
-type Translate = (key: string, params?: Record<string, string>) => string;
-
-function dateText(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** The text of `payload.warning`, when there is something to warn about. */
-export function historyWarning(t: Translate, verdict: HistoryVerdict, s: BackfillState): string | undefined {
-  if (verdict.kind === 'limited') return t('warnings.historyLimited', { scale: s.range.scale, date: dateText(verdict.historyStart) });
-  if (verdict.kind === 'empty' && s.next >= s.pages) return t('warnings.noData');
-  return undefined;
-}
-
-/** The status once a backfill is done: yellow when the cloud had less than asked for. */
-export function finishedStatus(
-  t: Translate,
-  s: BackfillState,
-  verdict: HistoryVerdict,
-  time: string,
-): { fill: 'green' | 'yellow'; shape: 'dot' | 'ring'; text: string } {
-  if (verdict.kind === 'limited') {
-    const text = t('status.backfillLimited', { date: dateText(verdict.historyStart), scale: s.range.scale });
-    return { fill: 'yellow', shape: 'dot', text: shorten(text) };
-  }
-  if (verdict.kind === 'empty') return { fill: 'yellow', shape: 'ring', text: t('status.backfillEmpty', { time }) };
-  return { fill: 'green', shape: 'dot', text: t('status.backfillDone', { count: String(s.buckets), time }) };
 }

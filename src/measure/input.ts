@@ -182,7 +182,7 @@ export function planRead(config: MeasureSettings, msg: Record<string, unknown>, 
  * one shaped as an ecocounter line is read as one, as before other models were known; any other
  * unknown module needs its device given.
  */
-export function resolveRead(plan: InputPlan, line: Line | null): Checked<ReadPlan> {
+export function resolveRead(plan: InputPlan, line: Pick<Line, 'deviceId' | 'model'> | null): Checked<ReadPlan> {
   let deviceId: string;
   let model: string | null;
   if (line !== null) {
@@ -206,7 +206,12 @@ export function resolveRead(plan: InputPlan, line: Line | null): Checked<ReadPla
 }
 
 /** Plan and resolve in one step, for a caller that has the module's record at hand (or none). */
-export function planResolved(config: MeasureSettings, msg: Record<string, unknown>, now: number, line: Line | null): Checked<ReadPlan> {
+export function planResolved(
+  config: MeasureSettings,
+  msg: Record<string, unknown>,
+  now: number,
+  line: Pick<Line, 'deviceId' | 'model'> | null,
+): Checked<ReadPlan> {
   const planned = planRead(config, msg, now);
   return planned.ok ? resolveRead(planned.value, line) : planned;
 }

@@ -65,8 +65,8 @@ export async function readPower(services: PowerServices, selected: readonly stri
     }
     for (const m of status.modules) {
       if (wanted !== null && !wanted.has(m.moduleId)) continue;
-      // Only the account's lines: a module discovery does not list (a three-phase meter's own
-      // total beside its phases) would count its power twice.
+      // Only the account's lines: what discovery does not list (an unknown model) has no name or
+      // model to send under, and the editor never offered it.
       const known = byId.get(m.moduleId);
       if (known === undefined) continue;
       read.readings.push({

@@ -1,8 +1,7 @@
 // What one read of `econetatmo-measure` does, apart from Node-RED: ask the account for the
 // recent window (or the range a message asked for), tell what is new or revised since the
-// last emission, and build the payload. The controller (measure-controller.ts) does the queue,
-// the timers and the statuses.
-import type { NetatmoAccountApi } from '../netatmo/account-api';
+// last emission, and build the payload. The controller (controller.ts) does the queue, the
+// timers and the statuses.
 import { abortedError } from '../netatmo/errors';
 import { isLocalScale, recentWindow } from '../netatmo/measure-plan';
 import { WindowTracker, defaultHorizonMs } from '../netatmo/window-tracker';
@@ -11,6 +10,7 @@ import type { Scale } from '../contract/measure-types';
 import type { ReadPlan } from './input';
 import { measurePayload } from './payload';
 import { type MeasurePayload } from '../contract/measure-payload';
+import type { LineFacts, MeasureSource } from './ports';
 
 export type EmitMode = 'changes' | 'all';
 
@@ -29,11 +29,6 @@ export interface TrackerStore {
   save(key: string, state: unknown): void;
 }
 
-/** The line's name for `msg.topic`; never fails (falls back to the id). */
-export type NameOf = (moduleId: string, signal?: AbortSignal) => Promise<string>;
-/** The line's home time zone; never fails (null: none known, days follow Node-RED's own zone). */
-export type ZoneOf = (moduleId: string, signal?: AbortSignal) => Promise<string | null>;
-
 export function trackerKey(plan: Pick<ReadPlan, 'moduleId' | 'scale' | 'types'>): string {
   return `${plan.moduleId}|${plan.scale}|${plan.types.join(',')}`;
 }
@@ -46,11 +41,10 @@ export class MeasureReader {
   private readonly trackers = new Map<string, WindowTracker>();
 
   constructor(
-    private readonly account: NetatmoAccountApi,
+    private readonly account: MeasureSource,
     private readonly store: TrackerStore,
-    private readonly nameOf: NameOf,
+    private readonly lines: LineFacts,
     private readonly emit: EmitMode,
-    private readonly zoneOf: ZoneOf,
   ) {}
 
   /**
@@ -60,7 +54,7 @@ export class MeasureReader {
   async read(plan: ReadPlan, now: number, options: ReadOptions = {}, answer = false): Promise<ReadResult> {
     // Days, weeks and months are the home's: its zone comes from the account's line directory.
     const local = isLocalScale(plan.scale);
-    const zone = local ? await this.zoneOf(plan.moduleId, options.signal) : null;
+    const zone = local ? await this.lines.zoneOf(plan.moduleId, options.signal) : null;
     const timeZone = zone ?? undefined;
     const query: MeasureQuery = {
       deviceId: plan.deviceId,
@@ -87,9 +81,9 @@ export class MeasureReader {
     if (plan.range) points = buckets;
     else if (this.emit === 'all') points = changed.length > 0 || answer ? buckets : [];
     else points = changed;
-    const name = points.length > 0 ? await this.nameOf(plan.moduleId, options.signal) : plan.moduleId;
+    const name = points.length > 0 ? await this.lines.nameOf(plan.moduleId, options.signal) : plan.moduleId;
     // The payload tells the home's zone whatever the scale (a dashboard's days are the home's).
-    const timezone = local || points.length === 0 ? zone : await this.zoneOf(plan.moduleId, options.signal);
+    const timezone = local || points.length === 0 ? zone : await this.lines.zoneOf(plan.moduleId, options.signal);
     if (options.signal?.aborted) throw abortedError();
     if (changed.length > 0) {
       this.trackers.set(key, next);

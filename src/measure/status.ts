@@ -2,12 +2,13 @@
 // shows: one function per situation, the texts in the runtime's language (`t`).
 import type { ReadAdvice } from '../netatmo/device-schedule';
 import { localDateText, systemTimeZone } from '../lib/local-calendar';
-import type { ReadProgress } from '../netatmo/types';
+import type { ReadOptions, ReadProgress } from '../netatmo/types';
 import type { Scale } from '../contract/measure-types';
-import { errorText, localTime, shorten } from '../lib/text';
+import { errorText, localTime, shorten, type Translate } from '../lib/text';
 import { isNetatmoError } from '../netatmo/errors';
 
-export type Translate = (key: string, params?: Record<string, string>) => string;
+// The controller takes its translator type from here, beside the statuses that use it.
+export type { Translate };
 /** A status as data, in Node-RED's shape (`node.status` takes it as it is). */
 export interface StatusValue {
   fill: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
@@ -17,6 +18,12 @@ export interface StatusValue {
 
 /** A failure in the user's language (the node's catalogue over the client's English text). */
 export type DescribeError = (err: unknown) => string;
+
+/** The runtime's language: texts of `econetatmo-measure`, and failures told to a person. */
+export interface Wording {
+  t: Translate;
+  describe: DescribeError;
+}
 
 /**
  * A bucket as the status names it: its local time for the scales under a day (with the date
@@ -44,6 +51,27 @@ export const waitingStatus = (t: Translate, ms: number, key = 'status.waiting'):
   shape: 'ring',
   text: t(key, { seconds: String(Math.ceil(ms / 1000)) }),
 });
+
+/**
+ * The statuses while a read runs: "reading", the pages once there are several, and a wait for the
+ * rate budget (after which the pages, or "reading", again).
+ */
+export function readProgress(t: Translate, show: (status: StatusValue) => void): Required<Pick<ReadOptions, 'onWait' | 'onProgress'>> {
+  let waiting = false;
+  let progress: ReadProgress | null = null;
+  return {
+    onWait: (ms) => {
+      waiting = ms > 0;
+      if (waiting) show(waitingStatus(t, ms));
+      else if (progress && progress.total > 1) show(pagesStatus(t, progress));
+      else show(readingStatus(t));
+    },
+    onProgress: (p) => {
+      progress = p;
+      if (!waiting && p.total > 1) show(pagesStatus(t, p));
+    },
+  };
+}
 
 /**
  * After a read: its newest bucket, and whether it said anything. A read with nothing new to
@@ -80,4 +108,9 @@ export function problemStatus(text: string, shape: 'dot' | 'ring' = 'dot'): Stat
 export function errorStatus(err: unknown, reauthText: string, describe: (err: unknown) => string = errorText): StatusValue {
   if (isNetatmoError(err, 'reauth')) return { fill: 'red', shape: 'dot', text: reauthText };
   return { fill: 'red', shape: 'dot', text: shorten(describe(err)) };
+}
+
+/** The red status of a failed read or backfill, in the node's wording. */
+export function failedStatus(wording: Wording, err: unknown): StatusValue {
+  return errorStatus(err, wording.t('status.reauth'), wording.describe);
 }

@@ -30,8 +30,8 @@ export interface NodeMemory {
 }
 
 /** The directory of the measure nodes' memories, beside the token store. */
-export function memoryDir(tokenDir: string): string {
-  return join(tokenDir, 'measure');
+export function memoryDir(stateDir: string): string {
+  return join(stateDir, 'measure');
 }
 
 /** A node's memory file: its id when that is a plain name, else a digest of it. */

@@ -3,7 +3,7 @@
 // from N alone, by the convention the known clients share (names are user labels and mean
 // nothing). Every other line is a module of a type in METER_MODELS (src/contract/meter-models.ts)
 // with a `bridge` (its gateway, listed even when the gateway is not a module of the home): the
-// module itself, or its `#N` sub-modules for the models whose sub-modules measure. Types of
+// module itself and/or its `#N` sub-modules, as the table says of the model. Types of
 // neither table are skipped and counted, for the diagnostics.
 import { unexpectedAnswer, isRecord } from './errors';
 import { isTimeZone } from '../lib/local-calendar';
@@ -110,10 +110,17 @@ function subIndex(id: string): number | null {
 
 type LinePart = Omit<Line, 'homeId' | 'homeName' | 'timezone' | 'roomName'>;
 
-function nameAndRoom(module: HomeModule): { name: string | null; roomId: string | null } {
+/**
+ * An ecocounter line's name and room, checked as they always were (a wrong one is a broken
+ * answer). Another model's odd field is no name or no room: it must not cost the account its
+ * ecocounter lines, which sync nodes made before other models read alone.
+ */
+function nameAndRoom(module: HomeModule, strict: boolean): { name: string | null; roomId: string | null } {
+  const { name, room_id: room } = module.raw;
+  if (!strict) return { name: typeof name === 'string' ? name : null, roomId: typeof room === 'string' ? room : null };
   return {
-    name: optionalString(module.raw.name, `the name of module ${module.id}`),
-    roomId: optionalString(module.raw.room_id, `the room of module ${module.id}`),
+    name: optionalString(name, `the name of module ${module.id}`),
+    roomId: optionalString(room, `the room of module ${module.id}`),
   };
 }
 
@@ -123,24 +130,25 @@ function ecocounterLine(module: HomeModule): LinePart | null {
   const index = subIndex(module.id);
   const kind = index === null ? null : lineKind(index);
   if (index === null || kind === null) return null;
-  const { name, roomId } = nameAndRoom(module);
+  const { name, roomId } = nameAndRoom(module, true);
   return { deviceId: module.bridge, moduleId: module.id, model: 'NLE', index, name: name ?? `#${index}`, ...kind, roomId };
 }
 
 /** The line of another model's module, or null when this module of it does not measure. */
 function meterLine(module: HomeModule): LinePart | null {
   const row = meterModel(module.type);
-  if (row === null || row.role === null || module.bridge === null) return null;
+  if (row === null || module.bridge === null) return null;
   const index = subIndex(module.id);
-  if ((row.lines === 'sub-modules') !== (index !== null)) return null;
-  const { name, roomId } = nameAndRoom(module);
+  const role = index === null ? row.role : row.subRole;
+  if (role === null) return null;
+  const { name, roomId } = nameAndRoom(module, false);
   return {
     deviceId: module.bridge,
     moduleId: module.id,
     model: module.type,
     index,
     name: name ?? module.id,
-    role: row.role,
+    role,
     consumptionType: 'electrical',
     sourceType: 'electricity',
     roomId,

@@ -11,7 +11,7 @@ export type FetchPage = (params: Record<string, string>, options: ApiCallOptions
 
 /**
  * Reads of more pages than this go at background priority in the rate budget. Whether a range
- * is a backfill is the node's own rule (BACKFILL_PAGES in src/nodes/constants.ts).
+ * is a backfill is the node's own rule (BACKFILL_PAGES in src/measure/policy.ts).
  */
 export const BACKGROUND_PRIORITY_PAGES = 2;
 

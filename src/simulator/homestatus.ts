@@ -11,18 +11,21 @@ function reportedAt(now: number, id: string, seed: number): number {
   return Math.floor((Math.floor(now / 1000) - offset) / 60) * 60 + offset;
 }
 
-function otherModule(m: SimModule, now: number): Record<string, unknown> {
+function otherModule(m: SimModule, now: number, meters: Meters): Record<string, unknown> {
   const bridge = m.bridge === undefined ? {} : { bridge: m.bridge };
   switch (m.type) {
     case 'NLE':
       return m.bridge === undefined ? { id: m.id, type: m.type, firmware_revision: 14, wifi_strength: 38 } : { id: m.id, type: m.type, ...bridge };
     case 'NLG':
       return { id: m.id, type: m.type, offload: false, firmware_revision: 211, last_seen: reportedAt(now, m.id, 1), wifi_strength: 51, reachable: true };
-    case 'NLIS':
-      return { id: m.id, type: m.type, firmware_revision: 20, last_seen: reportedAt(now, m.id, 2), reachable: true, ...bridge };
+    case 'NLIS': {
+      const seen = meters.groupStatus(m.id, now) ?? { last_seen: reportedAt(now, m.id, 2), reachable: true };
+      return { id: m.id, type: m.type, firmware_revision: 20, last_seen: seen.last_seen, reachable: seen.reachable, ...bridge };
+    }
     case 'NLT': // a battery remote: seen by its gateway only when pressed
       return { id: m.id, type: m.type, battery_state: 'full', battery_level: 3300, firmware_revision: 42, last_seen: 0, reachable: false, ...bridge };
     case 'NLV':
+    case 'Z3V':
       return {
         id: m.id,
         type: m.type,
@@ -54,6 +57,6 @@ function otherModule(m: SimModule, now: number): Record<string, unknown> {
 }
 
 export function homeStatus(home: SimHome, meters: Meters, now: number): unknown {
-  const modules = home.modules.map((m) => (meters.has(m.id) ? meters.status(m.id, now) : otherModule(m, now)));
+  const modules = home.modules.map((m) => (meters.has(m.id) ? meters.status(m.id, now) : otherModule(m, now, meters)));
   return { home: { id: home.id, modules, rooms: home.rooms.map((r) => ({ id: r.id })) } };
 }

@@ -1,6 +1,6 @@
 // The home's wall clock, for the simulated cloud: the household lives on local hours and the
 // day, week and month buckets follow the home's local calendar. Deliberately not shared with the
-// client's calendar (src/netatmo/local-calendar.ts): the two sides of the wire check each other.
+// client's calendar (src/lib/local-calendar.ts): the two sides of the wire check each other.
 //
 // Offsets come from Intl. Assumption (true for every zone the simulator's homes use): offsets
 // only change on a whole hour UTC, so one lookup per UTC hour is cached.

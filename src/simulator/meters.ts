@@ -31,6 +31,8 @@ const FIRMWARE: Record<string, number> = { NLPC: 62, NLPS: 58, NLY: 31, NLP: 62,
 export class Meters {
   private readonly entries = new Map<string, Entry>();
   private readonly homes: readonly SimHome[];
+  /** The reachability of a module outside the range whose `#N` are in it (a double switch), by its id. */
+  private readonly groups = new Map<string, Reachability>();
 
   constructor(o: MetersOptions) {
     this.homes = o.homes;
@@ -46,12 +48,17 @@ export class Meters {
       const schedule = h.schedules?.find((sc) => sc.type === 'electricity' && sc.selected);
       if (schedule) tariffs.set(h.id, new TariffClock(schedule, o.clockOf(h.id)));
     }
-    // A `#N` of a module that is itself in the range (the NLY's phases) is reached with it.
+    // The `#N` of a module are reached with it: the NLY's phases, and a double switch's two sides (the
+    // NLIS itself measures nothing, but its homestatus entry says whether they are reached).
     const ordered = [...o.specs].sort((a, b) => Number(a.index !== null) - Number(b.index !== null));
     for (const s of ordered) {
-      const parent = s.index === null ? undefined : this.entries.get(s.id.slice(0, s.id.lastIndexOf('#')));
+      const parentId = s.index === null ? undefined : s.id.slice(0, s.id.lastIndexOf('#'));
       const timeline = o.timelineOf(s.bridge);
-      const reach = parent?.reach ?? new Reachability(o.seed, s.id, s.flaky, timeline);
+      let reach = parentId === undefined ? undefined : (this.entries.get(parentId)?.reach ?? this.groups.get(parentId));
+      if (!reach) {
+        reach = new Reachability(o.seed, parentId ?? s.id, s.flaky, timeline);
+        if (parentId !== undefined) this.groups.set(parentId, reach);
+      }
       const power = powers.get(s.id) as MeterPower;
       const clock = o.clockOf(s.homeId);
       const data = new MeterData(power, reach, timeline, tariffs.get(s.homeId) as TariffClock, clock);
@@ -122,6 +129,16 @@ export class Meters {
 
   setReachable(moduleId: string, reachable: boolean, t: number): void {
     this.entry(moduleId).reach.set(reachable, t);
+  }
+
+  /** `last_seen` and `reachable` of a double switch whose sides are in the range, else undefined. */
+  groupStatus(id: string, now: number): { last_seen: number; reachable: boolean } | undefined {
+    const reach = this.groups.get(id);
+    if (!reach) return undefined;
+    const current = reach.reportMinute(now);
+    const reachable = reach.reachable(current);
+    const shown = reachable ? current : (reach.outageStart(current) ?? current) - 1;
+    return { last_seen: Math.floor((shown * MINUTE_MS) / 1000) + reach.offsetSec, reachable };
   }
 
   /** The module's entry in /api/homestatus at `now` (field order as in real answers). */

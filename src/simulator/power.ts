@@ -145,9 +145,12 @@ export class Reachability {
     return start;
   }
 
-  /** From the report at t on, the module is (un)reachable until told otherwise. */
+  /**
+   * From the module's next report after t on (within a minute), it is (un)reachable until told otherwise:
+   * a report already shown stays the last one, so `last_seen` never goes back.
+   */
   set(reachable: boolean, t: number): void {
-    const m = this.reportMinute(t);
+    const m = this.reportMinute(t) + 1;
     const open = this.manual.find((o) => o.to === Number.POSITIVE_INFINITY);
     if (reachable) {
       if (open) open.to = Math.max(open.from, m);

@@ -1,6 +1,6 @@
 // The rest of the Legrand range, in every home beside (or without) the ecocounter: meters (NLPC, NLPS, the
 // NLY and its phases `#1`..`#3`), plugs and switches that measure what they power, and modules that measure
-// nothing (NLT remote, NLV shutter) which a client must ignore. All hang off an NLG gateway, except one
+// nothing (NLT remote, NLV and Z3V shutters) which a client must ignore. All hang off an NLG gateway, except one
 // whose `bridge` is not a module of the home, as in real answers. Appended after the modules that were
 // there before, so the ecocounter's answer is unchanged.
 import { hash32 } from './hash';
@@ -183,6 +183,8 @@ export function extendFirstHome(home: SimHome, seed: number, setupDate: number, 
   b.plug(legrandId(seed, 16), 'NLPO', 'Contacteur chauffe-eau', ids.cabinet, share([WATER_HEATER], 1, 500), { bridge: gatewayId(seed, 15) });
   b.module({ id: legrandId(seed, 17), type: 'NLT', name: 'Commande sans fil', room_id: ids.entry, bridge: ids.gateway });
   b.module({ id: legrandId(seed, 18), type: 'NLV', name: 'Volet séjour', room_id: ids.living, bridge: ids.gateway, appliance_type: 'rolling_shutter' });
+  // A Zigbee shutter bridged by the gateway, as in the real answers: no energy.
+  b.module({ id: legrandId(seed, 19), type: 'Z3V', name: 'Volet chambre', room_id: ids.living, bridge: ids.gateway });
   home.schedules = [peakOffPeakSchedule(seed)];
   return b.specs;
 }

@@ -178,8 +178,10 @@ export interface Simulator {
   /** The `reachable` homestatus shows at `t`. */
   reachableAt(moduleId: string, t: number): boolean;
   /**
-   * From now on (the simulator's clock) the module is unreachable (or reachable again): no power in
-   * homestatus, `last_seen` frozen, its minutes lost from getmeasure. An NLY and its phases go together.
+   * From the module's next report after now (the simulator's clock; within a minute, so move the clock on a
+   * minute before looking) the module is unreachable (or reachable again): no power in
+   * homestatus, `last_seen` frozen, its minutes lost from getmeasure. An NLY and its phases go together, and
+   * so do a double switch's `#1` and `#2` (the NLIS itself then says `reachable: false`).
    */
   setReachable(moduleId: string, reachable: boolean): void;
   /**

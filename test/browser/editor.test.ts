@@ -2,6 +2,8 @@
 // nodes, adds an account and connects it through the consent popup, picks a line (one of them
 // named like an XSS probe) and deploys; the debug sidebar shows the measures.
 // Screenshots of each step go to test-artifacts/browser/.
+// Over 300 lines: one user's journey, in order, through one real Node-RED and Chromium (each costs
+// seconds to start), with its page helpers.
 import fs from 'fs';
 import path from 'path';
 import should from 'should';

@@ -4,6 +4,8 @@
 // prototype keys). The sync and measure nodes must each report one clear error (done(err)), turn
 // red, emit nothing, let nothing escape as an unhandled rejection or uncaught exception, and
 // work again as soon as the answers are good.
+// Over 300 lines: most of it is the tables of hostile answers (common, homesdata, getmeasure),
+// played through one scripted server and flow.
 import fs from 'fs';
 import os from 'os';
 import path from 'path';

@@ -2,6 +2,8 @@
 // wrong types, absurd ranges and prototype keys, then seeded random messages. Each bad message
 // must give one clear error to a Catch node (done(err)), a red status, no output and no request,
 // and leave the node (and Object.prototype) as they were: the next good message still reads.
+// Over 300 lines: the table of bad overrides and the seeded property test share one oracle (the
+// contract's fields, types, scales) and one flow.
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';

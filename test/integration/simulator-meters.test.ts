@@ -118,7 +118,8 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
           should(m.index).equal(/#\d$/.test(m.moduleId) ? Number(m.moduleId.slice(-1)) : null);
         }
         // Modules that measure nothing are no part of the range.
-        for (const m of home.modules.filter((x) => ['NLG', 'NLT', 'NLV', 'NLE'].includes(x.type))) should(mine.some((x) => x.moduleId === m.id)).be.false();
+        for (const m of home.modules.filter((x) => ['NLG', 'NLT', 'NLV', 'NLE', 'Z3V'].includes(x.type)))
+          should(mine.some((x) => x.moduleId === m.id)).be.false();
       }
       // One module hangs off a bridge that is not a module of its home, as in real answers.
       const foreign = sim.modules().filter((m) => !all.find((h) => h.id === m.homeId)?.modules.some((x) => x.id === m.deviceId));
@@ -196,7 +197,7 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
           if (m.role === 'appliance') should(s.on).be.a.Boolean();
           else should(s).not.have.property('on');
         }
-        for (const m of home.modules.filter((x) => ['NLE', 'NLG', 'NLT', 'NLV'].includes(x.type))) should(get.get(m.id)).not.have.property('power');
+        for (const m of home.modules.filter((x) => ['NLE', 'NLG', 'NLT', 'NLV', 'Z3V'].includes(x.type))) should(get.get(m.id)).not.have.property('power');
         const lamp = sim.modules().find((m) => m.homeId === home.id && m.model === 'NLL') as SimMeter;
         should(get.get(lamp.moduleId)?.on).equal((get.get(lamp.moduleId)?.power as number) > 0);
       }
@@ -408,7 +409,7 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
       const nly = byModel(sim, 'NLY');
       const homeId = nlpc.homeId;
       const seen: Array<Map<string, StatusModule>> = [];
-      // Unreachable from minute 5 to minute 65: the second half-hour entirely, the first and third in part.
+      // Unreachable from minute 6 to minute 66 (the next reports): the second half-hour entirely, the first and third in part.
       const wh = await integrate(sim, token, EVENING, 90, (k) => {
         if (k === 5 || k === 65) for (const m of [nlpc, plug, nly]) sim.setReachable(m.moduleId, k === 65);
       });
@@ -428,7 +429,7 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
       const during = seen[0];
       should(during.get(nlpc.moduleId)).not.have.property('power');
       should(during.get(nlpc.moduleId)?.reachable).equal(false);
-      should(during.get(nlpc.moduleId)?.last_seen).be.within((EVENING + 4 * MINUTE) / 1000, (EVENING + 5 * MINUTE) / 1000);
+      should(during.get(nlpc.moduleId)?.last_seen).be.within((EVENING + 5 * MINUTE) / 1000, (EVENING + 6 * MINUTE) / 1000);
       should(during.get(plug.moduleId)?.power).equal(0);
       should(during.get(plug.moduleId)?.reachable).equal(false);
       for (const n of [1, 2, 3]) should(during.get(`${nly.moduleId}#${n}`)?.reachable).equal(false);
@@ -445,6 +446,30 @@ describe('simulator: the Legrand range beside the ecocounter', function () {
         for (let t = start + 30_000; t < start + HALF_HOUR; t += MINUTE) sum += (s.powerAt(id, t) ?? 0) / 60;
         return Promise.resolve(sum);
       }
+    });
+
+    it("says a double switch's sides are unreachable on the NLIS itself, their power 0", async () => {
+      const { sim, token } = await start();
+      const side = sim.modules().find((m) => m.model === 'NLIS' && m.index === 1) as SimMeter;
+      const parent = side.moduleId.slice(0, -2);
+      clock = EVENING + 30_000;
+      const before = (await status(sim, token, side.homeId)).get(parent) as StatusModule;
+      should(before.reachable).equal(true);
+      sim.setReachable(side.moduleId, false);
+      clock += 10 * MINUTE;
+      const during = await status(sim, token, side.homeId);
+      should(during.get(parent)?.reachable).equal(false);
+      should(during.get(parent)?.last_seen).equal(before.last_seen);
+      for (const n of [1, 2]) {
+        should(during.get(`${parent}#${n}`)?.power).equal(0);
+        should(sim.powerAt(`${parent}#${n}`, clock)).equal(null);
+      }
+      sim.setReachable(side.moduleId, true);
+      clock += MINUTE;
+      should((await status(sim, token, side.homeId)).get(parent)?.reachable).equal(true);
+      should((await status(sim, token, side.homeId)).get(side.moduleId)?.power)
+        .equal(sim.powerAt(side.moduleId, clock))
+        .and.be.above(0);
     });
 
     it('has a flaky module in each home that goes unreachable on its own, and homestatus agrees', async () => {

@@ -1,4 +1,6 @@
 // The stand-in Netatmo cloud, driven over real HTTP on 127.0.0.1 like a client would.
+// Over 300 lines: the simulator's specification over the wire, one describe per endpoint (OAuth,
+// bearer, homesdata, getmeasure, limits) over one HTTP helper.
 import should from 'should';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';

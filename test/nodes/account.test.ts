@@ -2,7 +2,7 @@
 // simulator over real HTTP on 127.0.0.1.
 import fs from 'fs';
 import path from 'path';
-import { tokenDirFor } from '../../src/nodes/account/config';
+import { stateDirFor } from '../../src/nodes/account/config';
 import { tokenHash } from '../../src/netatmo/token-store';
 import should from 'should';
 import {
@@ -154,6 +154,6 @@ describe('econetatmo-account node', function () {
     });
     await getAccount(ID).account.getLines();
     fs.existsSync(tokenFile(files.userDir, ID)).should.be.false();
-    fs.existsSync(path.join(tokenDirFor(undefined), `${ID}.json`)).should.be.true();
+    fs.existsSync(path.join(stateDirFor(undefined), `${ID}.json`)).should.be.true();
   });
 });

@@ -104,7 +104,10 @@ describe('econetatmo-account in a real Node-RED with adminAuth', function () {
 
     const lines = await nr.admin('GET', `/econetatmo/accounts/${ID}/lines`);
     lines.status.should.equal(200, lines.text);
-    (lines.body as Array<{ moduleId: string }>).map((l) => l.moduleId).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    // Every meter of the account for the picker, the ecocounter's lines first.
+    const ids = (lines.body as Array<{ moduleId: string }>).map((l) => l.moduleId);
+    ids.slice(0, sim.lines().length).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    ids.length.should.equal(sim.lines().length + sim.modules().length);
     nr.logs().should.not.containEql(stored.refreshToken);
     nr.logs().should.not.containEql(CLIENT_SECRET);
   });

@@ -1,6 +1,9 @@
 // The admin routes of econetatmo-account and the OAuth flow through the editor, inside
 // Node-RED (node-red-node-test-helper) against the simulator's consent page and token endpoint.
+// Over 300 lines: the account's routes (state, lines, diagnostics, connect, paste) share one
+// Node-RED harness and the no-secret check on every answer.
 import fs from 'fs';
+import { DIAGNOSTIC_REQUESTS } from '../../src/account/diagnostics';
 import should from 'should';
 import { VirtualClock } from '../support/virtual-clock';
 import { setNodeClock } from '../../src/nodes/shared/clock';
@@ -130,9 +133,16 @@ describe('econetatmo-account admin routes', function () {
       await post(`/econetatmo/accounts/${ID}/tokens`, { accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       res = await get(`/econetatmo/accounts/${ID}/lines`);
       res.status.should.equal(200);
-      const lines = res.body as Array<{ moduleId: string; name: string; deviceId: string }>;
-      lines.map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
-      lines.map((l) => l.name).should.deepEqual(files.sim.lines().map((l) => l.name));
+      // The picker's list: the ecocounter's lines first, then every other meter of the account.
+      const lines = res.body as Array<{ moduleId: string; name: string; deviceId: string; model: string }>;
+      const eco = lines.filter((l) => l.model === 'NLE');
+      eco.map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
+      eco.map((l) => l.name).should.deepEqual(files.sim.lines().map((l) => l.name));
+      lines.slice(0, eco.length).should.deepEqual(eco);
+      lines
+        .map((l) => l.moduleId)
+        .sort()
+        .should.deepEqual([...files.sim.lines(), ...files.sim.modules()].map((l) => l.moduleId).sort());
 
       res = await get('/econetatmo/accounts/nosuchnode/lines');
       res.status.should.equal(404);
@@ -147,7 +157,9 @@ describe('econetatmo-account admin routes', function () {
       files.sim.resetStats();
       const res = await get(`/econetatmo/accounts/${NEW}/lines`);
       res.status.should.equal(200, res.text);
-      (res.body as Array<{ moduleId: string }>).map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
+      const ids = (res.body as Array<{ moduleId: string }>).map((l) => l.moduleId);
+      ids.slice(0, files.sim.lines().length).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
+      ids.length.should.equal(files.sim.lines().length + files.sim.modules().length);
       should(files.sim.stats().requests['/api/homesdata']).eql({ '200': 1 });
     });
   });
@@ -161,11 +173,12 @@ describe('econetatmo-account admin routes', function () {
       const res = await get(`/econetatmo/accounts/${ID}/diagnostics`);
       res.status.should.equal(200, res.text);
       res.headers['content-disposition']!.should.match(/^attachment; filename="econetatmo-diagnostics\.json"/);
-      // The requests it cost, counted at the simulator: 1 homesdata + 2 per scale, nothing more.
+      // The requests it cost, counted at the simulator: 1 homesdata + 2 per scale for the ecocounter
+      // + 2 for the other meter sampled, nothing more.
       const requests = files.sim.stats().requests;
       const count = Object.values(requests).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
-      count.should.be.belowOrEqual(13);
-      should(requests['/api/getmeasure']?.['200']).equal(12);
+      count.should.be.belowOrEqual(DIAGNOSTIC_REQUESTS);
+      should(requests['/api/getmeasure']?.['200']).equal(DIAGNOSTIC_REQUESTS - 1);
 
       const text = res.text;
       const stored = readTokenFile(files.userDir, ID);
@@ -178,13 +191,24 @@ describe('econetatmo-account admin routes', function () {
         text.includes(JSON.stringify(line.homeName)).should.be.false('a home name is in the file');
       }
       const file = JSON.parse(text) as {
-        homes: Array<{ lines: Array<{ moduleId: string; name: string; role: string }> }>;
+        homes: Array<{ lines: Array<{ moduleId: string; name: string; role: string; model: string }> }>;
+        modules: Array<{ modules: Array<{ id: string; type: string }> }>;
+        unknownTypes: Record<string, number>;
+        meterSample: { model: string; answers: Array<{ request: { types: string[] }; answer?: { rows: number } }> };
         sample: { answers: Array<{ request: { scale: string; realTime: boolean }; answer?: { rows: number } }> };
         tokenState: { status: string };
         rateBudget: { used: number[] };
         versions: { package: string; nodeRed: string; node: string };
       };
-      file.homes[0]!.lines.length.should.equal(files.sim.lines().length);
+      file.homes[0]!.lines.filter((l) => l.model === 'NLE').length.should.equal(files.sim.lines().length);
+      // Every module of the account by type, ids hashed; the range's meter sampled in its own family.
+      file.modules.flatMap((h) => h.modules.map((m) => m.type)).should.containDeep(['NLE', 'NLG', 'NLPC', 'NLY', 'NLT', 'NLV']);
+      file.modules.every((h) => h.modules.every((m) => /^device-[0-9a-f]{12}(#\d)?$/.test(m.id))).should.be.true();
+      file.unknownTypes.should.eql({});
+      file.meterSample.model.should.equal('NLPC');
+      file.meterSample.answers.map((a) => a.request.types[0]).should.eql(['sum_energy_buy_from_grid', 'sum_energy_buy_from_grid']);
+      file.meterSample.answers.every((a) => typeof a.answer?.rows === 'number').should.be.true();
+      for (const m of files.sim.modules()) text.includes(m.moduleId.split('#')[0]).should.be.false(`a real module id is in the file: ${m.moduleId}`);
       file.homes[0]!.lines[0]!.moduleId.should.match(/^device-[0-9a-f]{12}#\d$/);
       file.homes[0]!.lines[0]!.name.should.equal('line 1');
       file.sample.answers.map((a) => `${a.request.scale}/${a.request.realTime}`).should.have.length(12);

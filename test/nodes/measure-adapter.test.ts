@@ -6,7 +6,7 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { tokenDirFor } from '../../src/nodes/account/config';
+import { stateDirFor } from '../../src/nodes/account/config';
 import { AccountServices } from '../../src/account/services';
 import { nodeClock, setNodeClock } from '../../src/nodes/shared/clock';
 import { NetatmoError } from '../../src/netatmo/errors';
@@ -129,7 +129,7 @@ describe('econetatmo-measure node (scripted account)', function () {
     setNodeClock(null);
     // The helper has no user directory: every test's node m1 shares the per-process fallback
     // directory, so what one test sent must not make the next one's buckets old news.
-    fs.rmSync(path.join(tokenDirFor(undefined), 'measure'), { recursive: true, force: true });
+    fs.rmSync(path.join(stateDirFor(undefined), 'measure'), { recursive: true, force: true });
   });
 
   async function load(props: Record<string, unknown> = {}): Promise<void> {

@@ -1,3 +1,5 @@
+// Over 300 lines: one node's core behaviours over one flow, simulator and clock; backfill, auto and
+// local time have files of their own.
 import fs from 'fs';
 // econetatmo-measure inside Node-RED against the simulator, on a virtual clock: one request
 // per read, buckets as the cloud holds them, changes only, revisions, all mode, overrides,

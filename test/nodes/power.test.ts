@@ -117,11 +117,8 @@ describe('econetatmo-power node', function () {
     await clock.settle();
     should(out.length).equal(1);
     const readings = out[0].payload as Reading[];
-    // Every line that reports power: the range's modules but the three-phase meters' own totals.
-    const expected = sim
-      .modules()
-      .filter((m) => !(m.model === 'NLY' && m.index === null))
-      .map((m) => m.moduleId);
+    // Every line that reports power: the range's modules (a three-phase meter and its phases).
+    const expected = sim.modules().map((m) => m.moduleId);
     should(readings.map((r) => r.moduleId).sort()).eql(expected.sort());
     for (const r of readings) should(r.power).equal(truth(r.moduleId).power);
     should(countRequests(sim, HOMESTATUS)).equal(2); // one per home

@@ -85,7 +85,10 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
     (JSON.parse(state.text) as { status: string }).status.should.equal('connected');
     const lines = await call('GET', `/econetatmo/accounts/${ID}/lines`, readerToken);
     lines.status.should.equal(200, lines.text);
-    (JSON.parse(lines.text) as Array<{ moduleId: string }>).map((l) => l.moduleId).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    // Every meter of the account, the ecocounter's lines first.
+    const ids = (JSON.parse(lines.text) as Array<{ moduleId: string }>).map((l) => l.moduleId);
+    ids.slice(0, sim.lines().length).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    ids.length.should.equal(sim.lines().length + sim.modules().length);
     // Diagnostics read like the lines (anonymised, no secret): econetatmo-account.read.
     const diagnostics = await call('GET', `/econetatmo/accounts/${ID}/diagnostics`, readerToken);
     diagnostics.status.should.equal(200, diagnostics.text);

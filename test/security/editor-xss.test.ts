@@ -171,7 +171,11 @@ describe('editor code renders line data inert', function () {
             for (const e of els) fn.call(e);
             return q;
           },
+          children(sel: string) {
+            return wrap(els.flatMap((e) => e.children).filter((e) => e.tag === sel));
+          },
           css: () => q,
+          toggle: () => q,
           on: () => q,
           trigger: () => q,
           spinner: () => q,
@@ -219,11 +223,12 @@ describe('editor code renders line data inert', function () {
       return { select: element('econetatmo-measure-line'), hint: element('econetatmo-measure-line-hint'), errors };
     }
 
-    const line = (homeId: string, index: number, name: unknown, homeName: unknown = 'Home'): Record<string, unknown> => ({
+    const line = (homeId: string, index: number, name: unknown, homeName: unknown = 'Home', model?: unknown): Record<string, unknown> => ({
       homeId,
       homeName,
       deviceId: '00:04:74:12:36:42',
       moduleId: `00:04:74:12:36:42#${index}`,
+      ...(model !== undefined ? { model } : {}),
       index,
       name,
     });
@@ -233,6 +238,7 @@ describe('editor code renders line data inert', function () {
         line('h1', 0, HOSTILE, '<b onmouseover=alert(2)>home</b>'),
         line('h1', 1, '"><script>alert(3)</script>'),
         line('h1', 2, 42),
+        line('h1', 3, 'plug', 'Home', '<img src=x onerror=alert(4)>'),
       ]);
       should(errors).be.empty();
       const options = select.all().filter((e) => e.tag === 'option');
@@ -244,7 +250,13 @@ describe('editor code renders line data inert', function () {
         .all()
         .filter((e) => e.tag === 'optgroup')
         .map((g) => g.attrs.label)
-        .should.containEql('<b onmouseover=alert(2)>home</b>');
+        .should.containEql('<b onmouseover=alert(2)>home</b> · NLE');
+      // The model groups the lines too, and a hostile one is a label's text like the rest.
+      select
+        .all()
+        .filter((e) => e.tag === 'optgroup')
+        .map((g) => g.attrs.label)
+        .should.containEql('Home · <img src=x onerror=alert(4)>');
       for (const e of [select, ...select.all()]) should(e.markup).be.empty();
     });
 

@@ -90,7 +90,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
           if (!removed) return;
           // The account was deleted: Node-RED drops its credentials, so its tokens must not stay
           // on disk either (a refresh token there is a live key to the user's Netatmo data).
-          await new TokenStore(runtime.tokenDir()).remove(node.id);
+          await new TokenStore(runtime.stateDir()).remove(node.id);
         })
         .catch((err: unknown) => node.warn(t('errors.forget', { message: describe(err) })))
         .finally(finish);

@@ -104,7 +104,7 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
   RED.httpAdmin.get(`${ROUTE}/lines`, read, (req: Request, res: Response) => {
     const id = nodeId(req, res);
     if (id === undefined) return;
-    withAccount(id, res, (account) => account.getLines())?.then(
+    withAccount(id, res, (account) => account.getLines({ meters: 'all' }))?.then(
       (lines) => res.json(lines),
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.lines', { message: errorText(err) }) }),
     );

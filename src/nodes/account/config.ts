@@ -68,8 +68,12 @@ export function isValidRedirectUri(value: string): boolean {
 
 let fallbackDir: string | undefined;
 
-/** `<userDir>/econetatmo`, or a per-process temporary directory when there is no user dir. */
-export function tokenDirFor(userDir: unknown): string {
+/**
+ * The package's private state under the user directory, `<userDir>/econetatmo`: the token files
+ * at its root, and the measure nodes' memories, backfill cursors and export ledgers in folders of
+ * their own. A per-process temporary directory when there is no user dir.
+ */
+export function stateDirFor(userDir: unknown): string {
   if (typeof userDir === 'string' && userDir !== '') return join(userDir, 'econetatmo');
   if (fallbackDir === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'econetatmo-'));

@@ -7,7 +7,7 @@ import type { AccountOptions, NetatmoAccountApi } from '../../netatmo/account-ap
 import type { ConnectionState } from '../../netatmo/types';
 import type { AccountNode } from './account-node';
 import { isAccountNode } from './account-node';
-import { tokenDirFor } from './config';
+import { stateDirFor } from './config';
 import { nodeClock } from '../shared/clock';
 import { OAuthStates } from '../../account/oauth-states';
 import { texts } from '../shared/texts';
@@ -55,8 +55,8 @@ export class AccountRuntime {
 
   constructor(readonly RED: NodeAPI) {}
 
-  tokenDir(): string {
-    return tokenDirFor((this.RED.settings as { userDir?: unknown }).userDir);
+  stateDir(): string {
+    return stateDirFor((this.RED.settings as { userDir?: unknown }).userDir);
   }
 
   deployed(id: string): DeployedAccount | undefined {
@@ -90,7 +90,8 @@ export class AccountRuntime {
       apiUrl: settings.apiUrl,
       clientId: settings.clientId,
       clientSecret: settings.clientSecret,
-      tokenDir: this.tokenDir(),
+      // The token files live at the root of the package's state directory.
+      tokenDir: this.stateDir(),
       accountId: id,
       initialTokens,
       clock: nodeClock(),

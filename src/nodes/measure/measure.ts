@@ -1,16 +1,17 @@
 // `econetatmo-measure`: read a line's energy buckets on input and on a timer, and send what is
 // new or revised. This file only maps Node-RED's events (input, close, status, send, error) to
-// the MeasureController (measure-controller.ts), where the node's behaviour lives and is tested
+// the MeasureController (src/measure/controller.ts), where the node's behaviour lives and is tested
 // without Node-RED; the account config node lends the client and the services it shares.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { BackfillFileStore } from '../../netatmo/backfill-store';
-import { tokenDirFor } from '../account/config';
+import { stateDirFor } from '../account/config';
 import { isAccountNode } from '../account/account-node';
 import { nodeClock } from '../shared/clock';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
-import { MeasureController, type MeasureConfig, type Message } from '../../measure/controller';
+import { MeasureController, type MeasureConfig } from '../../measure/controller';
+import type { Message } from '../../measure/ports';
 import { FileMemory, memoryDir, memoryFile } from '../../measure/store';
 import { texts } from '../shared/texts';
 
@@ -34,22 +35,23 @@ export = function (RED: NodeAPI): void {
       node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => fail(done, t('errors.noAccount')));
       return;
     }
-    const tokenDir = tokenDirFor((RED.settings as { userDir?: unknown }).userDir);
+    const stateDir = stateDirFor((RED.settings as { userDir?: unknown }).userDir);
     const controller = new MeasureController(
       {
         nodeId: node.id,
         account: accountNode.account,
         services: accountNode.services,
         clock: nodeClock,
-        memory: new FileMemory(memoryFile(memoryDir(tokenDir), node.id)),
-        backfillStore: new BackfillFileStore(backfillDir(tokenDir)),
-        t,
-        describe,
-        status: (status) => node.status(status),
-        send: (msg) => node.send(msg as NodeMessage),
-        // A failure no message asked for: an empty message lets Catch nodes see it. The text,
-        // not an Error: see failureText in status-text.ts.
-        error: (text) => node.error(text, {}),
+        memory: new FileMemory(memoryFile(memoryDir(stateDir), node.id)),
+        backfillStore: new BackfillFileStore(backfillDir(stateDir)),
+        wording: { t, describe },
+        output: {
+          status: (status) => node.status(status),
+          send: (msg) => node.send(msg as NodeMessage),
+          // A failure no message asked for: an empty message lets Catch nodes see it. The text,
+          // not an Error: see failureText in status-text.ts.
+          error: (text) => node.error(text, {}),
+        },
         newId: () => RED.util.generateId(),
       },
       config,

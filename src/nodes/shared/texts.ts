@@ -3,8 +3,7 @@
 // without our catalogues, as under the test helper), the key is said with its parameters, so
 // that a log or a test still shows what was meant.
 import type { NodeAPI } from 'node-red';
-
-export type Translate = (key: string, params?: Record<string, string>) => string;
+import type { Translate } from '../../lib/text';
 
 /**
  * The catalogue's text for `key` (`<namespace>.<path>`, optionally `<module>/<set>:` in front),

@@ -45,4 +45,12 @@ describe('writePrivateFile', () => {
     writePrivateFileSync(file, '{}');
     should(readdirSync(tmp.dir).sort()).eql(['a.json', 'b.json.999999.1.tmp']);
   });
+
+  it('removes the leftovers of a dead process that had the same pid (a container restarts as pid 1)', () => {
+    const file = path.join(tmp.dir, 'a.json');
+    for (let n = 1; n <= 3; n += 1) writeFileSync(path.join(tmp.dir, `a.json.${process.pid}.${n}.tmp`), '{"half');
+    writePrivateFileSync(file, '{"whole":true}');
+    should(readdirSync(tmp.dir)).eql(['a.json']);
+    should(readFileSync(file, 'utf8')).equal('{"whole":true}');
+  });
 });

@@ -5,7 +5,7 @@ import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import { decodeMeasure } from '../../../src/netatmo/measure-decode';
-import { parseHomesData } from '../../../src/netatmo/discovery';
+import { discover, parseHomesData } from '../../../src/netatmo/discovery';
 
 const SAMPLES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'netatmo-samples');
 const sample = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(SAMPLES, name), 'utf8'));
@@ -41,6 +41,26 @@ describe('real Netatmo answers (../shared/netatmo-samples)', function () {
     });
     // The bucket where the peak tariff begins holds two tariff columns: its total is their sum.
     should(buckets.some((b) => b.values['sum_energy_elec$0'] !== null && b.values['sum_energy_elec$1'] !== null)).be.true();
+  });
+
+  it('homesdata, every meter: the NLPC on its gateway, the plugs and switches, the double switch by its outputs, no unknown type', function () {
+    const { lines, unknownTypes } = discover(sample('homesdata-nle.json'));
+    const gateway = '12:34:56:80:60:40';
+    const others = lines.filter((l) => l.model !== 'NLE');
+    should(lines.slice(0, 9).every((l) => l.model === 'NLE')).be.true();
+    should(others[0]).match({ model: 'NLPC', moduleId: '12:34:56:00:00:a1:4c:da', deviceId: gateway, role: 'meter', index: null });
+    should(others.every((l) => l.deviceId === gateway)).be.true();
+    should(others.map((l) => l.model)).eql(['NLPC', 'NLP', 'NLPO', 'NLPT', 'NLPD', 'NLF', 'NLFN', 'NLIS', 'NLIS', 'NLL', 'NLLF']);
+    should(others.filter((l) => l.model === 'NLIS').map((l) => l.index)).eql([1, 2]);
+    should(unknownTypes).eql({});
+  });
+
+  it("getmeasure of the NLPC, read as its model's family: the totals come from the tariff columns", function () {
+    const grid = ['sum_energy_buy_from_grid', 'sum_energy_buy_from_grid$0', 'sum_energy_buy_from_grid$1', 'sum_energy_buy_from_grid$2'];
+    const buckets = decodeMeasure(sample('getmeasure-4types-30min.json'), grid, '30min', undefined, 'sum_energy_buy_from_grid');
+    should(buckets.every((b) => b.values.sum_energy_buy_from_grid === null)).be.true();
+    should(buckets.every((b) => typeof b.total === 'number')).be.true();
+    should(buckets[17].total).equal(498 + 212);
   });
 
   it('getmeasure with optimize=false: one bucket per timestamp key', function () {

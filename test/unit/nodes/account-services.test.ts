@@ -1,4 +1,4 @@
-// What an account's flow nodes share (account-services.ts): one homesdata for every caller, a
+// What an account's flow nodes share (src/account/services.ts): one homesdata for every caller, a
 // caller that stops waiting without stopping the ask, a failed discovery not asked again at
 // once, one upload schedule per ecocounter whatever the id's spelling.
 import should from 'should';

@@ -31,7 +31,7 @@ describe('editor constants', function () {
     should(EDITOR_CONSTANTS.defaultApiUrl).equal(DEFAULT_API_URL);
   });
 
-  it('give the editor the one line id rule of src/netatmo/line-id.ts', function () {
+  it('give the editor the one line id rule of src/contract/line-id.ts', function () {
     // The editor builds its RegExps as nodes/econetatmo-measure.html does.
     const lineId = new RegExp(EDITOR_CONSTANTS.lineId, EDITOR_CONSTANTS.idFlags);
     const deviceId = new RegExp(EDITOR_CONSTANTS.deviceId, EDITOR_CONSTANTS.idFlags);

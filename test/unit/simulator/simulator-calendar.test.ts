@@ -1,4 +1,4 @@
-// The two calendars, the client's (src/netatmo/local-calendar.ts) and the simulator's
+// The two calendars, the client's (src/lib/local-calendar.ts) and the simulator's
 // (src/simulator/local-time.ts), are written apart so that the two sides of the wire check each
 // other: here they must agree on every day, week and month of three years, in four zones.
 import should from 'should';

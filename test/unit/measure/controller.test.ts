@@ -1,17 +1,19 @@
 // The measure node's behaviour without Node-RED: the controller over a scripted account and the
-// one test clock. What a newcomer sees after deploy (finding 3 of issue 9), a timer read that
-// keeps failing (finding 5), a daily read's status (finding 7), the read queue, the account's
-// shared line directory.
+// one test clock. What a newcomer sees after deploy, a timer read that keeps failing, a daily
+// read's status, the read queue, the account's shared line directory.
+// Over 300 lines: its cases share one rig (scripted account, memory, clock, controller) that a
+// split would repeat.
 import path from 'node:path';
 import should from 'should';
-import type { NetatmoAccountApi } from '../../../src/netatmo/account-api';
 import { BackfillFileStore } from '../../../src/netatmo/backfill-store';
 import { NetatmoError } from '../../../src/netatmo/errors';
 import type { Bucket, MeasureQuery, ReadOptions } from '../../../src/netatmo/types';
 import type { Line } from '../../../src/contract/line';
 import { AccountServices, LINE_RETRY_MS } from '../../../src/account/services';
 import { FIRST_READ_DELAY_MS } from '../../../src/measure/policy';
-import { MAX_FAILURE_BACKOFF_MS, MeasureController, type MeasureConfig, type Message } from '../../../src/measure/controller';
+import { MeasureController, type MeasureConfig } from '../../../src/measure/controller';
+import { MAX_FAILURE_BACKOFF_MS } from '../../../src/measure/failures';
+import type { Message } from '../../../src/measure/ports';
 import type { StatusValue } from '../../../src/measure/status';
 import type { NodeMemory } from '../../../src/measure/store';
 import { VirtualClock } from '../../support/virtual-clock';
@@ -112,16 +114,20 @@ describe('MeasureController', () => {
     const controller = new MeasureController(
       {
         nodeId: `m${rigs.length + 1}`,
-        account: account as unknown as NetatmoAccountApi,
+        account,
         services,
         clock: () => clock,
         memory: new MemoryStub(),
         backfillStore: new BackfillFileStore(path.join(tmp.dir, 'backfill')),
-        t: (key, params) => (params && Object.keys(params).length > 0 ? `${key} ${JSON.stringify(params)}` : key),
-        describe: (err) => (err instanceof Error ? err.message : String(err)),
-        status: (s) => statuses.push(s),
-        send: (m) => sent.push(m),
-        error: (text) => errors.push(text),
+        wording: {
+          t: (key, params) => (params && Object.keys(params).length > 0 ? `${key} ${JSON.stringify(params)}` : key),
+          describe: (err) => (err instanceof Error ? err.message : String(err)),
+        },
+        output: {
+          status: (s) => statuses.push(s),
+          send: (m) => sent.push(m),
+          error: (text) => errors.push(text),
+        },
         newId: () => `id${++ids}`,
       },
       { moduleId: MODULE, types: 'sum_energy_elec', scale: '30min', emit: 'changes', interval: 10, ...config },
@@ -296,6 +302,32 @@ describe('MeasureController', () => {
     should(r.statuses.length).equal(seen);
     should(r.errors).have.length(0);
     should(r.clock.pending()).equal(0);
+  });
+
+  it('a meter of another model: reads its gateway with its family; in auto, waits for the account to list it', async () => {
+    const meter = '70:ee:50:00:00:5e:7b:10';
+    const gateway = '70:ee:50:3c:11:02';
+    const r = rig({ moduleId: meter, types: '', interval: 'auto' });
+    r.account.lines = []; // the cloud does not list it yet
+    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS + MIN);
+    should(r.account.reads).have.length(0);
+    should(last(r).text).startWith('errors.unknownModule');
+    // Listed now: the next try finds it, learns on its gateway and reads it in its own family.
+    r.account.lines = [{ ...lineRecord(`${DEVICE}#0`, 'x'), deviceId: gateway, moduleId: meter, model: 'NLPC', index: null, role: 'meter', name: 'Compteur' }];
+    await r.clock.advance(LINE_RETRY_MS);
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    should(r.account.reads.length).be.above(0);
+    should(r.account.reads[0]).match({ deviceId: gateway, moduleId: meter, consumption: 'sum_energy_buy_from_grid' });
+    should(r.account.reads[0].types).eql([
+      'sum_energy_buy_from_grid',
+      'sum_energy_buy_from_grid$0',
+      'sum_energy_buy_from_grid$1',
+      'sum_energy_buy_from_grid$2',
+    ]);
+    should(r.sent[0]).match({ topic: 'Compteur' });
+    should(r.services.schedules.of(gateway).learner.hasData(meter)).be.true();
   });
 
   it("the account's line directory asks homesdata once for all nodes, and again for a line it does not know", async () => {

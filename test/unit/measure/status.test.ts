@@ -1,34 +1,8 @@
-// The one text helper (texts.ts) and the measure node's status values (measure-status.ts).
+// The measure node's statuses as values (src/measure/status.ts): what each situation says, and
+// the order of the statuses while a read runs.
 import should from 'should';
-import { bucketLabel, readStatus } from '../../../src/measure/status';
-import { lookupText, texts } from '../../../src/nodes/shared/texts';
-
-/** A RED._ over one catalogue; a missing key answers with the key, as Node-RED's does. */
-function fakeRED(catalogue: Record<string, string>) {
-  return {
-    _: (key: string, params?: Record<string, string | number>): string => {
-      const bare = key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
-      const text = catalogue[bare];
-      if (text === undefined) return key;
-      return text.replace(/__(\w+)__/g, (_m, k: string) => String(params?.[k] ?? ''));
-    },
-  };
-}
-
-describe('texts', () => {
-  const RED = fakeRED({ 'econetatmo-measure.status.done': 'last bucket __bucket__ · read __time__' });
-
-  it("says the catalogue's text, with its parameters", () => {
-    should(texts(RED, 'econetatmo-measure')('status.done', { bucket: '09:30', time: '10:02' })).equal('last bucket 09:30 · read 10:02');
-  });
-
-  it('says the key and its parameters where no catalogue has the text', () => {
-    const t = texts(RED, 'econetatmo-measure');
-    should(t('status.reading')).equal('econetatmo-measure.status.reading');
-    should(t('errors.badScale', { scale: '"2min"' })).equal('econetatmo-measure.errors.badScale (scale="2min")');
-    should(lookupText(RED, 'node-red-contrib-econetatmo/econetatmo-account:econetatmo-account.netatmo.code.9')).be.undefined();
-  });
-});
+import type { ReadProgress } from '../../../src/netatmo/types';
+import { bucketLabel, readProgress, readStatus, type StatusValue } from '../../../src/measure/status';
 
 describe('measure statuses', () => {
   const t = (key: string, params?: Record<string, string>): string => `${key} ${JSON.stringify(params ?? {})}`;
@@ -59,5 +33,37 @@ describe('measure statuses', () => {
       text: 'status.noNew {"bucket":"09:30","time":"10:02"}',
     });
     should(readStatus(t, '30min', null, false, now)).eql({ fill: 'green', shape: 'ring', text: 'status.noData {"time":"10:02"}' });
+  });
+});
+
+describe('statuses while a read runs', () => {
+  const t = (key: string, params?: Record<string, string>): string => (params ? `${key} ${JSON.stringify(params)}` : key);
+  const pages = (done: number, total: number): ReadProgress => ({ done, total });
+
+  it('shows the pages of a read of several, not of a read of one', () => {
+    const shown: StatusValue[] = [];
+    const progress = readProgress(t, (s) => shown.push(s));
+    progress.onProgress(pages(1, 1));
+    should(shown).have.length(0);
+    progress.onProgress(pages(1, 3));
+    should(shown.map((s) => s.text)).eql(['status.readingPages {"done":"1","total":"3"}']);
+  });
+
+  it('a wait for the rate budget shows until it ends, then the pages (or "reading") again', () => {
+    const shown: StatusValue[] = [];
+    const progress = readProgress(t, (s) => shown.push(s));
+    progress.onWait(1500);
+    progress.onWait(0);
+    progress.onProgress(pages(1, 4));
+    progress.onWait(30_000);
+    progress.onProgress(pages(2, 4)); // still waiting: the wait stays shown
+    progress.onWait(0);
+    should(shown.map((s) => `${s.fill} ${s.text}`)).eql([
+      'yellow status.waiting {"seconds":"2"}',
+      'blue status.reading',
+      'blue status.readingPages {"done":"1","total":"4"}',
+      'yellow status.waiting {"seconds":"30"}',
+      'blue status.readingPages {"done":"2","total":"4"}',
+    ]);
   });
 });

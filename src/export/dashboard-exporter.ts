@@ -1,0 +1,27 @@
+// The `dashboard` format as an exporter: it keeps every line's recent buckets and sends the whole
+// chart after each message, telling the ui-chart to replace what it shows.
+import type { Clock } from '../lib/clock';
+import { DashboardChart, type DashboardChartKind } from './dashboard-chart';
+import { measurePayloadOf } from './measure-message';
+import { outcome, type ExportOutcome, type Exporter } from './exporter';
+
+export class DashboardExporter implements Exporter {
+  private readonly chart: DashboardChart;
+
+  constructor(
+    kind: DashboardChartKind,
+    /** Hours (`buckets`) or days (`days`) drawn. */
+    span: number,
+    private readonly clock: Clock,
+  ) {
+    this.chart = new DashboardChart(kind, span);
+  }
+
+  accept(msg: Readonly<Record<string, unknown>>): ExportOutcome {
+    this.chart.apply(measurePayloadOf(msg));
+    const points = this.chart.chart(this.clock.now());
+    return outcome({ kind: 'chart', points: points.length }, [{ topic: 'econetatmo', payload: points, action: 'replace' }]);
+  }
+
+  close(): void {}
+}
