@@ -148,10 +148,10 @@ export class PowerController {
   private after(read: PowerRead, toSend: PowerReading[]): Message[] {
     const t = this.host.t;
     for (const s of read.skipped) {
-      const key = `${s.moduleId}|${s.reason}|${s.detail}`;
+      const key = `${s.moduleId}|${s.problem}|${s.detail}`;
       if (this.warned.has(key)) continue;
       this.warned.add(key);
-      this.host.warn(t(`warnings.${s.reason}`, { name: s.name, id: s.moduleId, detail: s.detail }));
+      this.host.warn(t(`warnings.${s.problem}`, { name: s.name, id: s.moduleId, detail: s.detail }));
     }
     this.host.status(powerStatus(t, read, this.host.clock().now()));
     for (const r of toSend) this.sent.set(r.moduleId, changeKey(r));

@@ -54,12 +54,12 @@ export async function readPower(services: PowerServices, selected: readonly stri
   const failedHomes = new Set(homes.filter((_h, i) => answers[i]?.status === 'rejected'));
   const wanted = selected.length > 0 ? new Set(selected) : null;
   for (const status of statuses) {
-    const otherHome = status.skipped.find((x) => x.reason === 'home');
+    const otherHome = status.skipped.find((x) => x.problem === 'home');
     if (otherHome !== undefined) {
       // The answer is another home's: what was asked of this one is left out, each said.
       for (const line of all) {
         if (line.homeId !== status.homeId || !(wanted === null ? reportsPower(line.model) : wanted.has(line.moduleId))) continue;
-        read.skipped.push({ moduleId: line.moduleId, reason: 'home', detail: otherHome.detail, name: line.name });
+        read.skipped.push({ moduleId: line.moduleId, problem: 'home', detail: otherHome.detail, name: line.name });
       }
       continue;
     }

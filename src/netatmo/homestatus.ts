@@ -1,5 +1,5 @@
 // `/api/homestatus?home_id=…` -> the live power of the home's modules. Each module is checked
-// on its own: one that breaks the rules is skipped with a reason (the node warns about it) and
+// on its own: one that breaks the rules is skipped with what was wrong (the node warns about it) and
 // the others are kept; only an answer without a home or a module list fails as a whole.
 //
 // Shapes from real answers (pyatmo's recorded homestatus): a module of the Legrand range has
@@ -28,12 +28,12 @@ export interface ModulePower {
   reachable: boolean;
 }
 
-export type SkipReason = 'power' | 'lastSeen' | 'home';
+export type SkipProblem = 'power' | 'lastSeen' | 'home';
 
 /** A module left out of the answer's readings, and why. */
 export interface SkippedModule {
   moduleId: string;
-  reason: SkipReason;
+  problem: SkipProblem;
   /** What was there instead (a value's type, the other home's id). */
   detail: string;
 }
@@ -80,7 +80,7 @@ export function parseHomeStatus(answer: unknown, homeId: string): HomeStatus {
   const status: HomeStatus = { homeId, modules: [], noPower: [], skipped: [] };
   if (home.id !== homeId) {
     const other = typeof home.id === 'string' ? home.id : describe(home.id);
-    for (const m of modules) status.skipped.push({ moduleId: m.id, reason: 'home', detail: other });
+    for (const m of modules) status.skipped.push({ moduleId: m.id, problem: 'home', detail: other });
     return status;
   }
   const byId = new Map(modules.map((m) => [m.id, m]));
@@ -98,18 +98,18 @@ export function parseHomeStatus(answer: unknown, homeId: string): HomeStatus {
       // A power model that is reachable and says nothing of its power is a broken answer; an
       // unreachable one is sent as unreachable below.
       if (reachable) {
-        status.skipped.push({ moduleId: m.id, reason: 'power', detail: 'missing' });
+        status.skipped.push({ moduleId: m.id, problem: 'power', detail: 'missing' });
         continue;
       }
     }
     const power = m.power;
     if (reachable && (typeof power !== 'number' || !Number.isFinite(power))) {
-      status.skipped.push({ moduleId: m.id, reason: 'power', detail: describe(power) });
+      status.skipped.push({ moduleId: m.id, problem: 'power', detail: describe(power) });
       continue;
     }
     const lastSeen = epochMs(m.last_seen) ?? (m.last_seen === undefined ? epochMs(parent?.last_seen) : null);
     if (lastSeen === null) {
-      status.skipped.push({ moduleId: m.id, reason: 'lastSeen', detail: describe(m.last_seen) });
+      status.skipped.push({ moduleId: m.id, problem: 'lastSeen', detail: describe(m.last_seen) });
       continue;
     }
     const bridge = typeof m.bridge === 'string' ? m.bridge : null;

@@ -50,9 +50,9 @@ describe('homestatus: live power at the edge', () => {
 
   it('skips, with a reason, a non-numeric power, a missing power and a missing last_seen; keeps the others', () => {
     should(status.skipped).eql([
-      { moduleId: '70:ee:50:aa:00:14', reason: 'power', detail: 'string' },
-      { moduleId: '70:ee:50:aa:00:15', reason: 'lastSeen', detail: 'missing' },
-      { moduleId: '70:ee:50:aa:00:16', reason: 'power', detail: 'missing' },
+      { moduleId: '70:ee:50:aa:00:14', problem: 'power', detail: 'string' },
+      { moduleId: '70:ee:50:aa:00:15', problem: 'lastSeen', detail: 'missing' },
+      { moduleId: '70:ee:50:aa:00:16', problem: 'power', detail: 'missing' },
     ]);
   });
 
@@ -64,7 +64,7 @@ describe('homestatus: live power at the edge', () => {
     const other = parseHomeStatus(fixture('homestatus-power.json'), 'aaaaaaaaaaaaaaaaaaaaaaaa');
     should(other.modules).eql([]);
     should(other.skipped.length).equal(13);
-    should(other.skipped[1]).eql({ moduleId: '70:ee:50:aa:00:10', reason: 'home', detail: HOME });
+    should(other.skipped[1]).eql({ moduleId: '70:ee:50:aa:00:10', problem: 'home', detail: HOME });
   });
 
   it('an answer without a home, or whose modules are not a list, fails as a whole', () => {

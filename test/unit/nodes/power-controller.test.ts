@@ -217,7 +217,7 @@ describe('PowerController', () => {
 
   it('a module the answer gets wrong: warned once, the others still sent', async () => {
     const r = rig({ modules: [], interval: 0 });
-    r.cloud.skipped = [{ moduleId: 'plug', reason: 'power', detail: 'string' }];
+    r.cloud.skipped = [{ moduleId: 'plug', problem: 'power', detail: 'string' }];
     r.cloud.power.set('plug', { power: 1 });
     await r.controller.input();
     const out = await r.controller.input();
