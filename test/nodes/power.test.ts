@@ -249,6 +249,21 @@ describe('econetatmo-power node', function () {
     should(p1.length).equal(1);
   });
 
+  it("the editor's picker lists the account's modules that report power, by home, and no ecocounter line", async function () {
+    await start([{ id: 'p1', modules: [], interval: 0 }]);
+    const res = (await helper.request().get(`/econetatmo/accounts/${ACCOUNT_ID}/power-modules`)) as { status: number; body: Reading[] };
+    should(res.status).equal(200);
+    should(res.body.map((m) => m.moduleId).sort()).eql(
+      sim
+        .modules()
+        .map((m) => m.moduleId)
+        .sort(),
+    );
+    for (const m of res.body) should(m).have.properties('homeId', 'name', 'model');
+    const bad = (await helper.request().get('/econetatmo/accounts/nosuchnode/power-modules')) as { status: number };
+    should(bad.status).equal(404);
+  });
+
   it('the export node (influxdb) turns power messages into econetatmo_power points at lastSeen', async function () {
     const nlpc = meter('NLPC');
     const flow = powerFlow(sim, [{ id: 'p1', modules: [nlpc.moduleId], interval: 0, wires: [['x1']] }]);
