@@ -29,7 +29,7 @@ export interface AccountOptions {
   rateLimits?: Array<{ windowMs: number; max: number }>;
 }
 
-export type RawReadPath = '/api/homesdata' | '/api/getmeasure';
+export type RawReadPath = '/api/homesdata' | '/api/getmeasure' | '/api/homestatus';
 
 export interface BudgetUse {
   limits: Array<{ windowMs: number; max: number }>;
@@ -70,7 +70,7 @@ export interface NetatmoAccountApi {
   /** `/api/getmeasure` for a line over a range, as many pages as it takes, all types per request. */
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
   /**
-   * One answer of `/api/homesdata` or `/api/getmeasure` as Netatmo sent it (a JSON object), for
+   * One answer of `/api/homesdata`, `/api/getmeasure` or `/api/homestatus` as Netatmo sent it (a JSON object), for
    * the diagnostics a user attaches to a bug report. Same tokens, budget and retries as any read.
    */
   rawRead(path: RawReadPath, params: Record<string, string>, options?: ReadOptions): Promise<Record<string, unknown>>;
