@@ -5,7 +5,7 @@
 import type { Clock } from '../lib/clock';
 import type { PowerReading } from '../contract/power';
 import { isNetatmoError } from '../netatmo/errors';
-import { errorStatus, problemStatus, readingStatus, type DescribeError, type StatusValue, type Translate } from './status';
+import { errorStatus, problemStatus, readingStatus, waitingStatus, type DescribeError, type StatusValue, type Translate } from './status';
 import { isProblem, parsePowerSettings, type PowerSettings } from './power-settings';
 import { NotOnAccount, readPower, type PowerRead, type PowerServices } from './power-read';
 import { powerStatus } from './power-status';
@@ -89,7 +89,7 @@ export class PowerController {
     this.host.status(readingStatus(this.host.t));
     let read: PowerRead;
     try {
-      read = await readPower(this.host.services, this.settings.modules, this.abort.signal);
+      read = await readPower(this.host.services, this.settings.modules, this.abort.signal, this.onWait);
     } catch (err) {
       const text = this.failureText(err);
       this.host.status(this.failureStatus(err, text));
@@ -100,6 +100,11 @@ export class PowerController {
     if (error !== null) this.host.status(this.failureStatus(read.failures[0], error));
     return { messages, error };
   }
+
+  /** Energy reads go first: when the budget is short the status says how long power waits. */
+  private readonly onWait = (ms: number): void => {
+    if (ms > 0 && !this.closed) this.host.status(waitingStatus(this.host.t, ms));
+  };
 
   close(): void {
     this.closed = true;
@@ -130,7 +135,7 @@ export class PowerController {
     if (this.ticking) return; // the previous read is still waiting (budget, slow cloud)
     this.ticking = true;
     try {
-      const read = await readPower(this.host.services, settings.modules, this.abort.signal);
+      const read = await readPower(this.host.services, settings.modules, this.abort.signal, this.onWait);
       if (this.closed) return;
       const changed = read.readings.filter((r) => this.sent.get(r.moduleId) !== changeKey(r));
       const messages = this.after(read, changed);

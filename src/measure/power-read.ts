@@ -37,8 +37,11 @@ function homesOf(modules: readonly Line[]): string[] {
   return [...new Set(modules.map((m) => m.homeId))];
 }
 
-/** `selected` empty: every module of the account that reports power. Throws NotOnAccount before any homestatus. */
-export async function readPower(services: PowerServices, selected: readonly string[], signal?: AbortSignal): Promise<PowerRead> {
+/**
+ * `selected` empty: every module of the account that reports power. Throws NotOnAccount before any
+ * homestatus. `onWait`: a home's request waits for the rate budget (ms), or goes (0).
+ */
+export async function readPower(services: PowerServices, selected: readonly string[], signal?: AbortSignal, onWait?: (ms: number) => void): Promise<PowerRead> {
   const all = await services.lines.all(selected, signal);
   const byId = new Map(all.map((m) => [m.moduleId, m]));
   const unknown = selected.filter((id) => !byId.has(id));
@@ -46,7 +49,7 @@ export async function readPower(services: PowerServices, selected: readonly stri
   const chosen = selected.map((id) => byId.get(id) as Line);
   // With no choice, only the homes with a module of a power model cost a request.
   const homes = homesOf(selected.length > 0 ? chosen : all.filter((m) => reportsPower(m.model)));
-  const answers = await Promise.allSettled(homes.map((h) => services.power.homeStatus(h, signal)));
+  const answers = await Promise.allSettled(homes.map((h) => services.power.homeStatus(h, signal, onWait)));
   const statuses = answers.filter((a): a is PromiseFulfilledResult<HomeStatus> => a.status === 'fulfilled').map((a) => a.value);
   const failures = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected').map((a) => a.reason as unknown);
   const read: PowerRead = { readings: [], noPower: [], skipped: [], failures };

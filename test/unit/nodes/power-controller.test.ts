@@ -58,8 +58,10 @@ class FakeCloud implements PowerSource {
     return Promise.resolve(MODULES);
   }
 
-  readHomeStatus(homeId: string): Promise<HomeStatus> {
+  waitMs = 0;
+  readHomeStatus(homeId: string, options: { onWait?: (ms: number) => void } = {}): Promise<HomeStatus> {
     this.asked.push(homeId);
+    if (this.waitMs > 0) options.onWait?.(this.waitMs);
     if (this.fail !== null) return Promise.reject(this.fail);
     const modules: ModulePower[] = [];
     const skipped = new Set(this.skipped.map((x) => x.moduleId));
@@ -223,6 +225,13 @@ describe('PowerController', () => {
     const out = await r.controller.input();
     should(out.messages.map((m) => m.topic)).eql(['Compteur', 'Prise 2']);
     should(r.warnings).eql(['warnings.power {"name":"Prise","id":"plug","detail":"string"}']);
+  });
+
+  it('waiting for the rate budget (energy first): the status says so, for every node sharing the request', async () => {
+    const r = rig({ modules: ['nlpc'], interval: 0 });
+    r.cloud.waitMs = 4_000;
+    await r.controller.input();
+    should(r.statuses.map((s) => s.text)).containEql('status.waiting {"seconds":"4"}');
   });
 
   it('a failing home: the other homes are sent, then the failure is reported', async () => {
