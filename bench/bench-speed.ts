@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import helper from 'node-red-node-test-helper';
+import { resetNodeRedSettings } from '../test/support/node-red-settings';
 import { decodeMeasure } from '../src/netatmo/measure-decode';
 import { DEFAULT_TYPES } from '../src/contract/measure-types';
 import { nodeModules, packageRoot, startRig } from './bench-rig';
@@ -75,7 +76,7 @@ export function benchRequire(): number {
 }
 
 export async function benchFlowLoad(): Promise<number> {
-  helper.settings({});
+  resetNodeRedSettings();
   const flow = [
     { id: 't', type: 'tab' },
     { id: 'a', type: 'econetatmo-account', apiUrl: 'http://127.0.0.1:9' },

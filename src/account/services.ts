@@ -83,8 +83,10 @@ export class LineDirectory {
     return (await this.line(moduleId, signal))?.name ?? moduleId;
   }
 
+  /** Ids are MAC addresses: a module typed in capitals is the same module. */
   private find(moduleId: string): Line | null {
-    return this.lines?.find((l) => l.moduleId === moduleId) ?? null;
+    const id = moduleId.toLowerCase();
+    return this.lines?.find((l) => l.moduleId.toLowerCase() === id) ?? null;
   }
 }
 

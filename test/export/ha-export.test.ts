@@ -12,7 +12,8 @@ import helper from 'node-red-node-test-helper';
 import type { Simulator } from '../../src/simulator';
 import type { VirtualClock } from '../support/virtual-clock';
 import type { HaStandIn } from '../support/ha-standin';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode, type Payload } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
 import { checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
 
@@ -73,7 +74,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   let moduleId: string;
   let statisticId: string;
   let emit = 'all';
-  const measured: Payload[] = [];
+  const measured: MeasurePayload[] = [];
   const caught: Array<Record<string, unknown>> = [];
 
   async function load(): Promise<void> {
@@ -82,7 +83,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
       ...accountCredentials(sim),
       ...haCredentials(ha),
     });
-    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as Payload));
+    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as MeasurePayload));
     helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));
     await haConnected(ha, connected);
   }

@@ -3,16 +3,36 @@
 // run on (the virtual clock, the simulator on it, the stand-in, a user directory).
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
 import { startHaStandIn, type HaStandIn } from '../support/ha-standin';
 import { VirtualClock } from '../support/virtual-clock';
-import { removeTempUserDirs, useTempUserDir } from '../nodes/measure-support';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 const haModule = require('node-red-contrib-home-assistant-websocket/dist/index.js') as { default: unknown } | ((...args: unknown[]) => void);
-/** The package's Node-RED entry point (an ES module's default export). */
-export const haNodes = typeof haModule === 'function' ? haModule : (haModule as { default: unknown }).default;
+const haEntry = (typeof haModule === 'function' ? haModule : (haModule as { default: unknown }).default) as (RED: unknown) => unknown;
+
+/** Its issue checker's period: it runs on a setInterval the package never clears. */
+const ISSUE_CHECK_MS = 6 * 3600 * 1000;
+
+/**
+ * The package's Node-RED entry point (an ES module's default export), except that the interval
+ * of its issue checker (started once per process, kept by no one) is unref'd: it must not keep
+ * the test process alive after the last test. Nothing else changes.
+ */
+export function haNodes(RED: unknown): Promise<unknown> {
+  const real = global.setInterval;
+  const patched = ((fn: () => void, ms?: number, ...args: unknown[]) => {
+    const timer = real(fn, ms, ...args) as unknown as NodeJS.Timeout;
+    if (ms === ISSUE_CHECK_MS) timer.unref();
+    return timer;
+  }) as typeof global.setInterval;
+  global.setInterval = patched;
+  // The checker starts after the package's first await: restore once its init has finished.
+  return Promise.resolve(haEntry(RED)).finally(() => {
+    if (global.setInterval === patched) global.setInterval = real;
+  });
+}
 
 export const HA_SERVER_ID = 'ha1';
 
@@ -96,7 +116,7 @@ export interface HaRig {
 /** A virtual clock (the nodes' too), the simulator on it, the stand-in Home Assistant, a fresh user directory. */
 export async function startHaRig(start: number, simulator: SimulatorOptions = {}): Promise<HaRig> {
   const clock = new VirtualClock({ start });
-  setNodeClock(clock);
+  nodeRedSettings({ clock });
   const sim = await startSimulator({ now: clock.now, rateLimits: [{ windowMs: 10_000, max: 10_000 }], ...simulator });
   const ha = await startHaStandIn();
   const userDir = useTempUserDir();
@@ -108,7 +128,7 @@ export async function startHaRig(start: number, simulator: SimulatorOptions = {}
     async close() {
       await helper.unload();
       clock.dispose();
-      setNodeClock(null);
+      nodeRedSettings({ clock: undefined });
       await sim.close();
       await ha.close();
       removeTempUserDirs();

@@ -6,7 +6,7 @@ import fs from 'fs';
 import { DIAGNOSTIC_REQUESTS } from '../../src/account/diagnostics';
 import should from 'should';
 import { VirtualClock } from '../support/virtual-clock';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings } from '../support/node-red-settings';
 import {
   accountFlow,
   accountNode,
@@ -328,6 +328,9 @@ describe('econetatmo-account admin routes', function () {
     });
 
     it('refuses a missing, unknown, expired or replayed state with a 400 page and does nothing else', async function () {
+      // Real time until the test moves it (for the expired state below).
+      const clock = new VirtualClock({ timers: 'real' });
+      nodeRedSettings({ clock });
       await loadDeployed();
       const grants = (): number => files.sim.stats().codeGrants;
       const before = grants();
@@ -340,14 +343,12 @@ describe('econetatmo-account admin routes', function () {
       page.status.should.equal(400);
 
       // Expired: ten minutes later the state is gone, even with a good code.
-      const clock = new VirtualClock({ timers: 'real' });
-      setNodeClock(clock);
       const late = await startConnect(ID);
       const lateBack = await consent(late.authorizeUrl, 'approve');
       clock.offset = 10 * 60 * 1000 + 1000;
       page = await get(callbackPath(lateBack));
       page.status.should.equal(400);
-      setNodeClock(null);
+      clock.offset = 0;
 
       // Replayed: the first use connects, the second is refused.
       const ok = await startConnect(ID);

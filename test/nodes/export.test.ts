@@ -5,8 +5,8 @@ import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../../src/nodes/shared/clock';
-import { currentUserDir, received, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode } from './measure-support';
+import { nodeRedSettings, currentUserDir, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { received, settle, VirtualClock, type FlowNode } from './measure-support';
 
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
@@ -45,11 +45,11 @@ describe('econetatmo-export node', function () {
   beforeEach(function () {
     useTempUserDir();
     clock = new VirtualClock({ start: H0 + 10 * 3_600_000 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
   });
   afterEach(async function () {
     await helper.unload();
-    setNodeClock(null);
+    nodeRedSettings({ clock: undefined });
   });
   after(removeTempUserDirs);
 

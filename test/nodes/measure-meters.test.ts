@@ -1,27 +1,16 @@
 // econetatmo-measure on the Legrand range beside the ecocounter, inside Node-RED against the
 // simulator on a virtual clock: an NLPC and a phase of an NLY read with neither device nor types
-// set (both from the account's lines), a range, `interval: auto` learning the gateway's own
-// upload rhythm (30 min in the simulator, not the ecocounter's 3 h), the export of an NLPC into
-// Home Assistant's hourly rows, and a module the account does not have.
+// set (both from the account's lines), local days, a range, `interval: auto` learning the
+// gateway's own upload rhythm (30 min in the simulator, not the ecocounter's 3 h), revisions, the
+// export of an NLPC into Home Assistant's hourly rows, and a module the account does not have.
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimMeter } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import { startOfDay } from '../../src/lib/local-calendar';
-import {
-  accountCredentials,
-  accountFlowNode,
-  ACCOUNT_ID,
-  countRequests,
-  received,
-  removeTempUserDirs,
-  settle,
-  useTempUserDir,
-  VirtualClock,
-  type FlowNode,
-} from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, received, settle, VirtualClock, type FlowNode } from './measure-support';
 import type { MeasurePayload as Payload } from '../../src/contract/measure-payload';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -104,7 +93,7 @@ describe('econetatmo-measure on every Legrand meter', function () {
   beforeEach(async function () {
     useTempUserDir();
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ port: 0, now: () => clock.now(), rateLimits: NO_LIMITS, seed: 11 });
     nlpc = sim.modules().find((m) => m.model === 'NLPC') as SimMeter;
     phase = sim.modules().find((m) => m.model === 'NLY' && m.role === 'phase') as SimMeter;
@@ -113,7 +102,6 @@ describe('econetatmo-measure on every Legrand meter', function () {
     await helper.unload();
     await clock.settle();
     clock.dispose();
-    setNodeClock(null);
     await sim.close();
   });
   after(removeTempUserDirs);
@@ -161,49 +149,74 @@ describe('econetatmo-measure on every Legrand meter', function () {
     should(p.points.map((x) => x.values)).eql(cloud.map((b) => b.values));
   });
 
-  it('a range of an NLPC: every bucket, once, in pages for a Join node, and not again by the next read', async function () {
-    await load(nlpc);
-    const dateBegin = T0 - 3 * 24 * HOUR;
-    const { sent, error } = await input({ dateBegin, rangeOutput: 'parts' });
-    should.not.exist(error);
-    const points = sent.flatMap((p) => p.points);
-    const cloud = sim.buckets({ moduleId: nlpc.moduleId, types: GRID, scale: '30min', from: dateBegin, to: T0 });
-    should(points.map((x) => x.start)).eql(cloud.map((b) => b.start));
-    should(points.every((x) => x.total === gridTotal(x.values))).be.true();
-    const again = await input({});
-    should.not.exist(again.error);
-    should(again.sent).have.length(0);
-  });
-
-  it("interval auto learns the gateway's own rhythm: each new bucket is sent minutes after the cloud has it", async function () {
-    await load(nlpc, { interval: 'auto' });
-    const first = new Map<number, number>();
-    helper.getNode('out').on('input', (m: Record<string, unknown>) => {
-      for (const x of (m.payload as Payload).points) if (!first.has(x.start)) first.set(x.start, clock.now());
+  for (const which of ['an NLPC', 'a phase of an NLY'] as const) {
+    it(`a range of ${which}: every bucket, once, in pages for a Join node, and not again by the next read`, async function () {
+      const module = which === 'an NLPC' ? nlpc : phase;
+      await load(module);
+      const dateBegin = T0 - 3 * 24 * HOUR;
+      const { sent, error } = await input({ dateBegin, rangeOutput: 'parts' });
+      should.not.exist(error);
+      const points = sent.flatMap((p) => p.points);
+      const cloud = sim.buckets({ moduleId: module.moduleId, types: GRID, scale: '30min', from: dateBegin, to: T0 });
+      should(points.map((x) => x.start)).eql(cloud.map((b) => b.start));
+      should(points.every((x) => x.total === gridTotal(x.values))).be.true();
+      const again = await input({});
+      should.not.exist(again.error);
+      should(again.sent).have.length(0);
     });
-    await clock.runFor(4 * HOUR); // learning
-    sim.resetStats();
-    const from = clock.now();
-    await clock.runFor(6 * HOUR);
-    const to = clock.now();
-    const delays: number[] = [];
-    for (const b of sim.buckets({ moduleId: nlpc.moduleId, types: GRID, scale: '30min', from: from - 2 * HOUR, to })) {
-      const available = sim.availableAt(nlpc.moduleId, b.start);
-      if (available < from || available > to - HOUR) continue;
-      const sentAt = first.get(b.start);
-      should(sentAt).not.be.undefined();
-      delays.push((sentAt as number) - available);
-    }
-    should(delays.length).be.above(8);
-    delays.sort((a, b) => a - b);
-    // A 3-hour rhythm would leave most buckets waiting for the hourly safety read; a 10-minute
-    // poll would average 5 minutes. Learnt, the reads follow the half-hourly uploads.
-    should(delays[Math.floor(delays.length / 2)]).be.belowOrEqual(6 * MIN);
-    should(delays[delays.length - 1]).be.belowOrEqual(15 * MIN);
-    if (process.env.ECONETATMO_DEBUG) {
-      const minutes = delays.map((d) => Math.round(d / MIN)).join(' ');
-      console.log(`auto on an NLPC, 6 h: ${countRequests(sim, GETMEASURE)} requests, delays (min) ${minutes}`);
-    }
+
+    it(`interval auto on ${which} learns its gateway's own rhythm: each new bucket is sent minutes after the cloud has it`, async function () {
+      const module = which === 'an NLPC' ? nlpc : phase;
+      await load(module, { interval: 'auto' });
+      const first = new Map<number, number>();
+      helper.getNode('out').on('input', (m: Record<string, unknown>) => {
+        for (const x of (m.payload as Payload).points) if (!first.has(x.start)) first.set(x.start, clock.now());
+      });
+      await clock.runFor(4 * HOUR); // learning
+      sim.resetStats();
+      const from = clock.now();
+      await clock.runFor(6 * HOUR);
+      const to = clock.now();
+      const delays: number[] = [];
+      for (const b of sim.buckets({ moduleId: module.moduleId, types: GRID, scale: '30min', from: from - 2 * HOUR, to })) {
+        const available = sim.availableAt(module.moduleId, b.start);
+        if (available < from || available > to - HOUR) continue;
+        const sentAt = first.get(b.start);
+        should(sentAt).not.be.undefined();
+        delays.push((sentAt as number) - available);
+      }
+      should(delays.length).be.above(8);
+      delays.sort((a, b) => a - b);
+      // A 3-hour rhythm would leave most buckets waiting for the hourly safety read; a 10-minute
+      // poll would average 5 minutes. Learnt, the reads follow the half-hourly uploads.
+      should(delays[Math.floor(delays.length / 2)]).be.belowOrEqual(6 * MIN);
+      should(delays[delays.length - 1]).be.belowOrEqual(15 * MIN);
+      if (process.env.ECONETATMO_DEBUG) {
+        const minutes = delays.map((d) => Math.round(d / MIN)).join(' ');
+        console.log(`auto on ${which}, 6 h: ${countRequests(sim, GETMEASURE)} requests, delays (min) ${minutes}`);
+      }
+    });
+  }
+
+  it("follows an NLPC's revisions: what was sent last for each bucket is what the cloud serves now", async function () {
+    // A cloud that revises a fifth of the range's buckets after serving them.
+    await sim.close();
+    sim = await startSimulator({ port: 0, now: () => clock.now(), rateLimits: NO_LIMITS, seed: 11, meterRevisionRate: 0.2 });
+    await load(nlpc, { interval: 10 });
+    const last = new Map<number, Record<string, number | null>>();
+    let revised = 0;
+    helper.getNode('out').on('input', (m: Record<string, unknown>) => {
+      const p = m.payload as Payload;
+      revised += p.revised.length;
+      for (const x of p.points) last.set(x.start, x.values);
+    });
+    await clock.runFor(24 * HOUR);
+    const now = clock.now();
+    const w = recentWindow('30min', now);
+    const cloud = sim.buckets({ moduleId: nlpc.moduleId, types: GRID, scale: '30min', from: w.dateBegin, to: now });
+    should(cloud.length).be.above(10);
+    for (const b of cloud) should(last.get(b.start)).eql(b.values, new Date(b.start).toISOString());
+    should(revised).be.above(0);
   });
 
   it("exports an NLPC into Home Assistant's hourly rows under a statistic of its own id", async function () {

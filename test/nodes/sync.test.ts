@@ -3,17 +3,8 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import {
-  accountCredentials,
-  accountFlowNode,
-  ACCOUNT_ID,
-  collect,
-  nextMessage,
-  statusWhere,
-  removeTempUserDirs,
-  useTempUserDir,
-  type FlowNode,
-} from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, nextMessage, statusWhere, VirtualClock, type FlowNode } from './measure-support';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -169,6 +160,10 @@ describe('econetatmo-sync node', function () {
     // A fresh user dir: with a working pair on disk, bogus credentials would be refused at start
     // and the working pair kept (the account's one rule), so nothing would fail.
     useTempUserDir();
+    // The nodes' timers on a clock that only moves when told: once the process is idle, nothing
+    // more can come of this input.
+    const clock = new VirtualClock();
+    nodeRedSettings({ clock });
     await helper.load([accountNode, syncNode], flow(sim, 'all'), creds);
     const out = helper.getNode('out');
     const sent = collect(out);
@@ -188,7 +183,7 @@ describe('econetatmo-sync node', function () {
     should(err.message).not.match(/^\w*Error: /);
     const status = await red;
     should(status.text).not.containEql('bogus');
-    await new Promise((r) => setTimeout(r, 50));
+    await clock.settle();
     should(errors.length).equal(1);
     should(sent.length).equal(0);
   });

@@ -7,7 +7,7 @@ import vm from 'vm';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { makeTempDir } from '../support/node-red-process';
+import { removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 
 const accountNode = require('../../src/nodes/account/account');
 const syncNode = require('../../src/nodes/sync/sync');
@@ -161,12 +161,12 @@ describe('redeploy loop (in-process)', function () {
       .filter((l) => l.index <= 5)
       .map((l) => l.moduleId);
     should(moduleIds.length).be.above(0);
-    helper.settings({ userDir: makeTempDir('econetatmo-redeploy-') });
+    useTempUserDir();
   });
 
   after(async function () {
     await helper.unload();
-    helper.settings({});
+    removeTempUserDirs();
     await sim.close();
   });
 

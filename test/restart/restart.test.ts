@@ -5,20 +5,12 @@ import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { makeTempDir, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { eventually } from '../support/poll';
+import { tempDir } from '../support/temp-dir';
 import { ACCOUNT_ID, COUNT_DEBUG_NAME, INJECT_ID, measureFlow } from './support/flows';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 20): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(everyMs);
-  }
-}
 
 interface StoredPair {
   accessToken: string;
@@ -65,7 +57,7 @@ describe('real Node-RED process: crash and restart', function () {
 
     before(async function () {
       sim = await startSimulator({ seed: 7 });
-      userDir = makeTempDir('econetatmo-restart-');
+      userDir = tempDir('econetatmo-restart-').dir;
     });
 
     after(async function () {
@@ -100,15 +92,14 @@ describe('real Node-RED process: crash and restart', function () {
       const onDiskBefore = readPair(tokenFile)?.refreshToken;
       const res = await nr.admin('POST', `/inject/${INJECT_ID}`);
       should(res.status).equal(200);
-      const rotated = await until(
+      const rotated = await eventually(
         'the rotated pair on disk',
         () => {
           if (sim.stats().refreshGrants <= grantsBefore) return undefined;
           const pair = readPair(tokenFile);
           return pair && pair.refreshToken !== pasted.refreshToken && pair.refreshToken !== onDiskBefore ? pair : undefined;
         },
-        20000,
-        2,
+        { timeoutMs: 20000, everyMs: 2 },
       );
       // No grace: the process dies the moment the file holds the new pair.
       await nr.kill('SIGKILL');
@@ -149,7 +140,7 @@ describe('real Node-RED process: crash and restart', function () {
     const accountId = 'a1b2c3d4e5f6a7b8';
 
     it('leaves the old or the new pair, never a broken file, and no pile of temp files', async function () {
-      const dir = makeTempDir('econetatmo-store-kill-');
+      const dir = tempDir('econetatmo-store-kill-').dir;
       const file = path.join(dir, `${accountId}.json`);
       const runs = 30;
       let everSaved = false;
@@ -167,7 +158,7 @@ describe('real Node-RED process: crash and restart', function () {
           err += c.toString('utf8');
         });
         const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-        await until('the writer to be ready', () => (out.includes('ready\n') ? true : undefined), 10000, 2);
+        await eventually('the writer to be ready', () => out.includes('ready\n'), { timeoutMs: 10000, everyMs: 2 });
         await delay(Math.floor(Math.random() * 40));
         child.kill('SIGKILL');
         await exited;

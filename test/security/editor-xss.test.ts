@@ -260,6 +260,25 @@ describe('editor code renders line data inert', function () {
       for (const e of [select, ...select.all()]) should(e.markup).be.empty();
     });
 
+    it('groups a hundred modules by home and model, each group in the order the account lists them', function () {
+      const models = ['NLPC', 'NLY', 'NLP', 'NLPT', 'NLL'];
+      const many = Array.from({ length: 100 }, (_, i) => ({
+        homeId: i < 50 ? 'h1' : 'h2',
+        homeName: i < 50 ? 'Maison' : 'Chalet',
+        deviceId: '00:04:74:aa:bb:cc',
+        moduleId: `00:04:74:00:01:00:00:${i.toString(16).padStart(2, '0')}`,
+        model: models[Math.floor((i % 50) / 10)],
+        index: null,
+        name: `module ${i}`,
+      }));
+      const { select, errors } = run(many);
+      should(errors.map(String)).be.empty();
+      const groups = select.all().filter((e) => e.tag === 'optgroup');
+      should(groups.map((g) => g.attrs.label)).eql([...models.map((m) => `Maison · ${m}`), ...models.map((m) => `Chalet · ${m}`)]);
+      should(groups.every((g) => g.children.filter((c) => c.tag === 'option').length === 10)).be.true();
+      should(groups[6].children.map((c) => c.text)).eql(Array.from({ length: 10 }, (_, k) => `module ${60 + k}`));
+    });
+
     it('lists lines of homes with ids like __proto__ or constructor without failing', function () {
       const { select, errors } = run([line('__proto__', 0, 'a'), line('constructor', 1, 'b'), line('hasOwnProperty', 2, 'c'), line('toString', 3, 'd')]);
       should(errors.map(String)).be.empty();

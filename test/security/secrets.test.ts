@@ -12,6 +12,7 @@
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
+import { eventually } from '../support/poll';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { REPO_ROOT, startNodeRed, type FlowNode, type NodeRedProcess } from '../support/node-red-process';
 import { consent } from '../nodes/account-harness';
@@ -45,12 +46,9 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 15000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(20);
-  }
+/** Real Node-RED in another process: poll in real time. */
+function until(what: string, check: () => boolean): Promise<true> {
+  return eventually(what, check, { timeoutMs: 15000, everyMs: 20 });
 }
 
 describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
@@ -283,8 +281,16 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
     addToken(fresh.refreshToken);
     const paste = await record('paste', 'POST', '/econetatmo/accounts/acc2/tokens', { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken });
     paste.status.should.equal(200, paste.text);
+    const beforePasted = debugMessages().length;
+    const measureStatuses = statusOf('m2').length;
     await inject('i4');
-    await delay(300);
+    // What the pasted pair reads must be in the haystacks before the next test searches them.
+    await until('the lines read with the pasted pair', () => debugMessages().length >= beforePasted + 9);
+    await until('the read with the pasted pair', () =>
+      statusOf('m2')
+        .slice(measureStatuses)
+        .some((s) => s.fill === 'green' || s.fill === 'red'),
+    );
   });
 
   it('keeps every secret out of logs, websocket, flows, credentials, admin answers and editor files', async function () {

@@ -9,7 +9,7 @@ import { AccountRuntime, type ClientSettings, type DeployedAccount } from './run
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
 import { AccountServices } from '../../account/services';
-import { nodeClock } from '../shared/clock';
+import { nodeClock } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { texts } from '../shared/texts';
 import { TokenStore } from '../../netatmo/token-store';
@@ -50,7 +50,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
     const account: NetatmoAccountApi = runtime.newAccount(node.id, settings, initialTokens);
     node.apiUrl = settings.apiUrl;
     node.account = account;
-    node.services = new AccountServices(account, nodeClock());
+    node.services = new AccountServices(account, nodeClock(RED));
     node.connectionState = (): ConnectionState => account.state();
     node.clientSettings = (): ClientSettings => ({ ...settings });
     node.tokensChanged = (pair): void => {

@@ -7,7 +7,7 @@ import { isNetatmoError } from '../../netatmo/errors';
 import { CALLBACK_PATH, DEFAULT_API_URL, givenString, isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl } from './config';
 import type { AccountRuntime, ClientSettings } from './runtime';
 import type { NetatmoAccountApi } from '../../netatmo/account-api';
-import { nodeClock } from '../shared/clock';
+import { nodeClock } from '../shared/runtime-settings';
 import { collectDiagnostics } from '../../account/diagnostics';
 import { reportsPower } from '../../netatmo/homestatus';
 import { texts } from '../shared/texts';
@@ -127,7 +127,7 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     if (id === undefined) return;
     withAccount(id, res, async (account, settings) => {
       const versions = { package: packageVersion(), nodeRed: await nodeRedVersion(RED), node: process.version };
-      return collectDiagnostics({ account, hashKey: settings.clientSecret, versions, now: nodeClock().now() });
+      return collectDiagnostics({ account, hashKey: settings.clientSecret, versions, now: nodeClock(RED).now() });
     })?.then(
       (file) => {
         res.set('Content-Disposition', 'attachment; filename="econetatmo-diagnostics.json"');

@@ -3,8 +3,7 @@
 // baseline reads on the second output), a status, warnings and done.
 import { join } from 'node:path';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { stateDirFor } from '../account/config';
-import { nodeClock } from '../shared/clock';
+import { nodeClock, stateDir } from '../shared/runtime-settings';
 import { fail } from '../shared/status-text';
 import { localTime, shorten } from '../../lib/text';
 import { texts } from '../shared/texts';
@@ -26,7 +25,7 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const t = texts(RED, 'econetatmo-export');
-    const clock = nodeClock();
+    const clock = nodeClock(RED);
 
     /** The problem in words, or the error's own text. */
     function describe(err: unknown): string {
@@ -71,7 +70,7 @@ export = function (RED: NodeAPI): void {
     try {
       exporter = createExporter(config, {
         clock,
-        ledgerDir: join(stateDirFor((RED.settings as { userDir?: unknown }).userDir), 'export'),
+        ledgerDir: join(stateDir(RED), 'export'),
         ledgers,
         owner: node.name ? `"${node.name}" (${node.id})` : node.id,
         later: (out) => deliver(out, (msg) => node.send(msg)),

@@ -4,9 +4,8 @@
 // without Node-RED; the account config node lends the client and the services it shares.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { BackfillFileStore } from '../../netatmo/backfill-store';
-import { stateDirFor } from '../account/config';
 import { isAccountNode } from '../account/account-node';
-import { nodeClock } from '../shared/clock';
+import { nodeClock, stateDir } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
@@ -35,15 +34,16 @@ export = function (RED: NodeAPI): void {
       node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => fail(done, t('errors.noAccount')));
       return;
     }
-    const stateDir = stateDirFor((RED.settings as { userDir?: unknown }).userDir);
+    const stateDirectory = stateDir(RED);
+    const clock = nodeClock(RED);
     const controller = new MeasureController(
       {
         nodeId: node.id,
         account: accountNode.account,
         services: accountNode.services,
-        clock: nodeClock,
-        memory: new FileMemory(memoryFile(memoryDir(stateDir), node.id)),
-        backfillStore: new BackfillFileStore(backfillDir(stateDir)),
+        clock: () => clock,
+        memory: new FileMemory(memoryFile(memoryDir(stateDirectory), node.id)),
+        backfillStore: new BackfillFileStore(backfillDir(stateDirectory)),
         wording: { t, describe },
         output: {
           status: (status) => node.status(status),

@@ -3,7 +3,7 @@
 // property existed, so that their output is what it was).
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { isAccountNode, type AccountNode } from '../account/account-node';
-import { nodeClock } from '../shared/clock';
+import { nodeClock } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { localTime } from '../../lib/text';
@@ -41,7 +41,7 @@ export = function (RED: NodeAPI): void {
       account.account
         .getLines({ signal: controller.signal, meters })
         .then((lines: Line[]) => {
-          const clock = nodeClock();
+          const clock = nodeClock(RED);
           node.status({
             fill: 'green',
             shape: 'dot',

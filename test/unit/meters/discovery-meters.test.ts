@@ -1,11 +1,11 @@
-// Discovery of every Legrand energy meter on the project's own homesdata answer (test/fixtures):
+// Discovery of every Legrand energy meter on the project's own homesdata answer (test/fixtures/netatmo):
 // which modules are lines, their shape, their order, and the types nobody knows.
 import should from 'should';
 import { discover, parseHomesData } from '../../../src/netatmo/discovery';
 import { METER_MODELS, meterModel } from '../../../src/contract/meter-models';
 import { ECOCOUNTER, fixture, GATEWAY, NLIS, NLPC, NLY, OUTSIDE_GATEWAY } from './fixtures';
 
-describe('discovery of every energy meter (test/fixtures/homesdata-meters.json)', function () {
+describe('discovery of every energy meter (test/fixtures/netatmo/homesdata-meters.json)', function () {
   const answer = fixture('homesdata-meters.json');
 
   it("lists the ecocounter's lines as before, then meters, phases and appliances, home by home", function () {

@@ -1,9 +1,9 @@
-// The project's own answers of the Netatmo API (test/fixtures), read from the source tree: the
+// The project's own answers of the Netatmo API (test/fixtures/netatmo), read from the source tree: the
 // compiled tests run from dist/, the JSON stays where it was written.
 import fs from 'fs';
 import path from 'path';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
+const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'netatmo');
 
 export function fixture(name: string): unknown {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));

@@ -18,7 +18,7 @@ const HOUR = 60 * MIN;
 const T0 = Date.UTC(2024, 11, 2, 23);
 const NOW = Date.UTC(2024, 11, 3, 6);
 
-describe('decoding an NLPC answer (test/fixtures/getmeasure-nlpc-*.json)', function () {
+describe('decoding an NLPC answer (test/fixtures/netatmo/getmeasure-nlpc-*.json)', function () {
   it('30min: buckets start 15 min before their stamp; the total sums the tariff columns; gaps stay gaps', function () {
     const buckets = decodeMeasure(fixture('getmeasure-nlpc-30min.json'), GRID, '30min', undefined, 'sum_energy_buy_from_grid');
     should(buckets.map((b) => (b.start - T0) / MIN)).eql([0, 30, 60, 90, 120, 150, 240, 270, 300]);

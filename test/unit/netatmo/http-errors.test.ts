@@ -10,8 +10,8 @@ import { TokenStore } from '../../../src/netatmo/token-store';
 import { classifyAnswer } from '../../../src/netatmo/error-map';
 import { NetatmoError } from '../../../src/netatmo/errors';
 import { VirtualClock } from '../../support/virtual-clock';
-import { json, startScripted, type Handler, type ScriptedServer } from '../helpers/scripted-server';
-import { tempDir } from '../helpers/tmp';
+import { json, startScripted, type Handler, type ScriptedServer } from '../../support/scripted-server';
+import { tempDir } from '../../support/temp-dir';
 
 const SECRET_ACCESS = 'acc3ss|s3cr3t-token';
 const SECRET_REFRESH = 'r3fr3sh|s3cr3t-token';

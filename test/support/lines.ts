@@ -1,4 +1,4 @@
-import type { Line } from '../../../src/contract/line';
+import type { Line } from '../../src/contract/line';
 
 /** A circuit line of the account's one home, as discovery gives it. */
 export function lineRecord(moduleId: string, name: string, timezone: string | null = 'Europe/Paris'): Line {
