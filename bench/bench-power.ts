@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../src/nodes/shared/clock';
+import { nodeRedSettings, resetNodeRedSettings } from '../test/support/node-red-settings';
 import { startSimulator } from '../src/simulator';
 import { DEFAULT_RATE_LIMITS } from '../src/netatmo/rate-budget';
 import { DEFAULT_POWER_INTERVAL_S } from '../src/contract/power';
@@ -54,10 +54,9 @@ export async function benchPower(
 ): Promise<PowerFigures> {
   const began = Date.now();
   const clock = new VirtualClock({ start: Date.UTC(2026, 0, 14, 0, 0, 30) });
-  setNodeClock(clock);
   const sim = await startSimulator({ now: clock.now, seed: o.seed });
   const userDir = mkdtempSync(path.join(tmpdir(), 'econetatmo-bench-power-'));
-  helper.settings({ userDir });
+  nodeRedSettings({ userDir, clock });
   const modules = ['econetatmo-account', 'econetatmo-measure', 'econetatmo-power'].map(
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (t) => require(path.join(packageRoot(), 'nodes', `${t}.js`)) as NodeModule,
@@ -149,7 +148,7 @@ export async function benchPower(
     await helper.unload();
     await clock.settle();
     clock.dispose();
-    setNodeClock(null);
+    resetNodeRedSettings();
     await sim.close();
     rmSync(userDir, { recursive: true, force: true });
   }

@@ -5,9 +5,9 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, removeTempUserDirs, useTempUserDir, type FlowNode } from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, type FlowNode } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const powerNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-power.js'));
@@ -51,7 +51,7 @@ describe('econetatmo-power node', function () {
   beforeEach(async () => {
     useTempUserDir(); // a fresh token file for each simulator
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ now: clock.now, seed: 3, flakyModules: false });
   });
 
@@ -63,7 +63,6 @@ describe('econetatmo-power node', function () {
     await helper.unload();
     await clock.settle();
     clock.dispose();
-    setNodeClock(null);
     await sim.close();
   });
 

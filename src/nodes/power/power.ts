@@ -3,7 +3,7 @@
 // the account config node lends the shared homestatus reads.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { isAccountNode } from '../account/account-node';
-import { nodeClock } from '../shared/clock';
+import { nodeClock } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { texts } from '../shared/texts';
@@ -32,7 +32,7 @@ export = function (RED: NodeAPI): void {
     const controller = new PowerController(
       {
         services: accountNode.services,
-        clock: nodeClock,
+        clock: () => nodeClock(RED),
         t,
         describe,
         status: (status) => node.status(status),

@@ -8,7 +8,7 @@ import { parseHomesData } from '../../../src/netatmo/discovery';
 import { reportsPower } from '../../../src/netatmo/homestatus';
 import { isNetatmoError } from '../../../src/netatmo/errors';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
+const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'netatmo');
 const HOME = '6a1b2c3d4e5f60718293a4b5';
 
 function fixture(name: string): Record<string, unknown> {
