@@ -63,14 +63,8 @@ export async function benchPower(
   );
   const tab = 'bench-tab';
   const homes = [...new Set(sim.modules().map((m) => m.homeId))];
-  // The lines of the account: the ecocounter's, and the range's (a three-phase meter by its phases).
-  const lines = [
-    ...sim.lines().map((l) => l.moduleId),
-    ...sim
-      .modules()
-      .filter((m) => !(m.model === 'NLY' && m.index === null))
-      .map((m) => m.moduleId),
-  ];
+  // The lines of the account: the ecocounter's, and the range's (a three-phase meter and its phases).
+  const lines = [...sim.lines().map((l) => l.moduleId), ...sim.modules().map((m) => m.moduleId)];
   const firstMeter = sim.modules().find((m) => m.model === 'NLPC' && m.homeId === homes[0]);
   const flow: Array<Record<string, unknown> & { id: string; type: string }> = [
     { id: tab, type: 'tab', label: 'bench' },
