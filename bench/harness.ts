@@ -180,7 +180,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   // A user dir of its own: the account's token store must not find another run's tokens.
   const userDir = mkdtempSync(path.join(tmpdir(), 'econetatmo-soak-'));
-  nodeRedSettings({ userDir, clock, requestTimeoutMs: options.requestTimeoutMs ?? 1000 });
+  nodeRedSettings({
+    userDir,
+    clock,
+    // As most installs have one: the token file is sealed with it at every refresh.
+    credentialSecret: 'econetatmo-soak-credential-secret',
+    requestTimeoutMs: options.requestTimeoutMs ?? 1000,
+  });
   const tokens = sim.issueTokens();
   const credentials = {
     [ACCOUNT_ID]: {

@@ -2,8 +2,8 @@
 // rows per answer, the module types of the account, a meter that is not listed yet, what the
 // modules report live), as a JSON file a user can attach to a bug report. It is anonymised here,
 // before it leaves the runtime: ids become stable keyed hashes (the same id gives the same
-// hash in every download of this account, and without the client secret no id can be found
-// back from one, even by trying every ecocounter address), names become placeholders, and no
+// hash in every download of this account, and without the account's own random key, see
+// diagnostics-key.ts, no id can be found back from one, even by trying every ecocounter address), names become placeholders, and no
 // token or secret is ever read into it.
 import { createHmac } from 'node:crypto';
 import type { BudgetUse, NetatmoAccountApi } from '../netatmo/account-api';
@@ -42,7 +42,7 @@ export interface Versions {
 
 export interface DiagnosticsInput {
   account: NetatmoAccountApi;
-  /** Keys the hashes; never written out. */
+  /** Keys the hashes (the account's own random key, never a secret of another use); never written out. */
   hashKey: string;
   versions: Versions;
   now: number;

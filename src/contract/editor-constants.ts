@@ -18,6 +18,14 @@ export const CALLBACK_PATH = '/econetatmo/oauth/callback';
 
 /** A measure node's `interval` when none (or nothing readable) is set, in minutes. */
 export const DEFAULT_INTERVAL_MIN = 10;
+/**
+ * The shortest `interval` (minutes) besides 0, what the rate budget carries: nine lines of one
+ * account every 5 min are 108 reads an hour (a read is one request, two at times) of the 450
+ * the budget allows, leaving room for backfills, discovery and `auto` nodes. Every minute they
+ * would be 540: more than the budget, so reads would queue and backfills starve. The ecocounter
+ * uploads about every 3 hours anyway.
+ */
+export const MIN_INTERVAL_MIN = 5;
 
 /** The editor's text key of a type family's (`econetatmo-measure.families.<key>`). */
 const FAMILY_KEYS: Record<string, string> = {
@@ -60,6 +68,8 @@ export interface EditorConstants {
   /** The flags both patterns are matched with (`new RegExp(lineId, idFlags)`). */
   idFlags: string;
   defaultIntervalMin: number;
+  /** The shortest interval besides 0, in minutes. */
+  minIntervalMin: number;
   /** How a backfill is sent: one message, or `msg.parts` pages for a Join node. */
   rangeOutputs: string[];
   /** A power node's interval in seconds: its default and the shortest allowed (0 aside). */
@@ -83,6 +93,7 @@ export const EDITOR_CONSTANTS: EditorConstants = {
   deviceId: DEVICE_ID_PATTERN,
   idFlags: ID_PATTERN_FLAGS,
   defaultIntervalMin: DEFAULT_INTERVAL_MIN,
+  minIntervalMin: MIN_INTERVAL_MIN,
   rangeOutputs: [...BACKFILL_OUTPUTS],
   powerIntervalS: { default: DEFAULT_POWER_INTERVAL_S, min: MIN_POWER_INTERVAL_S },
   powerOutputs: [...POWER_OUTPUTS],

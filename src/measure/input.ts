@@ -10,15 +10,31 @@ import { isScale } from '../netatmo/measure-plan';
 import { familyTypes, MEASURE_TYPES, SCALES, type Scale } from '../contract/measure-types';
 import { consumptionFamilyOf, type ConsumptionFamily } from '../contract/meter-models';
 import type { Line } from '../contract/line';
-import { DEFAULT_INTERVAL_MIN } from '../contract/editor-constants';
+import { DEFAULT_INTERVAL_MIN, MIN_INTERVAL_MIN } from '../contract/editor-constants';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
-/** The node's `interval` (minutes, 0 = only on input) in ms; anything unreadable is the default. */
-export function intervalMs(raw: unknown): number {
+function intervalMinutes(raw: unknown): number | undefined {
   const minutes = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0) return DEFAULT_INTERVAL_MIN * 60_000;
+  return typeof minutes === 'number' && Number.isFinite(minutes) && minutes >= 0 ? minutes : undefined;
+}
+
+/**
+ * The node's `interval` (minutes, 0 = only on input) in ms; anything unreadable is the default,
+ * anything shorter than MIN_INTERVAL_MIN is that minimum (see intervalProblem for the warning).
+ */
+export function intervalMs(raw: unknown): number {
+  const minutes = intervalMinutes(raw);
+  if (minutes === undefined) return DEFAULT_INTERVAL_MIN * 60_000;
+  if (minutes > 0 && minutes < MIN_INTERVAL_MIN) return MIN_INTERVAL_MIN * 60_000;
   return minutes * 60_000;
+}
+
+/** What to tell the user when the interval was raised to the minimum, else null. */
+export function intervalProblem(raw: unknown): InputProblem | null {
+  const minutes = intervalMinutes(raw);
+  if (minutes === undefined || minutes === 0 || minutes >= MIN_INTERVAL_MIN) return null;
+  return { key: 'intervalTooShort', params: { interval: String(minutes), min: String(MIN_INTERVAL_MIN) } };
 }
 
 export interface MeasureSettings {

@@ -6,6 +6,7 @@ import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } fr
 import type { HomeStatus } from './homestatus';
 import type { Clock } from '../lib/clock';
 import type { Line, MeterSelection } from '../contract/line';
+import type { TokenSecrets } from './token-file';
 
 export interface AccountOptions {
   /** Base URL of the API and OAuth host, e.g. `https://api.netatmo.com` or the simulator's. */
@@ -14,6 +15,8 @@ export interface AccountOptions {
   clientSecret: string;
   /** Directory of the durable token store (created if missing); under the Node-RED user dir. */
   tokenDir: string;
+  /** Seal the token file with these (Node-RED's credentialSecret); none: plain JSON, mode 0600. */
+  tokenSecrets?: TokenSecrets;
   /** Stable id of the account (the config node's id): names the token file. */
   accountId: string;
   /** Tokens entered by the user (held in the node's credentials); proven before they replace the disk's. */

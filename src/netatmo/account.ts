@@ -63,7 +63,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       now: () => this.clock.now(),
       timeoutMs: TOKEN_TIMEOUT_FACTOR * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
-    this.store = new TokenStore(options.tokenDir);
+    this.store = new TokenStore(options.tokenDir, undefined, options.tokenSecrets);
     this.tokens = new TokenManager({
       accountId: options.accountId,
       store: this.store,

@@ -16,6 +16,7 @@ import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '
 import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
 import { checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
+import { ledgerFile } from '../../src/export/ledger-store';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -200,7 +201,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   });
 
   it('refuses bad input with one clear error each: nothing sent, the ledger untouched', async function () {
-    const file = path.join(userDir, 'econetatmo', 'export', `${statisticId.replace(':', '.')}.json`);
+    const file = ledgerFile(path.join(userDir, 'econetatmo', 'export'), statisticId);
     const before = fs.readFileSync(file, 'utf8');
     const importsBefore = ha.imports.commands;
     const good = measured[measured.length - 1];

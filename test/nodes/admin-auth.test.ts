@@ -7,6 +7,7 @@ import should from 'should';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 import { consent } from './account-harness';
+import { parseTokenFile } from '../../src/netatmo/token-store';
 
 const ID = 'acc1';
 const CLIENT_ID = 'real-process-client';
@@ -95,7 +96,11 @@ describe('econetatmo-account in a real Node-RED with adminAuth', function () {
     state = await nr.admin('GET', `/econetatmo/accounts/${ID}/state`);
     (state.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: false });
     const file = path.join(nr.userDir, 'econetatmo', `${ID}.json`);
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { accessToken: string; refreshToken: string };
+    // Sealed with Node-RED's credentialSecret: opened with it.
+    const content = parseTokenFile(fs.readFileSync(file, 'utf8'), ID, { current: nr.credentialSecret });
+    if (content.kind !== 'record') throw new Error(`the token file holds no pair (${content.kind})`);
+    const stored = content.record.pair;
+    fs.readFileSync(file, 'utf8').should.not.containEql(stored.refreshToken);
     (fs.statSync(file).mode & 0o777).should.equal(0o600);
     for (const secret of [stored.accessToken, stored.refreshToken, CLIENT_SECRET]) {
       state.text.should.not.containEql(secret);

@@ -4,6 +4,9 @@
 // Node-RED harness and the no-secret check on every answer.
 import fs from 'fs';
 import { DIAGNOSTIC_REQUESTS } from '../../src/account/diagnostics';
+import path from 'path';
+import { createHmac } from 'crypto';
+import { diagnosticsKeyFile } from '../../src/account/diagnostics-key';
 import should from 'should';
 import { VirtualClock } from '../support/virtual-clock';
 import { nodeRedSettings } from '../support/node-red-settings';
@@ -170,7 +173,7 @@ describe('econetatmo-account admin routes', function () {
       await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       await eventually('connected', () => getAccount(ID).connectionState().status === 'connected');
       files.sim.resetStats();
-      const res = await get(`/econetatmo/accounts/${ID}/diagnostics`);
+      const res = await post(`/econetatmo/accounts/${ID}/diagnostics`, {});
       res.status.should.equal(200, res.text);
       res.headers['content-disposition']!.should.match(/^attachment; filename="econetatmo-diagnostics\.json"/);
       // The requests it cost, counted at the simulator: 1 homesdata + 2 per scale for the ecocounter
@@ -222,13 +225,32 @@ describe('econetatmo-account admin routes', function () {
       file.versions.node.should.equal(process.version);
       file.versions.package.should.match(/^\d+\.\d+\.\d+/);
       // Stable: the same account gives the same hashes.
-      const again = JSON.parse((await get(`/econetatmo/accounts/${ID}/diagnostics`)).text) as typeof file;
+      const again = JSON.parse((await post(`/econetatmo/accounts/${ID}/diagnostics`, {})).text) as typeof file;
       again.homes[0]!.lines[0]!.moduleId.should.equal(file.homes[0]!.lines[0]!.moduleId);
+      // Keyed by the account's own random key (owner-only), not by the client secret.
+      const keyFile = diagnosticsKeyFile(path.join(files.userDir, 'econetatmo'), ID);
+      const key = fs.readFileSync(keyFile, 'utf8').trim();
+      key.should.match(/^[0-9a-f]{64}$/);
+      (fs.statSync(keyFile).mode & 0o777).should.equal(0o600);
+      const device = files.sim.lines()[0]!.deviceId;
+      const hashWith = (k: string): string => `device-${createHmac('sha256', k).update(`device:${device}`).digest('hex').slice(0, 12)}`;
+      file.homes[0]!.lines[0]!.moduleId.should.startWith(`${hashWith(key)}#`);
+      file.homes[0]!.lines[0]!.moduleId.should.not.startWith(`${hashWith(CLIENT_SECRET)}#`);
+    });
+
+    it('is a POST: a GET spends nothing', async function () {
+      const pasted = files.sim.issueTokens();
+      await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
+      await eventually('connected', () => getAccount(ID).connectionState().status === 'connected');
+      files.sim.resetStats();
+      const res = await get(`/econetatmo/accounts/${ID}/diagnostics`);
+      res.status.should.equal(404);
+      should(files.sim.stats().requests['/api/getmeasure']).be.undefined();
     });
 
     it('says what to do for an account that is neither deployed nor connected', async function () {
       await helper.load(accountNode, [], {});
-      const res = await get('/econetatmo/accounts/nothing1/diagnostics');
+      const res = await post('/econetatmo/accounts/nothing1/diagnostics', {});
       res.status.should.equal(404);
       (res.body as { error: string }).error.should.be.a.String();
     });

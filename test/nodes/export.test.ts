@@ -7,6 +7,7 @@ import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { nodeRedSettings, currentUserDir, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { received, settle, VirtualClock, type FlowNode } from './measure-support';
+import { ledgerFile } from '../../src/export/ledger-store';
 
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
@@ -117,7 +118,7 @@ describe('econetatmo-export node', function () {
     should(imports).have.length(1);
     should((imports[0].payload as { stats: unknown[] }).stats).eql([{ start: '2025-03-12T00:00:00+00:00', state: 0.15, sum: 1234.65 }]);
     should(imports[0].topic).equal(id);
-    const file = path.join(currentUserDir(), 'econetatmo', 'export', 'econetatmo.70ee50a1b2c3_4.json');
+    const file = ledgerFile(path.join(currentUserDir(), 'econetatmo', 'export'), id);
     should(fs.existsSync(file)).be.true();
     should(fs.statSync(file).mode & 0o777).equal(0o600);
   });

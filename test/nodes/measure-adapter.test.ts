@@ -124,6 +124,25 @@ describe('econetatmo-measure node (scripted account)', function () {
     should((out[1].payload as { points: Bucket[] }).points.map((p) => p.start)).deepEqual([T0]);
   });
 
+  it('reads every 5 minutes, not every 0.06 s, when told 0.001, and warns once at deploy', async function () {
+    await load({ interval: 0.001 });
+    // The warning came while the node was made: look in the log the helper keeps.
+    const logged = (helper.log() as unknown as { args: Array<[{ msg?: unknown; id?: string }]> }).args.map((entry) => entry[0]);
+    const warnings = logged.filter((e) => e?.id === 'm1' && typeof e.msg === 'string' && e.msg.includes('intervalTooShort'));
+    should(warnings).have.length(1);
+    should(String(warnings[0]!.msg)).containEql('min=5');
+    clock.advanceSync(2000);
+    await account.started(1);
+    account.reads[0].resolve([]);
+    await settle();
+    clock.advanceSync(5 * MIN - 3000);
+    await settle();
+    should(account.reads).have.length(1);
+    clock.advanceSync(3000);
+    await account.started(2);
+    account.reads[1].resolve([]);
+  });
+
   it('the timer skips while a read runs, and reads again at the next interval', async function () {
     await load({ interval: 5 });
     clock.advanceSync(2000);

@@ -14,13 +14,15 @@ export interface TestSettings {
   /** Where the nodes keep their state when there is no user dir (`econetatmo.fallbackDir`). */
   fallbackDir?: string;
   requestTimeoutMs?: number;
+  /** Node-RED's `credentialSecret`: the token file is sealed with a key derived from it. */
+  credentialSecret?: string;
 }
 
 let current: TestSettings = {};
 
 function apply(): void {
-  const { userDir, clock, fallbackDir, requestTimeoutMs } = current;
-  helper.settings({ userDir, econetatmo: { clock, fallbackDir, requestTimeoutMs } });
+  const { userDir, clock, fallbackDir, requestTimeoutMs, credentialSecret } = current;
+  helper.settings({ userDir, credentialSecret, econetatmo: { clock, fallbackDir, requestTimeoutMs } });
 }
 
 /** Changes what the next load gets (an undefined value removes that setting). */

@@ -13,6 +13,7 @@ import { nodeClock } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { texts } from '../shared/texts';
 import { TokenStore } from '../../netatmo/token-store';
+import { removeDiagnosticsKey } from '../../account/diagnostics-key';
 
 interface AccountNodeDef extends NodeDef {
   apiUrl?: string;
@@ -91,6 +92,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
           // The account was deleted: Node-RED drops its credentials, so its tokens must not stay
           // on disk either (a refresh token there is a live key to the user's Netatmo data).
           await new TokenStore(runtime.stateDir()).remove(node.id);
+          removeDiagnosticsKey(runtime.stateDir(), node.id);
         })
         .catch((err: unknown) => node.warn(t('errors.forget', { message: describe(err) })))
         .finally(finish);

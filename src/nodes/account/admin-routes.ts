@@ -10,6 +10,7 @@ import type { NetatmoAccountApi } from '../../netatmo/account-api';
 import { nodeClock } from '../shared/runtime-settings';
 import { collectDiagnostics } from '../../account/diagnostics';
 import { reportsPower } from '../../netatmo/homestatus';
+import { diagnosticsKey } from '../../account/diagnostics-key';
 import { texts } from '../shared/texts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,14 +121,16 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     );
   });
 
-  // An anonymised file for a bug report (see diagnostics.ts); it costs at most
-  // DIAGNOSTIC_REQUESTS requests of the account's budget.
-  RED.httpAdmin.get(`${ROUTE}/diagnostics`, read, (req: Request, res: Response) => {
+  // An anonymised file for a bug report (see diagnostics.ts). A POST under the write
+  // permission: it spends up to DIAGNOSTIC_REQUESTS requests of the account's budget and may
+  // refresh (rotate) the tokens, which a read-only user must not cause.
+  RED.httpAdmin.post(`${ROUTE}/diagnostics`, write, (req: Request, res: Response) => {
     const id = nodeId(req, res);
     if (id === undefined) return;
-    withAccount(id, res, async (account, settings) => {
+    withAccount(id, res, async (account) => {
       const versions = { package: packageVersion(), nodeRed: await nodeRedVersion(RED), node: process.version };
-      return collectDiagnostics({ account, hashKey: settings.clientSecret, versions, now: nodeClock(RED).now() });
+      const hashKey = diagnosticsKey(runtime.stateDir(), id);
+      return collectDiagnostics({ account, hashKey, versions, now: nodeClock(RED).now() });
     })?.then(
       (file) => {
         res.set('Content-Disposition', 'attachment; filename="econetatmo-diagnostics.json"');

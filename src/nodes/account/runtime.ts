@@ -8,6 +8,7 @@ import type { ConnectionState } from '../../netatmo/types';
 import type { AccountNode } from './account-node';
 import { isAccountNode } from './account-node';
 import { nodeClock, stateDir } from '../shared/runtime-settings';
+import { tokenSecrets } from './token-secrets';
 import { OAuthStates } from '../../account/oauth-states';
 import { texts } from '../shared/texts';
 
@@ -93,6 +94,7 @@ export class AccountRuntime {
       clientSecret: settings.clientSecret,
       // The token files live at the root of the package's state directory.
       tokenDir: this.stateDir(),
+      tokenSecrets: tokenSecrets(this.RED.settings),
       accountId: id,
       initialTokens,
       clock: nodeClock(this.RED),

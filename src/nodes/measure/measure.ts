@@ -11,7 +11,8 @@ import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
 import { MeasureController, type MeasureConfig } from '../../measure/controller';
 import type { Message } from '../../measure/ports';
-import { FileMemory, memoryDir, memoryFile } from '../../measure/store';
+import { FileMemory, legacyMemoryFile, memoryDir, memoryFile } from '../../measure/store';
+import { intervalProblem } from '../../measure/input';
 import { texts } from '../shared/texts';
 
 interface MeasureDef extends NodeDef, MeasureConfig {
@@ -42,7 +43,7 @@ export = function (RED: NodeAPI): void {
         account: accountNode.account,
         services: accountNode.services,
         clock: () => clock,
-        memory: new FileMemory(memoryFile(memoryDir(stateDirectory), node.id)),
+        memory: new FileMemory(memoryFile(memoryDir(stateDirectory), node.id), legacyMemoryFile(memoryDir(stateDirectory), node.id)),
         backfillStore: new BackfillFileStore(backfillDir(stateDirectory)),
         wording: { t, describe },
         output: {
@@ -71,6 +72,10 @@ export = function (RED: NodeAPI): void {
       controller.close(removed);
       done();
     });
+
+    // Raised to the minimum (see intervalMs): said once, at deploy.
+    const short = intervalProblem(config.interval);
+    if (short !== null) node.warn(t(`errors.${short.key}`, short.params));
 
     controller.start();
   }

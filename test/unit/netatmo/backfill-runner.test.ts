@@ -156,7 +156,14 @@ describe('backfill planning and runner', () => {
       should(isBackfillState({ ...listed[0], key: 'other' })).be.false();
       store.remove(listed[0]);
       should(readdirSync(dir)).eql([]);
-      should(() => store.save({ ...state, nodeId: '../x' })).throw();
+      // An id that is not a plain name stays a file name inside the directory (safeFileName).
+      const odd = { ...state, nodeId: '../x', key: backfillKey('../x', state.range) };
+      store.save(odd);
+      should(readdirSync(dir)).have.length(1);
+      should(readdirSync(dir)[0]).match(/^_\._x-[0-9a-f]{16}-[0-9a-f]{16}\.json$/);
+      should(store.list('../x').map((s) => s.key)).eql([odd.key]);
+      store.removeNode('../x');
+      should(readdirSync(dir)).eql([]);
     } finally {
       made.cleanup();
     }
