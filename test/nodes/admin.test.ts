@@ -3,10 +3,10 @@
 // Over 300 lines: the account's routes (state, lines, diagnostics, connect, paste) share one
 // Node-RED harness and the no-secret check on every answer.
 import fs from 'fs';
-import { DIAGNOSTIC_REQUESTS } from '../../src/account/diagnostics';
 import path from 'path';
 import { createHmac } from 'crypto';
 import { diagnosticsKeyFile } from '../../src/account/diagnostics-key';
+import { DIAGNOSTIC_REQUESTS } from '../../src/account/diagnostics';
 import should from 'should';
 import { VirtualClock } from '../support/virtual-clock';
 import { nodeRedSettings } from '../support/node-red-settings';

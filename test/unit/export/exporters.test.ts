@@ -9,7 +9,7 @@ import { VirtualClock } from '../../support/virtual-clock';
 import { LedgerRegistry } from '../../../src/export/ledger-registry';
 import { HomeAssistantExporter } from '../../../src/export/homeassistant-exporter';
 import { createExporter, type ExporterDeps } from '../../../src/export/formats';
-import { memoryLedgerStore } from '../../../src/export/ledger-store';
+import { ledgerFile, memoryLedgerStore } from '../../../src/export/ledger-store';
 import { ExportProblem, HALF_HOUR, HOUR } from '../../../src/export/types';
 import type { ExportOutcome } from '../../../src/export/exporter';
 import { problemKey } from './problem-key';
@@ -178,7 +178,7 @@ describe('export: exporters by format', function () {
   it('an unknown format is Home Assistant, the default, with its ledgers under the given directory', function () {
     const ex = createExporter({ format: 'csv', baselineTimeout: 0 }, deps);
     ex.accept(measureMsg([[H0, 1]]));
-    should(fs.readdirSync(dir)).eql(['econetatmo.70ee50a1b2c3_4.json']);
+    should(fs.readdirSync(dir)).eql([path.basename(ledgerFile(dir, 'econetatmo:70ee50a1b2c3_4'))]);
     ex.close();
   });
 });
