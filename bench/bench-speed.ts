@@ -69,7 +69,7 @@ export async function benchMemory(): Promise<number> {
 export function benchRequire(): number {
   const script = `
     const t = process.hrtime.bigint();
-    for (const n of ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure']) require('./nodes' + n + '.js');
+    for (const n of ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure']) require('./nodes/' + n + '.js');
     process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
   const runs = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['-e', script], { cwd: packageRoot(), encoding: 'utf8' })));
   return runs.sort((a, b) => a - b)[1];

@@ -34,7 +34,7 @@ function loadExamples(dir = EXAMPLES_DIR) {
  * The examples the demo deploys: those that send to another system (Home Assistant, InfluxDB)
  * need that system and its Node-RED nodes, which the demo does not have, so they stay out.
  */
-const OUTSIDE_TYPES = new Set(['server', 'ha-api', 'influxdb', 'influxdb batch']);
+const OUTSIDE_TYPES = new Set(['server', 'ha-api', 'ha-sensor', 'ha-entity-config', 'influxdb', 'influxdb batch']);
 function demoExamples(examples) {
   return examples.filter(({ nodes }) => !nodes.some((n) => OUTSIDE_TYPES.has(n.type)));
 }

@@ -1,5 +1,6 @@
 // "Download diagnostics": what only the real cloud can tell (local days, gas and water lines,
-// rows per answer, the module types of the account, a meter that is not listed yet), as a JSON file a user can attach to a bug report. It is anonymised here,
+// rows per answer, the module types of the account, a meter that is not listed yet, what the
+// modules report live), as a JSON file a user can attach to a bug report. It is anonymised here,
 // before it leaves the runtime: ids become stable keyed hashes (the same id gives the same
 // hash in every download of this account, and without the account's own random key, see
 // diagnostics-key.ts, no id can be found back from one, even by trying every ecocounter address), names become placeholders, and no
@@ -8,7 +9,8 @@ import { createHmac } from 'node:crypto';
 import type { BudgetUse, NetatmoAccountApi } from '../netatmo/account-api';
 import { discover, parseHomes } from '../netatmo/discovery';
 import { familyTypes } from '../contract/measure-types';
-import { consumptionFamilyOf } from '../contract/meter-models';
+import { consumptionFamilyOf, meterModel } from '../contract/meter-models';
+import { statusSample } from './diagnostics-status';
 import { SCALES, type Scale } from '../contract/measure-types';
 import { type ConnectionState } from '../netatmo/types';
 import { type Line } from '../contract/line';
@@ -29,9 +31,10 @@ const TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum
 const METER_SCALES: readonly Scale[] = ['30min', '1hour'];
 /**
  * 1 homesdata + 2 getmeasure per scale for an ecocounter line, + 1 per METER_SCALES for another
- * meter: the most requests a download makes (a token refresh aside).
+ * meter, + 1 homestatus, + 1 getmeasure of the price types: the most requests a download makes
+ * (a token refresh aside).
  */
-export const DIAGNOSTIC_REQUESTS = 1 + 2 * DIAGNOSTIC_SCALES.length + METER_SCALES.length + 1;
+export const DIAGNOSTIC_REQUESTS = 1 + 2 * DIAGNOSTIC_SCALES.length + METER_SCALES.length + 1 + 1;
 /** Whether the cloud prices a line itself (one request): if so, its costs could replace ours. */
 const PRICE_TYPES = ['sum_energy_price', 'sum_energy_price$0', 'sum_energy_price$1', 'sum_energy_price$2'];
 
@@ -246,6 +249,15 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Recor
       }
     }
     file.meterSample = { moduleId: anon.moduleId(meter.moduleId), model: meter.model, role: meter.role, askedAt: new Date(now).toISOString(), answers };
+  }
+  // The live values of the home of a module that reports power (else of the first home).
+  const statusHome = lines.find((l) => meterModel(l.model)?.power === true)?.homeId ?? lines[0]?.homeId;
+  if (statusHome !== undefined) {
+    try {
+      file.statusSample = statusSample(await account.rawRead('/api/homestatus', { home_id: statusHome }), (id) => anon.moduleId(id));
+    } catch (err) {
+      file.statusSample = { error: errorName(err) };
+    }
   }
   file.tokenState = tokenState(account.state());
   file.rateBudget = budget(account.budgetUse());

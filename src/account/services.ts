@@ -4,6 +4,7 @@
 //   line it does not know (a line added since), at most every LINE_RETRY_MS;
 // - the background share: one share of the hour for all the account's backfill pages;
 // - the upload schedules of the account's ecocounters and gateways, for `interval: auto`;
+// - the live power reads (power-reads.ts): one `/api/homestatus` per home for all power nodes.
 // - the homes' prices (tariffs.ts), read with the lines.
 import type { NetatmoAccountApi } from '../netatmo/account-api';
 import { withAbort } from '../netatmo/abort';
@@ -16,9 +17,13 @@ import type { OwnPrices } from '../contract/tariff';
 import { systemTimeZone } from '../lib/local-calendar';
 import type { Prices } from './prices';
 import { TARIFF_MAX_AGE_MS, TariffBook, type TariffWarn } from './tariffs';
+import { PowerReads, type PowerSource } from './power-reads';
+import { NetatmoError } from '../netatmo/errors';
 
 /** A failed or unhelpful discovery is not asked again before this (it would eat the rate budget). */
 export const LINE_RETRY_MS = 10 * 60_000;
+/** With no line known at all, a node that needs them (live power) may ask sooner. */
+export const NO_LINES_RETRY_MS = 60_000;
 
 /**
  * The account's lines, each its full record (home, `timezone`, name, role…). Never fails: a
@@ -28,6 +33,7 @@ export class LineDirectory {
   private lines: Line[] | null = null;
   private lastAttempt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | null = null;
+  private lastError: unknown = null;
 
   constructor(
     private readonly account: Pick<NetatmoAccountApi, 'getLines'>,
@@ -37,17 +43,26 @@ export class LineDirectory {
   async line(moduleId: string, signal?: AbortSignal): Promise<Line | null> {
     const known = this.find(moduleId);
     if (known !== null) return known;
-    await this.refresh(signal);
+    await this.refresh(LINE_RETRY_MS, signal);
     return this.find(moduleId);
   }
 
   /**
-   * Read the lines (and so the prices) again, unless a read is under way (then wait for it) or
-   * was tried less than LINE_RETRY_MS ago.
+   * Every line, for a node that checks its choice against them (live power): asked again first
+   * when one of `wanted` is unknown, by the same rule. With no list yet it is asked again after
+   * NO_LINES_RETRY_MS, and the failure is thrown: without the lines such a node can do nothing.
    */
-  async refresh(signal?: AbortSignal): Promise<void> {
+  async all(wanted: readonly string[] = [], signal?: AbortSignal): Promise<Line[]> {
+    if (this.lines === null) await this.refresh(NO_LINES_RETRY_MS, signal);
+    else if (wanted.some((id) => this.find(id) === null)) await this.refresh(LINE_RETRY_MS, signal);
+    if (this.lines === null) throw this.lastError ?? new NetatmoError('transient', 'The lines of the account are not known yet');
+    return this.lines;
+  }
+
+  /** Read the lines (and so the prices) again, unless a read is under way or was tried less than `retryMs` ago. */
+  async refresh(retryMs: number, signal?: AbortSignal): Promise<void> {
     const now = this.clock.now();
-    if (this.refreshing === null && now - this.lastAttempt >= LINE_RETRY_MS) {
+    if (this.refreshing === null && now - this.lastAttempt >= retryMs) {
       this.lastAttempt = now;
       // Shared by every node asking meanwhile; a node that closes stops waiting, not the ask.
       this.refreshing = this.account
@@ -55,19 +70,18 @@ export class LineDirectory {
         .then(
           (lines) => {
             this.lines = lines;
+            this.lastError = null;
           },
-          () => undefined, // the read itself succeeded; the id is a good enough topic until discovery works
+          (err: unknown) => {
+            // A read goes on with the line id as its topic until discovery works.
+            this.lastError = err;
+          },
         )
         .finally(() => {
           this.refreshing = null;
         });
     }
     if (this.refreshing !== null) await withAbort(this.refreshing, signal).catch(() => undefined);
-  }
-
-  /** How long since the lines were last asked for. */
-  sinceAttemptMs(): number {
-    return this.clock.now() - this.lastAttempt;
   }
 
   /** The line's name for `msg.topic`, else its id. */
@@ -110,15 +124,21 @@ export interface TariffOptions {
   warn?: TariffWarn;
 }
 
+/** What the services use of the client; doubles that only discover lines leave power out. */
+export type ServicesAccount = Pick<NetatmoAccountApi, 'getLines'> & Partial<PowerSource>;
+
 export class AccountServices {
   readonly lines: LineDirectory;
   readonly share: BackgroundShare;
   readonly schedules = new DeviceSchedules();
+  readonly power: PowerReads;
   readonly tariffs: TariffBook;
 
-  constructor(account: Pick<NetatmoAccountApi, 'getLines'> & Partial<Pick<NetatmoAccountApi, 'on'>>, clock: Clock, tariff: TariffOptions = {}) {
+  constructor(account: ServicesAccount & Partial<Pick<NetatmoAccountApi, 'on'>>, clock: Clock, tariff: TariffOptions = {}) {
     this.lines = new LineDirectory(account, clock);
     this.share = new BackgroundShare({ clock });
+    const cannot = (): Promise<never> => Promise.reject(new NetatmoError('api', 'This account cannot read live power'));
+    this.power = new PowerReads({ readHomeStatus: (homeId, options) => (account.readHomeStatus ? account.readHomeStatus(homeId, options) : cannot()) }, clock);
     this.tariffs = new TariffBook(clock, tariff.own ?? null, tariff.warn);
     account.on?.('tariffs', (readings) => this.tariffs.update(readings));
   }
@@ -127,7 +147,7 @@ export class AccountServices {
   async pricesOf(moduleId: string, signal?: AbortSignal): Promise<Prices | null> {
     const line = await this.lines.line(moduleId, signal);
     // Once a day at least (a sync input, or a line's first read, refresh them meanwhile).
-    if (this.tariffs.stale() && this.lines.sinceAttemptMs() >= TARIFF_MAX_AGE_MS) await this.lines.refresh(signal);
+    if (this.tariffs.stale()) await this.lines.refresh(TARIFF_MAX_AGE_MS, signal);
     return this.tariffs.pricesOf(line, systemTimeZone());
   }
 }

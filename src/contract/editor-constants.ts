@@ -9,6 +9,7 @@ import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, LINE_ID_PATTERN, MODULE_ID_PATTERN
 import { DEFAULT_TYPES, familyTypes, MEASURE_TYPES, SCALES, typeFamily } from './measure-types';
 import { METER_MODELS, type ConsumptionFamily } from './meter-models';
 import { METER_SELECTIONS } from './line';
+import { DEFAULT_POWER_INTERVAL_S, MIN_POWER_INTERVAL_S, POWER_OUTPUTS } from './power';
 
 /** The Netatmo cloud, unless the account says otherwise (the simulator, a proxy). */
 export const DEFAULT_API_URL = 'https://api.netatmo.com';
@@ -71,6 +72,9 @@ export interface EditorConstants {
   minIntervalMin: number;
   /** How a backfill is sent: one message, or `msg.parts` pages for a Join node. */
   rangeOutputs: string[];
+  /** A power node's interval in seconds: its default and the shortest allowed (0 aside). */
+  powerIntervalS: { default: number; min: number };
+  powerOutputs: string[];
 }
 
 export const EDITOR_CONSTANTS: EditorConstants = {
@@ -91,6 +95,8 @@ export const EDITOR_CONSTANTS: EditorConstants = {
   defaultIntervalMin: DEFAULT_INTERVAL_MIN,
   minIntervalMin: MIN_INTERVAL_MIN,
   rangeOutputs: [...BACKFILL_OUTPUTS],
+  powerIntervalS: { default: DEFAULT_POWER_INTERVAL_S, min: MIN_POWER_INTERVAL_S },
+  powerOutputs: [...POWER_OUTPUTS],
 };
 
 export const BEGIN_MARK = '/* econetatmo:constants:begin */';

@@ -3,6 +3,7 @@
 // store on disk and the rate budget that every request of the account shares.
 import type { NetatmoError } from './errors';
 import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
+import type { HomeStatus } from './homestatus';
 import type { Clock } from '../lib/clock';
 import type { Line, MeterSelection } from '../contract/line';
 import type { TokenSecrets } from './token-file';
@@ -32,7 +33,7 @@ export interface AccountOptions {
   rateLimits?: Array<{ windowMs: number; max: number }>;
 }
 
-export type RawReadPath = '/api/homesdata' | '/api/getmeasure';
+export type RawReadPath = '/api/homesdata' | '/api/getmeasure' | '/api/homestatus';
 
 export interface BudgetUse {
   limits: Array<{ windowMs: number; max: number }>;
@@ -67,10 +68,15 @@ export interface NetatmoAccountApi {
    * other models' (`meters: 'all'`; the default `ecocounter` lists the ecocounters' lines only).
    */
   getLines(options?: ReadOptions & { meters?: MeterSelection }): Promise<Line[]>;
+  /**
+   * `/api/homestatus` of one home -> its modules' live power, at `live` priority in the rate
+   * budget (energy reads go first). Modules the answer gets wrong are in `skipped`.
+   */
+  readHomeStatus(homeId: string, options?: ReadOptions): Promise<HomeStatus>;
   /** `/api/getmeasure` for a line over a range, as many pages as it takes, all types per request. */
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
   /**
-   * One answer of `/api/homesdata` or `/api/getmeasure` as Netatmo sent it (a JSON object), for
+   * One answer of `/api/homesdata`, `/api/getmeasure` or `/api/homestatus` as Netatmo sent it (a JSON object), for
    * the diagnostics a user attaches to a bug report. Same tokens, budget and retries as any read.
    */
   rawRead(path: RawReadPath, params: Record<string, string>, options?: ReadOptions): Promise<Record<string, unknown>>;

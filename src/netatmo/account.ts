@@ -6,6 +6,7 @@ import type { AccountEvents, AccountOptions, BudgetUse, NetatmoAccountApi, RawRe
 import { ApiClient } from './api-client';
 import { parseHomesData } from './discovery';
 import { parseHomeTariffs } from './tariff';
+import { parseHomeStatus, type HomeStatus } from './homestatus';
 import { NetatmoError, abortedError, isNetatmoError } from './errors';
 import { HttpClient } from './http';
 import { readMeasures } from './measures';
@@ -122,6 +123,16 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     // The prices come with the lines (no request of their own): whoever reads the lines refreshes them.
     this.emit('tariffs', [...parseHomeTariffs(answer).values()]);
     return lines;
+  }
+
+  async readHomeStatus(homeId: string, options: ReadOptions = {}): Promise<HomeStatus> {
+    await this.ready();
+    const answer = await this.api.get(
+      '/api/homestatus',
+      { home_id: homeId },
+      { signal: this.signal(options.signal), onWait: options.onWait, priority: options.priority ?? 'live' },
+    );
+    return parseHomeStatus(answer, homeId);
   }
 
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {

@@ -69,7 +69,7 @@ export interface ReadOptions {
    * backfills), so a backfill never starves the regular reads. Default: background for reads of
    * more than a few pages, else normal.
    */
-  priority?: 'normal' | 'background';
+  priority?: 'normal' | 'background' | 'live';
   /**
    * One request from `dateBegin` to `dateEnd` however long the range: the cloud answers its first
    * 1024 buckets from `dateBegin` on, so a read that starts before the cloud's history finds where

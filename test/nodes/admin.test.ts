@@ -177,11 +177,12 @@ describe('econetatmo-account admin routes', function () {
       res.status.should.equal(200, res.text);
       res.headers['content-disposition']!.should.match(/^attachment; filename="econetatmo-diagnostics\.json"/);
       // The requests it cost, counted at the simulator: 1 homesdata + 2 per scale for the ecocounter
-      // + 2 for the other meter sampled, nothing more.
+      // + 2 for the other meter sampled + 1 homestatus, nothing more.
       const requests = files.sim.stats().requests;
       const count = Object.values(requests).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
       count.should.be.belowOrEqual(DIAGNOSTIC_REQUESTS);
-      should(requests['/api/getmeasure']?.['200']).equal(DIAGNOSTIC_REQUESTS - 1);
+      should(requests['/api/getmeasure']?.['200']).equal(DIAGNOSTIC_REQUESTS - 2);
+      should(requests['/api/homestatus']?.['200']).equal(1);
 
       const text = res.text;
       const stored = readTokenFile(files.userDir, ID);
@@ -199,6 +200,7 @@ describe('econetatmo-account admin routes', function () {
         unknownTypes: Record<string, number>;
         meterSample: { model: string; answers: Array<{ request: { types: string[] }; answer?: { rows: number } }> };
         sample: { answers: Array<{ request: { scale: string; realTime: boolean }; answer?: { rows: number } }> };
+        statusSample: { modules: Array<{ id: string; type: string; power?: unknown }> };
         tokenState: { status: string };
         rateBudget: { used: number[] };
         versions: { package: string; nodeRed: string; node: string };
@@ -212,6 +214,9 @@ describe('econetatmo-account admin routes', function () {
       file.meterSample.answers.map((a) => a.request.types[0]).should.eql(['sum_energy_buy_from_grid', 'sum_energy_buy_from_grid']);
       file.meterSample.answers.every((a) => typeof a.answer?.rows === 'number').should.be.true();
       for (const m of files.sim.modules()) text.includes(m.moduleId.split('#')[0]).should.be.false(`a real module id is in the file: ${m.moduleId}`);
+      // One homestatus: what each module reports live, ids hashed.
+      file.statusSample.modules.filter((m) => typeof m.power === 'number').length.should.be.above(3);
+      file.statusSample.modules.every((m) => /^device-[0-9a-f]{12}(#\d)?$/.test(m.id)).should.be.true();
       file.homes[0]!.lines[0]!.moduleId.should.match(/^device-[0-9a-f]{12}#\d$/);
       file.homes[0]!.lines[0]!.name.should.equal('line 1');
       file.sample.answers.map((a) => `${a.request.scale}/${a.request.realTime}`).should.have.length(12);

@@ -28,7 +28,7 @@ function codeOnly(source: string): string {
     .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, (s) => (/^["']<[a-z]+>["']$/i.test(s) ? s : '""'));
 }
 
-const FILES = ['econetatmo-account.html', 'econetatmo-sync.html', 'econetatmo-measure.html', 'econetatmo-export.html'];
+const FILES = ['econetatmo-account.html', 'econetatmo-sync.html', 'econetatmo-measure.html', 'econetatmo-export.html', 'econetatmo-power.html'];
 
 const RULES: Array<[RegExp, string]> = [
   [/\.html\(\s*[^)\s]/, '.html( with an argument (use .text())'],

@@ -11,6 +11,7 @@ import { nodeClock } from '../shared/runtime-settings';
 import { collectDiagnostics } from '../../account/diagnostics';
 import { tariffViews } from '../../account/tariffs';
 import { parseHomeTariffs } from '../../netatmo/tariff';
+import { reportsPower } from '../../netatmo/homestatus';
 import { diagnosticsKey } from '../../account/diagnostics-key';
 import { texts } from '../shared/texts';
 import { readFileSync } from 'node:fs';
@@ -125,6 +126,16 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     })?.then(
       (views) => res.json(views),
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.tariffs', { message: errorText(err) }) }),
+    );
+  });
+
+  // The power node's picker: the lines whose model reports power (one homesdata, no homestatus).
+  RED.httpAdmin.get(`${ROUTE}/power-modules`, read, (req: Request, res: Response) => {
+    const id = nodeId(req, res);
+    if (id === undefined) return;
+    withAccount(id, res, async (account) => (await account.getLines({ meters: 'all' })).filter((l) => reportsPower(l.model)))?.then(
+      (modules) => res.json(modules),
+      (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.modules', { message: errorText(err) }) }),
     );
   });
 
