@@ -225,9 +225,11 @@ describe('econetatmo-measure on every Legrand meter', function () {
     const imports = received('imports');
     const { error, sent } = await input({});
     should.not.exist(error);
-    should(asks).have.length(1);
+    // The energy statistic, and its cost statistic (the home has prices).
+    should(asks).have.length(2);
     const statisticId = `econetatmo:${nlpc.moduleId.replace(/:/g, '')}`;
     should(asks[0].econetatmoBaseline).match({ statisticId });
+    should(asks[1].econetatmoBaseline).match({ statisticId: `${statisticId}_cost` });
     // Home Assistant has no row of it yet.
     helper.getNode('x1').receive({ payload: {}, econetatmoBaseline: asks[0].econetatmoBaseline });
     await settle();
