@@ -52,6 +52,8 @@ export interface HarnessOptions {
    * until the client gives up). Handed to the account through Node-RED's settings.
    */
   requestTimeoutMs?: number;
+  /** Where the run's user dir is made (default: the OS temp dir). */
+  userDirRoot?: string;
 }
 
 /** One message a node sent, with the simulated time it arrived. */
@@ -180,7 +182,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const count = measureNodes.length;
 
   // A user dir of its own: the account's token store must not find another run's tokens.
-  const userDir = mkdtempSync(path.join(tmpdir(), 'econetatmo-soak-'));
+  const userDir = mkdtempSync(path.join(options.userDirRoot ?? tmpdir(), 'econetatmo-soak-'));
   helper.settings({
     userDir,
     econetatmo: { requestTimeoutMs: options.requestTimeoutMs ?? 1000 },
