@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
+import type { Clock } from '../src/lib/clock';
 import { setNodeClock } from '../src/nodes/shared/clock';
 import { startSimulator, type FaultOptions, type SimLine, type Simulator, type SimulatorOptions } from '../src/simulator';
 import { VirtualClock } from '../test/support/virtual-clock';
@@ -84,6 +85,14 @@ export interface Harness {
   nodeErrors: Array<{ t: number; nodeId: string; message: string }>;
   /** Unhandled rejections and uncaught exceptions seen while the harness ran. */
   problems: { unhandledRejections: unknown[]; uncaughtExceptions: unknown[] };
+  /**
+   * The board's wall clock jumps by `ms` (a board without a real-time clock booted at its last
+   * shutdown time, then NTP corrects it): what the nodes read as now moves, their timers keep
+   * their delays (as Node's do: they run on a monotonic clock), the cloud keeps the true time.
+   */
+  stepWallClock(ms: number): void;
+  /** How far the nodes' wall clock is from the true time (ms). */
+  wallOffset(): number;
   /** Advance simulated time by `ms`, firing every timer due. */
   run(ms: number): Promise<void>;
   /** Send a message into a node (sync or measure) of the flow. */
@@ -161,7 +170,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
 
-  setNodeClock(clock);
+  let wallOffset = 0;
+  const boardClock: Clock = { now: () => clock.now() + wallOffset, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout };
+  setNodeClock(boardClock);
   const sim = await startSimulator({
     ...options.simulator,
     seed: options.seed ?? 42,
@@ -232,6 +243,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     caught,
     nodeErrors,
     problems,
+    stepWallClock(ms) {
+      wallOffset += ms;
+    },
+    wallOffset: () => wallOffset,
     run: (ms) => clock.runFor(ms),
     inject(nodeId, msg = {}) {
       helper.getNode(nodeId).receive({ payload: clock.now(), ...msg });

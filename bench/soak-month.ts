@@ -12,7 +12,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { FaultOptions } from '../src/simulator';
 import { localDateText, nextDay, offsetMs, startOfDay } from '../src/lib/local-calendar';
-import { startHarness, type Harness, type MeasureNodeInfo } from './harness';
+import { startHarness, SYNC_ID, type Harness, type MeasureNodeInfo } from './harness';
 import { checkSoak, isFine, NodeRecord, type BucketProblem, type SoakReport } from './soak-checks';
 import { CHAOS_FAULTS } from './soak-run';
 const HOUR = 3_600_000;
@@ -38,14 +38,39 @@ export function soakFaults(days: number): Partial<FaultOptions> {
   return days <= 31 ? CHAOS_FAULTS : { ...CHAOS_FAULTS, slowRate: 0.002, slowMs: 60, timeoutRate: 0.001 };
 }
 
+/**
+ * Access tokens die after this many simulated seconds (Netatmo's: 3 h). Every 5 minutes over a
+ * month; every 30 over a longer run, whose time goes mostly into the requests that cost.
+ */
+export function tokenLifetimeSec(days: number): number {
+  return days <= 31 ? 300 : 1800;
+}
+
 /** A RAM disk for the user dir when there is one: the state files' fsync then costs no disk wait. */
 function userDirRoot(): string | undefined {
   return existsSync('/dev/shm') ? '/dev/shm' : undefined;
 }
 
+/**
+ * The board's wall clock steps, by (day of the run modulo 5, true local hour): [hours it jumps].
+ * A boot at the last shutdown time (back 6 h), NTP correcting it two hours later; a clock ahead
+ * (4 h) corrected back; and a board 8 hours behind across the 06:00 daily read, which then
+ * reads on what it takes for the evening before.
+ */
+const CLOCK_STEPS: ReadonlyArray<{ day: number; hour: number; hours: number }> = [
+  { day: 2, hour: 2, hours: -6 },
+  { day: 2, hour: 4, hours: 6 },
+  { day: 3, hour: 5, hours: -8 },
+  { day: 3, hour: 7, hours: 8 },
+  { day: 4, hour: 13, hours: 4 },
+  { day: 4, hour: 15, hours: -4 },
+];
+
 export interface MonthSoakOptions {
   days: number;
   seed: number;
+  /** Step the board's wall clock back and forth by hours (CLOCK_STEPS); default true. */
+  clockSteps?: boolean;
   start?: number;
   log?: (line: string) => void;
 }
@@ -78,6 +103,8 @@ export interface MonthSoakOutcome {
   fileProblems: string[];
   heapProblems: string[];
   dailyReads: number;
+  /** Steps of the board's wall clock (back and forth by hours). */
+  clockSteps: number;
   wallMs: number;
   faults: Partial<FaultOptions>;
   ok: boolean;
@@ -116,7 +143,14 @@ function truthTotal(values: Record<string, number | null>): number | null {
 }
 
 /** Checks the local days from `from` that two daily reads (the last at `lastRead`) have seen whole. */
-function checkDays(h: Harness, records: ReadonlyMap<string, NodeRecord>, daily: MeasureNodeInfo[], fine: MeasureNodeInfo[], from: number, lastRead: number): DayCheck[] {
+function checkDays(
+  h: Harness,
+  records: ReadonlyMap<string, NodeRecord>,
+  daily: MeasureNodeInfo[],
+  fine: MeasureNodeInfo[],
+  from: number,
+  lastRead: number,
+): DayCheck[] {
   const out: DayCheck[] = [];
   const fineOf = new Map(fine.map((n) => [n.line.moduleId, records.get(n.id)]));
   for (let start = from; ; start = nextDay(MONTH_ZONE, start)) {
@@ -174,7 +208,7 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
     measure: { types: '' },
     nodes: [...fineSpecs, ...dailySpecs],
     faults,
-    accessTokenRealLifetimeSec: 300,
+    accessTokenRealLifetimeSec: tokenLifetimeSec(options.days),
     requestTimeoutMs: 300,
     simulator: { revisionRate: 0.15, timeZone: MONTH_ZONE },
     userDirRoot: userDirRoot(),
@@ -189,6 +223,7 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
     let checkedUntil = startOfDay(MONTH_ZONE, start);
     let syncAnswers = 0;
     let dailyReads = 0;
+    let clockSteps = 0;
     let lastRead = start;
 
     /** Fold the messages of the day into the records, and drop the harness's copies. */
@@ -229,12 +264,22 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
       await h.run(HOUR);
       const now = h.clock.now();
       const localHour = Math.floor(((now + offsetMs(MONTH_ZONE, now)) % (24 * HOUR)) / HOUR);
+      if (options.clockSteps !== false) {
+        const day = Math.floor((startOfDay(MONTH_ZONE, now) - startOfDay(MONTH_ZONE, start)) / (24 * HOUR) + 0.5) % 5;
+        for (const step of CLOCK_STEPS) {
+          if (step.day === day && step.hour === localHour) {
+            h.stepWallClock(step.hours * HOUR);
+            clockSteps += 1;
+          }
+        }
+      }
       if (localHour === DAILY_READ_HOUR) {
-        for (const node of daily) h.inject(node.id, { payload: now });
+        // An inject node's payload is the board's time.
+        for (const node of daily) h.inject(node.id, { payload: now + h.wallOffset() });
         dailyReads += 1;
         lastRead = now;
       }
-      if (hour % 3 === 0 && hour < hours) h.injectSync();
+      if (hour % 3 === 0 && hour < hours) h.inject(SYNC_ID, { payload: now + h.wallOffset() });
       if (hour % 24 === 0) {
         // The test helper's spies remember every call: forget them daily, as a real runtime has none.
         h.forgetSpiedCalls();
@@ -292,7 +337,7 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
     );
     if (syncAnswers === 0) report.checks.push({ name: 'the sync node answered', ok: false, detail: 'no message from the sync node' });
     report.ok = report.checks.every((c) => c.ok);
-    return { report, days, checkpoints, fileProblems, heapProblems, dailyReads, wallMs: Date.now() - began, faults, ok: report.ok };
+    return { report, days, checkpoints, fileProblems, heapProblems, dailyReads, clockSteps, wallMs: Date.now() - began, faults, ok: report.ok };
   } finally {
     await h.stop();
   }
@@ -344,9 +389,10 @@ export function formatMonthSoak(o: MonthSoakOutcome, days: number, seed: number)
     `| unhandled rejections / uncaught exceptions | ${r.unhandledRejections} / ${r.uncaughtExceptions} |`,
     `| local days: \`1day\` total = sum of its 30-min buckets = truth (6 lines, ${o.dailyReads} daily reads) | ${check('every local day')} |`,
     `| days of other lengths, month ends | ${check('the checked days')} |`,
+    `| steps of the board's wall clock (6 h back, 8 h back across the daily read, 4 h ahead, each corrected 2 h later) | ${o.clockSteps} |`,
     `| heap after GC | ${check('heap flat')} |`,
     `| state files under the user dir | ${check('every state file')} |`,
-    `| faults injected, refreshes | ${r.sim.faultsInjected} faults (${r.sim.code11} code 11, ${r.requests.byPath['/api/getmeasure']?.timeout ?? 0} + ${r.requests.byPath['/oauth2/token']?.timeout ?? 0} held until the client's timeout), ${r.sim.refreshGrants} refreshes; rates: 5xx ${f.error5xxRate}, code 11 ${f.code11Rate}, slow ${f.slowRate} (${f.slowMs} ms), held ${f.timeoutRate}, malformed ${f.malformedJsonRate}, HTML ${f.htmlRate} |`,
+    `| faults injected, refreshes (access tokens die after ${tokenLifetimeSec(days) / 60} simulated min) | ${r.sim.faultsInjected} faults (${r.sim.code11} code 11, ${r.requests.byPath['/api/getmeasure']?.timeout ?? 0} + ${r.requests.byPath['/oauth2/token']?.timeout ?? 0} held until the client's timeout), ${r.sim.refreshGrants} refreshes; rates: 5xx ${f.error5xxRate}, code 11 ${f.code11Rate}, slow ${f.slowRate} (${f.slowMs} ms), held ${f.timeoutRate}, malformed ${f.malformedJsonRate}, HTML ${f.htmlRate} |`,
     `| getmeasure requests per line per hour | ${r.requests.perLinePerHour.toFixed(2)} (${r.requests.getmeasure} in all) |`,
     `| wall time | ${(o.wallMs / 1000).toFixed(0)} s (${(o.wallMs / 1000 / days).toFixed(1)} s per simulated day) |`,
     '',

@@ -3,7 +3,7 @@
 // node on the same line, carries on the same sum. Written whole or not at all, owner-only.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePrivateJsonSync } from '../lib/private-file';
+import { writePrivateJsonSync, type PrivateSyncFs } from '../lib/private-file';
 import { HourLedger } from './hour-ledger';
 
 export interface LedgerStore {
@@ -17,7 +17,8 @@ export function ledgerFile(dir: string, statisticId: string): string {
   return join(dir, `${statisticId.replace(':', '.')}.json`);
 }
 
-export function fileLedgerStore(dir: string): LedgerStore {
+/** `fs`: tests put a full or read-only disk here. */
+export function fileLedgerStore(dir: string, fs?: PrivateSyncFs): LedgerStore {
   return {
     load(statisticId) {
       let text: string;
@@ -35,7 +36,7 @@ export function fileLedgerStore(dir: string): LedgerStore {
       }
     },
     save(ledger) {
-      writePrivateJsonSync(ledgerFile(dir, ledger.statisticId), ledger.toJSON());
+      writePrivateJsonSync(ledgerFile(dir, ledger.statisticId), ledger.toJSON(), fs);
     },
   };
 }

@@ -11,7 +11,7 @@ import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
 import { MeasureController, type MeasureConfig, type Message } from '../../measure/controller';
-import { FileMemory, memoryDir, memoryFile } from '../../measure/store';
+import { FileMemory, ReportingMemory, memoryDir, memoryFile } from '../../measure/store';
 import { texts } from '../shared/texts';
 
 interface MeasureDef extends NodeDef, MeasureConfig {
@@ -41,7 +41,7 @@ export = function (RED: NodeAPI): void {
         account: accountNode.account,
         services: accountNode.services,
         clock: nodeClock,
-        memory: new FileMemory(memoryFile(memoryDir(stateDir), node.id)),
+        memory: new ReportingMemory(new FileMemory(memoryFile(memoryDir(stateDir), node.id)), (code) => node.warn(t('warnings.memoryNotSaved', { code }))),
         backfillStore: new BackfillFileStore(backfillDir(stateDir)),
         t,
         describe,
