@@ -52,25 +52,29 @@ function userDirRoot(): string | undefined {
 }
 
 /**
- * The board's wall clock steps, by (day of the run modulo 5, true local hour): [hours it jumps].
- * A boot at the last shutdown time (back 6 h), NTP correcting it two hours later; a clock ahead
- * (4 h) corrected back; and a board 8 hours behind across the 06:00 daily read, which then
- * reads on what it takes for the evening before.
+ * The board's wall clock, by hour of a 5-day cycle counted in true hours from the start (local
+ * hours would skip or repeat a step on the days the clocks change): a boot at the last shutdown
+ * time (6 h behind), NTP setting it right two hours later; 8 hours behind across the morning's
+ * daily read (which then reads on what it takes for the evening before); 4 hours ahead.
  */
-const CLOCK_STEPS: ReadonlyArray<{ day: number; hour: number; hours: number }> = [
-  { day: 2, hour: 2, hours: -6 },
-  { day: 2, hour: 4, hours: 6 },
-  { day: 3, hour: 5, hours: -8 },
-  { day: 3, hour: 7, hours: 8 },
-  { day: 4, hour: 13, hours: 4 },
-  { day: 4, hour: 15, hours: -4 },
+const CLOCK_STEPS: ReadonlyArray<{ hour: number; hours: number | 'ntp' }> = [
+  { hour: 2 * 24 + 2, hours: -6 },
+  { hour: 2 * 24 + 4, hours: 'ntp' },
+  { hour: 3 * 24 + 5, hours: -8 },
+  { hour: 3 * 24 + 7, hours: 'ntp' },
+  { hour: 4 * 24 + 13, hours: 4 },
+  { hour: 4 * 24 + 15, hours: 'ntp' },
 ];
+const CLOCK_CYCLE_HOURS = 5 * 24;
 
 export interface MonthSoakOptions {
   days: number;
   seed: number;
   /** Step the board's wall clock back and forth by hours (CLOCK_STEPS); default true. */
   clockSteps?: boolean;
+  /** Instead of soakFaults(days) and tokenLifetimeSec(days) (to replay a stretch of a long run). */
+  faults?: Partial<FaultOptions>;
+  tokenLifetimeSec?: number;
   start?: number;
   log?: (line: string) => void;
 }
@@ -199,7 +203,7 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
   const began = Date.now();
   const log = options.log ?? ((): void => undefined);
   const start = options.start ?? MONTH_START;
-  const faults = soakFaults(options.days);
+  const faults = options.faults ?? soakFaults(options.days);
   const fineSpecs = Array.from({ length: 9 }, (_, i) => ({ line: i, settings: { scale: '30min', interval: i < 5 ? ('auto' as const) : 10 } }));
   const dailySpecs = Array.from({ length: 6 }, (_, i) => ({ line: i, settings: { scale: '1day', interval: 0 } }));
   const h = await startHarness({
@@ -208,7 +212,7 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
     measure: { types: '' },
     nodes: [...fineSpecs, ...dailySpecs],
     faults,
-    accessTokenRealLifetimeSec: tokenLifetimeSec(options.days),
+    accessTokenRealLifetimeSec: options.tokenLifetimeSec ?? tokenLifetimeSec(options.days),
     requestTimeoutMs: 300,
     simulator: { revisionRate: 0.15, timeZone: MONTH_ZONE },
     userDirRoot: userDirRoot(),
@@ -265,12 +269,10 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
       const now = h.clock.now();
       const localHour = Math.floor(((now + offsetMs(MONTH_ZONE, now)) % (24 * HOUR)) / HOUR);
       if (options.clockSteps !== false) {
-        const day = Math.floor((startOfDay(MONTH_ZONE, now) - startOfDay(MONTH_ZONE, start)) / (24 * HOUR) + 0.5) % 5;
         for (const step of CLOCK_STEPS) {
-          if (step.day === day && step.hour === localHour) {
-            h.stepWallClock(step.hours * HOUR);
-            clockSteps += 1;
-          }
+          if (hour % CLOCK_CYCLE_HOURS !== step.hour) continue;
+          h.stepWallClock(step.hours === 'ntp' ? -h.wallOffset() : step.hours * HOUR);
+          clockSteps += 1;
         }
       }
       if (localHour === DAILY_READ_HOUR) {
@@ -389,7 +391,7 @@ export function formatMonthSoak(o: MonthSoakOutcome, days: number, seed: number)
     `| unhandled rejections / uncaught exceptions | ${r.unhandledRejections} / ${r.uncaughtExceptions} |`,
     `| local days: \`1day\` total = sum of its 30-min buckets = truth (6 lines, ${o.dailyReads} daily reads) | ${check('every local day')} |`,
     `| days of other lengths, month ends | ${check('the checked days')} |`,
-    `| steps of the board's wall clock (6 h back, 8 h back across the daily read, 4 h ahead, each corrected 2 h later) | ${o.clockSteps} |`,
+    `| steps of the board's wall clock (6 h behind, 8 h behind across the daily read, 4 h ahead, each set right by NTP 2 h later) | ${o.clockSteps} |`,
     `| heap after GC | ${check('heap flat')} |`,
     `| state files under the user dir | ${check('every state file')} |`,
     `| faults injected, refreshes (access tokens die after ${tokenLifetimeSec(days) / 60} simulated min) | ${r.sim.faultsInjected} faults (${r.sim.code11} code 11, ${r.requests.byPath['/api/getmeasure']?.timeout ?? 0} + ${r.requests.byPath['/oauth2/token']?.timeout ?? 0} held until the client's timeout), ${r.sim.refreshGrants} refreshes; rates: 5xx ${f.error5xxRate}, code 11 ${f.code11Rate}, slow ${f.slowRate} (${f.slowMs} ms), held ${f.timeoutRate}, malformed ${f.malformedJsonRate}, HTML ${f.htmlRate} |`,
