@@ -6,6 +6,7 @@
 // with its final value, nothing twice as new, every local day's `1day` total equal to the sum of
 // its 30-minute buckets and to the simulator's truth; at the end: no lost refresh token, no code
 // 26; the heap and every state file flat from day 3 to each month's end and to the end.
+// Over 300 lines: one scenario, its day-by-day checks and its tables read best together.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
