@@ -11,7 +11,7 @@ import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
 import { MeasureController, type MeasureConfig } from '../../measure/controller';
 import type { Message } from '../../measure/ports';
-import { FileMemory, legacyMemoryFile, memoryDir, memoryFile } from '../../measure/store';
+import { FileMemory, legacyMemoryFile, memoryDir, memoryFile, ReportingMemory } from '../../measure/store';
 import { intervalProblem } from '../../measure/input';
 import { texts } from '../shared/texts';
 
@@ -43,7 +43,10 @@ export = function (RED: NodeAPI): void {
         account: accountNode.account,
         services: accountNode.services,
         clock: () => clock,
-        memory: new FileMemory(memoryFile(memoryDir(stateDirectory), node.id), legacyMemoryFile(memoryDir(stateDirectory), node.id)),
+        memory: new ReportingMemory(
+          new FileMemory(memoryFile(memoryDir(stateDirectory), node.id), legacyMemoryFile(memoryDir(stateDirectory), node.id)),
+          (code) => node.warn(t('warnings.memoryNotSaved', { code })),
+        ),
         backfillStore: new BackfillFileStore(backfillDir(stateDirectory)),
         wording: { t, describe },
         output: {
