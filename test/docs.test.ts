@@ -1,0 +1,89 @@
+// The code a user copies from the documentation: every ```js block of the README and the docs
+// parses as JavaScript (node's own parser), and says what it means (no block or label where an
+// object was meant: a formatter turns `{ a, b }` into `{ (a, b); }`, and `key: value;` into a
+// label, both valid JavaScript that no reader meant); every ```json block is JSON.
+import fs from 'fs';
+import path from 'path';
+import vm from 'vm';
+import should from 'should';
+import ts from 'typescript';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DOCS = ['README.md', 'docs/demo.md', 'src/simulator/README.md'].filter((f) => fs.existsSync(path.join(ROOT, f)));
+
+export interface CodeBlock {
+  file: string;
+  line: number;
+  lang: string;
+  code: string;
+}
+
+/** The fenced code blocks of a Markdown text, with their language and first line. */
+export function codeBlocks(file: string, markdown: string): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^\s*```(\S*)\s*$/.exec(lines[i]);
+    if (!open) continue;
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && !/^\s*```\s*$/.test(lines[j])) body.push(lines[j++]);
+    blocks.push({ file, line: i + 1, lang: open[1].toLowerCase(), code: body.join('\n') });
+    i = j;
+  }
+  return blocks;
+}
+
+/** Statements a reader never means in a snippet: a label, or a bare block at the top level. */
+export function unmeantStatements(code: string): string[] {
+  const source = ts.createSourceFile('snippet.js', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isLabeledStatement(node)) found.push(`a label "${node.label.text}:"`);
+    if (ts.isBlock(node) && node.parent === source) found.push(`a bare block "${node.getText(source).slice(0, 30)}…"`);
+    if (ts.isParenthesizedExpression(node) && ts.isExpressionStatement(node.parent) && ts.isBinaryExpression(node.expression)) {
+      if (node.expression.operatorToken.kind === ts.SyntaxKind.CommaToken) found.push(`a comma expression "${node.getText(source).slice(0, 30)}…"`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+function syntaxError(code: string): string | null {
+  try {
+    new vm.Script(code, { filename: 'snippet.js' });
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+describe('the documentation', function () {
+  const blocks = DOCS.flatMap((file) => codeBlocks(file, fs.readFileSync(path.join(ROOT, file), 'utf8')));
+
+  it('finds the README code blocks, the settings.js and line examples among them', function () {
+    const readme = blocks.filter((b) => b.file === 'README.md' && b.lang === 'js');
+    should(readme.length).be.aboveOrEqual(3);
+    should(readme.some((b) => b.code.includes('requestTimeoutMs'))).be.true();
+    should(readme.some((b) => b.code.includes('consumptionType'))).be.true();
+  });
+
+  it('catches the snippets a formatter broke', function () {
+    should(syntaxError('econetatmo: {\n  requestTimeoutMs: 15000,\n}')).not.be.null();
+    should(unmeantStatements('econetatmo: {\n  requestTimeoutMs: 15000;\n}')).not.be.empty();
+    should(unmeantStatements('{\n  (homeId,\n    homeName);\n}')).not.be.empty();
+    should(unmeantStatements('const line = { homeId, homeName };\nmodule.exports = { econetatmo: { requestTimeoutMs: 15000 } };')).be.empty();
+  });
+
+  for (const block of blocks.filter((b) => ['js', 'javascript', 'json'].includes(b.lang))) {
+    it(`${block.file}:${block.line} (${block.lang}) parses and means what it says`, function () {
+      if (block.lang === 'json') {
+        should(() => JSON.parse(block.code) as unknown).not.throw();
+        return;
+      }
+      should(syntaxError(block.code)).be.null();
+      should(unmeantStatements(block.code)).be.empty();
+    });
+  }
+});
