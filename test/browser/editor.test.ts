@@ -431,6 +431,13 @@ describe('editor (real Node-RED + Chromium)', function () {
     // The dialog asked for the list once, not once per "change" the editor fires.
     page.off('request', countLines);
     should(linesRequests).have.length(1);
+    // The Send hint says what an input message gets with the choice shown (the default sends a
+    // bucket once: a second click right after shows nothing).
+    const emitHint = page.locator('#econetatmo-measure-emit-hint');
+    should(await emitHint.innerText()).match(/^On every input message the node sends the whole window/);
+    await page.locator('#node-input-emit').selectOption('changes');
+    should(await emitHint.innerText()).match(/a read soon after another sends nothing/);
+    await page.locator('#node-input-emit').selectOption('all');
     // Layout: the labels hold on one line, the Send option's text fits its dropdown.
     const layout = await page.evaluate(() => {
       const label = document.querySelector('label[for="node-input-deviceId"]') as HTMLElement;

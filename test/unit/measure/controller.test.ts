@@ -195,6 +195,51 @@ describe('MeasureController', () => {
     should(r.errors).eql(['Unknown device', 'Netatmo answered 503', 'Unknown device']);
   });
 
+  it('a failure that both the first timer read and an inject at deploy meet is logged once, whichever runs first', async () => {
+    for (const inputFirst of [true, false]) {
+      const r = rig({ interval: 10 });
+      r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+      r.controller.start();
+      const answers: string[] = [];
+      const inject = (): Promise<void> =>
+        r.controller.input({ dateBegin: T0 - 2 * HOUR }, () => undefined).catch((err: Error) => void answers.push(err.message));
+      let injected: Promise<void>;
+      if (inputFirst) {
+        injected = inject();
+        await r.clock.advance(FIRST_READ_DELAY_MS);
+      } else {
+        const release = r.account.holdReads();
+        r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+        await r.clock.advance(FIRST_READ_DELAY_MS); // the timer read is on the wire
+        injected = inject();
+        release();
+      }
+      await injected;
+      await r.clock.advance(0);
+      should(answers).eql(['Unknown device']); // the message gets its answer (Catch, the log)
+      should(r.errors).eql([]); // and the timer read does not log it a second time
+      should(r.account.reads.length).equal(2);
+      // A later, different failure is news again.
+      r.account.answer = () => new NetatmoError('transient', 'Netatmo answered 503');
+      await r.clock.advance(MAX_FAILURE_BACKOFF_MS);
+      should(r.errors).eql(['Netatmo answered 503']);
+      r.controller.close(false);
+    }
+  });
+
+  it('a timer failure held for the input behind it is still logged when the input succeeds', async () => {
+    const r = rig({ interval: 10 });
+    const release = r.account.holdReads();
+    r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    const injected = r.controller.input({ payload: 1 }, () => undefined);
+    r.account.answer = (q) => (r.account.reads.length === 1 ? new NetatmoError('api', 'Unknown device', { code: 9 }) : halfHours(T0 - 2 * HOUR, T0 - 30 * MIN));
+    release();
+    await injected;
+    should(r.errors).eql(['Unknown device']);
+  });
+
   it('interval auto: a timer read that keeps failing is reported once, and the reads space out too', async () => {
     const r = rig({ interval: 'auto' });
     r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
