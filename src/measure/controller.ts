@@ -67,6 +67,8 @@ export class MeasureController {
   private closed = false;
   /** The status of the last read, while it succeeded (`auto` adds when the next one is planned). */
   private lastRead: StatusValue | null = null;
+  /** The home's zone the last read told (statuses read on its clock). */
+  private lastZone: string | null = null;
   /** A timer read's failure not reported yet: an input queued behind it may say the same. */
   private heldFailure: string | null = null;
 
@@ -196,7 +198,7 @@ export class MeasureController {
         void this.queue.run(() =>
           this.timerRead(plan).finally(() => {
             const advice = poller.readDone(this.failures.backoffMs(schedule.options.fallbackMs));
-            if (advice && this.lastRead !== null) this.host.output.status(plannedStatus(this.host.wording.t, this.lastRead, advice, this.now()));
+            if (advice && this.lastRead !== null) this.host.output.status(plannedStatus(this.host.wording.t, this.lastRead, advice, this.now(), this.lastZone));
           }),
         ),
     });
@@ -239,6 +241,7 @@ export class MeasureController {
       this.failures.recovered();
       const now = this.now();
       const newest = result.buckets[result.buckets.length - 1];
+      this.lastZone = result.timeZone;
       this.lastRead = readStatus(t, plan.scale, newest ? newest.start : null, result.payload !== null, now, result.timeZone);
       show(this.lastRead);
       if (!plan.range) observeRead(this.host.services.schedules, this.host.memory, plan, result.buckets, result.payload !== null, now);

@@ -105,6 +105,8 @@ export = function (RED: NodeAPI): void {
           })
         : null;
     const chart = format === 'dashboard' ? new DashboardChart(chartKind, span) : null;
+    // The home's zone of the last payload: statuses tell times on its clock, as the measure node does.
+    let zone: string | null = null;
 
     function haStatus(out: HaOutcome): void {
       const now = clock().now();
@@ -112,12 +114,12 @@ export = function (RED: NodeAPI): void {
         node.status({
           fill: 'green',
           shape: 'dot',
-          text: t('status.haSent', { rows: String(out.rows), messages: String(out.commands.length), hour: localTime(out.lastHour, now) }),
+          text: t('status.haSent', { rows: String(out.rows), messages: String(out.commands.length), hour: localTime(out.lastHour, now, zone) }),
         });
       } else if (out.waiting.length > 0) {
         node.status({ fill: 'yellow', shape: 'ring', text: t('status.waiting') });
       } else {
-        node.status({ fill: 'green', shape: 'ring', text: t('status.nothingNew', { time: localTime(now) }) });
+        node.status({ fill: 'green', shape: 'ring', text: t('status.nothingNew', { time: localTime(now, now, zone) }) });
       }
     }
 
@@ -185,6 +187,7 @@ export = function (RED: NodeAPI): void {
       let payload: MeasurePayload;
       try {
         payload = parseMeasurePayload(msg.payload);
+        zone = payload.timezone ?? null;
       } catch (err) {
         refuse(err, done);
         return;
@@ -196,15 +199,18 @@ export = function (RED: NodeAPI): void {
           chart.apply(payload);
           const points = chart.chart(clock().now());
           send({ topic: 'econetatmo', payload: points, action: 'replace' } as NodeMessage);
-          node.status({ fill: 'green', shape: 'dot', text: t('status.chart', { points: String(points.length), time: localTime(clock().now()) }) });
+          // "up to" the newest bucket received, as the other formats say it.
+          const newest = payload.points.length > 0 ? payload.points[payload.points.length - 1].start : clock().now();
+          const upTo = localTime(newest, clock().now(), zone);
+          node.status({ fill: 'green', shape: 'dot', text: t('status.chart', { points: String(points.length), time: upTo }) });
         } else {
           const points = influxPoints(payload, measurement);
           const last = points.length > 0 ? points[points.length - 1].timestamp.getTime() : null;
           if (points.length > 0) send({ topic: payload.name, payload: points, precision: 's' } as NodeMessage);
           node.status(
             last === null
-              ? { fill: 'green', shape: 'ring', text: t('status.nothingNew', { time: localTime(clock().now()) }) }
-              : { fill: 'green', shape: 'dot', text: t('status.influxSent', { points: String(points.length), time: localTime(last, clock().now()) }) },
+              ? { fill: 'green', shape: 'ring', text: t('status.nothingNew', { time: localTime(clock().now(), clock().now(), zone) }) }
+              : { fill: 'green', shape: 'dot', text: t('status.influxSent', { points: String(points.length), time: localTime(last, clock().now(), zone) }) },
           );
         }
         done();
