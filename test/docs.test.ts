@@ -7,6 +7,7 @@ import path from 'path';
 import vm from 'vm';
 import should from 'should';
 import ts from 'typescript';
+import { startSimulator } from '../src/simulator';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DOCS = ['README.md', 'docs/demo.md', 'src/simulator/README.md'].filter((f) => fs.existsSync(path.join(ROOT, f)));
@@ -86,4 +87,52 @@ describe('the documentation', function () {
       should(unmeantStatements(block.code)).be.empty();
     });
   }
+});
+
+describe('the documentation agrees with the product', function () {
+  const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const examples = (require(path.join(ROOT, 'scripts', 'demo', 'flows.js')) as { loadExamples(): Array<{ file: string }> }).loadExamples();
+  const names = examples.map((e) => path.basename(e.file, '.json'));
+
+  it('names every example in the README and in docs/demo.md, and says what example 03 reads', function () {
+    should(names.length).be.aboveOrEqual(6);
+    for (const doc of ['README.md', 'docs/demo.md']) for (const name of names) should(read(doc).includes(name)).be.true(`${doc} does not name ${name}`);
+    should(read('README.md')).not.match(/seven days in one go/);
+    // The dashboard draws with export nodes: the demo's page must not send users to a function node.
+    should(read('docs/demo.md')).not.match(/function node keeps|dashboard's function node/i);
+  });
+
+  it("gives as the example line id the demo's own ecocounter (the simulator's), in the help, hints and README", async function () {
+    // The demo (scripts/demo.js) starts the simulator with its default seed.
+    const sim = await startSimulator({});
+    const ecocounter = sim.lines()[0].deviceId;
+    await sim.close();
+    const placeholder = '00:04:74:00:00:01'; // the examples' "pick your line" id, on purpose not a real one
+    const files = ['README.md', ...['en-US', 'fr'].flatMap((l) => ['html', 'json'].map((x) => `nodes/locales/${l}/econetatmo-measure.${x}`))];
+    for (const file of files) {
+      const ids = [...read(file).matchAll(/\b00:04:74(?::[0-9a-f]{2}){3}\b/g)].map((m) => m[0]).filter((id) => id !== placeholder);
+      should(ids.length).be.above(0, `${file} gives no example line id`);
+      for (const id of ids) should(id).equal(ecocounter, `${file}`);
+    }
+  });
+
+  it("describes every field of a line in the sync node's help (en, fr) and the README, timezone included", function () {
+    const fields = ['homeId', 'homeName', 'timezone', 'deviceId', 'moduleId', 'index', 'name', 'role', 'consumptionType', 'sourceType', 'roomId', 'roomName'];
+    for (const file of ['nodes/locales/en-US/econetatmo-sync.html', 'nodes/locales/fr/econetatmo-sync.html', 'README.md']) {
+      for (const field of fields) should(read(file)).match(new RegExp(`\\b${field}\\b`), `${file} does not describe ${field}`);
+    }
+  });
+
+  it('names, in the account help (en, fr), every node type that uses an account', function () {
+    const users = fs
+      .readdirSync(path.join(ROOT, 'nodes'))
+      .filter((f) => f.endsWith('.html') && /type: ["']econetatmo-account["']/.test(read(`nodes/${f}`)))
+      .map((f) => f.replace(/\.html$/, ''));
+    should(users).containEql('econetatmo-sync');
+    should(users).containEql('econetatmo-measure');
+    for (const lang of ['en-US', 'fr']) {
+      const help = read(`nodes/locales/${lang}/econetatmo-account.html`);
+      for (const type of users) should(help.includes(type)).be.true(`the ${lang} account help does not name ${type}`);
+    }
+  });
 });
