@@ -98,6 +98,11 @@ describe('the documentation agrees with the product', function () {
     should(names.length).be.aboveOrEqual(6);
     for (const doc of ['README.md', 'docs/demo.md']) for (const name of names) should(read(doc).includes(name)).be.true(`${doc} does not name ${name}`);
     should(read('README.md')).not.match(/seven days in one go/);
+    // Importing 04 or 05 without the other package's nodes and deploying stops every flow.
+    for (const pkg of ['node-red-contrib-home-assistant-websocket', 'node-red-contrib-influxdb']) {
+      should(read('README.md')).containEql(`**Install ${pkg} first.**`);
+    }
+    should(read('README.md')).match(/do not deploy then, because Node-RED stops \*\*every\*\* flow/);
     // The dashboard draws with export nodes: the demo's page must not send users to a function node.
     should(read('docs/demo.md')).not.match(/function node keeps|dashboard's function node/i);
   });

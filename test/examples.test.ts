@@ -106,6 +106,29 @@ describe('examples', function () {
         should(String(comments[0].info)).match(/\nFR : /);
       });
 
+      it('writes French sentences that start upper case after a full stop', function () {
+        for (const comment of ofType(nodes, 'comment')) {
+          const info = String(comment.info);
+          const french = info.slice(info.indexOf('FR : '));
+          const lower = [...french.matchAll(/[.!?] +([a-zà-ÿ])/g)].map((m) => french.slice(Math.max(0, (m.index ?? 0) - 20), (m.index ?? 0) + 10));
+          should(lower).eql([], `${file}: a sentence starts lower case`);
+        }
+      });
+
+      it('says in its first comment (title and text, en and fr) to install the nodes of another system first', function () {
+        const needs = [
+          { types: ['server', 'ha-api'], pkg: 'node-red-contrib-home-assistant-websocket' },
+          { types: ['influxdb', 'influxdb batch'], pkg: 'node-red-contrib-influxdb' },
+        ].filter((n) => nodes.some((node) => n.types.includes(node.type)));
+        const [comment] = ofType(nodes, 'comment');
+        for (const { pkg } of needs) {
+          should(String(comment.name)).containEql(`install ${pkg} first`);
+          should(String(comment.info)).containEql(`**Install ${pkg} first**`);
+          should(String(comment.info)).match(/do not deploy/);
+          should(String(comment.info)).containEql(`installez d'abord ${pkg}`);
+        }
+      });
+
       it('says which line to pick when it has measure nodes (their line id is a placeholder)', function () {
         if (ofType(nodes, 'econetatmo-measure').length === 0 || file.includes('dashboard')) return;
         const info = String(ofType(nodes, 'comment')[0]?.info);
@@ -227,6 +250,15 @@ describe('examples', function () {
       }
       should(wiresOf(baseline)).eql([exporter.id]);
       should(JSON.stringify(ofType(nodes, 'server'))).not.match(/token|host/i);
+    });
+
+    it("carries the current version of the Home Assistant nodes (the editor offers no 'Update Home Assistant Nodes')", function () {
+      const migrate = require(path.join(ROOT, 'node_modules', 'node-red-contrib-home-assistant-websocket', 'dist', 'helpers', 'migrate.js')) as {
+        getCurrentVersion(type: string): number;
+      };
+      const haNodes = nodes.filter((n) => n.type === 'server' || n.type === 'ha-api');
+      should(haNodes.length).equal(3);
+      for (const node of haNodes) should(node.version).equal(migrate.getCurrentVersion(node.type), `${node.id} (${node.type})`);
     });
   });
 
