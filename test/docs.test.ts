@@ -99,10 +99,11 @@ describe('the documentation agrees with the product', function () {
     for (const doc of ['README.md', 'docs/demo.md']) for (const name of names) should(read(doc).includes(name)).be.true(`${doc} does not name ${name}`);
     should(read('README.md')).not.match(/seven days in one go/);
     // Importing 04 or 05 without the other package's nodes and deploying stops every flow.
+    const readme = read('README.md').replace(/\s+/g, ' ');
     for (const pkg of ['node-red-contrib-home-assistant-websocket', 'node-red-contrib-influxdb']) {
-      should(read('README.md')).containEql(`**Install ${pkg} first.**`);
+      should(readme.includes(`**Install ${pkg} first.**`)).be.true(`the README does not say to install ${pkg} first`);
     }
-    should(read('README.md')).match(/do not deploy then, because Node-RED stops \*\*every\*\* flow/);
+    should(readme.includes('do not deploy then, because Node-RED stops **every** flow')).be.true();
     // The dashboard draws with export nodes: the demo's page must not send users to a function node.
     should(read('docs/demo.md')).not.match(/function node keeps|dashboard's function node/i);
   });
