@@ -89,12 +89,11 @@ describe('examples', function () {
         }
       });
 
-      it('shares the one account config node, with no credentials', function () {
-        const accounts = ofType(nodes, 'econetatmo-account');
-        should(accounts).have.length(1);
-        should(accounts[0]).eql({ id: flows.ACCOUNT_ID, type: 'econetatmo-account', name: accounts[0].name, apiUrl: 'https://api.netatmo.com' });
+      it("carries no account node (the editor picks the user's own), and no credentials", function () {
+        // An account node in two examples would clash when the second is imported.
+        should(ofType(nodes, 'econetatmo-account')).have.length(0);
         for (const node of nodes.filter((n) => n.type === 'econetatmo-sync' || n.type === 'econetatmo-measure')) {
-          should(node.account).equal(flows.ACCOUNT_ID);
+          should(node.account).equal('');
         }
         const text = JSON.stringify(nodes);
         should(text).not.match(/credentials|clientSecret|accessToken|refreshToken/);
@@ -157,18 +156,36 @@ describe('examples', function () {
     });
   }
 
+  it('shares no node id between two examples: importing one after another never clashes', function () {
+    const seen = new Map<string, string>();
+    for (const { file, nodes } of examples) {
+      for (const node of nodes) {
+        should(seen.has(node.id)).be.false(`${node.id} of ${file} is also in ${seen.get(node.id) ?? ''}`);
+        seen.set(node.id, file);
+      }
+    }
+  });
+
   it('merges into one flow for the demo without id collisions, and retargets it', function () {
     const merged = flows.mergeExamples(examples);
-    should(ofType(merged, 'econetatmo-account')).have.length(1);
+    should(ofType(merged, 'econetatmo-account')).have.length(0);
     should(ofType(merged, 'tab')).have.length(examples.length);
     const target = flows.retarget(merged, { apiUrl: 'http://127.0.0.1:9', deviceId: 'aa:bb:cc:dd:ee:ff' });
-    should(ofType(target, 'econetatmo-account')[0].apiUrl).equal('http://127.0.0.1:9');
+    // The demo's own account, which every node of the examples uses.
+    should(ofType(target, 'econetatmo-account')).eql([
+      { id: flows.ACCOUNT_ID, type: 'econetatmo-account', name: 'Netatmo (demo)', apiUrl: 'http://127.0.0.1:9' },
+    ]);
+    for (const n of target.filter((x) => x.type === 'econetatmo-sync' || x.type === 'econetatmo-measure')) should(n.account).equal(flows.ACCOUNT_ID);
     for (const m of ofType(target, 'econetatmo-measure')) {
       should(String(m.moduleId)).startWith('aa:bb:cc:dd:ee:ff#');
       should(m.deviceId).equal('aa:bb:cc:dd:ee:ff');
     }
     // a copy: the examples themselves are untouched
-    should(ofType(merged, 'econetatmo-account')[0].apiUrl).equal('https://api.netatmo.com');
+    should(ofType(merged, 'econetatmo-measure')[0].account).equal('');
+    // A flow that has an account already (the demo's --keep-flows) keeps it and gets no second one.
+    const again = flows.retarget(target, { apiUrl: 'http://127.0.0.1:10', deviceId: 'aa:bb:cc:dd:ee:ff' });
+    should(ofType(again, 'econetatmo-account')).have.length(1);
+    should(ofType(again, 'econetatmo-account')[0].apiUrl).equal('http://127.0.0.1:10');
     should(() => flows.mergeExamples([examples[0], { file: 'clash.json', nodes: [{ ...examples[0].nodes[1] }] }])).throw(/already used/);
   });
 
