@@ -349,12 +349,28 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(await page.locator('#node-config-input-refreshToken').inputValue()).equal('');
     should(await page.locator('#node-config-input-accessToken').inputValue()).equal('');
 
-    // Garbage pasted with "Use these tokens now": refused with the reason, the working pair kept.
+    // A refusal on Netatmo's page changes nothing: the dialog says so, and that the account is
+    // still connected (not "not connected" until a deploy).
+    const denyOpened = browser!.context.waitForEvent('page');
+    await page.locator('#econetatmo-account-connect').click();
+    const denyPopup = await denyOpened;
+    await denyPopup.locator('#deny').click();
+    await page.waitForFunction(() =>
+      /^access refused on the Netatmo page — connected, token valid until/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''),
+    );
+    should(await denyPopup.locator('body').innerText()).match(/nothing was changed/);
+    await denyPopup.close();
+    await screenshot(page, 'account-denied-still-connected');
+
+    // Garbage pasted with "Use these tokens now": refused with the reason, the working pair kept,
+    // and the dialog says so at once, with the state the runtime is in.
     await page.locator('#node-config-input-accessToken').fill('garbage-access-token');
     await page.locator('#node-config-input-refreshToken').fill('garbage-refresh-token');
     await page.locator('#econetatmo-account-apply').click();
     await page.waitForFunction(() =>
-      /Could not use these tokens: Netatmo refused the refresh token/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''),
+      /^Could not use these tokens: Netatmo refused the refresh token.* — connected, token valid until/.test(
+        document.querySelector('#econetatmo-account-state')?.textContent ?? '',
+      ),
     );
     await screenshot(page, 'account-garbage-tokens');
     await page.locator('#node-config-input-accessToken').fill('');
