@@ -142,3 +142,38 @@ describe('the documentation agrees with the product', function () {
     }
   });
 });
+
+describe('the help sidebar', function () {
+  const helps = ['en-US', 'fr'].flatMap((lang) =>
+    fs
+      .readdirSync(path.join(ROOT, 'nodes', 'locales', lang))
+      .filter((f) => f.endsWith('.html'))
+      .map((f) => `nodes/locales/${lang}/${f}`),
+  );
+  const visible = (html: string): string =>
+    html
+      .replace(/<[^>]*>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .trim();
+
+  // Node-RED sets a property's name (dt) on one line in a monospace font, beside its type: in the
+  // sidebar's default width about 28 characters fit. Unbreakable code wider than the sidebar
+  // overflows it.
+  it('names every property in a line that fits the sidebar (en, fr)', function () {
+    for (const file of helps) {
+      const html = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const m of html.matchAll(/<dt[^>]*>([^<]*)/g)) should(visible(m[1]).length).be.belowOrEqual(28, `${file}: "${visible(m[1])}" is cut`);
+    }
+  });
+
+  it('keeps only short code unbreakable (en, fr)', function () {
+    for (const file of helps) {
+      const html = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const m of html.matchAll(/<code style="white-space: nowrap">(.*?)<\/code>/g)) {
+        should(visible(m[1]).length).be.belowOrEqual(30, `${file}: ${visible(m[1])} overflows`);
+      }
+    }
+  });
+});

@@ -278,7 +278,14 @@ describe('editor (real Node-RED + Chromium)', function () {
     // A redirect URI that cannot be ours is flagged at once (behind a proxy the user types one).
     await page.locator('#node-config-input-redirectUri').fill('https://ha.example/hassio/ingress/abc/wrong/path');
     await page.locator('#econetatmo-account-redirect-problem').waitFor({ state: 'visible' });
+    // Home Assistant's ingress address holds a session token: it cannot be registered, so it is
+    // flagged too, with the one text of the rule (the runtime's refusal says the same).
     await page.locator('#node-config-input-redirectUri').fill('https://ha.example/api/hassio_ingress/abc/econetatmo/oauth/callback');
+    await page.locator('#econetatmo-account-redirect-problem').waitFor({ state: 'visible' });
+    should(await page.locator('#econetatmo-account-redirect-problem').innerText()).equal(
+      'The redirect URI must be an http(s) address ending with /econetatmo/oauth/callback, without ? or #, and not a Home Assistant ingress address.',
+    );
+    await page.locator('#node-config-input-redirectUri').fill('https://example.org/nodered/econetatmo/oauth/callback');
     await page.locator('#econetatmo-account-redirect-problem').waitFor({ state: 'hidden' });
     await page.locator('#node-config-input-redirectUri').fill('');
     should(await page.locator('#node-config-input-redirectUri').getAttribute('placeholder')).equal(`${nr!.url}/econetatmo/oauth/callback`);
@@ -361,6 +368,16 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(await denyPopup.locator('body').innerText()).match(/nothing was changed/);
     await denyPopup.close();
     await screenshot(page, 'account-denied-still-connected');
+
+    // The dots of saved tokens ("__PWRD__") are not tokens to use: the dialog says to paste new ones.
+    await page.locator('#node-config-input-accessToken').fill('__PWRD__');
+    await page.locator('#node-config-input-refreshToken').fill('__PWRD__');
+    await page.locator('#econetatmo-account-apply').click();
+    await page.waitForFunction(() =>
+      /^Paste a new refresh token first: the dots stand for the saved tokens, already in use\. — connected/.test(
+        document.querySelector('#econetatmo-account-state')?.textContent ?? '',
+      ),
+    );
 
     // Garbage pasted with "Use these tokens now": refused with the reason, the working pair kept,
     // and the dialog says so at once, with the state the runtime is in.
