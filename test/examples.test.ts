@@ -243,7 +243,8 @@ describe('examples', function () {
       const feeder = ofType(nodes, 'inject').find((n) => wiresOf(n).includes(note.id))!;
       should(String(feeder.payload))
         .match(/Today so far/)
-        .and.match(/3 hours/);
+        .and.match(/3 hours/)
+        .and.match(/Aujourd'hui : .*3 dernières heures/); // a French user reads it too
     });
   });
 
