@@ -238,6 +238,12 @@ describe('examples', function () {
       for (const id of targets([total])) should(targets(circuits).has(id)).be.false();
     });
 
+    it("titles the days' charts so that today's bar reads as today, so far", function () {
+      const bars = ofType(nodes, 'ui-chart').filter((c) => c.chartType === 'bar');
+      should(bars.length).be.above(0);
+      for (const chart of bars) should(String(chart.label)).match(/the last bar is today, so far/);
+    });
+
     it('says that today holds only what is uploaded so far', function () {
       const note = ofType(nodes, 'ui-text')[0];
       const feeder = ofType(nodes, 'inject').find((n) => wiresOf(n).includes(note.id))!;
