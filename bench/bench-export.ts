@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { HaExporter } from '../src/export/ha-exporter';
+import { HaLedgers } from '../src/export/ha-ledgers';
+import { LedgerRegistry } from '../src/export/ledger-registry';
 import { fileLedgerStore } from '../src/export/ledger-store';
 import { influxPoints } from '../src/export/influx-points';
 import type { ExportPoint, MeasurePayload } from '../src/export/types';
@@ -69,7 +70,13 @@ export async function benchExport(lines = 9): Promise<ExportFigures> {
     const count = 365 * 48;
     const data = Array.from({ length: lines }, (_, l) => bucketsOf(l, from, count));
     const heapBefore = heapUsed();
-    const ex = new HaExporter({ source: 'econetatmo', statisticIdOverride: '', store: fileLedgerStore(dir), askBaseline: false });
+    const ex = new HaLedgers({
+      source: 'econetatmo',
+      statisticIdOverride: '',
+      store: fileLedgerStore(dir),
+      claims: new LedgerRegistry().claimsFor(dir, 'bench'),
+      askBaseline: false,
+    });
     let rows = 0;
     let messages = 0;
     const began = process.hrtime.bigint();

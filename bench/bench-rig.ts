@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../src/nodes/shared/clock';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator';
 import { VirtualClock } from '../test/support/virtual-clock';
+import { nodeRedSettings, resetNodeRedSettings } from '../test/support/node-red-settings';
 
 const ROOT = path.resolve(__dirname, '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '');
 const ACCOUNT = 'bench-account';
@@ -44,11 +44,10 @@ export interface Rig {
 
 export async function startRig(o: RigOptions): Promise<Rig> {
   const clock = o.virtual ? new VirtualClock() : null;
-  setNodeClock(clock);
   const sim = await startSimulator({ ...o.simulator, ...(clock ? { now: clock.now } : {}) });
   const lines = sim.lines();
   const userDir = mkdtempSync(path.join(tmpdir(), 'econetatmo-bench-'));
-  helper.settings({ userDir });
+  nodeRedSettings({ userDir, clock: clock ?? undefined });
   const tab = 'bench-tab';
   const flow: Array<Record<string, unknown> & { id: string; type: string }> = [
     { id: tab, type: 'tab', label: 'bench' },
@@ -100,7 +99,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       } finally {
         clock?.dispose();
         await sim.close();
-        setNodeClock(null);
+        resetNodeRedSettings();
         rmSync(userDir, { recursive: true, force: true });
       }
     },

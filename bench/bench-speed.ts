@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import helper from 'node-red-node-test-helper';
+import { resetNodeRedSettings } from '../test/support/node-red-settings';
 import { decodeMeasure } from '../src/netatmo/measure-decode';
 import { DEFAULT_TYPES } from '../src/contract/measure-types';
 import { nodeModules, packageRoot, startRig } from './bench-rig';
@@ -68,14 +69,14 @@ export async function benchMemory(): Promise<number> {
 export function benchRequire(): number {
   const script = `
     const t = process.hrtime.bigint();
-    for (const n of ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure']) require('./nodes' + n + '.js');
+    for (const n of ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure']) require('./nodes/' + n + '.js');
     process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
   const runs = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['-e', script], { cwd: packageRoot(), encoding: 'utf8' })));
   return runs.sort((a, b) => a - b)[1];
 }
 
 export async function benchFlowLoad(): Promise<number> {
-  helper.settings({});
+  resetNodeRedSettings();
   const flow = [
     { id: 't', type: 'tab' },
     { id: 'a', type: 'econetatmo-account', apiUrl: 'http://127.0.0.1:9' },

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { benchBackfill, type BackfillFigures } from './bench-backfill';
 import { benchExport, type ExportFigures } from './bench-export';
 import { benchPolling, windowHours, type PollingFigures } from './bench-polling';
+import { benchPower, renderPower, type PowerFigures } from './bench-power';
 import { packageRoot } from './bench-rig';
 import { benchSpeed, type SpeedFigures } from './bench-speed';
 
@@ -24,6 +25,7 @@ export interface BenchReport {
   backfill: BackfillFigures;
   speed: SpeedFigures;
   export: ExportFigures;
+  power?: PowerFigures;
   targets: Target[];
   allMet: boolean;
 }
@@ -39,7 +41,7 @@ function table(rows: string[][]): string {
   return rows.map((r, i) => pad(r, widths) + (i === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
 }
 
-export function targetsOf(p: BenchReport['polling'], b: BackfillFigures, e?: ExportFigures): Target[] {
+export function targetsOf(p: BenchReport['polling'], b: BackfillFigures, e?: ExportFigures, w?: PowerFigures): Target[] {
   const ratioFixed = p.usual.requestsPerHour / p.fixed.requestsPerHour;
   const ratioAuto = p.usual.requestsPerHour / p.auto.requestsPerHour;
   const sameFreshness = p.fixed.freshness.medianMin <= p.usual.freshness.medianMin + 1 && p.fixed.freshness.p95Min <= p.usual.freshness.p95Min + 1;
@@ -86,6 +88,22 @@ export function targetsOf(p: BenchReport['polling'], b: BackfillFigures, e?: Exp
             met: e.ledgerBytesTotal <= 2 * 1024 * 1024,
           },
           { name: 'export: a live read on a year-long statistic', value: `${fmt(e.liveReadMs, 2)} ms`, goal: '<= 50 ms', met: e.liveReadMs <= 50 },
+        ]
+      : []),
+    ...(w
+      ? [
+          {
+            name: 'live power: one homestatus per home per read, whatever the number of power nodes',
+            value: `${fmt(w.homestatusPerHomePerHour)} / home / hour for ${w.powerNodes} nodes`,
+            goal: '<= 60',
+            met: w.homestatusPerHomePerHour <= 60,
+          },
+          {
+            name: 'live power beside auto energy reads: within the hourly budget, no rate-limit answer',
+            value: `busiest hour ${w.busiestHour} / ${w.budgetPerHour}, ${w.rateLimited} refused`,
+            goal: 'within, 0',
+            met: w.busiestHour <= w.budgetPerHour && w.rateLimited === 0,
+          },
         ]
       : []),
   ];
@@ -141,8 +159,9 @@ export function render(r: BenchReport): string {
     ['live read on a year-long ledger (ms per line)', fmt(e.liveReadMs, 2)],
     ['InfluxDB points / s', fmt(e.influxPointsPerSecond, 0)],
   ]);
+  const power = r.power ? table(renderPower(r.power, fmt)) : '';
   const targets = r.targets.map((t) => `  [${t.met ? 'met' : 'MISSED'}] ${t.name}: ${t.value} (target ${t.goal})`).join('\n');
-  return [polling, '', backfill, '', speed, '', exporter, '', 'Targets:', targets, ''].join('\n');
+  return [polling, '', backfill, '', speed, '', exporter, '', ...(power ? [power, ''] : []), 'Targets:', targets, ''].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -161,6 +180,8 @@ async function main(): Promise<void> {
   const speed = await benchSpeed();
   log('bench: export (a year of 9 lines)…');
   const exported = await benchExport();
+  log('bench: live power beside auto energy reads (virtual clock)…');
+  const power = await benchPower();
   const polling = { usual, fixed, auto };
   const report: BenchReport = {
     date: new Date().toISOString(),
@@ -170,7 +191,8 @@ async function main(): Promise<void> {
     backfill,
     speed,
     export: exported,
-    targets: targetsOf(polling, backfill, exported),
+    power,
+    targets: targetsOf(polling, backfill, exported, power),
     allMet: false,
   };
   report.allMet = report.targets.every((t) => t.met);

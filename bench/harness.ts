@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../src/nodes/shared/clock';
 import { startSimulator, type FaultOptions, type SimLine, type Simulator, type SimulatorOptions } from '../src/simulator';
 import { VirtualClock } from '../test/support/virtual-clock';
+import { nodeRedSettings, resetNodeRedSettings } from '../test/support/node-red-settings';
 
 /** The package root, from dist/bench/ or from bench/ (ts-node). */
 const ROOT = path.resolve(__dirname, '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '');
@@ -159,7 +159,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
 
-  setNodeClock(clock);
   const sim = await startSimulator({
     ...options.simulator,
     seed: options.seed ?? 42,
@@ -181,9 +180,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   // A user dir of its own: the account's token store must not find another run's tokens.
   const userDir = mkdtempSync(path.join(tmpdir(), 'econetatmo-soak-'));
-  helper.settings({
+  nodeRedSettings({
     userDir,
-    econetatmo: { requestTimeoutMs: options.requestTimeoutMs ?? 1000 },
+    clock,
+    // As most installs have one: the token file is sealed with it at every refresh.
+    credentialSecret: 'econetatmo-soak-credential-secret',
+    requestTimeoutMs: options.requestTimeoutMs ?? 1000,
   });
   const tokens = sim.issueTokens();
   const credentials = {
@@ -259,7 +261,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       } finally {
         clock.dispose();
         await sim.close();
-        setNodeClock(null);
+        resetNodeRedSettings();
         rmSync(userDir, { recursive: true, force: true });
         process.off('unhandledRejection', onRejection);
         process.off('uncaughtException', onException);

@@ -9,6 +9,7 @@ const entries = {
   'econetatmo-sync': 'sync',
   'econetatmo-measure': 'measure',
   'econetatmo-export': 'export',
+  'econetatmo-power': 'power',
 };
 for (const [type, module] of Object.entries(entries)) {
   const file = path.join(__dirname, '..', 'nodes', `${type}.js`);

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'child_process';
 import net from 'net';
 import path from 'path';
 import should from 'should';
-import { freePort, makeTempDir, removeTempDir } from './support/node-red-process';
+import { freePort } from './support/node-red-process';
+import { tempDir, type TempDir } from './support/temp-dir';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -42,29 +43,30 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
 describe('npm start (the demo)', function () {
   this.timeout(90000);
   let npm: ChildProcess | undefined;
-  let dir: string | undefined;
+  let dir: TempDir | undefined;
 
   after(function () {
     // Whatever the outcome, nothing this test started survives it.
     if (npm?.pid !== undefined && groupAlive(npm.pid)) process.kill(-npm.pid, 'SIGKILL');
-    if (dir) removeTempDir(dir);
+    dir?.cleanup();
   });
 
   it('stops Node-RED and the simulator when npm gets SIGTERM, not only npm', async function () {
     const port = await freePort();
-    dir = makeTempDir('econetatmo-demo-');
+    dir = tempDir('econetatmo-demo-');
     let output = '';
     // --ignore-scripts: no prestart build under a running test (the test runs from dist/).
-    npm = spawn('npm', ['start', '--ignore-scripts', '--', '--port', String(port), '--sim-port', '0', '--dir', dir], {
+    const child = spawn('npm', ['start', '--ignore-scripts', '--', '--port', String(port), '--sim-port', '0', '--dir', dir.dir], {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const pgid = npm.pid as number;
-    npm.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    npm.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    npm = child;
+    const pgid = child.pid as number;
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     const simulator = (): number => Number(/Netatmo simulator on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1] ?? 0);
-    await until('the demo runs', () => output.includes('econetatmo demo is running') || npm?.exitCode !== null, 60000).catch((err: Error) => {
+    await until('the demo runs', () => output.includes('econetatmo demo is running') || child.exitCode !== null, 60000).catch((err: Error) => {
       throw new Error(`${err.message}\n${output}`);
     });
     should(output).containEql('econetatmo demo is running');
@@ -73,7 +75,7 @@ describe('npm start (the demo)', function () {
     should(simPort).be.above(0);
 
     process.kill(pgid, 'SIGTERM'); // npm alone, as `kill <pid>` or a service manager does
-    await until('npm has exited', () => npm?.exitCode !== null || npm?.signalCode !== null, 20000);
+    await until('npm has exited', () => child.exitCode !== null || child.signalCode !== null, 20000);
     await until("every process of the demo's group has exited", () => !groupAlive(pgid), 20000).catch((err: Error) => {
       throw new Error(`${err.message}\n${output}`);
     });

@@ -1,7 +1,7 @@
 // The example flows (examples/**) and the demo's use of them: every file is a valid flow of
 // known node types sharing one account; the dashboard's charts come from export nodes; examples
-// 04 and 05 are wired as their destinations need; and examples 01–03 and the dashboard run inside
-// real Node-RED against the simulator.
+// 04, 05 and 06 are wired as their destinations need; and examples 01–03, 06 (without Home
+// Assistant) and the dashboard run inside real Node-RED against the simulator.
 // Over 300 lines: the shipped flows checked statically, then run in Node-RED, over one loader of
 // the examples (scripts/demo/flows.js).
 import './support/node-red-line';
@@ -33,11 +33,11 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const flows = require(path.join(ROOT, 'scripts', 'demo', 'flows.js')) as FlowsModule;
 const examples = flows.loadExamples();
 
-const OUR_TYPES = ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure', 'econetatmo-export'];
+const OUR_TYPES = ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure', 'econetatmo-export', 'econetatmo-power'];
 // The destinations' own nodes: node-red-contrib-home-assistant-websocket and node-red-contrib-influxdb.
-const DESTINATION_TYPES = ['server', 'ha-api', 'influxdb', 'influxdb batch'];
+const DESTINATION_TYPES = ['server', 'ha-api', 'ha-sensor', 'ha-entity-config', 'influxdb', 'influxdb batch'];
 const CORE_TYPES = ['tab', 'comment', 'inject', 'debug', 'function', 'switch', 'change'];
-const DASHBOARD_TYPES = ['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-chart', 'ui-text'];
+const DASHBOARD_TYPES = ['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-chart', 'ui-text', 'ui-gauge'];
 const MODULE_ID = /^((?:[0-9a-f]{2}:){5}[0-9a-f]{2})#([0-8])$/;
 
 function byFile(name: string): FlowNode[] {
@@ -59,13 +59,14 @@ function wiresOf(node: FlowNode): string[] {
 }
 
 describe('examples', function () {
-  it('has the six documented examples', function () {
+  it('has the seven documented examples', function () {
     should(examples.map((e) => e.file).sort()).eql([
       '01 Discover lines.json',
       '02 Read a line.json',
       '03 Read a past range.json',
       '04 Home Assistant energy.json',
       '05 InfluxDB.json',
+      '06 Live power.json',
       path.join('dashboard', 'Consumption dashboard.json'),
     ]);
   });
@@ -92,7 +93,7 @@ describe('examples', function () {
       it("carries no account node (the editor picks the user's own), and no credentials", function () {
         // An account node in two examples would clash when the second is imported.
         should(ofType(nodes, 'econetatmo-account')).have.length(0);
-        for (const node of nodes.filter((n) => n.type === 'econetatmo-sync' || n.type === 'econetatmo-measure')) {
+        for (const node of nodes.filter((n) => ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-power'].includes(n.type))) {
           should(node.account).equal('');
         }
         const text = JSON.stringify(nodes);
@@ -147,6 +148,11 @@ describe('examples', function () {
           should(Number.isInteger(m.interval) && (m.interval as number) >= 0).be.true();
           should(['changes', 'all']).containEql(m.emit);
         }
+        for (const p of ofType(nodes, 'econetatmo-power')) {
+          should(Array.isArray(p.modules)).be.true();
+          should(p.interval === 0 || (p.interval as number) >= 10).be.true();
+          should(['each', 'all']).containEql(p.output);
+        }
         for (const x of ofType(nodes, 'econetatmo-export')) {
           should(['homeassistant', 'influxdb', 'dashboard']).containEql(x.format);
           should(x.outputs).equal(x.format === 'homeassistant' ? 2 : 1);
@@ -156,10 +162,11 @@ describe('examples', function () {
     });
   }
 
-  it('shares no node id between two examples: importing one after another never clashes', function () {
+  it('shares no node of ours, and no tab, between two examples: importing one after another never clashes on them', function () {
     const seen = new Map<string, string>();
     for (const { file, nodes } of examples) {
-      for (const node of nodes) {
+      // Dashboard 2's own config nodes (ui-base, ui-theme…) are shared on purpose: one dashboard.
+      for (const node of nodes.filter((n) => n.type === 'tab' || n.type.startsWith('econetatmo-'))) {
         should(seen.has(node.id)).be.false(`${node.id} of ${file} is also in ${seen.get(node.id) ?? ''}`);
         seen.set(node.id, file);
       }
@@ -202,9 +209,12 @@ describe('examples', function () {
       should(JSON.stringify(start!.props)).match(/dateBegin/);
     });
 
+    /** The energy charts (the live power chart is apart, below). */
+    const energyCharts = (): FlowNode[] => ofType(nodes, 'ui-chart').filter((c) => c.id !== 'econetatmo.dash.chart.power');
+
     it('serves at /dashboard, keeps days of data and redraws whole series', function () {
       should(ofType(nodes, 'ui-base')[0].path).equal('/dashboard');
-      const charts = ofType(nodes, 'ui-chart');
+      const charts = energyCharts();
       should(charts.map((c) => c.chartType).sort()).eql(['bar', 'bar', 'line', 'line']);
       for (const chart of charts) should(chart.action).equal('replace');
       const line = charts.find((c) => c.chartType === 'line')!;
@@ -212,13 +222,14 @@ describe('examples', function () {
       should(Number(line.removeOlder) * Number(line.removeOlderUnit)).be.aboveOrEqual(2 * 86400);
       should(line.removeOlderPoints).equal('');
       const groups = new Set(ofType(nodes, 'ui-group').map((g) => g.id));
-      for (const widget of [...charts, ...ofType(nodes, 'ui-text')]) should(groups.has(String(widget.group))).be.true();
+      for (const widget of [...ofType(nodes, 'ui-chart'), ...ofType(nodes, 'ui-text'), ...ofType(nodes, 'ui-gauge')])
+        should(groups.has(String(widget.group))).be.true();
     });
 
     it('draws each chart from an export node (format dashboard), with no function node', function () {
       should(ofType(nodes, 'function')).have.length(0);
       const exports = ofType(nodes, 'econetatmo-export');
-      const charts = ofType(nodes, 'ui-chart');
+      const charts = energyCharts();
       should(exports).have.length(charts.length);
       for (const chart of charts) {
         const feeders = exports.filter((x) => wiresOf(x).includes(chart.id));
@@ -242,6 +253,22 @@ describe('examples', function () {
       const bars = ofType(nodes, 'ui-chart').filter((c) => c.chartType === 'bar');
       should(bars.length).be.above(0);
       for (const chart of bars) should(String(chart.label)).match(/the last bar is today, so far/);
+    });
+
+    it('shows live power: the NLPC meter on a gauge in W, every module on a chart of the last hour, nulls left out', function () {
+      const [power] = ofType(nodes, 'econetatmo-power');
+      should(power).match({ modules: [], interval: 60, output: 'each', account: '' });
+      const targets = wiresOf(power).map((id) => nodes.find((n) => n.id === id)!);
+      should(targets.map((n) => n.type)).eql(['switch', 'switch']);
+      const [gauge] = ofType(nodes, 'ui-gauge');
+      should(gauge).match({ units: 'W', value: 'payload', valueType: 'msg', min: 0 });
+      const meter = targets.find((n) => wiresOf(n).includes(gauge.id))!;
+      should(meter).match({ property: 'power.model', rules: [{ t: 'eq', v: 'NLPC' }] });
+      const chart = nodes.find((n) => n.id === 'econetatmo.dash.chart.power')!;
+      const reachable = targets.find((n) => wiresOf(n).includes(chart.id))!;
+      should(reachable).match({ property: 'payload', rules: [{ t: 'nnull' }] });
+      should(chart).match({ chartType: 'line', action: 'append', category: 'topic', categoryType: 'msg', xAxisType: 'time', yAxisLabel: 'W' });
+      should(Number(chart.removeOlder) * Number(chart.removeOlderUnit)).equal(3600);
     });
 
     it('says that today holds only what is uploaded so far', function () {
@@ -300,12 +327,56 @@ describe('examples', function () {
     });
   });
 
+  describe('06 Live power', function () {
+    const nodes = byFile('06 Live power.json');
+
+    it('wires power → switch (the NLPC meter) → Dashboard 2 gauge and the Home Assistant sensor entity', function () {
+      const [power] = ofType(nodes, 'econetatmo-power');
+      const [meter] = ofType(nodes, 'switch');
+      const [gauge] = ofType(nodes, 'ui-gauge');
+      const [sensor] = ofType(nodes, 'ha-sensor');
+      should(power).match({ output: 'each', interval: 60 });
+      should(wiresOf(power)).containEql(meter.id);
+      should(meter).match({ property: 'power.model', rules: [{ t: 'eq', v: 'NLPC' }] });
+      should(wiresOf(meter).sort()).eql([gauge.id, sensor.id].sort());
+      should(gauge).match({ units: 'W', value: 'payload', valueType: 'msg' });
+      should(sensor).match({ state: 'payload', stateType: 'msg' });
+    });
+
+    it('declares the sensor with device class power, unit W and state class measurement, on its own server node without secrets', function () {
+      const [sensor] = ofType(nodes, 'ha-sensor');
+      const [entity] = ofType(nodes, 'ha-entity-config');
+      should(sensor.entityConfig).equal(entity.id);
+      should(entity).match({ entityType: 'sensor', server: ofType(nodes, 'server')[0].id });
+      const config = Object.fromEntries((entity.haConfig as Array<{ property: string; value: unknown }>).map((c) => [c.property, c.value]));
+      should(config).match({ device_class: 'power', unit_of_measurement: 'W', state_class: 'measurement' });
+      should(JSON.stringify(ofType(nodes, 'server'))).not.match(/token|host/i);
+    });
+
+    it('says what to set up in Home Assistant first, in English and French', function () {
+      const info = String(ofType(nodes, 'comment')[0].info);
+      should(info)
+        .match(/Node-RED Companion/)
+        .and.match(/long-lived access token/)
+        .and.match(/state class \*measurement\*/);
+      should(info)
+        .match(/FR : /)
+        .and.match(/jeton d'accès longue durée/);
+    });
+
+    it("shares the dashboard example's ui-base and theme (one dashboard when both are imported)", function () {
+      const dash = byFile(path.join('dashboard', 'Consumption dashboard.json'));
+      for (const type of ['ui-base', 'ui-theme']) should(ofType(nodes, type)).eql(ofType(dash, type));
+      should(() => flows.mergeExamples(examples)).not.throw();
+    });
+  });
+
   it('the demo leaves out the examples that need another system', function () {
-    should(flows.demoExamples(examples).map((e) => e.file)).eql(examples.map((e) => e.file).filter((f) => !/^0[45] /.test(f)));
+    should(flows.demoExamples(examples).map((e) => e.file)).eql(examples.map((e) => e.file).filter((f) => !/^0[456] /.test(f)));
   });
 });
 
-describe('examples 01–03 and the dashboard in Node-RED against the simulator', function () {
+describe('examples 01–03, 06 and the dashboard in Node-RED against the simulator', function () {
   this.timeout(30000);
   let sim: Simulator;
 
@@ -318,6 +389,7 @@ describe('examples 01–03 and the dashboard in Node-RED against the simulator',
       require(path.join(ROOT, 'nodes', 'econetatmo-sync.js')),
       require(path.join(ROOT, 'nodes', 'econetatmo-measure.js')),
       require(path.join(ROOT, 'nodes', 'econetatmo-export.js')),
+      require(path.join(ROOT, 'nodes', 'econetatmo-power.js')),
       require('@node-red/nodes/core/common/20-inject.js'),
       require('@node-red/nodes/core/function/10-function.js'),
       require('@node-red/nodes/core/function/10-switch.js'),
@@ -335,9 +407,9 @@ describe('examples 01–03 and the dashboard in Node-RED against the simulator',
   async function load(file: string): Promise<void> {
     const nodes = flows
       .retarget(byFile(file), { apiUrl: sim.url, deviceId: sim.lines()[0].deviceId })
-      .filter((n) => n.type !== 'comment' && !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-text'].includes(n.type))
-      // Debug nodes and charts become helper nodes to listen on.
-      .map((n) => (n.type === 'debug' || n.type === 'ui-chart' ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n))
+      .filter((n) => n.type !== 'comment' && !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-text', 'server', 'ha-entity-config'].includes(n.type))
+      // Debug nodes, charts, gauges and Home Assistant entities become helper nodes to listen on.
+      .map((n) => (['debug', 'ui-chart', 'ui-gauge', 'ha-sensor'].includes(n.type) ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n))
       .map((n) => (n.type === 'inject' ? { ...n, once: false } : n));
     const tokens = sim.issueTokens();
     await helper.load(nodeModules as Parameters<typeof helper.load>[0], nodes, {
@@ -435,5 +507,25 @@ describe('examples 01–03 and the dashboard in Node-RED against the simulator',
     }
     const [perDay] = await days;
     for (const p of perDay.payload as Array<{ x: string; y: number }>) should(p.x).match(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('06 and the dashboard: live power reaches the gauge (the NLPC meters only), the sensor and the chart (no nulls)', async function () {
+    const meters = sim.modules().filter((m) => m.model === 'NLPC');
+    await load('06 Live power.json'); // reads at deploy; the answers come after these listeners
+    const gauge = collect('econetatmo.ex06.gauge', meters.length);
+    const sensor = collect('econetatmo.ex06.sensor', meters.length);
+    for (const got of [await gauge, await sensor]) {
+      should(got.map((m) => m.power.moduleId).sort()).eql(meters.map((m) => m.moduleId).sort());
+      for (const m of got) should(m.payload).be.a.Number();
+    }
+    await helper.unload();
+    await load(path.join('dashboard', 'Consumption dashboard.json'));
+    const chart = collect('econetatmo.dash.chart.power', 3);
+    const dashGauge = collect('econetatmo.dash.gauge.meter', 1);
+    for (const m of await chart) {
+      should(m.payload).be.a.Number();
+      should(m.topic).equal(m.power.name);
+    }
+    should((await dashGauge)[0].power.model).equal('NLPC');
   });
 });

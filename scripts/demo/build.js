@@ -15,10 +15,12 @@ const OUTPUTS = [
   'dist/src/nodes/sync/sync.js',
   'dist/src/nodes/measure/measure.js',
   'dist/src/nodes/export/export.js',
+  'dist/src/nodes/power/power.js',
   'nodes/econetatmo-account.js',
   'nodes/econetatmo-sync.js',
   'nodes/econetatmo-measure.js',
   'nodes/econetatmo-export.js',
+  'nodes/econetatmo-power.js',
 ].map((p) => path.join(ROOT, p));
 
 function newestMtime(dir) {

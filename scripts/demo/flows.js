@@ -38,7 +38,7 @@ function loadExamples(dir = EXAMPLES_DIR) {
  * The examples the demo deploys: those that send to another system (Home Assistant, InfluxDB)
  * need that system and its Node-RED nodes, which the demo does not have, so they stay out.
  */
-const OUTSIDE_TYPES = new Set(['server', 'ha-api', 'influxdb', 'influxdb batch']);
+const OUTSIDE_TYPES = new Set(['server', 'ha-api', 'ha-sensor', 'ha-entity-config', 'influxdb', 'influxdb batch']);
 function demoExamples(examples) {
   return examples.filter(({ nodes }) => !nodes.some((n) => OUTSIDE_TYPES.has(n.type)));
 }
@@ -75,7 +75,7 @@ function retarget(nodes, { apiUrl, deviceId }) {
   const copies = nodes.map((node) => {
     const copy = JSON.parse(JSON.stringify(node));
     if (copy.type === 'econetatmo-account') copy.apiUrl = apiUrl;
-    if ((copy.type === 'econetatmo-sync' || copy.type === 'econetatmo-measure') && !copy.account) copy.account = ACCOUNT_ID;
+    if (['econetatmo-sync', 'econetatmo-measure', 'econetatmo-power'].includes(copy.type) && !copy.account) copy.account = ACCOUNT_ID;
     if (copy.type === 'econetatmo-measure') {
       if (typeof copy.moduleId === 'string' && copy.moduleId.startsWith(`${EXAMPLE_DEVICE_ID}#`)) {
         copy.moduleId = deviceId + copy.moduleId.slice(EXAMPLE_DEVICE_ID.length);

@@ -1,12 +1,16 @@
 // "Download diagnostics": what only the real cloud can tell (local days, gas and water lines,
-// rows per answer), as a JSON file a user can attach to a bug report. It is anonymised here,
+// rows per answer, the module types of the account, a meter that is not listed yet, what the
+// modules report live), as a JSON file a user can attach to a bug report. It is anonymised here,
 // before it leaves the runtime: ids become stable keyed hashes (the same id gives the same
-// hash in every download of this account, and without the client secret no id can be found
-// back from one, even by trying every ecocounter address), names become placeholders, and no
+// hash in every download of this account, and without the account's own random key, see
+// diagnostics-key.ts, no id can be found back from one, even by trying every ecocounter address), names become placeholders, and no
 // token or secret is ever read into it.
 import { createHmac } from 'node:crypto';
 import type { BudgetUse, NetatmoAccountApi } from '../netatmo/account-api';
-import { parseHomesData } from '../netatmo/discovery';
+import { discover, parseHomes } from '../netatmo/discovery';
+import { familyTypes } from '../contract/measure-types';
+import { consumptionFamilyOf, meterModel } from '../contract/meter-models';
+import { statusSample } from './diagnostics-status';
 import { SCALES, type Scale } from '../contract/measure-types';
 import { type ConnectionState } from '../netatmo/types';
 import { type Line } from '../contract/line';
@@ -22,8 +26,13 @@ const SPAN_MS: Record<Scale, number> = {
   '1month': 400 * 86_400_000,
 };
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
-/** 1 homesdata + 2 getmeasure per scale: the most requests a download makes (a token refresh aside). */
-export const DIAGNOSTIC_REQUESTS = 1 + 2 * DIAGNOSTIC_SCALES.length;
+/** The scales a meter other than the ecocounter is sampled at (its upload rhythm and stamps are what is unknown). */
+const METER_SCALES: readonly Scale[] = ['30min', '1hour'];
+/**
+ * 1 homesdata + 2 getmeasure per scale for an ecocounter line, + 1 per METER_SCALES for another
+ * meter, + 1 homestatus: the most requests a download makes (a token refresh aside).
+ */
+export const DIAGNOSTIC_REQUESTS = 1 + 2 * DIAGNOSTIC_SCALES.length + METER_SCALES.length + 1;
 
 export interface Versions {
   package: string;
@@ -33,7 +42,7 @@ export interface Versions {
 
 export interface DiagnosticsInput {
   account: NetatmoAccountApi;
-  /** Keys the hashes; never written out. */
+  /** Keys the hashes (the account's own random key, never a secret of another use); never written out. */
   hashKey: string;
   versions: Versions;
   now: number;
@@ -48,10 +57,11 @@ class Anonymiser {
     return `${kind}-${createHmac('sha256', this.key).update(`${kind}:${value}`).digest('hex').slice(0, 12)}`;
   }
 
-  /** A line id keeps its `#index`: the index says the line's role. */
+  /** A line id keeps its `#index`: the index says the line's role (or which phase). */
   moduleId(moduleId: string): string {
     const [device, index] = moduleId.split('#');
-    return `${this.id('device', device ?? '')}#${index ?? ''}`;
+    const hashed = this.id('device', device ?? '');
+    return index === undefined ? hashed : `${hashed}#${index}`;
   }
 
   name(kind: string, value: string): string {
@@ -100,7 +110,28 @@ export function lastLocalMidnight(now: number, timeZone?: string): number {
 
 /** The line the answers are read for: the ecocounter's total if it has one, else its first line. */
 function sampleLine(lines: Line[]): Line | undefined {
-  return lines.find((l) => l.role === 'total') ?? lines[0];
+  const ecocounter = lines.filter((l) => l.model === 'NLE');
+  return ecocounter.find((l) => l.role === 'total') ?? ecocounter[0];
+}
+
+/** The other meter sampled: a whole-module meter if there is one (the most asked for), else any. */
+function sampleMeter(lines: Line[]): Line | undefined {
+  const others = lines.filter((l) => l.model !== 'NLE');
+  return others.find((l) => l.role === 'meter') ?? others.find((l) => l.role === 'phase') ?? others[0];
+}
+
+function measureParams(line: Line, scale: Scale, types: string[], dateBegin: number, dateEnd: number, realTime: boolean): Record<string, string> {
+  return {
+    device_id: line.deviceId,
+    module_id: line.moduleId,
+    scale,
+    type: types.join(','),
+    date_begin: String(dateBegin),
+    date_end: String(dateEnd),
+    limit: '1024',
+    optimize: 'true',
+    real_time: String(realTime),
+  };
 }
 
 /** Only the answer's shape and values: getmeasure answers carry times and numbers, no ids. */
@@ -132,7 +163,7 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Recor
   } catch (err) {
     return { ...file, tokenState: tokenState(account.state()), rateBudget: budget(account.budgetUse()), error: errorName(err) };
   }
-  const lines = parseHomesData(homesAnswer);
+  const { lines, unknownTypes } = discover(homesAnswer);
   const zones = timezones(homesAnswer);
   const homes = new Map<string, { id: string; name: string; timezone: string | null; lines: unknown[] }>();
   for (const line of lines) {
@@ -143,6 +174,8 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Recor
     }
     home.lines.push({
       moduleId: anon.moduleId(line.moduleId),
+      deviceId: anon.moduleId(line.deviceId),
+      model: line.model,
       name: anon.name('line', line.moduleId),
       index: line.index,
       role: line.role,
@@ -151,6 +184,12 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Recor
     });
   }
   file.homes = [...homes.values()];
+  // Every module of the account, lines or not: its type and which device it hangs off, hashed.
+  file.modules = parseHomes(homesAnswer).map((home) => ({
+    home: anon.id('home', home.id),
+    modules: home.modules.map((m) => ({ id: anon.moduleId(m.id), type: m.type, bridge: m.bridge === null ? null : anon.moduleId(m.bridge) })),
+  }));
+  file.unknownTypes = unknownTypes;
 
   const line = sampleLine(lines);
   if (line !== undefined) {
@@ -161,17 +200,7 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Recor
       const dateBegin = Math.floor((midnight - SPAN_MS[scale]) / 1000);
       const dateEnd = Math.floor(Math.min(now, midnight + SPAN_MS[scale]) / 1000);
       for (const realTime of [false, true]) {
-        const params = {
-          device_id: line.deviceId,
-          module_id: line.moduleId,
-          scale,
-          type: TYPES.join(','),
-          date_begin: String(dateBegin),
-          date_end: String(dateEnd),
-          limit: '1024',
-          optimize: 'true',
-          real_time: String(realTime),
-        };
+        const params = measureParams(line, scale, TYPES, dateBegin, dateEnd, realTime);
         const request = { scale, realTime, dateBegin, dateEnd, types: TYPES };
         try {
           answers.push({ request, answer: measureAnswer(await account.rawRead('/api/getmeasure', params)) });
@@ -187,6 +216,35 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Recor
       lastLocalMidnight: new Date(midnight).toISOString(),
       answers,
     };
+  }
+  const meter = sampleMeter(lines);
+  if (meter !== undefined) {
+    // Its model's family, the hours before now: when its buckets appear says its upload rhythm.
+    const types = familyTypes(consumptionFamilyOf(meter.model));
+    const answers: unknown[] = [];
+    for (const scale of METER_SCALES) {
+      const dateEnd = Math.floor(now / 1000);
+      const dateBegin = dateEnd - Math.floor(SPAN_MS[scale] / 1000);
+      const request = { scale, realTime: false, dateBegin, dateEnd, types };
+      try {
+        answers.push({
+          request,
+          answer: measureAnswer(await account.rawRead('/api/getmeasure', measureParams(meter, scale, types, dateBegin, dateEnd, false))),
+        });
+      } catch (err) {
+        answers.push({ request, error: errorName(err) });
+      }
+    }
+    file.meterSample = { moduleId: anon.moduleId(meter.moduleId), model: meter.model, role: meter.role, askedAt: new Date(now).toISOString(), answers };
+  }
+  // The live values of the home of a module that reports power (else of the first home).
+  const statusHome = lines.find((l) => meterModel(l.model)?.power === true)?.homeId ?? lines[0]?.homeId;
+  if (statusHome !== undefined) {
+    try {
+      file.statusSample = statusSample(await account.rawRead('/api/homestatus', { home_id: statusHome }), (id) => anon.moduleId(id));
+    } catch (err) {
+      file.statusSample = { error: errorName(err) };
+    }
   }
   file.tokenState = tokenState(account.state());
   file.rateBudget = budget(account.budgetUse());

@@ -5,8 +5,11 @@
 // each of them between the `econetatmo:constants` markers (scripts/write-entries.js, through
 // withConstants below), so the editor and the runtime cannot drift apart.
 import { BACKFILL_OUTPUTS } from './measure-types';
-import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, LINE_ID_PATTERN } from './line-id';
-import { DEFAULT_TYPES, MEASURE_TYPES, SCALES } from './measure-types';
+import { DEVICE_ID_PATTERN, ID_PATTERN_FLAGS, LINE_ID_PATTERN, MODULE_ID_PATTERN } from './line-id';
+import { DEFAULT_TYPES, familyTypes, MEASURE_TYPES, SCALES, typeFamily } from './measure-types';
+import { METER_MODELS, type ConsumptionFamily } from './meter-models';
+import { METER_SELECTIONS } from './line';
+import { DEFAULT_POWER_INTERVAL_S, MIN_POWER_INTERVAL_S, POWER_OUTPUTS } from './power';
 
 /** The Netatmo cloud, unless the account says otherwise (the simulator, a proxy). */
 export const DEFAULT_API_URL = 'https://api.netatmo.com';
@@ -15,6 +18,23 @@ export const CALLBACK_PATH = '/econetatmo/oauth/callback';
 
 /** A measure node's `interval` when none (or nothing readable) is set, in minutes. */
 export const DEFAULT_INTERVAL_MIN = 10;
+/**
+ * The shortest `interval` (minutes) besides 0, what the rate budget carries: nine lines of one
+ * account every 5 min are 108 reads an hour (a read is one request, two at times) of the 450
+ * the budget allows, leaving room for backfills, discovery and `auto` nodes. Every minute they
+ * would be 540: more than the budget, so reads would queue and backfills starve. The ecocounter
+ * uploads about every 3 hours anyway.
+ */
+export const MIN_INTERVAL_MIN = 5;
+
+/** The editor's text key of a type family's (`econetatmo-measure.families.<key>`). */
+const FAMILY_KEYS: Record<string, string> = {
+  sum_energy_elec: 'elec',
+  sum_energy_buy_from_grid: 'grid',
+  sum_energy_self_consumption: 'self',
+  sum_energy_resell_to_grid: 'resell',
+  sum_energy_price: 'price',
+};
 
 /** The editor's text key of a measure type (`econetatmo-measure.types.<key>`). */
 export function typeTextKey(type: string): string {
@@ -28,33 +48,55 @@ export interface EditorConstants {
   /** Relative to the editor's admin root, as the editor builds URLs. */
   callbackPath: string;
   defaultApiUrl: string;
-  /** [type, text key] in the order the editor lists them. */
-  types: Array<[string, string]>;
-  /** The default types, comma-separated as the node stores them. */
+  /** [type, text key, family text key] in the order the editor lists them. */
+  types: Array<[string, string, string]>;
+  /** The ecocounter's default types, comma-separated as the node stores them. */
   defaultTypes: string;
+  /** Per model: its default types (comma-separated), role, and whether it reports live power. */
+  models: Record<string, { types: string; role: string | null; power: boolean }>;
+  /** The default types of a model the editor does not know (the range outside the NLE). */
+  otherTypes: string;
+  /** The sync node's `meters` values, the editor's default first. */
+  meters: string[];
   scales: string[];
-  /** Source of the line id pattern (`<ecocounter id>#<0..8>`), from src/contract/line-id.ts. */
+  /** Source of the module id pattern (a MAC address, `#N` optional), from src/contract/line-id.ts. */
   lineId: string;
-  /** Source of the ecocounter id pattern, from src/contract/line-id.ts. */
+  /** Source of the ecocounter line id pattern (`<ecocounter id>#<0..8>`): an unknown id of that shape is read as one. */
+  ecocounterLineId: string;
+  /** Source of the device id pattern (an ecocounter or a gateway), from src/contract/line-id.ts. */
   deviceId: string;
   /** The flags both patterns are matched with (`new RegExp(lineId, idFlags)`). */
   idFlags: string;
   defaultIntervalMin: number;
+  /** The shortest interval besides 0, in minutes. */
+  minIntervalMin: number;
   /** How a backfill is sent: one message, or `msg.parts` pages for a Join node. */
   rangeOutputs: string[];
+  /** A power node's interval in seconds: its default and the shortest allowed (0 aside). */
+  powerIntervalS: { default: number; min: number };
+  powerOutputs: string[];
 }
 
 export const EDITOR_CONSTANTS: EditorConstants = {
   callbackPath: CALLBACK_PATH.replace(/^\//, ''),
   defaultApiUrl: DEFAULT_API_URL,
-  types: MEASURE_TYPES.map((t) => [t, typeTextKey(t)]),
+  types: MEASURE_TYPES.map((t) => [t, typeTextKey(t), FAMILY_KEYS[typeFamily(t)] ?? 'elec']),
   defaultTypes: DEFAULT_TYPES.join(','),
+  models: Object.fromEntries(
+    Object.entries(METER_MODELS).map(([model, row]) => [model, { types: familyTypes(row.family).join(','), role: row.role, power: row.power }]),
+  ),
+  otherTypes: familyTypes('sum_energy_buy_from_grid' satisfies ConsumptionFamily).join(','),
+  meters: [...METER_SELECTIONS],
   scales: [...SCALES],
-  lineId: LINE_ID_PATTERN,
+  lineId: MODULE_ID_PATTERN,
+  ecocounterLineId: LINE_ID_PATTERN,
   deviceId: DEVICE_ID_PATTERN,
   idFlags: ID_PATTERN_FLAGS,
   defaultIntervalMin: DEFAULT_INTERVAL_MIN,
+  minIntervalMin: MIN_INTERVAL_MIN,
   rangeOutputs: [...BACKFILL_OUTPUTS],
+  powerIntervalS: { default: DEFAULT_POWER_INTERVAL_S, min: MIN_POWER_INTERVAL_S },
+  powerOutputs: [...POWER_OUTPUTS],
 };
 
 export const BEGIN_MARK = '/* econetatmo:constants:begin */';

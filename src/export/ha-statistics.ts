@@ -53,8 +53,10 @@ export function checkSource(source: string): string {
 }
 
 /**
- * `<source>:<object id>`. By default the object id is the ecocounter's id and the line's index
- * (`70ee50a1b2c3_4`), so that renaming a line keeps its statistic; `override` replaces it.
+ * `<source>:<object id>`. By default the object id comes from the module id alone, so that
+ * renaming a line keeps its statistic: an ecocounter line's is the ecocounter's id and the line's
+ * index (`70ee50a1b2c3_4`), any other module's its own id (`123456000000a14cda`, and `_N` for a
+ * `#N` sub-module). `override` replaces it.
  */
 export function statisticIdFor(source: string, moduleId: string, override: string): string {
   checkSource(source);
@@ -64,7 +66,7 @@ export function statisticIdFor(source: string, moduleId: string, override: strin
     if (!VALID_PART.test(objectId)) throw new ExportProblem('badStatisticId', { id: objectId });
   } else {
     const [device, index] = moduleId.split('#');
-    objectId = `${device.replace(/:/g, '').toLowerCase()}_${index}`;
+    objectId = `${device.replace(/:/g, '').toLowerCase()}${index !== undefined ? `_${index}` : ''}`;
   }
   const id = `${source}:${objectId}`;
   if (!VALID_STATISTIC_ID.test(id)) throw new ExportProblem('badStatisticId', { id });

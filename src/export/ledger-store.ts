@@ -1,9 +1,11 @@
-// Where each statistic's ledger lives: `<userDir>/econetatmo/export/<source>.<object id>.json`,
-// one file per statistic (not per node), so that a node deleted and made again, or a second
-// node on the same line, carries on the same sum. Written whole or not at all, owner-only.
+// Where each statistic's ledger lives: `<userDir>/econetatmo/export/<file name>.json` (safeFileName
+// of the statistic id, `econetatmo_kitchen-<digest>.json` for `econetatmo:kitchen`), one file per
+// statistic (not per node), so that a node deleted and made again carries on the same sum; one
+// node writes it at a time (ledger-registry.ts). Written whole or not at all, owner-only.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrivateJsonSync } from '../lib/private-file';
+import { adoptLegacyFileSync, safeFileName } from '../lib/safe-file-name';
 import { HourLedger } from './hour-ledger';
 
 export interface LedgerStore {
@@ -12,8 +14,13 @@ export interface LedgerStore {
   save(ledger: HourLedger): void;
 }
 
+/** A statistic's ledger file, named by the package's one rule (safeFileName). */
 export function ledgerFile(dir: string, statisticId: string): string {
-  // Statistic ids are [a-z0-9_:] only (checked before): safe as a file name once ':' is replaced.
+  return join(dir, `${safeFileName(statisticId)}.json`);
+}
+
+/** The name an older version gave it (`:` made `.`): read once, then moved. */
+function legacyLedgerFile(dir: string, statisticId: string): string {
   return join(dir, `${statisticId.replace(':', '.')}.json`);
 }
 
@@ -21,6 +28,7 @@ export function fileLedgerStore(dir: string): LedgerStore {
   return {
     load(statisticId) {
       let text: string;
+      adoptLegacyFileSync(ledgerFile(dir, statisticId), legacyLedgerFile(dir, statisticId));
       try {
         text = readFileSync(ledgerFile(dir, statisticId), 'utf8');
       } catch (err) {

@@ -1,6 +1,7 @@
-// The export node's edge: a message is taken only if it is what econetatmo-measure sends.
-// Everything is checked here, once, so that the rest of src/export works on typed values.
-import { isLineId } from '../contract/line-id';
+// The export node's edge: a message is taken only if it is what econetatmo-measure sends (or, for
+// Home Assistant, the answer to its own baseline read). Everything is checked here, once, so that
+// the rest of src/export works on typed values.
+import { isDeviceId, isModuleId, lineDevice } from '../contract/line-id';
 import { isTimeZone } from '../lib/local-calendar';
 import { ExportProblem, SCALES, type ExportPoint, type MeasurePayload, type Scale } from './types';
 
@@ -39,8 +40,9 @@ function parsePoint(raw: unknown, i: number): ExportPoint {
 export function parseMeasurePayload(payload: unknown): MeasurePayload {
   if (!isRecord(payload)) throw notMeasure('payload');
   const { moduleId, deviceId, name, timezone, scale, unit, types, points, revised } = payload;
-  if (typeof moduleId !== 'string' || !isLineId(moduleId)) throw notMeasure('payload.moduleId');
-  if (typeof deviceId !== 'string' || moduleId.split('#')[0] !== deviceId) throw notMeasure('payload.deviceId');
+  if (typeof moduleId !== 'string' || !isModuleId(moduleId)) throw notMeasure('payload.moduleId');
+  // An ecocounter line's device is its id's prefix; any other module's is its gateway, whatever its id.
+  if (typeof deviceId !== 'string' || (deviceId !== lineDevice(moduleId) && !isDeviceId(deviceId))) throw notMeasure('payload.deviceId');
   if (typeof name !== 'string') throw notMeasure('payload.name');
   if (MARKUP.test(name)) throw new ExportProblem('markup', { name: name.replace(/[<>]/g, '') });
   // Optional (measure nodes before it did not send it); a zone Node.js does not know is refused.
@@ -65,4 +67,24 @@ export function parseMeasurePayload(payload: unknown): MeasurePayload {
     points: parsed,
     revised: (revised as number[] | undefined) ?? [],
   };
+}
+
+/** What marks Home Assistant's answer to a baseline read, wired back into the node. */
+export interface BaselineTag {
+  statisticId: string;
+  /** The first hour the read was asked for. */
+  from: number;
+}
+
+export function baselineTag(msg: Readonly<Record<string, unknown>>): BaselineTag | null {
+  const tag = msg.econetatmoBaseline;
+  if (!isRecord(tag)) return null;
+  const { statisticId, from } = tag;
+  return typeof statisticId === 'string' && typeof from === 'number' ? { statisticId, from } : null;
+}
+
+/** The measure payload of a message to a format without a baseline loop (which refuses an answer). */
+export function measurePayloadOf(msg: Readonly<Record<string, unknown>>): MeasurePayload {
+  if (baselineTag(msg)) throw notMeasure('msg.econetatmoBaseline');
+  return parseMeasurePayload(msg.payload);
 }

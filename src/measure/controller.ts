@@ -9,13 +9,14 @@ import { isNetatmoError } from '../netatmo/errors';
 import { isLocalScale, planRequests } from '../netatmo/measure-plan';
 import type { MeasureQuery } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
+import { SingleTimer } from '../lib/timer';
 import { AutoPoller, isAutoInterval, observeRead, savedUploads } from './auto-trigger';
 import { backfillReport } from './backfill-status';
 import { Backfills, rangeOutputOf } from './backfills';
 import { RepeatedFailures } from './failures';
 import { FixedTrigger } from './fixed-trigger';
-import { intervalMs, planRead, type MeasureSettings, type ReadPlan } from './input';
-import { BACKFILL_PAGES, FIRST_READ_DELAY_MS } from './policy';
+import { intervalMs, planRead, resolveRead, type Checked, type InputPlan, type MeasureSettings, type ReadPlan } from './input';
+import { BACKFILL_PAGES, FIRST_READ_DELAY_MS, UNRESOLVED_RETRY_MS } from './policy';
 import {
   lineFacts,
   type BackfillStore,
@@ -64,6 +65,8 @@ export class MeasureController {
   private readonly reader: MeasureReader;
   private readonly backfills: Backfills;
   private trigger: { stop(): void } | null = null;
+  /** An `auto` node asking the account's lines again for its module's device (see start). */
+  private readonly unresolved: SingleTimer;
   private closed = false;
   /** The status of the last read, while it succeeded (`auto` adds when the next one is planned). */
   private lastRead: StatusValue | null = null;
@@ -79,6 +82,7 @@ export class MeasureController {
     const emit: EmitMode = config.emit === 'all' ? 'all' : 'changes';
     const now = (): number => this.now();
     this.lines = lineFacts(host.services.lines);
+    this.unresolved = new SingleTimer(host.clock);
     this.reader = new MeasureReader(host.account, trackerStore(host.memory, now), this.lines, emit);
     this.backfills = new Backfills({
       nodeId: host.nodeId,
@@ -104,7 +108,21 @@ export class MeasureController {
       const t = this.host.wording.t;
       this.host.output.status(problemStatus(key === 'noModule' ? t('status.noLine') : t(`errors.${key}`, params), 'ring'));
     } else if (isAutoInterval(this.config.interval)) {
-      this.startAuto(configured.value);
+      // The schedule is the module's device's: known once the account's lines say which it is
+      // (asked again later while they do not: the cloud may be down at deploy).
+      const plan = configured.value;
+      const begin = (): void => {
+        void this.resolve(plan).then((resolved) => {
+          if (this.closed) return;
+          if (resolved.ok) {
+            this.startAuto(resolved.value);
+            return;
+          }
+          this.host.output.status(problemStatus(this.host.wording.t(`errors.${resolved.problem.key}`, resolved.problem.params), 'ring'));
+          this.unresolved.setIn(UNRESOLVED_RETRY_MS, begin);
+        });
+      };
+      begin();
     } else {
       const every = intervalMs(this.config.interval);
       if (every > 0) this.startFixed(configured.value, every);
@@ -121,11 +139,16 @@ export class MeasureController {
     const t = this.host.wording.t;
     const checked = planRead(this.config, msg, this.now());
     if (!checked.ok) throw this.refuse(t(`errors.${checked.problem.key}`, checked.problem.params));
-    const plan = checked.value;
+    // Checked on its own first (a bad input costs no request), then against the account's lines.
+    const resolved = await this.resolve(checked.value);
+    if (this.closed) return;
+    if (!resolved.ok) throw this.refuse(t(`errors.${resolved.problem.key}`, resolved.problem.params));
+    const plan = resolved.value;
     if (plan.range) {
       const output = rangeOutputOf(msg.rangeOutput, this.config.rangeOutput);
       if (output === null) throw this.refuse(t('errors.badRangeOutput', { value: String(msg.rangeOutput).slice(0, 40) }));
       const query: MeasureQuery = { moduleId: plan.moduleId, deviceId: plan.deviceId, types: plan.types, scale: plan.scale, ...plan.range };
+      if (plan.consumption !== undefined) query.consumption = plan.consumption;
       // Days, weeks and months are cut in the home's zone: a backfill keeps it with its cursor,
       // and the pages are counted on that calendar.
       if (isLocalScale(plan.scale)) {
@@ -167,6 +190,7 @@ export class MeasureController {
     this.closed = true;
     this.trigger?.stop();
     this.trigger = null;
+    this.unresolved.clear();
     // A deleted node's unfinished backfills and memory will never be used again: forget them.
     if (removed) {
       this.host.backfillStore.removeNode(this.host.nodeId);
@@ -175,7 +199,7 @@ export class MeasureController {
     this.abort.abort();
   }
 
-  private startFixed(plan: ReadPlan, every: number): void {
+  private startFixed(plan: InputPlan, every: number): void {
     const trigger = new FixedTrigger({
       clock: this.host.clock,
       everyMs: every,
@@ -207,9 +231,15 @@ export class MeasureController {
   }
 
   /** A read of the node's own timer: a failure is reported once, not on every tick (failures.ts). */
-  private async timerRead(plan: ReadPlan): Promise<void> {
+  private async timerRead(input: InputPlan | ReadPlan): Promise<void> {
     try {
-      await this.read(plan, (m) => this.host.output.send(m));
+      const resolved = await this.resolve(input);
+      if (this.closed) return;
+      if (!resolved.ok) {
+        this.host.output.status(problemStatus(this.host.wording.t(`errors.${resolved.problem.key}`, resolved.problem.params), 'ring'));
+        return;
+      }
+      await this.read(resolved.value, (m) => this.host.output.send(m));
     } catch (err) {
       const text = this.host.wording.describe(err);
       if (!this.failures.failed(text)) return;
@@ -265,6 +295,15 @@ export class MeasureController {
    */
   private described(err: unknown): Error {
     return new Error(this.host.wording.describe(err));
+  }
+
+  /**
+   * The plan completed from the account's record of the module (its gateway, its model's types):
+   * one shared `/api/homesdata` for the account, asked again only for a module it does not know.
+   */
+  private async resolve(plan: InputPlan | ReadPlan): Promise<Checked<ReadPlan>> {
+    const line = await this.host.services.lines.line(plan.moduleId, this.abort.signal);
+    return resolveRead({ ...plan, deviceId: plan.deviceId === '' ? null : plan.deviceId }, line);
   }
 
   /** A message the node cannot use: red status, and the Error for `done`. */

@@ -8,3 +8,8 @@ export const FIRST_READ_DELAY_MS = 2000;
  * BACKGROUND_PRIORITY_PAGES (src/netatmo/measures.ts), its place in the rate budget.
  */
 export const BACKFILL_PAGES = 2;
+/**
+ * An `auto` node whose module the account's lines do not say (yet: the cloud may be down at
+ * deploy) tries again after this; the line directory asks no sooner anyway (LINE_RETRY_MS).
+ */
+export const UNRESOLVED_RETRY_MS = 10 * 60_000;

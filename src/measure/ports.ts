@@ -20,12 +20,12 @@ export interface MeasureSource {
 
 /** The account's line directory: never fails, a line it does not know is null. */
 export interface LineDirectoryPort {
-  line(moduleId: string, signal?: AbortSignal): Promise<Pick<Line, 'timezone'> | null>;
+  line(moduleId: string, signal?: AbortSignal): Promise<Pick<Line, 'timezone' | 'deviceId' | 'model'> | null>;
   /** The line's name for `msg.topic`, else its id. */
   nameOf(moduleId: string, signal?: AbortSignal): Promise<string>;
 }
 
-/** The upload schedule of each ecocounter of the account, for `interval: auto`. */
+/** The upload schedule of each ecocounter and gateway of the account, for `interval: auto`. */
 export interface UploadSchedules {
   /** `saved`: a node's remembered uploads, used when the account has learnt none yet. */
   of(deviceId: string, saved?: unknown): DeviceSchedule;

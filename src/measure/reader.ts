@@ -63,6 +63,7 @@ export class MeasureReader {
       scale: plan.scale,
       ...(plan.range ?? recentWindow(plan.scale, now, timeZone)),
       ...(timeZone !== undefined ? { timeZone } : {}),
+      ...(plan.consumption !== undefined ? { consumption: plan.consumption } : {}),
     };
     const buckets = await this.account.readMeasures(query, options);
     const key = trackerKey(plan);

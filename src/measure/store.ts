@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { writePrivateJsonSync } from '../lib/private-file';
+import { adoptLegacyFileSync, safeFileName } from '../lib/safe-file-name';
 import { join } from 'node:path';
 import { isRecord } from '../netatmo/errors';
 import type { TrackerStore } from './reader';
@@ -34,8 +35,16 @@ export function memoryDir(stateDir: string): string {
   return join(stateDir, 'measure');
 }
 
-/** A node's memory file: its id when that is a plain name, else a digest of it. */
+/** A node's memory file, named by the package's one rule (safeFileName). */
 export function memoryFile(dir: string, nodeId: string): string {
+  return join(dir, `${safeFileName(nodeId)}.json`);
+}
+
+/**
+ * The name the memory had before: the id when made of letters, digits, `_` and `-` only, else a
+ * digest (so Node-RED's older ids, "a1b2c3d4.e5f6a7", had a digest). Read once, then moved.
+ */
+export function legacyMemoryFile(dir: string, nodeId: string): string {
   const name = /^[A-Za-z0-9_-]{1,64}$/.test(nodeId) ? nodeId : createHash('sha256').update(nodeId).digest('hex').slice(0, 32);
   return join(dir, `${name}.json`);
 }
@@ -47,7 +56,11 @@ export function memoryFile(dir: string, nodeId: string): string {
 export class FileMemory implements NodeMemory {
   private values: Record<string, unknown> | null = null;
 
-  constructor(private readonly file: string) {}
+  /** `legacy`: where an older version kept this memory; moved to `file` on first read. */
+  constructor(
+    private readonly file: string,
+    private readonly legacy?: string,
+  ) {}
 
   get(key: string): unknown {
     return this.all()[key];
@@ -63,10 +76,12 @@ export class FileMemory implements NodeMemory {
   remove(): void {
     this.values = {};
     rmSync(this.file, { force: true });
+    if (this.legacy !== undefined && this.legacy !== this.file) rmSync(this.legacy, { force: true });
   }
 
   private all(): Record<string, unknown> {
     if (this.values === null) {
+      adoptLegacyFileSync(this.file, this.legacy);
       try {
         const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
         this.values = isRecord(parsed) ? parsed : {};

@@ -3,8 +3,10 @@
 // store on disk and the rate budget that every request of the account shares.
 import type { NetatmoError } from './errors';
 import type { Bucket, ConnectionState, MeasureQuery, ReadOptions, TokenPair } from './types';
+import type { HomeStatus } from './homestatus';
 import type { Clock } from '../lib/clock';
-import type { Line } from '../contract/line';
+import type { Line, MeterSelection } from '../contract/line';
+import type { TokenSecrets } from './token-file';
 
 export interface AccountOptions {
   /** Base URL of the API and OAuth host, e.g. `https://api.netatmo.com` or the simulator's. */
@@ -13,6 +15,8 @@ export interface AccountOptions {
   clientSecret: string;
   /** Directory of the durable token store (created if missing); under the Node-RED user dir. */
   tokenDir: string;
+  /** Seal the token file with these (Node-RED's credentialSecret); none: plain JSON, mode 0600. */
+  tokenSecrets?: TokenSecrets;
   /** Stable id of the account (the config node's id): names the token file. */
   accountId: string;
   /** Tokens entered by the user (held in the node's credentials); proven before they replace the disk's. */
@@ -28,7 +32,7 @@ export interface AccountOptions {
   rateLimits?: Array<{ windowMs: number; max: number }>;
 }
 
-export type RawReadPath = '/api/homesdata' | '/api/getmeasure';
+export type RawReadPath = '/api/homesdata' | '/api/getmeasure' | '/api/homestatus';
 
 export interface BudgetUse {
   limits: Array<{ windowMs: number; max: number }>;
@@ -56,12 +60,20 @@ export interface NetatmoAccountApi {
   exchangeCode(code: string, redirectUri: string, signal?: AbortSignal): Promise<TokenPair>;
   /** Prove a pasted refresh token by a refresh, then store the new pair; a refusal changes nothing. */
   setTokens(tokens: { accessToken?: string; refreshToken: string }): Promise<void>;
-  /** `/api/homesdata` -> the ecocounters' lines, home order then index order. */
-  getLines(options?: ReadOptions): Promise<Line[]>;
+  /**
+   * `/api/homesdata` -> the lines, home order, then the ecocounters' lines in index order, then the
+   * other models' (`meters: 'all'`; the default `ecocounter` lists the ecocounters' lines only).
+   */
+  getLines(options?: ReadOptions & { meters?: MeterSelection }): Promise<Line[]>;
+  /**
+   * `/api/homestatus` of one home -> its modules' live power, at `live` priority in the rate
+   * budget (energy reads go first). Modules the answer gets wrong are in `skipped`.
+   */
+  readHomeStatus(homeId: string, options?: ReadOptions): Promise<HomeStatus>;
   /** `/api/getmeasure` for a line over a range, as many pages as it takes, all types per request. */
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
   /**
-   * One answer of `/api/homesdata` or `/api/getmeasure` as Netatmo sent it (a JSON object), for
+   * One answer of `/api/homesdata`, `/api/getmeasure` or `/api/homestatus` as Netatmo sent it (a JSON object), for
    * the diagnostics a user attaches to a bug report. Same tokens, budget and retries as any read.
    */
   rawRead(path: RawReadPath, params: Record<string, string>, options?: ReadOptions): Promise<Record<string, unknown>>;

@@ -5,6 +5,7 @@ import { anySignal } from './abort';
 import type { AccountEvents, AccountOptions, BudgetUse, NetatmoAccountApi, RawReadPath } from './account-api';
 import { ApiClient } from './api-client';
 import { parseHomesData } from './discovery';
+import { parseHomeStatus, type HomeStatus } from './homestatus';
 import { NetatmoError, abortedError, isNetatmoError } from './errors';
 import { HttpClient } from './http';
 import { readMeasures } from './measures';
@@ -14,7 +15,7 @@ import { TokenManager } from './token-manager';
 import { TokenStore, isKnownToken } from './token-store';
 import { systemClock, type Clock } from '../lib/clock';
 import { type Bucket, type ConnectionState, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
-import { type Line } from '../contract/line';
+import { type Line, type MeterSelection } from '../contract/line';
 
 /** Lifetime Netatmo gives access tokens (3 h): assumed for pasted tokens without an expiry. */
 export const ACCESS_TOKEN_LIFETIME_MS = 3 * 3_600_000;
@@ -62,7 +63,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       now: () => this.clock.now(),
       timeoutMs: TOKEN_TIMEOUT_FACTOR * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
-    this.store = new TokenStore(options.tokenDir);
+    this.store = new TokenStore(options.tokenDir, undefined, options.tokenSecrets);
     this.tokens = new TokenManager({
       accountId: options.accountId,
       store: this.store,
@@ -114,10 +115,20 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     await this.adoptProven(await this.prove(refreshToken), refreshToken);
   }
 
-  async getLines(options: ReadOptions = {}): Promise<Line[]> {
+  async getLines(options: ReadOptions & { meters?: MeterSelection } = {}): Promise<Line[]> {
     await this.ready();
     const answer = await this.api.get('/api/homesdata', {}, { signal: this.signal(options.signal), onWait: options.onWait });
-    return parseHomesData(answer);
+    return parseHomesData(answer, options.meters === 'all' ? 'all' : 'ecocounter');
+  }
+
+  async readHomeStatus(homeId: string, options: ReadOptions = {}): Promise<HomeStatus> {
+    await this.ready();
+    const answer = await this.api.get(
+      '/api/homestatus',
+      { home_id: homeId },
+      { signal: this.signal(options.signal), onWait: options.onWait, priority: options.priority ?? 'live' },
+    );
+    return parseHomeStatus(answer, homeId);
   }
 
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isBackfillState, keyDigest, type BackfillState } from './backfill';
 import type { Bucket } from './types';
 import { writePrivateJsonSync } from '../lib/private-file';
+import { safeFileName } from '../lib/safe-file-name';
 
 /** What the backfill runner needs of a store (a memory one does for tests). */
 export interface BackfillPersistence {
@@ -16,7 +17,16 @@ export interface BackfillPersistence {
   remove(state: BackfillState): void;
 }
 
-const NODE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** `<node file name>-<16 hex digits of the key>`, then `.json` or `.points.jsonl`. */
+function fileStem(nodeId: string, key: string): string {
+  return `${safeFileName(nodeId)}-${keyDigest(key)}`;
+}
+
+/** Matches the files of exactly this node (not those of a node whose id starts the same). */
+function nodeFiles(nodeId: string): RegExp {
+  const name = safeFileName(nodeId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${name}-[0-9a-f]{16}\\.(json|points\\.jsonl)$`);
+}
 
 function isBucket(value: unknown): value is Bucket {
   if (typeof value !== 'object' || value === null) return false;
@@ -37,8 +47,7 @@ export class BackfillFileStore implements BackfillPersistence {
   constructor(readonly dir: string) {}
 
   private base(state: Pick<BackfillState, 'nodeId' | 'key'>): string {
-    if (!NODE_ID.test(state.nodeId) || /^\.+$/.test(state.nodeId)) throw new Error('Invalid node id for a backfill file');
-    return join(this.dir, `${state.nodeId}-${keyDigest(state.key)}`);
+    return join(this.dir, fileStem(state.nodeId, state.key));
   }
 
   save(state: BackfillState): void {
@@ -79,7 +88,7 @@ export class BackfillFileStore implements BackfillPersistence {
 
   /** The unfinished backfills of a node; unreadable files are dropped. */
   list(nodeId: string): BackfillState[] {
-    if (!NODE_ID.test(nodeId)) return [];
+    const ours = nodeFiles(nodeId);
     let names: string[];
     try {
       names = readdirSync(this.dir);
@@ -88,11 +97,11 @@ export class BackfillFileStore implements BackfillPersistence {
     }
     const out: BackfillState[] = [];
     for (const name of names) {
-      if (!name.startsWith(`${nodeId}-`) || !name.endsWith('.json')) continue;
+      if (!ours.test(name) || !name.endsWith('.json')) continue;
       const file = join(this.dir, name);
       try {
         const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-        if (isBackfillState(parsed) && parsed.nodeId === nodeId && `${nodeId}-${keyDigest(parsed.key)}.json` === name) {
+        if (isBackfillState(parsed) && parsed.nodeId === nodeId && `${fileStem(nodeId, parsed.key)}.json` === name) {
           if (parsed.next < parsed.pages) out.push(parsed);
           else this.remove(parsed);
           continue;
@@ -108,14 +117,14 @@ export class BackfillFileStore implements BackfillPersistence {
 
   /** Forget every backfill of a node (the node was deleted). */
   removeNode(nodeId: string): void {
-    if (!NODE_ID.test(nodeId)) return;
+    const ours = nodeFiles(nodeId);
     let names: string[];
     try {
       names = readdirSync(this.dir);
     } catch {
       return;
     }
-    for (const name of names) if (name.startsWith(`${nodeId}-`)) rmSync(join(this.dir, name), { force: true });
+    for (const name of names) if (ours.test(name)) rmSync(join(this.dir, name), { force: true });
   }
 }
 

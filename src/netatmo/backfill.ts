@@ -7,6 +7,7 @@ import { isTimeZone } from '../lib/local-calendar';
 import type { MeasureQuery } from './types';
 import { BACKFILL_OUTPUTS, type BackfillOutput, type Scale } from '../contract/measure-types';
 import { isRecord } from './errors';
+import { CONSUMPTION_FAMILIES, type ConsumptionFamily } from '../contract/meter-models';
 
 const DAY = 86_400_000;
 
@@ -27,6 +28,8 @@ export interface BackfillRange {
   openEnd: boolean;
   /** The home's time zone of a `1day`/`1week`/`1month` range (absent: Node-RED's own zone). */
   timeZone?: string;
+  /** The family `total` is made of (absent: inferred from the types, as ranges before other models were). */
+  consumption?: ConsumptionFamily;
 }
 
 export interface BackfillState {
@@ -77,6 +80,7 @@ export function toRange(query: MeasureQuery, now: number): BackfillRange {
     openEnd,
   };
   if (query.timeZone !== undefined && isLocalScale(query.scale)) range.timeZone = query.timeZone;
+  if (query.consumption !== undefined) range.consumption = query.consumption;
   return range;
 }
 
@@ -90,6 +94,7 @@ export function rangeQuery(range: BackfillRange): MeasureQuery {
     dateEnd: range.dateEnd,
   };
   if (range.timeZone !== undefined) query.timeZone = range.timeZone;
+  if (range.consumption !== undefined) query.consumption = range.consumption;
   return query;
 }
 
@@ -171,7 +176,8 @@ export function isBackfillRange(value: unknown): value is BackfillRange {
     finite(r.dateEnd) &&
     r.dateBegin < r.dateEnd &&
     typeof r.openEnd === 'boolean' &&
-    (r.timeZone === undefined || isTimeZone(r.timeZone))
+    (r.timeZone === undefined || isTimeZone(r.timeZone)) &&
+    (r.consumption === undefined || (CONSUMPTION_FAMILIES as readonly unknown[]).includes(r.consumption))
   );
 }
 

@@ -76,7 +76,7 @@ function mapErrorField(error: unknown, raw: RawAnswer, retryAfterMs: number | un
   const status = raw.status;
   if (typeof error === 'string') {
     const rule = OAUTH_ERRORS[error];
-    if (rule) return fail(rule.kind, rule.text, status, rule.retry ?? 'none', { reason: error });
+    if (rule) return fail(rule.kind, rule.text, status, rule.retry ?? 'none', { reason: error, retryAfterMs });
     // Only a short, plain error name goes into the text; anything else stays out.
     const name = /^[a-z_]{1,40}$/i.test(error) ? ` (${error})` : '';
     return fail(status >= 500 ? 'transient' : 'api', `Netatmo refused the request${name}`, status, status >= 500 ? 'transient' : 'none');

@@ -1,6 +1,7 @@
 // The transport to Netatmo: one axios instance per account, every request through the rate
 // budget, answers classified by error-map, transient failures retried with exponential backoff
-// and jitter, code 26 waited out through the budget. Nothing here knows about tokens beyond
+// and jitter (or for as long as a `Retry-After` says, through the budget), code 26 and HTTP 429
+// waited out through the budget (`Retry-After` when given). Nothing here knows about tokens beyond
 // putting a given one into the Authorization header.
 import http from 'node:http';
 import https from 'node:https';
@@ -126,7 +127,16 @@ export class HttpClient {
         continue; // the budget holds the next attempt until the pause ends
       }
       if (outcome.retry === 'transient' && transientRetries < this.maxRetries) {
-        await sleep(this.clock, this.backoff(transientRetries), signal);
+        const told = outcome.error.retryAfterMs;
+        if (told === undefined) {
+          await sleep(this.clock, this.backoff(transientRetries), signal);
+        } else {
+          // Netatmo said when (`Retry-After`, e.g. on code 11, too many concurrent requests of
+          // the user): the whole account waits that long, not only this request. A wait longer
+          // than we would ever wait for code 26 is an answer now, not a stalled read.
+          if (told > this.rateLimitGiveUpMs) throw outcome.error;
+          this.budget.pauseUntil(this.clock.now() + Math.max(told, this.backoff(transientRetries)));
+        }
         transientRetries += 1;
         continue;
       }

@@ -3,7 +3,7 @@
 // Sub-day scales are fixed steps on the epoch; `1day`, `1week` and `1month` follow the home's
 // local calendar (local midnights, Mondays, 1sts), in the zone given, else Node-RED's own.
 import { badInput } from './errors';
-import { isLineId } from '../contract/line-id';
+import { isDeviceId, isModuleId } from '../contract/line-id';
 import { isTimeZone, MAX_DATE_MS, nextDay, nextMonth, nextWeek, startOfDay, startOfMonth, startOfWeek, systemTimeZone } from '../lib/local-calendar';
 import { MEASURE_TYPES, SCALES, type Scale } from '../contract/measure-types';
 import { type MeasureQuery } from './types';
@@ -134,11 +134,13 @@ export function validateQuery(query: MeasureQuery, now: number): number {
     if (!isMeasureType(type)) throw badInput(`Unknown measure type "${String(type).slice(0, 60)}": use ${MEASURE_TYPES.join(', ')}`);
   }
   if (new Set(query.types).size !== query.types.length) throw badInput('A measure type is given twice');
-  if (typeof query.moduleId !== 'string' || !isLineId(query.moduleId)) {
-    throw badInput('The module id is not the id of an ecocounter line (<ecocounter id>#0 … #8)');
+  if (typeof query.moduleId !== 'string' || !isModuleId(query.moduleId)) {
+    throw badInput('The module id is not the id of an ecocounter line (<ecocounter id>#0 … #8) nor of a module (<module id>, <module id>#N)');
   }
-  if (typeof query.deviceId !== 'string' || query.deviceId === '' || !query.moduleId.startsWith(`${query.deviceId}#`)) {
-    throw badInput('The device id does not match the module id (it is the part before "#")');
+  // An ecocounter line's device is the part before `#`, another module's its gateway: which one
+  // it is, only the account's lines say (the measure node checks it against them).
+  if (typeof query.deviceId !== 'string' || !isDeviceId(query.deviceId)) {
+    throw badInput('The device id does not match the module id (the ecocounter, before "#", or the module\'s gateway)');
   }
   if (!isDateMs(query.dateBegin)) throw badInput('The start date is not a valid date');
   if (query.dateEnd !== undefined && !isDateMs(query.dateEnd)) throw badInput('The end date is not a valid date');

@@ -61,7 +61,7 @@ export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, no
   for (const page of pages) {
     throwIfAborted(options.signal);
     const answer = await fetchPage(measureParams(query, page), { signal: options.signal, onWait: options.onWait, priority });
-    for (const bucket of decodeMeasure(measureBody(answer), query.types, query.scale, query.timeZone)) {
+    for (const bucket of decodeMeasure(measureBody(answer), query.types, query.scale, query.timeZone, query.consumption)) {
       if (bucket.start >= from && bucket.start < to) byStart.set(bucket.start, bucket);
     }
     done += 1;

@@ -21,8 +21,14 @@ export const DEFAULT_RATE_LIMITS: readonly RateLimit[] = [
   { windowMs: 3_600_000, max: 450 },
 ];
 
-/** `normal` requests (regular reads, discovery, refresh) go before `background` ones (long backfills). */
-export type Priority = 'normal' | 'background';
+/**
+ * `normal` requests (regular reads, discovery, refresh) go before `background` ones (long
+ * backfills), and both before `live` ones (live power): when the budget is short, energy is read
+ * first, since a missed power reading is replaced by the next one and a missed energy read is not.
+ */
+export type Priority = 'normal' | 'background' | 'live';
+/** The order in which waiting requests are served. */
+const PRIORITIES: readonly Priority[] = ['normal', 'background', 'live'];
 
 export interface AcquireOptions {
   signal?: AbortSignal;
@@ -51,6 +57,7 @@ export class RateBudget {
   private readonly queues: Record<Priority, WaitQueue<ReleaseSlot, WaiterInfo>> = {
     normal: new WaitQueue(() => this.pump()),
     background: new WaitQueue(() => this.pump()),
+    live: new WaitQueue(() => this.pump()),
   };
   private timer: unknown = null;
   private consecutiveLimited = 0;
@@ -92,7 +99,7 @@ export class RateBudget {
     if (t <= this.pausedUntil) return;
     this.pausedUntil = t;
     const wait = t - this.clock.now();
-    for (const w of [...this.queues.normal.infos(), ...this.queues.background.infos()]) {
+    for (const w of PRIORITIES.flatMap((p) => this.queues[p].infos())) {
       w.waited = true;
       w.onWait?.(Math.max(1, wait));
     }
@@ -133,7 +140,7 @@ export class RateBudget {
   }
 
   queued(): number {
-    return this.queues.normal.length + this.queues.background.length;
+    return PRIORITIES.reduce((n, p) => n + this.queues[p].length, 0);
   }
 
   /** Reject every waiter (account closed) and stop the timer. */
@@ -141,8 +148,7 @@ export class RateBudget {
     this.closed = true;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    this.queues.normal.rejectAll();
-    this.queues.background.rejectAll();
+    for (const p of PRIORITIES) this.queues[p].rejectAll();
   }
 
   private waitMs(now: number): number {
@@ -179,8 +185,9 @@ export class RateBudget {
     this.timer = null;
     if (this.closed) return;
     for (;;) {
-      const queue = this.queues.normal.length > 0 ? this.queues.normal : this.queues.background;
-      if (queue.length === 0) return;
+      const first = PRIORITIES.find((p) => this.queues[p].length > 0);
+      if (first === undefined) return;
+      const queue = this.queues[first];
       const now = this.clock.now();
       const wait = this.waitMs(now);
       if (wait > 0) {

@@ -1,6 +1,7 @@
 // The Netatmo client's own vocabulary: buckets, queries, tokens, the connection state.
 // Nothing in here knows about Node-RED; nothing here talks to the network.
 import type { Scale } from '../contract/measure-types';
+import type { ConsumptionFamily } from '../contract/meter-models';
 
 /** One bucket of consumption. Times are epoch milliseconds; energy in Wh. */
 export interface Bucket {
@@ -8,7 +9,11 @@ export interface Bucket {
   end: number;
   /** One entry per requested type, in request order; null where the cloud has no value. */
   values: Record<string, number | null>;
-  /** Plain `sum_energy_elec` when not null, else sum of non-null `$0..$2`, else null. Prices never count. */
+  /**
+   * The plain value of the line's consumption family (`sum_energy_elec`, `sum_energy_buy_from_grid`)
+   * when not null, else the sum of that family's non-null `$0..$2`, else null. Production and
+   * prices never count.
+   */
   total: number | null;
 }
 
@@ -26,6 +31,11 @@ export interface MeasureQuery {
    * from its local midnights, Mondays and 1sts. Omitted: Node-RED's own zone. Ignored below a day.
    */
   timeZone?: string;
+  /**
+   * The family whose values make `total` (the module's model's). Omitted: `sum_energy_elec` when
+   * a type of it is asked, else `sum_energy_buy_from_grid`.
+   */
+  consumption?: ConsumptionFamily;
 }
 
 /** A token pair as we keep it. Times are epoch milliseconds. */
@@ -59,7 +69,7 @@ export interface ReadOptions {
    * backfills), so a backfill never starves the regular reads. Default: background for reads of
    * more than a few pages, else normal.
    */
-  priority?: 'normal' | 'background';
+  priority?: 'normal' | 'background' | 'live';
   /**
    * One request from `dateBegin` to `dateEnd` however long the range: the cloud answers its first
    * 1024 buckets from `dateBegin` on, so a read that starts before the cloud's history finds where

@@ -1,8 +1,8 @@
-// The /api/* endpoints the ecocounter is read through: homesdata and getmeasure.
+// The /api/* endpoints: homesdata, getmeasure and homestatus.
 import type { ServerResponse } from 'http';
 import { sendApiError, sendJson } from './http-util';
 import type { SimHome } from './homes';
-import { parseType, type Column, type LineData, type Row, type View } from './measure';
+import { parseType, type Column, type Measured, type Row, type View } from './measure';
 import { parseScale, type ScaleName } from './scales';
 
 const MAX_LIMIT = 1024;
@@ -10,8 +10,12 @@ const MAX_LIMIT = 1024;
 export interface ApiDeps {
   homes: SimHome[];
   now: () => number;
-  /** The data of a module of a device: a LineData, 'module' for a known module without measures, or undefined. */
-  find(deviceId: string, moduleId: string): LineData | 'module' | undefined;
+  /** The data of a module of a device: its measures, 'module' for a known module without measures, or undefined. */
+  find(deviceId: string, moduleId: string): Measured | 'module' | undefined;
+  /** The body of homestatus for a home, undefined when unknown. */
+  homeStatus(homeId: string): unknown;
+  /** A test's rewrite of a path's answer body (the body itself when none). */
+  rewrite(path: string, body: unknown): unknown;
   /** How the cloud serves a scale now. */
   view(scale: ScaleName): View;
 }
@@ -36,7 +40,16 @@ export function homesdata(p: URLSearchParams, res: ServerResponse, deps: ApiDeps
     unit_wind: 0,
     id: 'simulated-user',
   };
-  sendJson(res, 200, envelope({ homes, user }, deps.now(), started));
+  sendJson(res, 200, envelope(deps.rewrite('/api/homesdata', { homes, user }), deps.now(), started));
+}
+
+export function homestatus(p: URLSearchParams, res: ServerResponse, deps: ApiDeps): void {
+  const started = process.hrtime.bigint();
+  const homeId = p.get('home_id');
+  if (!homeId) return sendApiError(res, 400, 10, 'Missing arguments');
+  const body = deps.homeStatus(homeId);
+  if (body === undefined) return sendApiError(res, 404, 9, 'Home not found');
+  sendJson(res, 200, envelope(deps.rewrite('/api/homestatus', body), deps.now(), started));
 }
 
 function parseBool(text: string | null, fallback: boolean): boolean | undefined {
@@ -69,6 +82,8 @@ export function getmeasure(p: URLSearchParams, res: ServerResponse, deps: ApiDep
   }
   const found = deps.find(deviceId, moduleId);
   if (!found) return sendApiError(res, 404, 9, 'Device not found');
+  // A family another model uses (the ecocounter's sum_energy_elec on an NLPC, say) is an invalid type too.
+  if (found !== 'module' && columns.some((c) => !found.accepts(c))) return sendApiError(res, 400, 21, 'Invalid type');
 
   const beginText = p.get('date_begin');
   const endText = p.get('date_end');
@@ -89,7 +104,7 @@ export function getmeasure(p: URLSearchParams, res: ServerResponse, deps: ApiDep
 
   const rows = found === 'module' ? [] : found.rows(columns, scale, begin, end, deps.view(scale), limit);
   const body = optimize ? toSeries(rows, realTime, scale === '1month') : toKeyed(rows, realTime);
-  sendJson(res, 200, envelope(body, now, started));
+  sendJson(res, 200, envelope(deps.rewrite('/api/getmeasure', body), now, started));
 }
 
 /** Row time in epoch seconds: bucket middle, or start with real_time. */

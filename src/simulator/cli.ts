@@ -1,10 +1,21 @@
 // `node dist/src/simulator/cli.js --port P --client-id X --client-secret Y --refresh-token Z [--seed N]
-//  [--token-lifetime S] [--history-days D] [--upload-every MIN] [--time-zone Europe/Paris]`
+//  [--token-lifetime S] [--history-days D] [--upload-every MIN] [--meter-upload-every MIN] [--time-zone Europe/Paris]`
 // Runs the stand-in cloud for the demo; prints the (demo) credentials it accepts so they can be pasted in.
 import { DEFAULT_PORT, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN } from './defaults';
 import { startSimulator } from './server';
 
-const FLAGS = ['port', 'client-id', 'client-secret', 'refresh-token', 'seed', 'token-lifetime', 'history-days', 'upload-every', 'time-zone'];
+const FLAGS = [
+  'port',
+  'client-id',
+  'client-secret',
+  'refresh-token',
+  'seed',
+  'token-lifetime',
+  'history-days',
+  'upload-every',
+  'meter-upload-every',
+  'time-zone',
+];
 
 function parseArgs(argv: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -43,6 +54,7 @@ async function main(): Promise<void> {
     tokenLifetimeSec: int(args, 'token-lifetime'),
     historyDays: int(args, 'history-days'),
     uploadEveryMin: int(args, 'upload-every'),
+    meterUploadEveryMin: int(args, 'meter-upload-every'),
     timeZone: args.get('time-zone'),
   });
   const lines = sim.lines();
@@ -53,6 +65,7 @@ async function main(): Promise<void> {
       `  client secret: ${sim.clientSecret}`,
       `  refresh token: ${args.get('refresh-token') ?? DEMO_REFRESH_TOKEN}`,
       `  ecocounter:    ${lines[0]?.deviceId ?? '-'} (${lines.length} lines, ${lines[0]?.timezone ?? '-'})`,
+      `  other meters:  ${sim.modules().length} modules of the Legrand range in ${new Set(sim.modules().map((m) => m.homeId)).size} homes`,
       `  stats:         ${sim.url}/__sim/stats`,
       '',
     ].join('\n'),

@@ -1,7 +1,10 @@
 // The simulated account: two homes, the first with one ecocounter (nine NLE lines) among other Legrand and
 // Netatmo modules that a careless filter would take for lines (a double switch with `#1`/`#2` ids). Each home
-// has its time zone: the first Europe/Paris (by default), the second another offset (Asia/Tokyo).
+// has its time zone: the first Europe/Paris (by default), the second another offset (Asia/Tokyo). The rest of
+// the Legrand range (range.ts) is appended to both.
 import { hash32, hex } from './hash';
+import { extendFirstHome, extendSecondHome, type MeterSpec } from './range';
+import type { ElectricitySchedule } from './schedule';
 import type { SimLine } from './types';
 
 export interface SimModule {
@@ -31,6 +34,8 @@ export interface SimHome {
   timezone: string;
   rooms: SimRoom[];
   modules: SimModule[];
+  /** The `electricity` schedule (range.ts adds it). */
+  schedules?: ElectricitySchedule[];
 }
 
 /**
@@ -73,7 +78,7 @@ function roomId(seed: number, n: number): string {
 }
 
 /** Builds the account. `setupDate` is epoch seconds (before the history starts). */
-export function buildHomes(seed: number, setupDate: number, options: HomeOptions = {}): SimHome[] {
+export function buildHomes(seed: number, setupDate: number, options: HomeOptions = {}): { homes: SimHome[]; meters: MeterSpec[] } {
   const names = options.lineNames ?? LINE_NAMES;
   if (names.length !== LINE_NAMES.length || names.some((n) => typeof n !== 'string')) {
     throw new Error(`lineNames wants ${LINE_NAMES.length} texts`);
@@ -144,7 +149,11 @@ export function buildHomes(seed: number, setupDate: number, options: HomeOptions
       { id: thermostat2, type: 'NATherm1', name: 'Thermostat', setup_date: setupDate, room_id: flat, bridge: relay2 },
     ],
   };
-  return [home1, home2];
+  const meters = [
+    ...extendFirstHome(home1, seed, setupDate, { gateway, doubleSwitch, plug, cabinet, living, entry, kitchen }),
+    ...extendSecondHome(home2, seed, setupDate),
+  ];
+  return { homes: [home1, home2], meters };
 }
 
 /** Ground truth: the NLE lines, home then index order. */

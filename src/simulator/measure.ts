@@ -6,16 +6,18 @@ import type { LocalTime } from './local-time';
 import { alignDown, bucketContaining, bucketEnd, type ScaleName } from './scales';
 import type { Timeline } from './timeline';
 
-export const MEASURE_TYPES = [
+/** The ecocounter's families (energy and price), then the rest of the range's (energy bought, self-consumed, sold). */
+export const TYPE_FAMILIES = [
   'sum_energy_elec',
-  'sum_energy_elec$0',
-  'sum_energy_elec$1',
-  'sum_energy_elec$2',
   'sum_energy_price',
-  'sum_energy_price$0',
-  'sum_energy_price$1',
-  'sum_energy_price$2',
+  'sum_energy_buy_from_grid',
+  'sum_energy_self_consumption',
+  'sum_energy_resell_to_grid',
 ] as const;
+export type TypeFamily = (typeof TYPE_FAMILIES)[number];
+
+/** Every type name: each family plain and with `$0`..`$2`. */
+export const MEASURE_TYPES: readonly string[] = TYPE_FAMILIES.flatMap((f) => [f, `${f}$0`, `${f}$1`, `${f}$2`]);
 
 /** €/Wh for the peak ($1) and off-peak ($2) tariffs of the contract. */
 export const PEAK_PRICE = 0.00027;
@@ -23,15 +25,18 @@ export const OFF_PEAK_PRICE = 0.0002;
 const TOTAL_LINE = 5;
 
 export interface Column {
+  family: TypeFamily;
   price: boolean;
   /** null = the plain type; 0..2 the tariff. */
   tariff: number | null;
 }
 
+/** A type any model knows, or undefined (the cloud's "invalid type"). Whether a model answers it is `Measured.accepts`. */
 export function parseType(text: string): Column | undefined {
-  if (!(MEASURE_TYPES as readonly string[]).includes(text)) return undefined;
+  if (!MEASURE_TYPES.includes(text)) return undefined;
   const dollar = text.indexOf('$');
-  return { price: text.startsWith('sum_energy_price'), tariff: dollar < 0 ? null : Number(text.slice(dollar + 1)) };
+  const family = (dollar < 0 ? text : text.slice(0, dollar)) as TypeFamily;
+  return { family, price: family === 'sum_energy_price', tariff: dollar < 0 ? null : Number(text.slice(dollar + 1)) };
 }
 
 export interface Row {
@@ -53,7 +58,39 @@ function roundPrice(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
 
-export class LineData {
+/** What getmeasure reads for one module: the ecocounter's lines (LineData) and the range's modules (MeterData). */
+export interface Measured {
+  /** The model answers this type family (else the cloud's invalid-type error). */
+  accepts(column: Column): boolean;
+  /** Up to `limit` served buckets from the bucket containing `from`, starting before `to`. */
+  rows(columns: Column[], scale: ScaleName, from: number, to: number, view: View, limit: number): Row[];
+}
+
+/** The bucket walk shared by every model: served buckets on the scale's grid, from the first that can hold data. */
+export function collectRows(
+  local: LocalTime,
+  scale: ScaleName,
+  from: number,
+  to: number,
+  view: View,
+  limit: number,
+  bucket: (start: number, end: number) => (number | null)[] | null,
+): Row[] {
+  const out: Row[] = [];
+  const gridStart = alignDown(scale, from, local);
+  const stop = Math.min(to, view.asOf);
+  // Skip straight to the first bucket that can hold data: a year at 30 min must stay cheap.
+  let start = bucketContaining(scale, gridStart, view.minStart, local);
+  while (start < stop && out.length < limit) {
+    const end = bucketEnd(scale, start, local);
+    const values = bucket(start, end);
+    if (values) out.push({ start, end, values });
+    start = end;
+  }
+  return out;
+}
+
+export class LineData implements Measured {
   constructor(
     private readonly seed: number,
     private readonly timeline: Timeline,
@@ -104,20 +141,12 @@ export class LineData {
     return sums.map((v, i) => (v !== null && columns[i].price ? roundPrice(v) : v));
   }
 
-  /** Up to `limit` served buckets from the bucket containing `from`, starting before `to`. */
+  accepts(column: Column): boolean {
+    return column.family === 'sum_energy_elec' || column.family === 'sum_energy_price';
+  }
+
   rows(columns: Column[], scale: ScaleName, from: number, to: number, view: View, limit: number): Row[] {
-    const out: Row[] = [];
-    if (!this.hasData) return out;
-    const gridStart = alignDown(scale, from, this.local);
-    const stop = Math.min(to, view.asOf);
-    // Skip straight to the first bucket that can hold data: a year at 30 min must stay cheap.
-    let start = bucketContaining(scale, gridStart, view.minStart, this.local);
-    while (start < stop && out.length < limit) {
-      const end = bucketEnd(scale, start, this.local);
-      const values = this.bucket(columns, start, end, view);
-      if (values) out.push({ start, end, values });
-      start = end;
-    }
-    return out;
+    if (!this.hasData) return [];
+    return collectRows(this.local, scale, from, to, view, limit, (start, end) => this.bucket(columns, start, end, view));
   }
 }

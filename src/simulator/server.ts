@@ -1,7 +1,7 @@
 // The HTTP front: routing, faults, bearer checks, rate limits and request statistics.
 import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
-import { getmeasure, homesdata, type ApiDeps } from './api';
+import { getmeasure, homesdata, homestatus, type ApiDeps } from './api';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from './defaults';
 import { Faults } from './faults';
 import { hex } from './hash';
@@ -40,7 +40,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     revisionRate: options.revisionRate ?? 0.04,
     timeZone: options.timeZone,
     lineNames: options.lineNames,
+    meterUploadEveryMin: options.meterUploadEveryMin ?? 30,
+    meterUploadDelayMin: options.meterUploadDelayMin ?? 20,
+    meterUploadJitterMin: options.meterUploadJitterMin ?? 5,
+    meterRevisionRate: options.meterRevisionRate ?? 0,
+    flakyModules: options.flakyModules ?? true,
   });
+  const rewrites = new Map<string, (body: unknown) => unknown>();
   // A seeded token's user id prefix becomes the account's, so that every token of the account looks alike.
   const seededPrefix = /^([0-9a-f]{24})\|/.exec(options.refreshToken ?? options.accessToken ?? '');
   const userId = seededPrefix ? seededPrefix[1] : hex(seed, 0x05e, 0, 24);
@@ -61,6 +67,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now,
     find: (d, m) => world.find(d, m),
     view: (scale) => world.view(scale),
+    homeStatus: (homeId) => world.homeStatus(homeId),
+    rewrite(path, body) {
+      const rewrite = rewrites.get(path);
+      return rewrite ? rewrite(structuredClone(body)) : body; // a copy: the test may change it in place
+    },
   };
   const timers = new Set<NodeJS.Timeout>();
 
@@ -149,6 +160,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (method !== 'GET' && method !== 'POST') return sendApiError(res, 405, 21, 'Method not allowed');
     if (path === '/api/homesdata') return homesdata(p, res, apiDeps);
     if (path === '/api/getmeasure') return getmeasure(p, res, apiDeps);
+    if (path === '/api/homestatus') return homestatus(p, res, apiDeps);
     return sendApiError(res, 404, 21, 'Unknown API method');
   }
 
@@ -187,8 +199,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     expireAccessTokens: () => tokens.expireAll(),
     lines: () => world.lines.map((l) => ({ ...l })),
+    modules: () => world.meters.list(),
     buckets: (q, opts) => world.buckets(q, opts),
     availableAt: (moduleId, start) => world.availableAt(moduleId, start),
+    energyTruth: (moduleId, scale, from, to) => world.energyTruth(moduleId, scale, from, to),
+    powerAt: (moduleId, t) => world.meters.powerAt(moduleId, t),
+    reachableAt: (moduleId, t) => world.meters.reachableAt(moduleId, t),
+    setReachable: (moduleId, reachable) => world.meters.setReachable(moduleId, reachable, now()),
+    rewriteAnswers(path, rewrite) {
+      if (rewrite) rewrites.set(path, rewrite);
+      else rewrites.delete(path);
+    },
     close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();

@@ -12,6 +12,8 @@ export interface TimelineOptions {
   revisionRate: number;
   /** Offline gaps only happen before this time (ms), so that recent data is whole. */
   gapsBefore: number;
+  /** Where uploads fall on the epoch grid of `uploadEveryMs` (ms past each multiple); default seeded. */
+  anchorMs?: number;
 }
 
 const GAP_PERIOD_SLOTS = 14 * 48; // about one outage every couple of weeks
@@ -23,7 +25,7 @@ export class Timeline {
   constructor(private readonly o: TimelineOptions) {
     // Jitter below half a period keeps uploads in order.
     this.jitter = o.uploadEveryMs > 0 ? Math.max(0, Math.min(o.uploadJitterMs, o.uploadEveryMs / 2 - 60_000)) : 0;
-    this.anchor = Math.floor(unit(o.seed, 0xa1) * o.uploadEveryMs);
+    this.anchor = o.anchorMs ?? Math.floor(unit(o.seed, 0xa1) * o.uploadEveryMs);
   }
 
   private upload(k: number): number {

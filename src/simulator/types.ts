@@ -63,6 +63,18 @@ export interface SimulatorOptions {
   uploadJitterMin?: number;
   /** Default 0.04: share of buckets first served with a preliminary (lower) value. */
   revisionRate?: number;
+  /**
+   * The Legrand range's gateways upload every `meterUploadEveryMin` (default 30; 0 = the moment a slot
+   * ends), `meterUploadDelayMin` (default 20) to that plus `meterUploadJitterMin` (default 5) past each
+   * multiple of it on the epoch: with the defaults, a 30-min bucket is served 20 to 25 min after it ends.
+   */
+  meterUploadEveryMin?: number;
+  meterUploadDelayMin?: number;
+  meterUploadJitterMin?: number;
+  /** Default 0: share of the range's slots first served with a preliminary (lower) value. */
+  meterRevisionRate?: number;
+  /** Default true: one module of the range per home goes unreachable on its own now and then (`SimMeter.flaky`). */
+  flakyModules?: boolean;
   faults?: Partial<FaultOptions>;
   /** Send Retry-After (seconds) with code 26 answers; default false (unconfirmed in the real API). */
   retryAfterHeader?: boolean;
@@ -91,6 +103,38 @@ export interface SimLine {
   name: string;
 }
 
+/** A module of the Legrand range that measures energy (not the ecocounter's lines: `lines()`). */
+export interface SimMeter {
+  homeId: string;
+  homeName: string;
+  timezone: string;
+  /** Its `bridge`: the gateway getmeasure wants as `device_id` (not always a module of the home). */
+  deviceId: string;
+  moduleId: string;
+  /** The Netatmo type: NLPC, NLPS, NLY, NLP, NLPT, NLPM, NLPO, NLIS, NLL. */
+  model: string;
+  /** `meter` (NLPC, NLPS, the NLY itself), `phase` (an NLY's `#N`), `appliance` (plugs, switches, lights). */
+  role: 'meter' | 'phase' | 'appliance';
+  /** N of a `#N` sub-module, else null. */
+  index: number | null;
+  name: string;
+  /** The home's contract: energy in `$0` (basic) or in `$1`/`$2` (peak and off-peak). */
+  tariff: 'basic' | 'peak_and_off_peak';
+  /** homestatus gives `reachable` and `last_seen` (false for a double switch's `#N`, as in real answers). */
+  lastSeen: boolean;
+  /** While unreachable, homestatus leaves `power` out ('absent') or says 0 ('zero'). */
+  unreachablePower: 'absent' | 'zero';
+  /** Goes unreachable on its own now and then (10 to 60 min in about half of the 6-hour periods). */
+  flaky: boolean;
+}
+
+/** The final energy of a bucket (Wh, the sum of its tariff columns), times in epoch ms. */
+export interface SimEnergy {
+  start: number;
+  end: number;
+  wh: number;
+}
+
 /** Times in epoch ms. */
 export interface SimBucket {
   start: number;
@@ -117,7 +161,34 @@ export interface Simulator {
   issueTokens(): { accessToken: string; refreshToken: string; expiresIn: number };
   expireAccessTokens(): void;
   lines(): SimLine[];
+  /** Every module of the Legrand range that measures energy, home then homesdata order. */
+  modules(): SimMeter[];
+  /** Any line or module: the buckets as served now (or finally). */
   buckets(q: BucketQuery, opts?: { final?: boolean }): SimBucket[];
+  /** When the 30-min slot starting at `start` is first served (+Infinity if never). */
   availableAt(moduleId: string, start: number): number;
+  /** The final Wh of each bucket of a line or module with data, from the bucket containing `from`, starting before `to`. */
+  energyTruth(moduleId: string, scale: string, from: number, to: number): SimEnergy[];
+  /**
+   * The `power` homestatus shows at `t` (ms) for a module of the range, null while unreachable. A module
+   * draws a constant power during each epoch minute m and reports it at m*60 + offset seconds (0..20,
+   * per module): sample at m*60 + 30 s to read minute m.
+   */
+  powerAt(moduleId: string, t: number): number | null;
+  /** The `reachable` homestatus shows at `t`. */
+  reachableAt(moduleId: string, t: number): boolean;
+  /**
+   * From the module's next report after now (the simulator's clock; within a minute, so move the clock on a
+   * minute before looking) the module is unreachable (or reachable again): no power in
+   * homestatus, `last_seen` frozen, its minutes lost from getmeasure. An NLY and its phases go together, and
+   * so do a double switch's `#1` and `#2` (the NLIS itself then says `reachable: false`).
+   */
+  setReachable(moduleId: string, reachable: boolean): void;
+  /**
+   * Passes (a copy of) the `body` of every 200 answer of '/api/homesdata', '/api/homestatus' or
+   * '/api/getmeasure' through `rewrite`, whose result is sent instead, to serve a malformed or surprising
+   * answer; null restores the plain answers.
+   */
+  rewriteAnswers(path: string, rewrite: ((body: unknown) => unknown) | null): void;
   close(): Promise<void>;
 }

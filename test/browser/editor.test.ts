@@ -17,6 +17,7 @@ const INJECT_ID = 'e2ebrinject001';
 const MEASURE_ID = 'e2ebrmeasure01';
 const DEBUG_ID = 'e2ebrdebug0001';
 const BAD_INJECT_ID = 'e2ebrinjectbad';
+const POWER_ID = 'e2ebrpower0001';
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 const ACCOUNT_NAME = 'Simulated home';
 
@@ -143,14 +144,14 @@ describe('editor (real Node-RED + Chromium)', function () {
     );
     const category = page.locator('#red-ui-palette-container-energy');
     await category.waitFor({ state: 'visible' });
-    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export']) {
+    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export', 'econetatmo-power']) {
       should(await category.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).count()).equal(1, `${type} not in the energy category`);
     }
     should(await category.locator('.red-ui-palette-node[data-palette-type="econetatmo-measure"] .red-ui-palette-label').innerText()).match(/measure/i);
     await screenshot(page, 'palette');
     // A newcomer searches for the brand on the box: "legrand" finds the three flow nodes.
     await page.locator('#red-ui-palette-search input').fill('legrand');
-    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export']) {
+    for (const type of ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-export', 'econetatmo-power']) {
       await page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).waitFor({ state: 'visible' });
     }
     should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-sync"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
@@ -161,6 +162,9 @@ describe('editor (real Node-RED + Chromium)', function () {
     );
     should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-export"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
       'Legrand export',
+    );
+    should((await page.locator('.red-ui-palette-node[data-palette-type="econetatmo-power"] .red-ui-palette-label').innerText()).replace(/\s+/g, ' ')).equal(
+      'Legrand power',
     );
     await screenshot(page, 'palette-search-legrand');
     await page.locator('#red-ui-palette-search input').fill('');
@@ -568,5 +572,47 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(logs).not.match(/econetatmo-test-guard\] blocked/);
     should(logs.includes(sim.clientSecret)).be.false('the client secret appeared in the Node-RED log');
     process.stdout.write(`      (screenshots in ${path.relative(process.cwd(), path.join('test-artifacts', 'browser'))}/)\n`);
+  });
+
+  it("picks the power node's modules from the account's modules that report power, saved as a list", async function () {
+    const accountId = await page.evaluate((id) => (window as unknown as { RED: EditorRED }).RED.nodes.node(id).account as string, MEASURE_ID);
+    await page.evaluate(
+      ({ powerId, account }) => {
+        const RED = (window as unknown as { RED: EditorRED }).RED;
+        const z = RED.workspaces.active();
+        RED.view.importNodes(
+          [{ id: powerId, type: 'econetatmo-power', z, name: '', account, modules: [], interval: 60, output: 'each', x: 140, y: 320, wires: [[]] }],
+          {
+            touchImport: true,
+            generateIds: false,
+            addFlow: false,
+            notify: false,
+          },
+        );
+        RED.view.select({ nodes: [] });
+      },
+      { powerId: POWER_ID, account: accountId },
+    );
+    await page.locator(`g[id="${POWER_ID}"]`).waitFor({ state: 'visible' });
+    await openEditor(page, POWER_ID);
+    const boxes = page.locator('#econetatmo-power-modules input[type=checkbox]');
+    await boxes.first().waitFor({ state: 'visible', timeout: 20000 });
+    const listed = await boxes.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    // Every module of the range reports power; the ecocounter's lines do not and are not listed.
+    should([...listed].sort()).eql(
+      sim
+        .modules()
+        .map((m) => m.moduleId)
+        .sort(),
+    );
+    const meter = sim.modules().find((m) => m.model === 'NLPC')!;
+    await page.locator(`#econetatmo-power-modules input[value="${meter.moduleId}"]`).check();
+    await page.locator('#econetatmo-power-typed').fill('aa:bb:cc:dd:ee:ff:00:11');
+    await screenshot(page, 'power-modules');
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('.red-ui-tray').first().waitFor({ state: 'detached' });
+    const saved = await page.evaluate((id) => (window as unknown as { RED: EditorRED }).RED.nodes.node(id).modules as unknown, POWER_ID);
+    should(saved).eql([meter.moduleId, 'aa:bb:cc:dd:ee:ff:00:11']);
+    should(pageErrors).be.empty();
   });
 });

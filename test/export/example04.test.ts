@@ -6,12 +6,10 @@ import '../support/node-red-line';
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
-import { VirtualClock } from '../support/virtual-clock';
-import { startHaStandIn, type HaStandIn } from '../support/ha-standin';
-import { removeTempUserDirs, useTempUserDir } from '../nodes/measure-support';
-import { haNodes } from './ha-support';
+import type { Simulator } from '../../src/simulator';
+import type { VirtualClock } from '../support/virtual-clock';
+import type { HaStandIn } from '../support/ha-standin';
+import { haConnected, haNodes, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
 import { DAY, HOUR, truthBuckets, truthHours } from './truth';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -32,24 +30,17 @@ const T0 = Date.UTC(2025, 2, 12, 10, 7);
 
 describe('example 04 Home Assistant energy, as shipped, against the stand-in', function () {
   this.timeout(120_000);
+  let rig: HaRig;
   let sim: Simulator;
   let ha: HaStandIn;
   let clock: VirtualClock;
 
   before(async function () {
-    clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
-    sim = await startSimulator({ now: clock.now, rateLimits: [{ windowMs: 10_000, max: 10_000 }] });
-    ha = await startHaStandIn();
-    useTempUserDir();
+    rig = await startHaRig(T0);
+    ({ clock, sim, ha } = rig);
   });
   after(async function () {
-    await helper.unload();
-    clock.dispose();
-    setNodeClock(null);
-    await sim.close();
-    await ha.close();
-    removeTempUserDirs();
+    await rig.close();
   });
 
   it('backfills 30 days and keeps up, through its own baseline loop', async function () {
@@ -67,17 +58,8 @@ describe('example 04 Home Assistant energy, as shipped, against the stand-in', f
       [flows.ACCOUNT_ID]: { clientId: sim.clientId, clientSecret: sim.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
       [server.id]: { host: ha.url, access_token: ha.token },
     });
-    for (let i = 0; i < 200 && !ha.received.includes('config/label_registry/list'); i++) await new Promise((r) => setTimeout(r, 20));
-    const quiet = async (): Promise<void> => {
-      let last = -1;
-      let stable = 0;
-      for (let i = 0; i < 600 && stable < 6; i++) {
-        await clock.runFor(100);
-        await new Promise((r) => setTimeout(r, 15));
-        stable = ha.received.length === last ? stable + 1 : 0;
-        last = ha.received.length;
-      }
-    };
+    await haConnected(ha, 0);
+    const quiet = (): Promise<void> => quietOn(clock, () => ha.received.length);
     // What its inject sends at start (the inject itself would compute the dates on the real clock).
     helper.getNode('econetatmo.ex04.measure').receive({ dateBegin: T0 - 30 * DAY });
     await quiet();
@@ -88,7 +70,7 @@ describe('example 04 Home Assistant energy, as shipped, against the stand-in', f
     }
     should(ha.received).containEql('recorder/statistics_during_period');
     should(ha.errors.filter((e) => e.type.startsWith('recorder/'))).eql([]);
-    const id = `econetatmo:${line.deviceId.replace(/:/g, '')}_${line.index}`;
+    const id = statisticIdOf(line.moduleId);
     const rows = ha.rows(id);
     const truth = truthHours(truthBuckets(sim, line.moduleId, T0 - 30 * DAY - ((T0 - 30 * DAY) % HOUR), clock.now()));
     should(rows.length).equal(truth.size);

@@ -9,20 +9,20 @@ import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
-import { VirtualClock } from '../support/virtual-clock';
-import { startHaStandIn, type HaStandIn, type StoredRow } from '../support/ha-standin';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode, type Payload } from '../nodes/measure-support';
-import { haApiNode, haCredentials, haNodes, haServerNode } from './ha-support';
-import { byDay, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
+import type { Simulator } from '../../src/simulator';
+import type { VirtualClock } from '../support/virtual-clock';
+import type { HaStandIn } from '../support/ha-standin';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import type { MeasurePayload } from '../../src/contract/measure-payload';
+import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
+import { checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
+import { ledgerFile } from '../../src/export/ledger-store';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
-const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
 
 function placed(nodes: FlowNode[]): FlowNode[] {
   // Nodes with a position are flow nodes (not config nodes) to Node-RED.
@@ -67,6 +67,7 @@ function flow(sim: Simulator, moduleId: string, emit: string, exportProps: Recor
 
 describe('econetatmo-export → Home Assistant (stand-in) through the real API node', function () {
   this.timeout(120_000);
+  let rig: HaRig;
   let sim: Simulator;
   let ha: HaStandIn;
   let clock: VirtualClock;
@@ -74,32 +75,23 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   let moduleId: string;
   let statisticId: string;
   let emit = 'all';
-  const measured: Payload[] = [];
+  const measured: MeasurePayload[] = [];
   const caught: Array<Record<string, unknown>> = [];
 
   async function load(): Promise<void> {
+    const connected = ha.received.length;
     await helper.load([accountNode, measureNode, exportNode, haNodes as never], flow(sim, moduleId, emit), {
       ...accountCredentials(sim),
       ...haCredentials(ha),
     });
-    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as Payload));
+    helper.getNode('measured').on('input', (m: Record<string, unknown>) => measured.push(m.payload as MeasurePayload));
     helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));
-    // The server node connects on its own (real time); wait for its handshake to finish.
-    const connected = ha.received.length;
-    for (let i = 0; i < 200 && !ha.received.slice(connected).includes('config/label_registry/list'); i++) await new Promise((r) => setTimeout(r, 20));
+    await haConnected(ha, connected);
   }
 
   /** Lets the reads, the websocket round trips and the imports finish. */
-  async function quiet(): Promise<void> {
-    let last = -1;
-    let stable = 0;
-    for (let i = 0; i < 600 && stable < 6; i++) {
-      await clock.runFor(100);
-      await new Promise((r) => setTimeout(r, 15));
-      const n = ha.received.length + measured.length;
-      stable = n === last ? stable + 1 : 0;
-      last = n;
-    }
+  function quiet(): Promise<void> {
+    return quietOn(clock, () => ha.received.length + measured.length);
   }
 
   async function read(msg: Record<string, unknown> = { payload: 'read' }): Promise<void> {
@@ -109,50 +101,18 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
 
   /** Every hour of the simulator in [from, to) equals what Home Assistant's rows say, and so every day. */
   function checkAgainstTruth(fromTime: number, to: number): { hours: number; days: number } {
-    const from = fromTime - (fromTime % HOUR);
-    const rows = ha.rows(statisticId);
-    const truth = truthHours(truthBuckets(sim, moduleId, from, to));
-    let prev: StoredRow | null = null;
-    const consumption = new Map<number, number>();
-    for (const r of rows) {
-      should(r.sum).not.be.null();
-      const used = (r.sum as number) - (prev ? (prev.sum as number) : 0);
-      should(used).be.aboveOrEqual(-1e-9, `negative hour at ${new Date(r.start).toISOString()}`);
-      should(used).be.approximately(r.state as number, 1e-6);
-      consumption.set(r.start, used);
-      prev = r;
-    }
-    let hours = 0;
-    for (const [h, wh] of truth) {
-      should(consumption.has(h)).be.true(`no row for ${new Date(h).toISOString()}`);
-      should(consumption.get(h) as number).be.approximately(wh / 1000, 1e-6, `hour ${new Date(h).toISOString()}`);
-      hours++;
-    }
-    const haDays = byDay(new Map([...consumption].filter(([h]) => h >= from && h < to).map(([h, kwh]) => [h, kwh * 1000])));
-    const simDays = byDay(truth);
-    for (const [d, wh] of simDays) should(haDays.get(d) as number).be.approximately(wh, 1e-3, `day ${new Date(d).toISOString()}`);
-    // Nothing before the first simulated hour: the statistic starts with it.
-    if (rows.length > 0) should(rows[0].sum as number).be.approximately(rows[0].state as number, 1e-9);
-    return { hours, days: simDays.size };
+    return checkHaRows(ha.rows(statisticId), sim, moduleId, fromTime, to);
   }
 
   before(async function () {
-    clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
-    sim = await startSimulator({ now: clock.now, rateLimits: NO_LIMITS, revisionRate: 0.15 });
-    ha = await startHaStandIn();
-    userDir = useTempUserDir();
+    rig = await startHaRig(T0, { revisionRate: 0.15 });
+    ({ clock, sim, ha, userDir } = rig);
     moduleId = sim.lines()[1].moduleId;
-    statisticId = `econetatmo:${moduleId.split('#')[0].replace(/:/g, '')}_${moduleId.split('#')[1]}`;
+    statisticId = statisticIdOf(moduleId);
   });
 
   after(async function () {
-    await helper.unload();
-    clock.dispose();
-    setNodeClock(null);
-    await sim.close();
-    await ha.close();
-    removeTempUserDirs();
+    await rig.close();
   });
 
   it('backfills a week, keeps up with live reads and revisions across a restart, a lost state file and older hours', async function () {
@@ -221,7 +181,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
     await helper.unload();
     emit = 'changes';
     moduleId = sim.lines()[2].moduleId;
-    statisticId = `econetatmo:${moduleId.split('#')[0].replace(/:/g, '')}_${moduleId.split('#')[1]}`;
+    statisticId = statisticIdOf(moduleId);
     const start = clock.now();
     await load();
     await read({ dateBegin: start - 7 * DAY, dateEnd: start });
@@ -241,7 +201,7 @@ describe('econetatmo-export → Home Assistant (stand-in) through the real API n
   });
 
   it('refuses bad input with one clear error each: nothing sent, the ledger untouched', async function () {
-    const file = path.join(userDir, 'econetatmo', 'export', `${statisticId.replace(':', '.')}.json`);
+    const file = ledgerFile(path.join(userDir, 'econetatmo', 'export'), statisticId);
     const before = fs.readFileSync(file, 'utf8');
     const importsBefore = ha.imports.commands;
     const good = measured[measured.length - 1];

@@ -8,10 +8,11 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
 import { influxdAvailable, startInfluxd, type Influxd } from '../support/influxd';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode, type Payload } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { byDay, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -69,7 +70,7 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
   let influx: Influxd;
   let clock: VirtualClock;
   let moduleIds: string[];
-  const measured: Payload[] = [];
+  const measured: MeasurePayload[] = [];
   const caught: Array<Record<string, unknown>> = [];
   let writes = 0;
   let pages = 0;
@@ -82,7 +83,7 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
     influx = await startInfluxd();
     await influx.exec(`CREATE DATABASE ${DB}`);
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ now: clock.now, rateLimits: NO_LIMITS, revisionRate: 0.15 });
     useTempUserDir();
     moduleIds = [sim.lines()[1].moduleId, sim.lines()[2].moduleId];
@@ -91,7 +92,7 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
   after(async function () {
     await helper.unload();
     if (clock) clock.dispose();
-    setNodeClock(null);
+    nodeRedSettings({ clock: undefined });
     if (sim) await sim.close();
     if (influx) await influx.stop();
     removeTempUserDirs();
@@ -103,7 +104,7 @@ describe('econetatmo-export → InfluxDB 1.x (real influxd) through the influxdb
       db1: { username: '', password: '' },
     });
     helper.getNode('measured').on('input', (m: Record<string, unknown>) => {
-      measured.push(m.payload as Payload);
+      measured.push(m.payload as MeasurePayload);
       if (m.parts !== undefined) pages++;
     });
     helper.getNode('caught').on('input', (m: Record<string, unknown>) => caught.push(m));

@@ -1,5 +1,7 @@
 // The simulator's truth, hour by hour and day by day, to compare with what a destination holds.
+import should from 'should';
 import type { Simulator } from '../../src/simulator';
+import type { StoredRow } from '../support/ha-standin';
 import { expectedTotal } from '../nodes/measure-support';
 
 export const HOUR = 3_600_000;
@@ -38,4 +40,37 @@ export function byDay(hours: Map<number, number>): Map<number, number> {
     out.set(d, (out.get(d) ?? 0) + wh);
   }
   return out;
+}
+
+/**
+ * One statistic's rows in Home Assistant against the simulator's hours of a line in [from, to):
+ * each row's consumption (the difference of consecutive sums) is its state and never negative;
+ * every simulated hour has its row with the same kWh (no hour lost, none doubled), and so has
+ * every day; the statistic starts with its first hour. Returns how many hours and days matched.
+ */
+export function checkHaRows(rows: StoredRow[], sim: Simulator, moduleId: string, fromTime: number, to: number): { hours: number; days: number } {
+  const from = fromTime - (fromTime % HOUR);
+  const truth = truthHours(truthBuckets(sim, moduleId, from, to));
+  let prev: StoredRow | null = null;
+  const consumption = new Map<number, number>();
+  for (const r of rows) {
+    should(r.sum).not.be.null();
+    const used = (r.sum as number) - (prev ? (prev.sum as number) : 0);
+    should(used).be.aboveOrEqual(-1e-9, `negative hour at ${new Date(r.start).toISOString()}`);
+    should(used).be.approximately(r.state as number, 1e-6);
+    consumption.set(r.start, used);
+    prev = r;
+  }
+  let hours = 0;
+  for (const [h, wh] of truth) {
+    should(consumption.has(h)).be.true(`no row for ${new Date(h).toISOString()}`);
+    should(consumption.get(h) as number).be.approximately(wh / 1000, 1e-6, `hour ${new Date(h).toISOString()}`);
+    hours++;
+  }
+  const haDays = byDay(new Map([...consumption].filter(([h]) => h >= from && h < to).map(([h, kwh]) => [h, kwh * 1000])));
+  const simDays = byDay(truth);
+  for (const [d, wh] of simDays) should(haDays.get(d) as number).be.approximately(wh, 1e-3, `day ${new Date(d).toISOString()}`);
+  // Nothing before the first simulated hour: the statistic starts with it.
+  if (rows.length > 0) should(rows[0].sum as number).be.approximately(rows[0].state as number, 1e-9);
+  return { hours, days: simDays.size };
 }

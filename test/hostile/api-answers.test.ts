@@ -7,13 +7,12 @@
 // Over 300 lines: most of it is the tables of hostile answers (common, homesdata, getmeasure),
 // played through one scripted server and flow.
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import type http from 'http';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../../src/nodes/shared/clock';
-import { json, startScripted, type Recorded, type ScriptedServer } from '../unit/helpers/scripted-server';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { json, startScripted, type Recorded, type ScriptedServer } from '../support/scripted-server';
 import { assertNotPolluted, ProcessWatch, prototypeSnapshot, roundTrip } from './support';
 import { VirtualClock } from '../support/virtual-clock';
 
@@ -254,10 +253,9 @@ describe('hostile API answers to the sync and measure nodes', function () {
       res.writeHead(answer.status ?? 200, headers);
       res.end(answer.body);
     });
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-hostile-'));
-    helper.settings({ userDir, econetatmo: { requestTimeoutMs: 10_000 } });
+    userDir = useTempUserDir();
     // Retries and rate-budget pauses take no real time, yet the client sees them pass.
-    setNodeClock(new VirtualClock({ timers: 'skip' }));
+    nodeRedSettings({ requestTimeoutMs: 10_000, clock: new VirtualClock({ timers: 'skip' }) });
     protoBefore = prototypeSnapshot();
     watch.start();
     await helper.load(
@@ -288,9 +286,8 @@ describe('hostile API answers to the sync and measure nodes', function () {
   after(async function () {
     watch.stop();
     await helper.unload();
-    setNodeClock(null);
     await server.close();
-    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+    removeTempUserDirs();
     common = undefined;
     process.stdout.write(`      (${cases} hostile answers)\n`);
   });

@@ -8,7 +8,8 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, removeTempUserDirs, useTempUserDir, type FlowNode } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import { removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import {
   assertNotPolluted,
   describeMsg,

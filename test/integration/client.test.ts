@@ -10,7 +10,7 @@ import { TokenStore } from '../../src/netatmo/token-store';
 import type { Clock } from '../../src/lib/clock';
 import type { MeasureQuery } from '../../src/netatmo/types';
 import type { Scale } from '../../src/contract/measure-types';
-import { tempDir } from '../unit/helpers/tmp';
+import { tempDir } from '../support/temp-dir';
 
 const TYPES4 = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
 const H = 3_600_000;

@@ -297,7 +297,7 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       });
       should(lines[4].name).equal('<img src=x onerror=alert(1)>');
       should(lines.map((l) => l.id)).eql(sim.lines().map((l) => l.moduleId));
-      const switches = modules.filter((m) => /#[12]$/.test(m.id) && m.type !== 'NLE');
+      const switches = body.homes[0].modules.filter((m) => /#[12]$/.test(m.id) && m.type === 'NLIS');
       should(switches.length).equal(2);
       switches.forEach((m) => should(m.bridge).be.a.String());
       const cabinet = body.homes[0].rooms.find((r) => r.type === 'electrical_cabinet');

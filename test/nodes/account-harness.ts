@@ -1,13 +1,15 @@
-// Shared by the account and admin tests: the simulator, a throw-away user dir, the flow of
-// one account node, and a browser-like walk through the simulator's consent page.
+// Shared by the account and admin tests: the simulator, a throw-away user dir per test, the
+// flow of one account node, and a browser-like walk through the simulator's consent page.
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import helper from 'node-red-node-test-helper';
 import accountNode = require('../../src/nodes/account/account');
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { AccountNode } from '../../src/nodes/account/account-node';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, resetNodeRedSettings } from '../support/node-red-settings';
+import { tempDir, type TempDir } from '../support/temp-dir';
+
+export { eventually } from '../support/poll';
 
 export { accountNode, helper };
 
@@ -19,33 +21,30 @@ export function startSim(): Promise<Simulator> {
   return startSimulator({ port: 0, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 }
 
-export function tempUserDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-account-test-'));
-}
-
 /**
  * The mocha hooks every account test file shares: one simulator for the file, a fresh user dir
  * (and the system clock) for each test, the flow unloaded after it. Read `sim`/`userDir` inside tests.
  */
 export function useSimulatorAndUserDir(): { readonly sim: Simulator; readonly userDir: string } {
   const context = { sim: undefined as unknown as Simulator, userDir: '' };
+  let made: TempDir | undefined;
   before(async function () {
     context.sim = await startSim();
   });
   after(async function () {
     await context.sim.close();
-    helper.settings({ userDir: undefined }); // the next test file must not write into a removed dir
+    resetNodeRedSettings(); // the next test file must not write into a removed dir
   });
   beforeEach(function () {
-    context.userDir = tempUserDir();
-    helper.settings({ userDir: context.userDir });
-    setNodeClock(null);
+    made = tempDir('econetatmo-account-test-');
+    context.userDir = made.dir;
+    // A fresh user dir, and the system clock unless the test gives another.
+    resetNodeRedSettings();
+    nodeRedSettings({ userDir: context.userDir });
   });
   afterEach(async function () {
     await helper.unload();
-    setNodeClock(null);
-    // A token write begun before the unload may still be landing: let the removal retry.
-    fs.rmSync(context.userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+    made?.cleanup();
   });
   return context;
 }
@@ -64,15 +63,6 @@ export function accountFlow(id: string, apiUrl: string): Array<Record<string, un
 
 export function getAccount(id: string): AccountNode {
   return helper.getNode(id) as unknown as AccountNode;
-}
-
-/** Polls until `check` holds (I/O settles); fails with `what` if it never does. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, tries = 400): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never happened: ${what}`);
 }
 
 function decodeEntities(text: string): string {

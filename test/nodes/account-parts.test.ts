@@ -2,7 +2,6 @@
 // what the editor sends, and the record of refresh tokens the runtime already knows.
 import should from 'should';
 import { isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl, givenString } from '../../src/nodes/account/config';
-import { setNodeClock } from '../../src/nodes/shared/clock';
 import { renderPage } from '../../src/nodes/account/oauth-page';
 import { OAuthStates, STATE_LIFETIME_MS } from '../../src/account/oauth-states';
 import { VirtualClock } from '../support/virtual-clock';
@@ -16,10 +15,6 @@ const attempt = {
 };
 
 describe('econetatmo-account parts', function () {
-  afterEach(function () {
-    setNodeClock(null);
-  });
-
   describe('callback page', function () {
     it('escapes every text and keeps the script data inert', function () {
       const html = renderPage(

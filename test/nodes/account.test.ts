@@ -2,7 +2,8 @@
 // simulator over real HTTP on 127.0.0.1.
 import fs from 'fs';
 import path from 'path';
-import { stateDirFor } from '../../src/nodes/account/config';
+import { nodeRedSettings } from '../support/node-red-settings';
+import { tempDir } from '../support/temp-dir';
 import { tokenHash } from '../../src/netatmo/token-store';
 import should from 'should';
 import {
@@ -146,14 +147,15 @@ describe('econetatmo-account node', function () {
     await helper.load(accountNode, [], {}); // so that afterEach has something to unload
   });
 
-  it('falls back to a private temporary directory without a user dir', async function () {
-    helper.settings({ userDir: undefined });
+  it("without a user dir, keeps its tokens in the runtime's fallback directory", async function () {
+    const fallback = tempDir('econetatmo-fallback-'); // removed when the tests end
+    nodeRedSettings({ userDir: undefined, fallbackDir: fallback.dir });
     const pasted = files.sim.issueTokens();
     await helper.load(accountNode, accountFlow(ID, files.sim.url), {
       [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken },
     });
     await getAccount(ID).account.getLines();
     fs.existsSync(tokenFile(files.userDir, ID)).should.be.false();
-    fs.existsSync(path.join(stateDirFor(undefined), `${ID}.json`)).should.be.true();
+    fs.existsSync(path.join(fallback.dir, `${ID}.json`)).should.be.true();
   });
 });

@@ -7,6 +7,7 @@ import should from 'should';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 import { consent } from './account-harness';
+import { parseTokenFile } from '../../src/netatmo/token-store';
 
 const ID = 'acc1';
 const CLIENT_ID = 'real-process-client';
@@ -95,7 +96,11 @@ describe('econetatmo-account in a real Node-RED with adminAuth', function () {
     state = await nr.admin('GET', `/econetatmo/accounts/${ID}/state`);
     (state.body as { status: string; needsDeploy: boolean }).should.containEql({ status: 'connected', needsDeploy: false });
     const file = path.join(nr.userDir, 'econetatmo', `${ID}.json`);
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { accessToken: string; refreshToken: string };
+    // Sealed with Node-RED's credentialSecret: opened with it.
+    const content = parseTokenFile(fs.readFileSync(file, 'utf8'), ID, { current: nr.credentialSecret });
+    if (content.kind !== 'record') throw new Error(`the token file holds no pair (${content.kind})`);
+    const stored = content.record.pair;
+    fs.readFileSync(file, 'utf8').should.not.containEql(stored.refreshToken);
     (fs.statSync(file).mode & 0o777).should.equal(0o600);
     for (const secret of [stored.accessToken, stored.refreshToken, CLIENT_SECRET]) {
       state.text.should.not.containEql(secret);
@@ -104,7 +109,10 @@ describe('econetatmo-account in a real Node-RED with adminAuth', function () {
 
     const lines = await nr.admin('GET', `/econetatmo/accounts/${ID}/lines`);
     lines.status.should.equal(200, lines.text);
-    (lines.body as Array<{ moduleId: string }>).map((l) => l.moduleId).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    // Every meter of the account for the picker, the ecocounter's lines first.
+    const ids = (lines.body as Array<{ moduleId: string }>).map((l) => l.moduleId);
+    ids.slice(0, sim.lines().length).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    ids.length.should.equal(sim.lines().length + sim.modules().length);
     nr.logs().should.not.containEql(stored.refreshToken);
     nr.logs().should.not.containEql(CLIENT_SECRET);
   });

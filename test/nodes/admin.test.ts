@@ -3,9 +3,13 @@
 // Over 300 lines: the account's routes (state, lines, diagnostics, connect, paste) share one
 // Node-RED harness and the no-secret check on every answer.
 import fs from 'fs';
+import path from 'path';
+import { createHmac } from 'crypto';
+import { diagnosticsKeyFile } from '../../src/account/diagnostics-key';
+import { DIAGNOSTIC_REQUESTS } from '../../src/account/diagnostics';
 import should from 'should';
 import { VirtualClock } from '../support/virtual-clock';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings } from '../support/node-red-settings';
 import {
   accountFlow,
   accountNode,
@@ -132,9 +136,16 @@ describe('econetatmo-account admin routes', function () {
       await post(`/econetatmo/accounts/${ID}/tokens`, { accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       res = await get(`/econetatmo/accounts/${ID}/lines`);
       res.status.should.equal(200);
-      const lines = res.body as Array<{ moduleId: string; name: string; deviceId: string }>;
-      lines.map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
-      lines.map((l) => l.name).should.deepEqual(files.sim.lines().map((l) => l.name));
+      // The picker's list: the ecocounter's lines first, then every other meter of the account.
+      const lines = res.body as Array<{ moduleId: string; name: string; deviceId: string; model: string }>;
+      const eco = lines.filter((l) => l.model === 'NLE');
+      eco.map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
+      eco.map((l) => l.name).should.deepEqual(files.sim.lines().map((l) => l.name));
+      lines.slice(0, eco.length).should.deepEqual(eco);
+      lines
+        .map((l) => l.moduleId)
+        .sort()
+        .should.deepEqual([...files.sim.lines(), ...files.sim.modules()].map((l) => l.moduleId).sort());
 
       res = await get('/econetatmo/accounts/nosuchnode/lines');
       res.status.should.equal(404);
@@ -149,7 +160,9 @@ describe('econetatmo-account admin routes', function () {
       files.sim.resetStats();
       const res = await get(`/econetatmo/accounts/${NEW}/lines`);
       res.status.should.equal(200, res.text);
-      (res.body as Array<{ moduleId: string }>).map((l) => l.moduleId).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
+      const ids = (res.body as Array<{ moduleId: string }>).map((l) => l.moduleId);
+      ids.slice(0, files.sim.lines().length).should.deepEqual(files.sim.lines().map((l) => l.moduleId));
+      ids.length.should.equal(files.sim.lines().length + files.sim.modules().length);
       should(files.sim.stats().requests['/api/homesdata']).eql({ '200': 1 });
     });
   });
@@ -160,14 +173,16 @@ describe('econetatmo-account admin routes', function () {
       await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
       await eventually('connected', () => getAccount(ID).connectionState().status === 'connected');
       files.sim.resetStats();
-      const res = await get(`/econetatmo/accounts/${ID}/diagnostics`);
+      const res = await post(`/econetatmo/accounts/${ID}/diagnostics`, {});
       res.status.should.equal(200, res.text);
       res.headers['content-disposition']!.should.match(/^attachment; filename="econetatmo-diagnostics\.json"/);
-      // The requests it cost, counted at the simulator: 1 homesdata + 2 per scale, nothing more.
+      // The requests it cost, counted at the simulator: 1 homesdata + 2 per scale for the ecocounter
+      // + 2 for the other meter sampled + 1 homestatus, nothing more.
       const requests = files.sim.stats().requests;
       const count = Object.values(requests).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
-      count.should.be.belowOrEqual(13);
-      should(requests['/api/getmeasure']?.['200']).equal(12);
+      count.should.be.belowOrEqual(DIAGNOSTIC_REQUESTS);
+      should(requests['/api/getmeasure']?.['200']).equal(DIAGNOSTIC_REQUESTS - 2);
+      should(requests['/api/homestatus']?.['200']).equal(1);
 
       const text = res.text;
       const stored = readTokenFile(files.userDir, ID);
@@ -180,13 +195,28 @@ describe('econetatmo-account admin routes', function () {
         text.includes(JSON.stringify(line.homeName)).should.be.false('a home name is in the file');
       }
       const file = JSON.parse(text) as {
-        homes: Array<{ lines: Array<{ moduleId: string; name: string; role: string }> }>;
+        homes: Array<{ lines: Array<{ moduleId: string; name: string; role: string; model: string }> }>;
+        modules: Array<{ modules: Array<{ id: string; type: string }> }>;
+        unknownTypes: Record<string, number>;
+        meterSample: { model: string; answers: Array<{ request: { types: string[] }; answer?: { rows: number } }> };
         sample: { answers: Array<{ request: { scale: string; realTime: boolean }; answer?: { rows: number } }> };
+        statusSample: { modules: Array<{ id: string; type: string; power?: unknown }> };
         tokenState: { status: string };
         rateBudget: { used: number[] };
         versions: { package: string; nodeRed: string; node: string };
       };
-      file.homes[0]!.lines.length.should.equal(files.sim.lines().length);
+      file.homes[0]!.lines.filter((l) => l.model === 'NLE').length.should.equal(files.sim.lines().length);
+      // Every module of the account by type, ids hashed; the range's meter sampled in its own family.
+      file.modules.flatMap((h) => h.modules.map((m) => m.type)).should.containDeep(['NLE', 'NLG', 'NLPC', 'NLY', 'NLT', 'NLV']);
+      file.modules.every((h) => h.modules.every((m) => /^device-[0-9a-f]{12}(#\d)?$/.test(m.id))).should.be.true();
+      file.unknownTypes.should.eql({});
+      file.meterSample.model.should.equal('NLPC');
+      file.meterSample.answers.map((a) => a.request.types[0]).should.eql(['sum_energy_buy_from_grid', 'sum_energy_buy_from_grid']);
+      file.meterSample.answers.every((a) => typeof a.answer?.rows === 'number').should.be.true();
+      for (const m of files.sim.modules()) text.includes(m.moduleId.split('#')[0]).should.be.false(`a real module id is in the file: ${m.moduleId}`);
+      // One homestatus: what each module reports live, ids hashed.
+      file.statusSample.modules.filter((m) => typeof m.power === 'number').length.should.be.above(3);
+      file.statusSample.modules.every((m) => /^device-[0-9a-f]{12}(#\d)?$/.test(m.id)).should.be.true();
       file.homes[0]!.lines[0]!.moduleId.should.match(/^device-[0-9a-f]{12}#\d$/);
       file.homes[0]!.lines[0]!.name.should.equal('line 1');
       file.sample.answers.map((a) => `${a.request.scale}/${a.request.realTime}`).should.have.length(12);
@@ -195,13 +225,32 @@ describe('econetatmo-account admin routes', function () {
       file.versions.node.should.equal(process.version);
       file.versions.package.should.match(/^\d+\.\d+\.\d+/);
       // Stable: the same account gives the same hashes.
-      const again = JSON.parse((await get(`/econetatmo/accounts/${ID}/diagnostics`)).text) as typeof file;
+      const again = JSON.parse((await post(`/econetatmo/accounts/${ID}/diagnostics`, {})).text) as typeof file;
       again.homes[0]!.lines[0]!.moduleId.should.equal(file.homes[0]!.lines[0]!.moduleId);
+      // Keyed by the account's own random key (owner-only), not by the client secret.
+      const keyFile = diagnosticsKeyFile(path.join(files.userDir, 'econetatmo'), ID);
+      const key = fs.readFileSync(keyFile, 'utf8').trim();
+      key.should.match(/^[0-9a-f]{64}$/);
+      (fs.statSync(keyFile).mode & 0o777).should.equal(0o600);
+      const device = files.sim.lines()[0]!.deviceId;
+      const hashWith = (k: string): string => `device-${createHmac('sha256', k).update(`device:${device}`).digest('hex').slice(0, 12)}`;
+      file.homes[0]!.lines[0]!.moduleId.should.startWith(`${hashWith(key)}#`);
+      file.homes[0]!.lines[0]!.moduleId.should.not.startWith(`${hashWith(CLIENT_SECRET)}#`);
+    });
+
+    it('is a POST: a GET spends nothing', async function () {
+      const pasted = files.sim.issueTokens();
+      await loadDeployed({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accessToken: pasted.accessToken, refreshToken: pasted.refreshToken });
+      await eventually('connected', () => getAccount(ID).connectionState().status === 'connected');
+      files.sim.resetStats();
+      const res = await get(`/econetatmo/accounts/${ID}/diagnostics`);
+      res.status.should.equal(404);
+      should(files.sim.stats().requests['/api/getmeasure']).be.undefined();
     });
 
     it('says what to do for an account that is neither deployed nor connected', async function () {
       await helper.load(accountNode, [], {});
-      const res = await get('/econetatmo/accounts/nothing1/diagnostics');
+      const res = await post('/econetatmo/accounts/nothing1/diagnostics', {});
       res.status.should.equal(404);
       (res.body as { error: string }).error.should.be.a.String();
     });
@@ -301,6 +350,9 @@ describe('econetatmo-account admin routes', function () {
     });
 
     it('refuses a missing, unknown, expired or replayed state with a 400 page and does nothing else', async function () {
+      // Real time until the test moves it (for the expired state below).
+      const clock = new VirtualClock({ timers: 'real' });
+      nodeRedSettings({ clock });
       await loadDeployed();
       const grants = (): number => files.sim.stats().codeGrants;
       const before = grants();
@@ -313,14 +365,12 @@ describe('econetatmo-account admin routes', function () {
       page.status.should.equal(400);
 
       // Expired: ten minutes later the state is gone, even with a good code.
-      const clock = new VirtualClock({ timers: 'real' });
-      setNodeClock(clock);
       const late = await startConnect(ID);
       const lateBack = await consent(late.authorizeUrl, 'approve');
       clock.offset = 10 * 60 * 1000 + 1000;
       page = await get(callbackPath(lateBack));
       page.status.should.equal(400);
-      setNodeClock(null);
+      clock.offset = 0;
 
       // Replayed: the first use connects, the second is refused.
       const ok = await startConnect(ID);

@@ -1,12 +1,13 @@
 // econetatmo-export as Node-RED runs it, on its own: settings checked at start, each format's
-// output, the baseline read's time-out on the node's clock, and a catalogue entry in English and
-// French for every text the node can show.
+// output, the baseline read's time-out on the node's clock, one node per Home Assistant statistic,
+// and a catalogue entry in English and French for every text the node can show.
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { setNodeClock } from '../../src/nodes/shared/clock';
-import { currentUserDir, received, removeTempUserDirs, settle, useTempUserDir, VirtualClock, type FlowNode } from './measure-support';
+import { nodeRedSettings, currentUserDir, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { received, settle, VirtualClock, type FlowNode } from './measure-support';
+import { ledgerFile } from '../../src/export/ledger-store';
 
 const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
@@ -45,11 +46,11 @@ describe('econetatmo-export node', function () {
   beforeEach(function () {
     useTempUserDir();
     clock = new VirtualClock({ start: H0 + 10 * 3_600_000 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
   });
   afterEach(async function () {
     await helper.unload();
-    setNodeClock(null);
+    nodeRedSettings({ clock: undefined });
   });
   after(removeTempUserDirs);
 
@@ -117,9 +118,71 @@ describe('econetatmo-export node', function () {
     should(imports).have.length(1);
     should((imports[0].payload as { stats: unknown[] }).stats).eql([{ start: '2025-03-12T00:00:00+00:00', state: 0.15, sum: 1234.65 }]);
     should(imports[0].topic).equal(id);
-    const file = path.join(currentUserDir(), 'econetatmo', 'export', 'econetatmo.70ee50a1b2c3_4.json');
+    const file = ledgerFile(path.join(currentUserDir(), 'econetatmo', 'export'), id);
     should(fs.existsSync(file)).be.true();
     should(fs.statSync(file).mode & 0o777).equal(0o600);
+  });
+
+  it('refuses a second node on the same statistic, naming the first, until the first one closes', async function () {
+    const ha = (id: string, props: Record<string, unknown>): FlowNode => ({
+      id,
+      type: 'econetatmo-export',
+      format: 'homeassistant',
+      baselineTimeout: 0,
+      ...props,
+      wires: [[`${id}out`], []],
+    });
+    const catcher: FlowNode[] = [
+      { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ];
+    await helper.load(exportNode, [
+      ha('x1', { name: 'kitchen' }),
+      ha('x2', {}),
+      // The same line into another statistic is another ledger: no conflict.
+      ha('x3', { statisticId: 'oven_bis' }),
+      ...['x1out', 'x2out', 'x3out'].map((id) => ({ id, type: 'helper' })),
+      ...catcher,
+    ]);
+    const [x1, x2, x3] = ['x1', 'x2', 'x3'].map((id) => helper.getNode(id));
+    const [out1, out2, out3, caught] = ['x1out', 'x2out', 'x3out', 'caught'].map((id) => received(id));
+    x1.receive(
+      measureMsg([
+        [H0, 100],
+        [H0 + HALF, 50],
+      ]),
+    );
+    x2.receive(measureMsg([[H0, 999]]));
+    x3.receive(measureMsg([[H0, 100]]));
+    x1.receive(measureMsg([[H0 + 2 * HALF, 10]]));
+    x2.receive(measureMsg([[H0 + 2 * HALF, 999]]));
+    await settle();
+    should(out1.map((m) => (m.payload as { stats: unknown[] }).stats)).eql([
+      [{ start: '2025-03-12T00:00:00+00:00', state: 0.15, sum: 0.15 }],
+      [{ start: '2025-03-12T01:00:00+00:00', state: 0.01, sum: 0.16 }],
+    ]);
+    should(out3).have.length(1);
+    should(out2).have.length(0);
+    should(caught).have.length(2);
+    for (const c of caught) {
+      const error = c.error as { message: string; source: { id: string } };
+      should(error.source.id).equal('x2');
+      should(error.message).match(/statisticInUse|already exported/);
+      should(error.message).containEql('econetatmo:70ee50a1b2c3_4');
+      should(error.message).containEql('kitchen');
+    }
+    const statuses = (x2 as unknown as { status: { args: unknown[][] } }).status.args.map((a) => a[0] as { fill?: string });
+    should(statuses[statuses.length - 1].fill).equal('red');
+
+    // Redeployed without x1: x1 let go when it closed, and x2 carries its sum on.
+    await helper.unload();
+    await helper.load(exportNode, [ha('x2', {}), { id: 'x2out', type: 'helper' }, ...catcher]);
+    const again = received('x2out');
+    const caughtAgain = received('caught');
+    helper.getNode('x2').receive(measureMsg([[H0 + 4 * HALF, 20]]));
+    await settle();
+    should(caughtAgain).eql([]);
+    should(again.map((m) => (m.payload as { stats: unknown[] }).stats)).eql([[{ start: '2025-03-12T02:00:00+00:00', state: 0.02, sum: 0.18 }]]);
   });
 
   it('draws the whole chart for a ui-chart (format dashboard)', async function () {

@@ -1,17 +1,16 @@
 // econetatmo-measure's own behaviour around a read, with a scripted account in place of the
 // real one: the waiting status, one read at a time, the timer skipping while busy, close
 // aborting the read in flight, topic fallback when discovery fails.
-import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { stateDirFor } from '../../src/nodes/account/config';
 import { AccountServices } from '../../src/account/services';
-import { nodeClock, setNodeClock } from '../../src/nodes/shared/clock';
 import { NetatmoError } from '../../src/netatmo/errors';
-import type { Bucket, MeasureQuery, ReadOptions } from '../../src/netatmo/types';
-import type { Line } from '../../src/contract/line';
+import type { Bucket } from '../../src/netatmo/types';
+import { lineRecord } from '../support/lines';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { ScriptedAccount } from '../support/scripted-account';
 import { collect, settle, statusWhere, VirtualClock, type FlowNode, type StatusObject } from './measure-support';
 
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -21,70 +20,16 @@ const MIN = 60_000;
 const MODULE = '70:ee:50:aa:bb:cc#2';
 const DEVICE = '70:ee:50:aa:bb:cc';
 
-/** A read the test lets finish when it wants. */
-interface PendingRead {
-  query: MeasureQuery;
-  options: ReadOptions;
-  resolve(buckets: Bucket[]): void;
-  reject(err: unknown): void;
-}
-
-class ScriptedAccount {
-  reads: PendingRead[] = [];
-  linesError: unknown = null;
-  lines: Line[] = [
-    {
-      homeId: 'h',
-      homeName: 'Home',
-      timezone: 'Europe/Paris',
-      deviceId: DEVICE,
-      moduleId: MODULE,
-      index: 2,
-      name: 'Four',
-      role: 'circuit',
-      consumptionType: 'electrical',
-      sourceType: 'electricity',
-      roomId: null,
-      roomName: null,
-    },
-  ];
-  private waiters: Array<() => void> = [];
-
-  readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
-    return new Promise((resolve, reject) => {
-      this.reads.push({ query, options, resolve, reject });
-      options.signal?.addEventListener('abort', () => reject(new NetatmoError('aborted', 'Request aborted')));
-      this.waiters.splice(0).forEach((w) => w());
-    });
-  }
-
-  async getLines(): Promise<Line[]> {
-    if (this.linesError) throw this.linesError;
-    return this.lines;
-  }
-
-  /** Resolves once `n` reads have started. */
-  started(n: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.reads.length >= n) resolve();
-        else this.waiters.push(check);
-      };
-      check();
-    });
-  }
-}
-
 function bucket(start: number, value: number): Bucket {
   return { start, end: start + 30 * MIN, values: { sum_energy_elec: value }, total: value };
 }
 
-function fakeAccountModule(account: ScriptedAccount) {
+function fakeAccountModule(account: ScriptedAccount, clock: VirtualClock) {
   return (RED: NodeAPI): void => {
     RED.nodes.registerType('econetatmo-account', function (this: Node & Record<string, unknown>, config: NodeDef) {
       RED.nodes.createNode(this, config);
       this.account = account;
-      this.services = new AccountServices(account, nodeClock());
+      this.services = new AccountServices(account, clock);
       this.connectionState = () => ({ status: 'connected', validUntil: T0 + 3600_000 });
     });
   };
@@ -116,23 +61,19 @@ describe('econetatmo-measure node (scripted account)', function () {
   let account: ScriptedAccount;
 
   beforeEach(function () {
-    // No user directory: the node keeps its memory in the per-process fallback directory, which
-    // afterEach empties (a user dir an earlier test file left set would keep it across tests).
-    helper.settings({ userDir: undefined });
+    // A user dir per test: what one test's node m1 sent must not make the next one's buckets old news.
+    useTempUserDir();
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
-    account = new ScriptedAccount();
+    nodeRedSettings({ clock });
+    account = new ScriptedAccount({ lines: [lineRecord(MODULE, 'Four')] });
   });
   afterEach(async function () {
     await helper.unload();
-    setNodeClock(null);
-    // The helper has no user directory: every test's node m1 shares the per-process fallback
-    // directory, so what one test sent must not make the next one's buckets old news.
-    fs.rmSync(path.join(stateDirFor(undefined), 'measure'), { recursive: true, force: true });
+    removeTempUserDirs();
   });
 
   async function load(props: Record<string, unknown> = {}): Promise<void> {
-    await helper.load([fakeAccountModule(account), measureNode], flow(props));
+    await helper.load([fakeAccountModule(account, clock), measureNode], flow(props));
   }
 
   it('shows the wait for the rate budget, then reading again, then the last bucket', async function () {
@@ -173,7 +114,7 @@ describe('econetatmo-measure node (scripted account)', function () {
     m1.receive({ n: 1 });
     m1.receive({ n: 2 });
     await account.started(1);
-    await settle();
+    await clock.settle(); // idle: nothing more can come until the clock moves
     should(account.reads).have.length(1);
     account.reads[0].resolve([bucket(T0 - 30 * MIN, 1)]);
     await account.started(2);
@@ -183,13 +124,32 @@ describe('econetatmo-measure node (scripted account)', function () {
     should((out[1].payload as { points: Bucket[] }).points.map((p) => p.start)).deepEqual([T0]);
   });
 
+  it('reads every 5 minutes, not every 0.06 s, when told 0.001, and warns once at deploy', async function () {
+    await load({ interval: 0.001 });
+    // The warning came while the node was made: look in the log the helper keeps.
+    const logged = (helper.log() as unknown as { args: Array<[{ msg?: unknown; id?: string }]> }).args.map((entry) => entry[0]);
+    const warnings = logged.filter((e) => e?.id === 'm1' && typeof e.msg === 'string' && e.msg.includes('intervalTooShort'));
+    should(warnings).have.length(1);
+    should(String(warnings[0]!.msg)).containEql('min=5');
+    clock.advanceSync(2000);
+    await account.started(1);
+    account.reads[0].resolve([]);
+    await settle();
+    clock.advanceSync(5 * MIN - 3000);
+    await settle();
+    should(account.reads).have.length(1);
+    clock.advanceSync(3000);
+    await account.started(2);
+    account.reads[1].resolve([]);
+  });
+
   it('the timer skips while a read runs, and reads again at the next interval', async function () {
     await load({ interval: 5 });
     clock.advanceSync(2000);
     await account.started(1);
     clock.advanceSync(5 * MIN);
     clock.advanceSync(5 * MIN);
-    await settle();
+    await clock.settle(); // idle: nothing more can come until the clock moves
     should(account.reads).have.length(1);
     account.reads[0].resolve([]);
     await settle();
@@ -208,7 +168,7 @@ describe('econetatmo-measure node (scripted account)', function () {
     should(signal.aborted).be.false();
     await helper.unload();
     should(signal.aborted).be.true();
-    await settle();
+    await clock.settle(); // idle: nothing more can come until the clock moves
     should(caught).have.length(0);
     should(clock.pending()).equal(0);
     clock.advanceSync(60 * MIN);

@@ -6,9 +6,9 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, useTempUserDir, type FlowNode } from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, type FlowNode } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -49,7 +49,7 @@ describe('econetatmo-measure interval auto', function () {
 
   async function start(lines: number): Promise<void> {
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ now: clock.now, seed: 7 });
     useTempUserDir();
     await helper.load([accountNode, measureNode], flow(sim, lines, 'auto'), accountCredentials(sim));
@@ -68,7 +68,7 @@ describe('econetatmo-measure interval auto', function () {
     await helper.unload();
     await clock.settle();
     clock.dispose();
-    setNodeClock(null);
+    removeTempUserDirs();
     await sim.close();
   });
 

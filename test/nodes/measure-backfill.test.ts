@@ -5,19 +5,11 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { untilOnClock } from '../support/poll';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import type { MeasurePayload, MeasurePoint } from '../../src/contract/measure-payload';
 import { VirtualClock } from '../support/virtual-clock';
-import {
-  accountCredentials,
-  countRequests,
-  measureRangeFlow,
-  received,
-  useTempUserDir,
-  type FlowNode,
-  type StatusObject,
-  type Payload,
-  type Point,
-} from './measure-support';
+import { accountCredentials, countRequests, measureRangeFlow, received, type FlowNode, type StatusObject } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -43,14 +35,6 @@ function flow(sim: Simulator, props: Record<string, unknown> = {}): FlowNode[] {
   return measureRangeFlow(sim, { moduleId: sim.lines()[1].moduleId, interval: 0, scale: '30min', types: TYPES.join(','), ...props });
 }
 
-async function until(clock: VirtualClock, cond: () => boolean, what: string, maxMs = 60 * MIN): Promise<void> {
-  const stop = clock.now() + maxMs;
-  while (!cond()) {
-    if (clock.now() >= stop) throw new Error(`timed out (virtual) waiting for ${what}`);
-    await clock.runFor(1000);
-  }
-}
-
 function statuses(id: string): StatusObject[] {
   return (helper.getNode(id).status.args ?? []).map((a) => a[0] as StatusObject);
 }
@@ -63,7 +47,7 @@ describe('econetatmo-measure backfill (long ranges)', function () {
 
   async function start(options: Partial<SimulatorOptions> = {}, props: Record<string, unknown> = {}): Promise<void> {
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ now: clock.now, ...options });
     userDir = useTempUserDir();
     await helper.load([accountNode, measureNode, joinNode], flow(sim, props), accountCredentials(sim));
@@ -72,11 +56,11 @@ describe('econetatmo-measure backfill (long ranges)', function () {
   afterEach(async () => {
     await helper.unload();
     clock.dispose();
-    setNodeClock(null);
+    removeTempUserDirs();
     await sim.close();
   });
 
-  function truth(moduleId: string, from: number, to: number): Point[] {
+  function truth(moduleId: string, from: number, to: number): MeasurePoint[] {
     return sim.buckets({ moduleId, types: TYPES, scale: '30min', from, to }).map((b) => ({ ...b, total: null }));
   }
 
@@ -85,11 +69,11 @@ describe('econetatmo-measure backfill (long ranges)', function () {
     const out = received('out');
     const dateBegin = T0 - 60 * DAY;
     helper.getNode('m1').receive({ dateBegin, dateEnd: T0 });
-    await until(clock, () => out.length > 0, 'the message');
+    await untilOnClock(clock, () => out.length > 0, 'the message');
     const pages = Math.ceil((60 * DAY) / (1024 * STEP));
     should(countRequests(sim, GETMEASURE)).eql(pages);
     should(out.length).eql(1);
-    const payload = out[0].payload as Payload;
+    const payload = out[0].payload as MeasurePayload;
     const expected = truth(sim.lines()[1].moduleId, dateBegin, T0);
     should(payload.points.map((p) => [p.start, p.values])).eql(expected.map((b) => [b.start, b.values]));
     should(payload.historyStart).eql(expected[0].start);
@@ -107,7 +91,7 @@ describe('econetatmo-measure backfill (long ranges)', function () {
     const joined = received('joined');
     const dateBegin = T0 - 50 * DAY;
     helper.getNode('m1').receive({ dateBegin, dateEnd: T0, topic: 'year' });
-    await until(clock, () => joined.length > 0, 'the joined message');
+    await untilOnClock(clock, () => joined.length > 0, 'the joined message');
     const count = Math.ceil((50 * DAY) / (1024 * STEP));
     should(out.length).eql(count);
     out.forEach((m, i) => {
@@ -116,7 +100,7 @@ describe('econetatmo-measure backfill (long ranges)', function () {
       should(parts.id).eql((out[0].parts as Record<string, unknown>).id);
       should(m.topic).eql(sim.lines()[1].name);
     });
-    const whole = joined[0].payload as Payload;
+    const whole = joined[0].payload as MeasurePayload;
     const expected = truth(sim.lines()[1].moduleId, dateBegin, T0);
     should(whole.points.map((p) => p.start)).eql(expected.map((b) => b.start));
     should(whole.moduleId).eql(sim.lines()[1].moduleId);
@@ -137,21 +121,21 @@ describe('econetatmo-measure backfill (long ranges)', function () {
       if (percent !== null && percent >= 40 && stopped === null) stopped = helper.unload();
     });
     helper.getNode('m1').receive({ dateBegin, dateEnd: T0 });
-    await until(clock, () => stopped !== null, '40 %');
+    await untilOnClock(clock, () => stopped !== null, '40 %');
     await stopped;
     await clock.settle();
     const before = countRequests(sim, GETMEASURE);
     should(before).be.below(pages);
     should(out).have.length(0);
     // The same flow starts again with the same user directory: the node picks the range up.
-    helper.settings({ userDir });
+    nodeRedSettings({ userDir });
     await helper.load([accountNode, measureNode, joinNode], flow(sim), accountCredentials(sim));
     out = received('out');
-    await until(clock, () => out.length > 0, 'the resumed message');
+    await untilOnClock(clock, () => out.length > 0, 'the resumed message');
     const total = countRequests(sim, GETMEASURE);
     // At most the page in flight at the restart is read twice.
     should(total).be.within(pages, pages + 1);
-    const payload = out[0].payload as Payload;
+    const payload = out[0].payload as MeasurePayload;
     const expected = truth(sim.lines()[1].moduleId, dateBegin, T0);
     should(payload.points.length).eql(expected.length);
     should(payload.points.map((p) => p.start)).eql(expected.map((b) => b.start));
@@ -162,8 +146,8 @@ describe('econetatmo-measure backfill (long ranges)', function () {
     const out = received('out');
     const dateBegin = T0 - 45 * DAY;
     helper.getNode('m1').receive({ dateBegin, dateEnd: T0 });
-    await until(clock, () => out.length > 0, 'the message');
-    const payload = out[0].payload as Payload;
+    await untilOnClock(clock, () => out.length > 0, 'the message');
+    const payload = out[0].payload as MeasurePayload;
     should(payload.points.length).be.above(0);
     should(payload.historyStart).eql(payload.points[0].start);
     should(payload.historyStart as number).be.above(T0 - 21 * DAY);

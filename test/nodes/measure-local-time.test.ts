@@ -7,9 +7,10 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, measureRangeFlow, received, useTempUserDir, type FlowNode, type Payload } from './measure-support';
+import { accountCredentials, measureRangeFlow, received, type FlowNode } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -32,7 +33,7 @@ describe("econetatmo-measure on the home's local calendar", function () {
 
   async function start(options: Partial<SimulatorOptions> = {}, props: Record<string, unknown> = {}): Promise<void> {
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     sim = await startSimulator({ now: clock.now, revisionRate: 0, ...options });
     useTempUserDir();
     await helper.load([accountNode, measureNode, joinNode], flow(sim, props), accountCredentials(sim));
@@ -41,7 +42,7 @@ describe("econetatmo-measure on the home's local calendar", function () {
   afterEach(async () => {
     await helper.unload();
     clock.dispose();
-    setNodeClock(null);
+    removeTempUserDirs();
     await sim.close();
   });
 
@@ -61,7 +62,7 @@ describe("econetatmo-measure on the home's local calendar", function () {
   it("a periodic 1day read: Paris days, the 25-hour one included, with the cloud's values", async () => {
     await start();
     const [msg] = await ask({ payload: 'go' });
-    const p = msg.payload as Payload;
+    const p = msg.payload as MeasurePayload;
     should(p.scale).equal('1day');
     const spans = p.points.map((x) => [x.start, x.end]);
     should(spans).containDeepOrdered([
@@ -78,12 +79,12 @@ describe("econetatmo-measure on the home's local calendar", function () {
   it('1week and 1month through msg.scale: Mondays and calendar months of Paris', async () => {
     await start();
     const [weeks] = await ask({ scale: '1week' });
-    const w = (weeks.payload as Payload).points;
+    const w = (weeks.payload as MeasurePayload).points;
     should(w[w.length - 1]).match({ start: utc(2026, 10, 25, 23), end: utc(2026, 11, 1, 23) });
     should(w[w.length - 2]).match({ start: utc(2026, 10, 18, 22), end: utc(2026, 10, 25, 23) }); // 169 h
     should(w.map((x) => ({ start: x.start, end: x.end, values: x.values }))).eql(truth('1week', w[0].start, T0));
     const [months] = await ask({ scale: '1month' });
-    const m = (months.payload as Payload).points;
+    const m = (months.payload as MeasurePayload).points;
     // The month before and the current one: September (summer time), then October (31 days and an hour).
     should(m.map((x) => [x.start, x.end])).eql([
       [utc(2026, 8, 31, 22), utc(2026, 9, 30, 22)],
@@ -95,7 +96,7 @@ describe("econetatmo-measure on the home's local calendar", function () {
   it('a range read over the spring change and a month end: a 23-hour day, aligned to Paris midnight', async () => {
     await start();
     const [msg] = await ask({ dateBegin: utc(2026, 3, 28, 12), dateEnd: utc(2026, 4, 1, 21) }); // 1 April 23:00 in Paris
-    const p = (msg.payload as Payload).points;
+    const p = (msg.payload as MeasurePayload).points;
     should(p.map((x) => [x.start, x.end])).eql([
       [utc(2026, 3, 27, 23), utc(2026, 3, 28, 23)],
       [utc(2026, 3, 28, 23), utc(2026, 3, 29, 22)], // 29 March: 23 h
@@ -109,7 +110,7 @@ describe("econetatmo-measure on the home's local calendar", function () {
   it("a backfill (parts) keeps the home's zone: the joined range is Paris days", async () => {
     await start({}, { rangeOutput: 'parts' });
     const [joined] = await ask({ dateBegin: utc(2026, 3, 20), dateEnd: utc(2026, 4, 5) }, ['joined']);
-    const p = (joined.payload as Payload).points;
+    const p = (joined.payload as MeasurePayload).points;
     should(p[0].start).equal(utc(2026, 3, 19, 23));
     should(p.find((x) => x.start === utc(2026, 3, 28, 23))?.end).equal(utc(2026, 3, 29, 22));
     should(p.map((x) => x.values)).eql(truth('1day', utc(2026, 3, 19, 23), utc(2026, 4, 5)).map((b) => b.values));
@@ -118,7 +119,7 @@ describe("econetatmo-measure on the home's local calendar", function () {
   it("a home in New York: its own days, whatever Node-RED's zone", async () => {
     await start({ timeZone: 'America/New_York' });
     const [msg] = await ask({ dateBegin: utc(2026, 3, 7, 12), dateEnd: utc(2026, 3, 10, 3) });
-    const p = (msg.payload as Payload).points;
+    const p = (msg.payload as MeasurePayload).points;
     should(p.map((x) => [x.start, x.end])).eql([
       [utc(2026, 3, 7, 5), utc(2026, 3, 8, 5)],
       [utc(2026, 3, 8, 5), utc(2026, 3, 9, 4)], // 8 March: 23 h in New York

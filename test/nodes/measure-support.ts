@@ -1,37 +1,12 @@
-// Shared by the sync and measure node tests: a virtual clock, a simulator-backed account in a
-// flow, and small waits on what nodes do (messages, statuses, done).
-import os from 'os';
-import path from 'path';
-import fs from 'fs';
+// Shared by the sync, measure and export node tests: a simulator-backed account in a flow, and
+// small waits on what nodes do (messages, statuses, done). The kit (temp dirs, Node-RED settings,
+// polling) is in test/support.
 import helper from 'node-red-node-test-helper';
 import type { Simulator } from '../../src/simulator';
 
 export { VirtualClock } from '../support/virtual-clock';
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
-
-/** A point of the measure node's `msg.payload.points`, as the contract gives it. */
-export interface Point {
-  start: number;
-  end: number;
-  values: Record<string, number | null>;
-  total: number | null;
-}
-
-/** The measure node's `msg.payload`: the contract's fields and the additive ones. */
-export interface Payload {
-  moduleId: string;
-  deviceId: string;
-  name: string;
-  scale: string;
-  unit: string;
-  types: string[];
-  points: Point[];
-  revised: number[];
-  /** Range reads: the first bucket the cloud returned, and why there is less than asked. */
-  historyStart?: number | null;
-  warning?: string;
-}
 
 export const ACCOUNT_ID = 'acc1';
 
@@ -49,30 +24,6 @@ export function accountCredentials(sim: Simulator): Record<string, Record<string
       refreshToken: tokens.refreshToken,
     },
   };
-}
-
-/** A fresh user directory per test file, so that token files never leak between tests. */
-const tempDirs: string[] = [];
-
-export function useTempUserDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-nodes-'));
-  tempDirs.push(dir);
-  helper.settings({ userDir: dir });
-  return dir;
-}
-
-/** The user dir the last useTempUserDir() gave Node-RED. */
-export function currentUserDir(): string {
-  const dir = tempDirs[tempDirs.length - 1];
-  if (dir === undefined) throw new Error('no temporary user dir yet');
-  return dir;
-}
-
-export function removeTempUserDirs(): void {
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
-  // The next test file must not write into a removed dir (writes would recreate it, and what one
-  // file's node m1 remembered would be old news to the next file's m1).
-  helper.settings({ userDir: undefined });
 }
 
 export interface Received {

@@ -8,7 +8,7 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimBucket, type SimulatorOptions } from '../../src/simulator';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import type { MeasurePayload, MeasurePoint } from '../../src/contract/measure-payload';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import type { Scale } from '../../src/contract/measure-types';
 import {
@@ -20,15 +20,12 @@ import {
   expectedTotal,
   nextMessage,
   readSettled,
-  currentUserDir,
-  removeTempUserDirs,
   settle,
-  useTempUserDir,
   VirtualClock,
   type FlowNode,
-  type Payload,
-  type Point,
 } from './measure-support';
+import { currentUserDir, nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { eventually } from '../support/poll';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -67,7 +64,7 @@ function flow(sim: Simulator, props: Record<string, unknown>): FlowNode[] {
 let tags = 0;
 
 /** Sends a message and waits for its done(): resolves with what came out meanwhile, or the error. */
-async function input(msg: Record<string, unknown>): Promise<{ sent: Payload[]; msgs: Array<Record<string, unknown>>; error?: { message: string } }> {
+async function input(msg: Record<string, unknown>): Promise<{ sent: MeasurePayload[]; msgs: Array<Record<string, unknown>>; error?: { message: string } }> {
   const msgs: Array<Record<string, unknown>> = [];
   const out = helper.getNode('out');
   const onOut = (m: Record<string, unknown>): void => {
@@ -85,14 +82,14 @@ async function input(msg: Record<string, unknown>): Promise<{ sent: Payload[]; m
   await settle();
   await settle();
   (out as unknown as { removeListener(e: string, f: unknown): void }).removeListener('input', onOut);
-  return { sent: msgs.map((m) => m.payload as Payload), msgs, ...result };
+  return { sent: msgs.map((m) => m.payload as MeasurePayload), msgs, ...result };
 }
 
 function truth(sim: Simulator, moduleId: string, types: string[], scale: Scale, from: number, to: number): SimBucket[] {
   return sim.buckets({ moduleId, types, scale, from, to });
 }
 
-function checkAgainst(points: Point[], expected: SimBucket[]): void {
+function checkAgainst(points: MeasurePoint[], expected: SimBucket[]): void {
   const byStart = new Map(expected.map((b) => [b.start, b]));
   for (const p of points) {
     const b = byStart.get(p.start);
@@ -121,12 +118,11 @@ describe('econetatmo-measure node', function () {
     // pair on disk would look newer than the one entered.
     useTempUserDir();
     clock = new VirtualClock({ start: T0 });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     await startSim();
   });
   afterEach(async function () {
     await helper.unload();
-    setNodeClock(null);
     await sim.close();
   });
   after(function () {
@@ -186,7 +182,7 @@ describe('econetatmo-measure node', function () {
       const before = firstByStart.get(x.start);
       if (p.revised.includes(x.start)) {
         should.exist(before);
-        should(x.values).not.deepEqual((before as Point).values);
+        should(x.values).not.deepEqual((before as MeasurePoint).values);
       } else if (before) {
         should.fail(before, x, `bucket ${x.start} was emitted before unchanged and came again as new`);
       }
@@ -338,13 +334,13 @@ describe('econetatmo-measure node', function () {
     should(countRequests(sim, GETMEASURE)).equal(1);
     should(out).have.length(1);
     should(out[0].topic).equal(line.name);
-    should((out[0].payload as Payload).points.length).be.above(0);
+    should((out[0].payload as MeasurePayload).points.length).be.above(0);
     settled = readSettled(m1);
     clock.advanceSync(10 * MIN);
     await settled;
     should(countRequests(sim, GETMEASURE)).equal(2);
-    clock.advanceSync(9 * MIN);
-    await settle();
+    // Nine minutes on, with every request those minutes started answered: still two.
+    await clock.runFor(9 * MIN);
     should(countRequests(sim, GETMEASURE)).equal(2);
   });
 
@@ -394,14 +390,15 @@ describe('econetatmo-measure node', function () {
     await load({ interval: 10 });
     sim.setFaults({ timeoutRate: 1 });
     helper.getNode('m1').receive({});
-    while (countRequests(sim, GETMEASURE) === 0 && (sim.stats().faultsInjected ?? 0) === 0) await new Promise((r) => setTimeout(r, 5));
+    await eventually('the read reaches the simulator', () => countRequests(sim, GETMEASURE) > 0 || (sim.stats().faultsInjected ?? 0) > 0);
     await helper.unload();
     const after = countRequests(sim, GETMEASURE);
     sim.setFaults({ timeoutRate: 0 });
-    clock.advanceSync(2 * HOUR);
-    await new Promise((r) => setTimeout(r, 20));
-    should(countRequests(sim, GETMEASURE)).equal(after);
     should(clock.pending()).equal(0);
+    // Two hours on, with every request those hours started answered (runFor waits for them):
+    // none reached the simulator.
+    await clock.runFor(2 * HOUR);
+    should(countRequests(sim, GETMEASURE)).equal(after);
   });
 
   it('redeploying twenty times leaves no timer behind', async function () {

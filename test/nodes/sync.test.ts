@@ -3,17 +3,8 @@ import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import {
-  accountCredentials,
-  accountFlowNode,
-  ACCOUNT_ID,
-  collect,
-  nextMessage,
-  statusWhere,
-  removeTempUserDirs,
-  useTempUserDir,
-  type FlowNode,
-} from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, nextMessage, statusWhere, VirtualClock, type FlowNode } from './measure-support';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -22,10 +13,10 @@ const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync
 const ROLES = ['circuit', 'circuit', 'circuit', 'circuit', 'circuit', 'total', 'gas', 'hot_water', 'cold_water'];
 const SOURCES = ['electricity', 'electricity', 'electricity', 'electricity', 'electricity', 'electricity', 'gas', 'hot_water', 'cold_water'];
 
-function flow(sim: Simulator, mode: string): FlowNode[] {
+function flow(sim: Simulator, mode: string, meters?: string): FlowNode[] {
   return [
     accountFlowNode(sim),
-    { id: 's1', type: 'econetatmo-sync', account: ACCOUNT_ID, mode, wires: [['out']] },
+    { id: 's1', type: 'econetatmo-sync', account: ACCOUNT_ID, mode, ...(meters !== undefined ? { meters } : {}), wires: [['out']] },
     { id: 'out', type: 'helper' },
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
@@ -62,8 +53,23 @@ describe('econetatmo-sync node', function () {
     lines.forEach((line, i) => {
       const truth = expected[i];
       should(Object.keys(line).sort()).deepEqual(
-        ['homeId', 'homeName', 'timezone', 'deviceId', 'moduleId', 'index', 'name', 'role', 'consumptionType', 'sourceType', 'roomId', 'roomName'].sort(),
+        [
+          'homeId',
+          'homeName',
+          'timezone',
+          'deviceId',
+          'moduleId',
+          'model',
+          'index',
+          'name',
+          'role',
+          'consumptionType',
+          'sourceType',
+          'roomId',
+          'roomName',
+        ].sort(),
       );
+      should(line.model).equal('NLE');
       should(line.moduleId).equal(truth.moduleId);
       should(line.deviceId).equal(truth.deviceId);
       should(line.moduleId).equal(`${truth.deviceId}#${truth.index}`);
@@ -78,6 +84,55 @@ describe('econetatmo-sync node', function () {
     });
     // The hostile name stays a plain string: no escaping, no stripping.
     should(lines.map((l) => l.name)).containEql('<img src=x onerror=alert(1)>');
+  });
+
+  /** The sync node's answer to one input. */
+  async function linesOf(meters: string | undefined): Promise<Array<Record<string, unknown>>> {
+    await helper.load([accountNode, syncNode], flow(sim, 'all', meters), accountCredentials(sim));
+    const got = nextMessage(helper.getNode('out'));
+    helper.getNode('s1').receive({ payload: 'go' });
+    const lines = (await got).payload as Array<Record<string, unknown>>;
+    await helper.unload();
+    return lines;
+  }
+
+  it("meters all: the ecocounter's lines, then every module of the range that measures, each with its gateway and model", async function () {
+    const lines = await linesOf('all');
+    const eco = sim.lines();
+    const range = sim.modules();
+    should(range.length).be.above(10);
+    should(lines.slice(0, eco.length).map((l) => l.moduleId)).eql(eco.map((l) => l.moduleId));
+    should(lines.map((l) => l.moduleId).sort()).eql([...eco.map((l) => l.moduleId), ...range.map((m) => m.moduleId)].sort());
+    for (const truth of range) {
+      const line = lines.find((l) => l.moduleId === truth.moduleId) as Record<string, unknown>;
+      should(line).match({
+        homeId: truth.homeId,
+        deviceId: truth.deviceId,
+        model: truth.model,
+        role: truth.role,
+        index: truth.index,
+        name: truth.name,
+        consumptionType: 'electrical',
+        sourceType: 'electricity',
+      });
+    }
+    // Home order; within a home, the ecocounter first, then meters, phases and appliances.
+    const rank = (l: Record<string, unknown>): number => (l.model === 'NLE' ? 0 : ['meter', 'phase', 'appliance'].indexOf(l.role as string) + 1);
+    const homes = [...new Set(lines.map((l) => l.homeId))];
+    for (let i = 1; i < lines.length; i++) {
+      const [a, b] = [lines[i - 1], lines[i]];
+      const order = homes.indexOf(a.homeId as string) - homes.indexOf(b.homeId as string) || rank(a) - rank(b);
+      should(order <= 0).be.true(`${String(a.moduleId)} before ${String(b.moduleId)}`);
+    }
+    // The shutters and remotes of the range measure nothing: not lines.
+    should(lines.some((l) => l.model === 'NLV' || l.model === 'NLT' || l.model === 'NLG')).be.false();
+  });
+
+  it('a node without `meters` (made before) and `meters: ecocounter` send exactly the lines they always did', async function () {
+    const old = await linesOf(undefined);
+    const ecocounter = await linesOf('ecocounter');
+    should(old).eql(ecocounter);
+    should(old.map((l) => l.moduleId)).eql(sim.lines().map((l) => l.moduleId));
   });
 
   it('mode each: one message per line, topic = the line name, other properties kept', async function () {
@@ -105,6 +160,10 @@ describe('econetatmo-sync node', function () {
     // A fresh user dir: with a working pair on disk, bogus credentials would be refused at start
     // and the working pair kept (the account's one rule), so nothing would fail.
     useTempUserDir();
+    // The nodes' timers on a clock that only moves when told: once the process is idle, nothing
+    // more can come of this input.
+    const clock = new VirtualClock();
+    nodeRedSettings({ clock });
     await helper.load([accountNode, syncNode], flow(sim, 'all'), creds);
     const out = helper.getNode('out');
     const sent = collect(out);
@@ -124,7 +183,7 @@ describe('econetatmo-sync node', function () {
     should(err.message).not.match(/^\w*Error: /);
     const status = await red;
     should(status.text).not.containEql('bogus');
-    await new Promise((r) => setTimeout(r, 50));
+    await clock.settle();
     should(errors.length).equal(1);
     should(sent.length).equal(0);
   });

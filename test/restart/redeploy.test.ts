@@ -1,16 +1,18 @@
-// 200 full redeploys of a flow with an account, a sync node and 9 measure nodes against the
-// simulator: nothing may pile up (handles, timers, heap). In-process (node-red-node-test-helper),
+// 200 full redeploys of a flow with an account, a sync node, 9 measure nodes against the
+// simulator and the Home Assistant export they feed: nothing may pile up (handles, timers, heap),
+// and each new export node gets back the statistics its predecessor held. In-process (node-red-node-test-helper),
 // so the figures are those of this very process.
 import v8 from 'v8';
 import vm from 'vm';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { makeTempDir } from '../support/node-red-process';
+import { removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 
 const accountNode = require('../../src/nodes/account/account');
 const syncNode = require('../../src/nodes/sync/sync');
 const measureNode = require('../../src/nodes/measure/measure');
+const exportNode = require('../../src/nodes/export/export');
 
 const DEPLOYS = 200;
 const READ_EVERY = 25; // a real read now and then: the rate budget (50 / 10 s) must not slow the loop
@@ -18,6 +20,9 @@ const MEASURES = 9;
 const ACCOUNT_ID = 'rdacc000000001';
 const SYNC_ID = 'rdsyn000000001';
 const SYNC_OUT = 'rdsynout000001';
+const EXPORT_ID = 'rdexp000000001';
+const EXPORTED = 'rdexpok0000001';
+const REFUSED = 'rdexperr000001';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -83,6 +88,12 @@ function flow(sim: Simulator, moduleIds: string[], deploy: number): FlowNode[] {
     { id: ACCOUNT_ID, type: 'econetatmo-account', name: `account v${deploy}`, apiUrl: sim.url },
     { id: SYNC_ID, type: 'econetatmo-sync', name: `sync v${deploy}`, account: ACCOUNT_ID, mode: 'all', wires: [[SYNC_OUT]] },
     { id: SYNC_OUT, type: 'helper', wires: [] },
+    // Home Assistant, without the baseline loop: every read lands in the ledgers at once.
+    { id: EXPORT_ID, type: 'econetatmo-export', name: `export v${deploy}`, format: 'homeassistant', baselineTimeout: 0, wires: [[], []] },
+    { id: 'rdexpdone00001', type: 'complete', scope: [EXPORT_ID], uncaught: false, wires: [[EXPORTED]] },
+    { id: EXPORTED, type: 'helper', wires: [] },
+    { id: 'rdexpcatch0001', type: 'catch', scope: [EXPORT_ID], uncaught: false, wires: [[REFUSED]] },
+    { id: REFUSED, type: 'helper', wires: [] },
   ];
   for (let i = 0; i < MEASURES; i++) {
     const moduleId = moduleIds[i % moduleIds.length];
@@ -99,7 +110,7 @@ function flow(sim: Simulator, moduleIds: string[], deploy: number): FlowNode[] {
         scale: i % 2 === 0 ? '30min' : '1hour',
         interval: 10,
         emit: 'all',
-        wires: [[`rdout00000000${i}`]],
+        wires: [[`rdout00000000${i}`, EXPORT_ID]],
       },
       { id: `rdout00000000${i}`, type: 'helper', wires: [] },
     );
@@ -113,6 +124,21 @@ function received(id: string, timeoutMs = 15000): Promise<Record<string, unknown
     helper.getNode(id).on('input', (msg: Record<string, unknown>) => {
       clearTimeout(timer);
       resolve(msg);
+    });
+  });
+}
+
+/** The export node took a message (done), or the reason it refused it. */
+function exported(timeoutMs = 15000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the export node did not finish its message')), timeoutMs);
+    helper.getNode(EXPORTED).on('input', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    helper.getNode(REFUSED).on('input', (msg: { error?: { message?: string } }) => {
+      clearTimeout(timer);
+      reject(new Error(`the export node refused: ${msg.error?.message}`));
     });
   });
 }
@@ -135,24 +161,25 @@ describe('redeploy loop (in-process)', function () {
       .filter((l) => l.index <= 5)
       .map((l) => l.moduleId);
     should(moduleIds.length).be.above(0);
-    helper.settings({ userDir: makeTempDir('econetatmo-redeploy-') });
+    useTempUserDir();
   });
 
   after(async function () {
     await helper.unload();
-    helper.settings({});
+    removeTempUserDirs();
     await sim.close();
   });
 
   async function deploy(n: number, read: boolean): Promise<void> {
-    await helper.load([accountNode, syncNode, measureNode], flow(sim, moduleIds, n), credentials);
+    await helper.load([accountNode, syncNode, measureNode, exportNode], flow(sim, moduleIds, n), credentials);
     if (read) {
       const i = n % MEASURES;
       const lines = received(SYNC_OUT);
       const points = received(`rdout00000000${i}`);
+      const stored = exported();
       helper.getNode(SYNC_ID).receive({ payload: n });
       helper.getNode(`rdmea00000000${i}`).receive({ payload: n });
-      const [syncMsg, measureMsg] = await Promise.all([lines, points]);
+      const [syncMsg, measureMsg] = await Promise.all([lines, points, stored]);
       should(syncMsg.payload).be.an.Array().and.have.length(sim.lines().length);
       should((measureMsg.payload as { points?: unknown[] }).points)
         .be.an.Array()
@@ -176,7 +203,7 @@ describe('redeploy loop (in-process)', function () {
     const after = await settleAndMeasure(gc);
     const mb = (b: number): string => (b / 1048576).toFixed(2);
     process.stdout.write(
-      `      (gc: ${gc ? 'forced' : 'unavailable, settled only'}; ${DEPLOYS} deploys of ${4 + 2 * MEASURES} nodes in ${elapsed} ms)\n` +
+      `      (gc: ${gc ? 'forced' : 'unavailable, settled only'}; ${DEPLOYS} deploys of ${9 + 2 * MEASURES} nodes in ${elapsed} ms)\n` +
         `      (handles ${before.handles} -> ${middle?.handles} -> ${after.handles}; requests ${before.requests} -> ${after.requests}; ` +
         `timers ${before.timers} -> ${middle?.timers} -> ${after.timers})\n` +
         `      (heapUsed ${mb(before.heapUsed)} MB -> ${mb(middle?.heapUsed ?? 0)} MB -> ${mb(after.heapUsed)} MB)\n` +

@@ -1,24 +1,18 @@
 // Crash and restart of a REAL Node-RED process: the rotated refresh token survives a SIGKILL
-// right after its rotation, and a kill in the middle of a token write never leaves a broken file.
+// right after its rotation, and a kill in the middle of a token write never leaves a broken file
+// (the files sealed with Node-RED's credentialSecret, as they are in use).
 import { spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { makeTempDir, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { eventually } from '../support/poll';
+import { tempDir } from '../support/temp-dir';
+import { parseTokenFile } from '../../src/netatmo/token-store';
 import { ACCOUNT_ID, COUNT_DEBUG_NAME, INJECT_ID, measureFlow } from './support/flows';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 20): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(everyMs);
-  }
-}
 
 interface StoredPair {
   accessToken: string;
@@ -27,18 +21,19 @@ interface StoredPair {
   issuedAt: number;
 }
 
-function readPair(file: string): StoredPair | undefined {
+/** The pair in a token file, opened with Node-RED's credentialSecret (the files are sealed with it). */
+function readPair(file: string, secret: string): StoredPair | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
-  const v = JSON.parse(text) as Record<string, unknown>;
-  if (typeof v.accessToken !== 'string' || typeof v.refreshToken !== 'string' || typeof v.expiresAt !== 'number' || typeof v.issuedAt !== 'number') {
-    throw new Error(`token file does not hold a complete pair: ${text.slice(0, 200)}`);
-  }
-  return v as unknown as StoredPair;
+  // Sealed: no token in clear on disk.
+  should((JSON.parse(text) as { sealed?: unknown }).sealed).be.an.Object();
+  const content = parseTokenFile(text, path.basename(file, '.json'), { current: secret });
+  if (content.kind !== 'record') throw new Error(`token file does not hold a complete pair (${content.kind}): ${text.slice(0, 200)}`);
+  return content.record.pair;
 }
 
 function okCount(sim: Simulator, route: string): number {
@@ -65,7 +60,7 @@ describe('real Node-RED process: crash and restart', function () {
 
     before(async function () {
       sim = await startSimulator({ seed: 7 });
-      userDir = makeTempDir('econetatmo-restart-');
+      userDir = tempDir('econetatmo-restart-').dir;
     });
 
     after(async function () {
@@ -97,18 +92,18 @@ describe('real Node-RED process: crash and restart', function () {
       // Rotation: the access token dies, the next read refreshes, and the new pair goes to disk.
       sim.expireAccessTokens();
       const grantsBefore = sim.stats().refreshGrants;
-      const onDiskBefore = readPair(tokenFile)?.refreshToken;
+      const secret = nr.credentialSecret;
+      const onDiskBefore = readPair(tokenFile, secret)?.refreshToken;
       const res = await nr.admin('POST', `/inject/${INJECT_ID}`);
       should(res.status).equal(200);
-      const rotated = await until(
+      const rotated = await eventually(
         'the rotated pair on disk',
         () => {
           if (sim.stats().refreshGrants <= grantsBefore) return undefined;
-          const pair = readPair(tokenFile);
+          const pair = readPair(tokenFile, secret);
           return pair && pair.refreshToken !== pasted.refreshToken && pair.refreshToken !== onDiskBefore ? pair : undefined;
         },
-        20000,
-        2,
+        { timeoutMs: 20000, everyMs: 2 },
       );
       // No grace: the process dies the moment the file holds the new pair.
       await nr.kill('SIGKILL');
@@ -130,7 +125,7 @@ describe('real Node-RED process: crash and restart', function () {
       should(sim.stats().refreshGrants).equal(grantsAtRestart + 1);
       should(sim.stats().invalidGrant).equal(0);
       should(sim.stats().codeGrants).equal(0);
-      const after = readPair(tokenFile);
+      const after = readPair(tokenFile, secret);
       should.exist(after);
       should(after?.refreshToken).not.equal(rotated.refreshToken, 'the second rotation was not stored');
       process.stdout.write(
@@ -147,9 +142,10 @@ describe('real Node-RED process: crash and restart', function () {
   describe('SIGKILL during token writes', function () {
     const writer = path.join(__dirname, 'support', 'token-writer.js');
     const accountId = 'a1b2c3d4e5f6a7b8';
+    const WRITER_SECRET = 'token-writer-credential-secret';
 
     it('leaves the old or the new pair, never a broken file, and no pile of temp files', async function () {
-      const dir = makeTempDir('econetatmo-store-kill-');
+      const dir = tempDir('econetatmo-store-kill-').dir;
       const file = path.join(dir, `${accountId}.json`);
       const runs = 30;
       let everSaved = false;
@@ -157,7 +153,7 @@ describe('real Node-RED process: crash and restart', function () {
       let killedMidWrite = 0;
       let previous: StoredPair | undefined;
       for (let run = 1; run <= runs; run++) {
-        const child = spawn(process.execPath, [writer, dir, accountId, String(run)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [writer, dir, accountId, String(run), WRITER_SECRET], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         let err = '';
         child.stdout.on('data', (c: Buffer) => {
@@ -167,7 +163,7 @@ describe('real Node-RED process: crash and restart', function () {
           err += c.toString('utf8');
         });
         const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-        await until('the writer to be ready', () => (out.includes('ready\n') ? true : undefined), 10000, 2);
+        await eventually('the writer to be ready', () => out.includes('ready\n'), { timeoutMs: 10000, everyMs: 2 });
         await delay(Math.floor(Math.random() * 40));
         child.kill('SIGKILL');
         await exited;
@@ -175,7 +171,7 @@ describe('real Node-RED process: crash and restart', function () {
 
         const acks = out.match(/saved (\d+)\n/g) ?? [];
         const lastAck = acks.length === 0 ? 0 : Number(/(\d+)/.exec(acks[acks.length - 1])?.[1]);
-        const pair = readPair(file); // throws if the file does not parse as a complete pair
+        const pair = readPair(file, WRITER_SECRET); // throws if the file does not open as a complete pair
         if (pair === undefined) {
           should(everSaved || lastAck > 0).be.false(`run ${run}: the file vanished after a completed save`);
         } else {

@@ -1,7 +1,7 @@
 // The account's admin routes in a REAL Node-RED process with adminAuth and two users: an admin
 // (`*`) and a read-only user (`read`). Without a token every route is refused; the read-only user
-// may read the state and the lines but neither start a connect nor paste tokens (and a refused
-// call changes nothing); the OAuth callback stays reachable without any token.
+// may read the state and the lines but neither start a connect, paste tokens nor download the
+// diagnostics (they spend requests and may rotate the tokens), and a refused call changes nothing; the OAuth callback stays reachable without any token.
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
@@ -37,13 +37,13 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
   const routes = (): Array<[string, string, unknown]> => [
     ['GET', `/econetatmo/accounts/${ID}/state`, undefined],
     ['GET', `/econetatmo/accounts/${ID}/lines`, undefined],
-    ['GET', `/econetatmo/accounts/${ID}/diagnostics`, undefined],
     [
       'POST',
       `/econetatmo/accounts/${ID}/connect`,
       { clientId: CLIENT_ID, clientSecret: 'typed-secret', apiUrl: sim.url, redirectUri: `${nr.url}/econetatmo/oauth/callback` },
     ],
     ['POST', `/econetatmo/accounts/${ID}/tokens`, { refreshToken: 'reader-pasted-refresh', accessToken: 'reader-pasted-access' }],
+    ['POST', `/econetatmo/accounts/${ID}/diagnostics`, {}],
   ];
 
   before(async function () {
@@ -85,19 +85,18 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
     (JSON.parse(state.text) as { status: string }).status.should.equal('connected');
     const lines = await call('GET', `/econetatmo/accounts/${ID}/lines`, readerToken);
     lines.status.should.equal(200, lines.text);
-    (JSON.parse(lines.text) as Array<{ moduleId: string }>).map((l) => l.moduleId).should.deepEqual(sim.lines().map((l) => l.moduleId));
-    // Diagnostics read like the lines (anonymised, no secret): econetatmo-account.read.
-    const diagnostics = await call('GET', `/econetatmo/accounts/${ID}/diagnostics`, readerToken);
-    diagnostics.status.should.equal(200, diagnostics.text);
-    diagnostics.text.includes(CLIENT_SECRET).should.be.false();
+    // Every meter of the account, the ecocounter's lines first.
+    const ids = (JSON.parse(lines.text) as Array<{ moduleId: string }>).map((l) => l.moduleId);
+    ids.slice(0, sim.lines().length).should.deepEqual(sim.lines().map((l) => l.moduleId));
+    ids.length.should.equal(sim.lines().length + sim.modules().length);
   });
 
-  it('refuses connect and tokens to the read-only user, and the refused calls change nothing', async function () {
+  it('refuses connect, tokens and diagnostics to the read-only user, and the refused calls change nothing', async function () {
     const tokenFile = path.join(nr.userDir, 'econetatmo', `${ID}.json`);
     const fileBefore = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8') : null;
     const statsBefore = JSON.stringify(sim.stats());
     const refusedWith: number[] = [];
-    for (const [method, urlPath, body] of routes().slice(3)) {
+    for (const [method, urlPath, body] of routes().slice(2)) {
       const res = await call(method, urlPath, readerToken, body);
       // Node-RED's own permission check answers 401 to a user who lacks the permission (it does
       // the same for its own routes, see below); 403 would be as good. Never a success.
@@ -120,6 +119,9 @@ describe('admin routes permissions in a real Node-RED (adminAuth: admin + read-o
     const res = await call('POST', `/econetatmo/accounts/${ID}/connect`, nr.adminToken(), { redirectUri: `${nr.url}/econetatmo/oauth/callback` });
     res.status.should.equal(200, res.text);
     (JSON.parse(res.text) as { authorizeUrl: string }).authorizeUrl.should.startWith(`${sim.url}/oauth2/authorize?`);
+    const diagnostics = await call('POST', `/econetatmo/accounts/${ID}/diagnostics`, nr.adminToken(), {});
+    diagnostics.status.should.equal(200, diagnostics.text);
+    diagnostics.text.includes(CLIENT_SECRET).should.be.false();
   });
 
   it('keeps the OAuth callback reachable without a token: refusals are 400 pages, a good state connects', async function () {

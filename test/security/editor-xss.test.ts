@@ -28,7 +28,7 @@ function codeOnly(source: string): string {
     .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, (s) => (/^["']<[a-z]+>["']$/i.test(s) ? s : '""'));
 }
 
-const FILES = ['econetatmo-account.html', 'econetatmo-sync.html', 'econetatmo-measure.html', 'econetatmo-export.html'];
+const FILES = ['econetatmo-account.html', 'econetatmo-sync.html', 'econetatmo-measure.html', 'econetatmo-export.html', 'econetatmo-power.html'];
 
 const RULES: Array<[RegExp, string]> = [
   [/\.html\(\s*[^)\s]/, '.html( with an argument (use .text())'],
@@ -171,7 +171,11 @@ describe('editor code renders line data inert', function () {
             for (const e of els) fn.call(e);
             return q;
           },
+          children(sel: string) {
+            return wrap(els.flatMap((e) => e.children).filter((e) => e.tag === sel));
+          },
           css: () => q,
+          toggle: () => q,
           on: () => q,
           trigger: () => q,
           spinner: () => q,
@@ -219,11 +223,12 @@ describe('editor code renders line data inert', function () {
       return { select: element('econetatmo-measure-line'), hint: element('econetatmo-measure-line-hint'), errors };
     }
 
-    const line = (homeId: string, index: number, name: unknown, homeName: unknown = 'Home'): Record<string, unknown> => ({
+    const line = (homeId: string, index: number, name: unknown, homeName: unknown = 'Home', model?: unknown): Record<string, unknown> => ({
       homeId,
       homeName,
       deviceId: '00:04:74:12:36:42',
       moduleId: `00:04:74:12:36:42#${index}`,
+      ...(model !== undefined ? { model } : {}),
       index,
       name,
     });
@@ -233,6 +238,7 @@ describe('editor code renders line data inert', function () {
         line('h1', 0, HOSTILE, '<b onmouseover=alert(2)>home</b>'),
         line('h1', 1, '"><script>alert(3)</script>'),
         line('h1', 2, 42),
+        line('h1', 3, 'plug', 'Home', '<img src=x onerror=alert(4)>'),
       ]);
       should(errors).be.empty();
       const options = select.all().filter((e) => e.tag === 'option');
@@ -244,8 +250,33 @@ describe('editor code renders line data inert', function () {
         .all()
         .filter((e) => e.tag === 'optgroup')
         .map((g) => g.attrs.label)
-        .should.containEql('<b onmouseover=alert(2)>home</b>');
+        .should.containEql('<b onmouseover=alert(2)>home</b> · NLE');
+      // The model groups the lines too, and a hostile one is a label's text like the rest.
+      select
+        .all()
+        .filter((e) => e.tag === 'optgroup')
+        .map((g) => g.attrs.label)
+        .should.containEql('Home · <img src=x onerror=alert(4)>');
       for (const e of [select, ...select.all()]) should(e.markup).be.empty();
+    });
+
+    it('groups a hundred modules by home and model, each group in the order the account lists them', function () {
+      const models = ['NLPC', 'NLY', 'NLP', 'NLPT', 'NLL'];
+      const many = Array.from({ length: 100 }, (_, i) => ({
+        homeId: i < 50 ? 'h1' : 'h2',
+        homeName: i < 50 ? 'Maison' : 'Chalet',
+        deviceId: '00:04:74:aa:bb:cc',
+        moduleId: `00:04:74:00:01:00:00:${i.toString(16).padStart(2, '0')}`,
+        model: models[Math.floor((i % 50) / 10)],
+        index: null,
+        name: `module ${i}`,
+      }));
+      const { select, errors } = run(many);
+      should(errors.map(String)).be.empty();
+      const groups = select.all().filter((e) => e.tag === 'optgroup');
+      should(groups.map((g) => g.attrs.label)).eql([...models.map((m) => `Maison · ${m}`), ...models.map((m) => `Chalet · ${m}`)]);
+      should(groups.every((g) => g.children.filter((c) => c.tag === 'option').length === 10)).be.true();
+      should(groups[6].children.map((c) => c.text)).eql(Array.from({ length: 10 }, (_, k) => `module ${60 + k}`));
     });
 
     it('lists lines of homes with ids like __proto__ or constructor without failing', function () {

@@ -5,7 +5,7 @@ import fs from 'fs';
 import should from 'should';
 import type { Simulator } from '../../src/simulator';
 import { VirtualClock } from '../support/virtual-clock';
-import { setNodeClock } from '../../src/nodes/shared/clock';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { STATE_LIFETIME_MS } from '../../src/account/oauth-states';
 import {
   accountFlow,
@@ -18,7 +18,6 @@ import {
   helper,
   REDIRECT_URI,
   startSim,
-  tempUserDir,
   tokenFile,
 } from '../nodes/account-harness';
 
@@ -42,19 +41,16 @@ describe('OAuth callback state (security)', function () {
   });
   after(async function () {
     await sim.close();
-    helper.settings({ userDir: undefined });
   });
   beforeEach(async function () {
-    userDir = tempUserDir();
-    helper.settings({ userDir });
+    userDir = useTempUserDir();
     clock = new VirtualClock({ timers: 'real' });
-    setNodeClock(clock);
+    nodeRedSettings({ clock });
     await helper.load(accountNode, accountFlow(ID, sim.url), { [ID]: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
   });
   afterEach(async function () {
     await helper.unload();
-    setNodeClock(null);
-    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+    removeTempUserDirs();
   });
 
   async function get(path: string): Promise<Answer> {

@@ -12,8 +12,10 @@
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
+import { eventually } from '../support/poll';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { REPO_ROOT, startNodeRed, type FlowNode, type NodeRedProcess } from '../support/node-red-process';
+import { parseTokenFile } from '../../src/netatmo/token-store';
 import { consent } from '../nodes/account-harness';
 
 const CLIENT_ID = 'leak-test-client';
@@ -45,12 +47,9 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 15000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(20);
-  }
+/** Real Node-RED in another process: poll in real time. */
+function until(what: string, check: () => boolean): Promise<true> {
+  return eventually(what, check, { timeoutMs: 15000, everyMs: 20 });
 }
 
 describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
@@ -88,9 +87,11 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
     for (const name of names) {
       if (!name.endsWith('.json') || name.startsWith('entered-')) continue;
       try {
-        const pair = JSON.parse(fs.readFileSync(path.join(tokenDir(), name), 'utf8')) as { accessToken?: unknown; refreshToken?: unknown };
-        addToken(pair.accessToken);
-        addToken(pair.refreshToken);
+        // Sealed with Node-RED's credentialSecret: opened with it.
+        const content = parseTokenFile(fs.readFileSync(path.join(tokenDir(), name), 'utf8'), name.replace(/\.json$/, ''), { current: nr.credentialSecret });
+        if (content.kind !== 'record') continue;
+        addToken(content.record.pair.accessToken);
+        addToken(content.record.pair.refreshToken);
       } catch {
         // a file being replaced right now: the next poll reads it
       }
@@ -283,8 +284,16 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
     addToken(fresh.refreshToken);
     const paste = await record('paste', 'POST', '/econetatmo/accounts/acc2/tokens', { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken });
     paste.status.should.equal(200, paste.text);
+    const beforePasted = debugMessages().length;
+    const measureStatuses = statusOf('m2').length;
     await inject('i4');
-    await delay(300);
+    // What the pasted pair reads must be in the haystacks before the next test searches them.
+    await until('the lines read with the pasted pair', () => debugMessages().length >= beforePasted + 9);
+    await until('the read with the pasted pair', () =>
+      statusOf('m2')
+        .slice(measureStatuses)
+        .some((s) => s.fill === 'green' || s.fill === 'red'),
+    );
   });
 
   it('keeps every secret out of logs, websocket, flows, credentials, admin answers and editor files', async function () {
@@ -299,7 +308,7 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
       body.has_clientSecret!.should.be.true();
     }
     (await record('lines', 'GET', '/econetatmo/accounts/acc1/lines')).status.should.equal(200);
-    (await record('diagnostics', 'GET', '/econetatmo/accounts/acc1/diagnostics')).status.should.equal(200);
+    (await record('diagnostics', 'POST', '/econetatmo/accounts/acc1/diagnostics', {})).status.should.equal(200);
     (await record('lines of the dead account', 'GET', '/econetatmo/accounts/acc3/lines')).status.should.equal(409);
     const flows = await record('flows', 'GET', '/flows', undefined, { 'Node-RED-API-Version': 'v2' });
     flows.status.should.equal(200);
@@ -359,5 +368,11 @@ describe('secrets appear nowhere (real Node-RED, trace logging)', function () {
     files.should.containEql('acc1.json');
     files.should.containEql('acc2.json');
     for (const name of files) (fs.statSync(path.join(tokenDir(), name)).mode & 0o777).should.equal(0o600, name);
+    // Sealed (Node-RED has a credentialSecret here): no token of any kind in clear on disk.
+    for (const name of ['acc1.json', 'acc2.json']) {
+      const text = fs.readFileSync(path.join(tokenDir(), name), 'utf8');
+      should((JSON.parse(text) as { sealed?: unknown }).sealed).be.an.Object();
+      for (const secret of secrets) text.includes(secret).should.be.false(`${name} holds a secret in clear`);
+    }
   });
 });

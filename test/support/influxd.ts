@@ -5,8 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from './temp-dir';
 
 export const INFLUXD = process.env.ECONETATMO_INFLUXD || '/usr/bin/influxd';
 
@@ -77,7 +77,8 @@ function configFor(dir: string, httpPort: number, rpcPort: number): string {
 }
 
 export async function startInfluxd(): Promise<Influxd> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'econetatmo-influxd-'));
+  const made = tempDir('econetatmo-influxd-');
+  const dir = made.dir;
   const port = await freePort();
   const rpc = await freePort();
   const conf = path.join(dir, 'influxdb.conf');
@@ -124,7 +125,7 @@ export async function startInfluxd(): Promise<Influxd> {
         await gone;
         clearTimeout(timer);
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      made.cleanup();
     },
   };
 }

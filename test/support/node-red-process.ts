@@ -5,10 +5,10 @@ import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
 import http from 'http';
 import net from 'net';
-import os from 'os';
 import path from 'path';
 
 import { nodeRedScript, prepareUserDir, decryptCredentials, REPO_ROOT } from './node-red-userdir';
+import { removeTempDir, tempDir } from './temp-dir';
 
 export { REPO_ROOT, PACKAGE_NAME, nodeRedScript, encryptCredentials, decryptCredentials } from './node-red-userdir';
 
@@ -71,13 +71,12 @@ export interface NodeRedProcess {
 }
 
 const live = new Set<ChildProcess>();
-const ownedDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // 'exit' handlers must be synchronous: kill what is left, remove what we made.
+  // 'exit' handlers must be synchronous: kill what is left (test/support/temp-dir.ts removes the dirs).
   process.on('exit', () => {
     for (const child of live) {
       try {
@@ -86,30 +85,10 @@ function installExitHook(): void {
         /* already gone */
       }
     }
-    for (const dir of ownedDirs) {
-      try {
-        fs.rmSync(dir, { recursive: true, force: true });
-      } catch {
-        /* best effort */
-      }
-    }
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => process.exit(130));
   }
-}
-
-/** Makes a temp directory that is removed when the test process exits. */
-export function makeTempDir(prefix: string): string {
-  installExitHook();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  ownedDirs.add(dir);
-  return dir;
-}
-
-export function removeTempDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-  ownedDirs.delete(dir);
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; there is a small window before Node-RED takes it). */
@@ -167,7 +146,7 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function startNodeRed(options: NodeRedProcessOptions = {}): Promise<NodeRedProcess> {
   installExitHook();
   const ownsDir = options.userDir === undefined;
-  const userDir = options.userDir ?? makeTempDir('econetatmo-nr-');
+  const userDir = options.userDir ?? tempDir('econetatmo-nr-').dir;
   const secret = options.credentialSecret ?? 'econetatmo-test-credential-secret';
   const script = nodeRedScript();
   if (!fs.existsSync(script)) throw new Error(`Node-RED not found at ${script} (npm ci first)`);

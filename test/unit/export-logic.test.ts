@@ -3,12 +3,14 @@
 import should from 'should';
 import { parseMeasurePayload } from '../../src/export/measure-message';
 import { HourLedger } from '../../src/export/hour-ledger';
-import { HaExporter } from '../../src/export/ha-exporter';
+import { HaLedgers } from '../../src/export/ha-ledgers';
+import { LedgerRegistry, type LedgerClaims } from '../../src/export/ledger-registry';
 import { memoryLedgerStore } from '../../src/export/ledger-store';
 import { VALID_STATISTIC_ID, hourIso, importCommands, metadataFor, statisticIdFor, sumBefore } from '../../src/export/ha-statistics';
 import { influxPoints } from '../../src/export/influx-points';
 import { DashboardChart } from '../../src/export/dashboard-chart';
 import { ExportProblem, HALF_HOUR, HOUR, type ExportPoint, type MeasurePayload } from '../../src/export/types';
+import { problemKey } from './export/problem-key';
 
 const H0 = Date.UTC(2025, 2, 12, 0);
 const MODULE = '70:ee:50:a1:b2:c3#4';
@@ -31,14 +33,9 @@ function payload(points: ExportPoint[], extra: Partial<MeasurePayload> = {}): Me
   };
 }
 
-function problemKey(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    should(err).be.instanceOf(ExportProblem);
-    return (err as ExportProblem).key;
-  }
-  throw new Error('no problem raised');
+/** A hold on the ledgers of a registry of its own: nothing else competes for them. */
+function claims(): LedgerClaims {
+  return new LedgerRegistry().claimsFor('/ledgers', 'n1');
 }
 
 describe('export: measure message edge', function () {
@@ -139,10 +136,10 @@ describe('export: Home Assistant commands', function () {
   });
 });
 
-describe('export: Home Assistant exporter', function () {
+describe('export: Home Assistant ledgers', function () {
   it("asks for the baseline of a statistic it has no hours for, then continues from Home Assistant's sum", function () {
     const store = memoryLedgerStore();
-    const ex = new HaExporter({ source: 'econetatmo', statisticIdOverride: '', store, askBaseline: true });
+    const ex = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store, claims: claims(), askBaseline: true });
     const first = ex.handle(payload([half(H0, 100), half(H0 + HALF_HOUR, 100)]));
     should(first.commands).have.length(0);
     should(first.asks).have.length(1);
@@ -168,7 +165,7 @@ describe('export: Home Assistant exporter', function () {
     should(ex.handle(payload([half(H0 + HALF_HOUR, 150)])).commands).have.length(0);
   });
   it('gives up on a silent Home Assistant with a warning and starts from 0', function () {
-    const ex = new HaExporter({ source: 'econetatmo', statisticIdOverride: '', store: memoryLedgerStore(), askBaseline: true });
+    const ex = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store: memoryLedgerStore(), claims: claims(), askBaseline: true });
     ex.handle(payload([half(H0, 100)]));
     const out = ex.giveUp('econetatmo:70ee50a1b2c3_4');
     should(out.warnings.map((w) => w.key)).eql(['baselineTimeout']);
@@ -176,12 +173,35 @@ describe('export: Home Assistant exporter', function () {
   });
   it('refuses coarse scales and a statistic already holding another line, changing nothing', function () {
     const store = memoryLedgerStore();
-    const ex = new HaExporter({ source: 'econetatmo', statisticIdOverride: 'oven', store, askBaseline: false });
+    const ex = new HaLedgers({ source: 'econetatmo', statisticIdOverride: 'oven', store, claims: claims(), askBaseline: false });
     should(problemKey(() => ex.handle(payload([], { scale: '1day' })))).equal('scaleTooCoarse');
     ex.handle(payload([half(H0, 1)]));
     const before = store.files.get('econetatmo:oven');
     should(problemKey(() => ex.handle(payload([half(H0, 9)], { moduleId: '70:ee:50:a1:b2:c3#2' })))).equal('statisticTaken');
     should(store.files.get('econetatmo:oven')).equal(before);
+  });
+  it('refuses a statistic another node writes, without reading or writing its ledger, and takes it once that node let go', function () {
+    const registry = new LedgerRegistry();
+    const store = memoryLedgerStore();
+    const first = registry.claimsFor('/ledgers', 'kitchen');
+    const a = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store, claims: first, askBaseline: false });
+    const b = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store, claims: registry.claimsFor('/ledgers', 'garage'), askBaseline: false });
+    a.handle(payload([half(H0, 100)]));
+    const before = store.files.get('econetatmo:70ee50a1b2c3_4');
+    let refusal: unknown;
+    try {
+      b.handle(payload([half(H0, 999), half(H0 + HALF_HOUR, 5)]));
+    } catch (err) {
+      refusal = err;
+    }
+    should(refusal).be.instanceOf(ExportProblem);
+    should((refusal as ExportProblem).key).equal('statisticInUse');
+    should((refusal as ExportProblem).args).eql({ id: 'econetatmo:70ee50a1b2c3_4', owner: 'kitchen' });
+    should(store.files.get('econetatmo:70ee50a1b2c3_4')).equal(before);
+    // The first node closes: the second reads what it left and carries the sum on.
+    first.release();
+    const out = b.handle(payload([half(H0 + HALF_HOUR, 50)]));
+    should(out.commands[0].stats).eql([{ start: hourIso(H0), state: 0.15, sum: 0.15 }]);
   });
 });
 

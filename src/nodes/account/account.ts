@@ -9,10 +9,11 @@ import { AccountRuntime, type ClientSettings, type DeployedAccount } from './run
 import { registerAdminRoutes } from './admin-routes';
 import { registerOAuthCallback } from './oauth-callback';
 import { AccountServices } from '../../account/services';
-import { nodeClock } from '../shared/clock';
+import { nodeClock } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { texts } from '../shared/texts';
 import { TokenStore } from '../../netatmo/token-store';
+import { removeDiagnosticsKey } from '../../account/diagnostics-key';
 
 interface AccountNodeDef extends NodeDef {
   apiUrl?: string;
@@ -50,7 +51,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
     const account: NetatmoAccountApi = runtime.newAccount(node.id, settings, initialTokens);
     node.apiUrl = settings.apiUrl;
     node.account = account;
-    node.services = new AccountServices(account, nodeClock());
+    node.services = new AccountServices(account, nodeClock(RED));
     node.connectionState = (): ConnectionState => account.state();
     node.clientSettings = (): ClientSettings => ({ ...settings });
     node.tokensChanged = (pair): void => {
@@ -91,6 +92,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
           // The account was deleted: Node-RED drops its credentials, so its tokens must not stay
           // on disk either (a refresh token there is a live key to the user's Netatmo data).
           await new TokenStore(runtime.stateDir()).remove(node.id);
+          removeDiagnosticsKey(runtime.stateDir(), node.id);
         })
         .catch((err: unknown) => node.warn(t('errors.forget', { message: describe(err) })))
         .finally(finish);

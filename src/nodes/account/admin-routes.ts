@@ -7,8 +7,10 @@ import { isNetatmoError } from '../../netatmo/errors';
 import { CALLBACK_PATH, DEFAULT_API_URL, givenString, isValidApiUrl, isValidNodeId, isValidRedirectUri, normaliseApiUrl } from './config';
 import type { AccountRuntime, ClientSettings } from './runtime';
 import type { NetatmoAccountApi } from '../../netatmo/account-api';
-import { nodeClock } from '../shared/clock';
+import { nodeClock } from '../shared/runtime-settings';
 import { collectDiagnostics } from '../../account/diagnostics';
+import { reportsPower } from '../../netatmo/homestatus';
+import { diagnosticsKey } from '../../account/diagnostics-key';
 import { texts } from '../shared/texts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,20 +105,32 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
   RED.httpAdmin.get(`${ROUTE}/lines`, read, (req: Request, res: Response) => {
     const id = nodeId(req, res);
     if (id === undefined) return;
-    withAccount(id, res, (account) => account.getLines())?.then(
+    withAccount(id, res, (account) => account.getLines({ meters: 'all' }))?.then(
       (lines) => res.json(lines),
       (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.lines', { message: errorText(err) }) }),
     );
   });
 
-  // An anonymised file for a bug report (see diagnostics.ts); it costs at most
-  // DIAGNOSTIC_REQUESTS requests of the account's budget.
-  RED.httpAdmin.get(`${ROUTE}/diagnostics`, read, (req: Request, res: Response) => {
+  // The power node's picker: the lines whose model reports power (one homesdata, no homestatus).
+  RED.httpAdmin.get(`${ROUTE}/power-modules`, read, (req: Request, res: Response) => {
     const id = nodeId(req, res);
     if (id === undefined) return;
-    withAccount(id, res, async (account, settings) => {
+    withAccount(id, res, async (account) => (await account.getLines({ meters: 'all' })).filter((l) => reportsPower(l.model)))?.then(
+      (modules) => res.json(modules),
+      (err: unknown) => res.status(statusForError(err)).json({ error: t('errors.modules', { message: errorText(err) }) }),
+    );
+  });
+
+  // An anonymised file for a bug report (see diagnostics.ts). A POST under the write
+  // permission: it spends up to DIAGNOSTIC_REQUESTS requests of the account's budget and may
+  // refresh (rotate) the tokens, which a read-only user must not cause.
+  RED.httpAdmin.post(`${ROUTE}/diagnostics`, write, (req: Request, res: Response) => {
+    const id = nodeId(req, res);
+    if (id === undefined) return;
+    withAccount(id, res, async (account) => {
       const versions = { package: packageVersion(), nodeRed: await nodeRedVersion(RED), node: process.version };
-      return collectDiagnostics({ account, hashKey: settings.clientSecret, versions, now: nodeClock().now() });
+      const hashKey = diagnosticsKey(runtime.stateDir(), id);
+      return collectDiagnostics({ account, hashKey, versions, now: nodeClock(RED).now() });
     })?.then(
       (file) => {
         res.set('Content-Disposition', 'attachment; filename="econetatmo-diagnostics.json"');

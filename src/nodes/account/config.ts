@@ -1,7 +1,4 @@
 // Small pure checks and defaults of the account config node, apart from Node-RED.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CALLBACK_PATH, DEFAULT_API_URL } from '../../contract/editor-constants';
 
 export { CALLBACK_PATH, DEFAULT_API_URL };
@@ -78,22 +75,4 @@ export function isValidRedirectUri(value: string): boolean {
     url.hash === '' &&
     url.username === ''
   );
-}
-
-let fallbackDir: string | undefined;
-
-/**
- * The package's private state under the user directory, `<userDir>/econetatmo`: the token files
- * at its root, and the measure nodes' memories, backfill cursors and export ledgers in folders of
- * their own. A per-process temporary directory when there is no user dir.
- */
-export function stateDirFor(userDir: unknown): string {
-  if (typeof userDir === 'string' && userDir !== '') return join(userDir, 'econetatmo');
-  if (fallbackDir === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'econetatmo-'));
-    // Nothing survives this process anyway: leave no tokens behind in the shared temp dir.
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    fallbackDir = dir;
-  }
-  return fallbackDir;
 }

@@ -7,8 +7,8 @@ import type { AccountOptions, NetatmoAccountApi } from '../../netatmo/account-ap
 import type { ConnectionState } from '../../netatmo/types';
 import type { AccountNode } from './account-node';
 import { isAccountNode } from './account-node';
-import { stateDirFor } from './config';
-import { nodeClock } from '../shared/clock';
+import { nodeClock, stateDir } from '../shared/runtime-settings';
+import { tokenSecrets } from './token-secrets';
 import { OAuthStates } from '../../account/oauth-states';
 import { texts } from '../shared/texts';
 
@@ -48,15 +48,17 @@ export interface StateView {
 }
 
 export class AccountRuntime {
-  readonly states = new OAuthStates(nodeClock);
+  readonly states: OAuthStates;
   readonly pending = new Map<string, PendingAccount>();
   /** Why the last connect of an account failed (shown by the dialog until the next attempt). */
   readonly failures = new Map<string, string>();
 
-  constructor(readonly RED: NodeAPI) {}
+  constructor(readonly RED: NodeAPI) {
+    this.states = new OAuthStates(() => nodeClock(RED));
+  }
 
   stateDir(): string {
-    return stateDirFor((this.RED.settings as { userDir?: unknown }).userDir);
+    return stateDir(this.RED);
   }
 
   deployed(id: string): DeployedAccount | undefined {
@@ -92,9 +94,10 @@ export class AccountRuntime {
       clientSecret: settings.clientSecret,
       // The token files live at the root of the package's state directory.
       tokenDir: this.stateDir(),
+      tokenSecrets: tokenSecrets(this.RED.settings),
       accountId: id,
       initialTokens,
-      clock: nodeClock(),
+      clock: nodeClock(this.RED),
     });
   }
 

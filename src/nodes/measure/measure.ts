@@ -4,15 +4,15 @@
 // without Node-RED; the account config node lends the client and the services it shares.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { BackfillFileStore } from '../../netatmo/backfill-store';
-import { stateDirFor } from '../account/config';
 import { isAccountNode } from '../account/account-node';
-import { nodeClock } from '../shared/clock';
+import { nodeClock, stateDir } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
 import { MeasureController, type MeasureConfig } from '../../measure/controller';
 import type { Message } from '../../measure/ports';
-import { FileMemory, memoryDir, memoryFile } from '../../measure/store';
+import { FileMemory, legacyMemoryFile, memoryDir, memoryFile } from '../../measure/store';
+import { intervalProblem } from '../../measure/input';
 import { texts } from '../shared/texts';
 
 interface MeasureDef extends NodeDef, MeasureConfig {
@@ -35,15 +35,16 @@ export = function (RED: NodeAPI): void {
       node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => fail(done, t('errors.noAccount')));
       return;
     }
-    const stateDir = stateDirFor((RED.settings as { userDir?: unknown }).userDir);
+    const stateDirectory = stateDir(RED);
+    const clock = nodeClock(RED);
     const controller = new MeasureController(
       {
         nodeId: node.id,
         account: accountNode.account,
         services: accountNode.services,
-        clock: nodeClock,
-        memory: new FileMemory(memoryFile(memoryDir(stateDir), node.id)),
-        backfillStore: new BackfillFileStore(backfillDir(stateDir)),
+        clock: () => clock,
+        memory: new FileMemory(memoryFile(memoryDir(stateDirectory), node.id), legacyMemoryFile(memoryDir(stateDirectory), node.id)),
+        backfillStore: new BackfillFileStore(backfillDir(stateDirectory)),
         wording: { t, describe },
         output: {
           status: (status) => node.status(status),
@@ -71,6 +72,10 @@ export = function (RED: NodeAPI): void {
       controller.close(removed);
       done();
     });
+
+    // Raised to the minimum (see intervalMs): said once, at deploy.
+    const short = intervalProblem(config.interval);
+    if (short !== null) node.warn(t(`errors.${short.key}`, short.params));
 
     controller.start();
   }

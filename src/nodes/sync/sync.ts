@@ -1,17 +1,20 @@
-// `econetatmo-sync`: on any input, list the account's ecocounter lines.
+// `econetatmo-sync`: on any input, list the account's lines: every energy-measuring module
+// (`meters: all`), or the ecocounters' lines only (`ecocounter`, and nodes saved before the
+// property existed, so that their output is what it was).
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { isAccountNode, type AccountNode } from '../account/account-node';
-import { nodeClock } from '../shared/clock';
+import { nodeClock } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { localTime } from '../../lib/text';
 import { errorStatus } from '../../measure/status';
 import { texts } from '../shared/texts';
-import type { Line } from '../../contract/line';
+import type { Line, MeterSelection } from '../../contract/line';
 
 interface SyncDef extends NodeDef {
   account: string;
   mode?: string;
+  meters?: string;
 }
 
 type SyncMode = 'all' | 'each';
@@ -21,6 +24,7 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const mode: SyncMode = config.mode === 'each' ? 'each' : 'all';
+    const meters: MeterSelection = config.meters === 'all' ? 'all' : 'ecocounter';
     const accountNode = RED.nodes.getNode(config.account);
     const account: AccountNode | null = isAccountNode(accountNode) ? accountNode : null;
     const controller = new AbortController();
@@ -35,9 +39,9 @@ export = function (RED: NodeAPI): void {
       }
       node.status({ fill: 'blue', shape: 'ring', text: t('status.reading') });
       account.account
-        .getLines({ signal: controller.signal })
+        .getLines({ signal: controller.signal, meters })
         .then((lines: Line[]) => {
-          const clock = nodeClock();
+          const clock = nodeClock(RED);
           node.status({
             fill: 'green',
             shape: 'dot',

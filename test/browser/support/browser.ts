@@ -3,7 +3,8 @@
 import fs from 'fs';
 import path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { makeTempDir, REPO_ROOT } from '../../support/node-red-process';
+import { REPO_ROOT } from '../../support/node-red-process';
+import { tempDir } from '../../support/temp-dir';
 
 export const CHROMIUM_PATH = process.env.ECONETATMO_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts', 'browser');
@@ -38,7 +39,7 @@ export interface Browser {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  const profile = makeTempDir('econetatmo-chromium-');
+  const profile = tempDir('econetatmo-chromium-').dir;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,

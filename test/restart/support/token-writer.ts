@@ -1,14 +1,14 @@
 // Child process of the restart tests: saves token pairs through the real token store, one after
 // the other, as fast as it can, until it is killed. It reports each completed save on stdout
 // (synchronous on a pipe under Linux) so the parent knows which pairs may be on disk.
-// Usage: node token-writer.js <dir> <accountId> <run>
+// Usage: node token-writer.js <dir> <accountId> <run> [secret] (a secret seals the file)
 import fs from 'fs';
 import { TokenStore } from '../../../src/netatmo/token-store';
 
 async function main(): Promise<void> {
-  const [dir, accountId, run] = process.argv.slice(2);
-  if (!dir || !accountId || !run) throw new Error('usage: token-writer <dir> <accountId> <run>');
-  const store = new TokenStore(dir);
+  const [dir, accountId, run, secret] = process.argv.slice(2);
+  if (!dir || !accountId || !run) throw new Error('usage: token-writer <dir> <accountId> <run> [secret]');
+  const store = new TokenStore(dir, undefined, secret === undefined ? {} : { current: secret });
   await store.load(accountId);
   fs.writeSync(1, 'ready\n');
   // Long tokens make each write span more than one block, so a torn write would show.

@@ -7,8 +7,7 @@ import path from 'node:path';
 import should from 'should';
 import { BackfillFileStore } from '../../../src/netatmo/backfill-store';
 import { NetatmoError } from '../../../src/netatmo/errors';
-import type { Bucket, MeasureQuery, ReadOptions } from '../../../src/netatmo/types';
-import type { Line } from '../../../src/contract/line';
+import type { Bucket } from '../../../src/netatmo/types';
 import { AccountServices, LINE_RETRY_MS } from '../../../src/account/services';
 import { FIRST_READ_DELAY_MS } from '../../../src/measure/policy';
 import { MeasureController, type MeasureConfig } from '../../../src/measure/controller';
@@ -17,49 +16,15 @@ import type { Message } from '../../../src/measure/ports';
 import type { StatusValue } from '../../../src/measure/status';
 import type { NodeMemory } from '../../../src/measure/store';
 import { VirtualClock } from '../../support/virtual-clock';
-import { lineRecord } from '../helpers/lines';
-import { tempDir } from '../helpers/tmp';
+import { lineRecord } from '../../support/lines';
+import { ScriptedAccount } from '../../support/scripted-account';
+import { tempDir, type TempDir } from '../../support/temp-dir';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2025, 5, 3, 10, 2);
 const DEVICE = '70:ee:50:aa:bb:cc';
 const MODULE = `${DEVICE}#2`;
-
-/** An account whose answers the test writes: buckets per read, or a failure. */
-class ScriptedAccount {
-  reads: MeasureQuery[] = [];
-  linesAsked = 0;
-  lines: Line[] = [lineRecord(MODULE, 'Oven')];
-  /** What the next reads answer: buckets, or an error to throw. */
-  answer: (query: MeasureQuery) => Bucket[] | Error = () => [];
-  hold: Promise<void> | null = null;
-
-  async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
-    this.reads.push(query);
-    if (this.hold) await this.hold;
-    if (options.signal?.aborted) throw new NetatmoError('aborted', 'Request aborted');
-    const answer = this.answer(query);
-    if (answer instanceof Error) throw answer;
-    return answer;
-  }
-
-  /** Reads wait (a window of two hours) until the returned function lets them go. */
-  holdReads(): () => void {
-    let release: () => void = () => undefined;
-    this.hold = new Promise((resolve) => (release = resolve));
-    this.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
-    return () => {
-      this.hold = null;
-      release();
-    };
-  }
-
-  async getLines(): Promise<Line[]> {
-    this.linesAsked += 1;
-    return this.lines;
-  }
-}
 
 /** Half-hour buckets up to `until` (exclusive), each worth `value` Wh. */
 function halfHours(from: number, until: number, value = 10): Bucket[] {
@@ -92,7 +57,7 @@ interface Rig {
 }
 
 describe('MeasureController', () => {
-  let tmp: { dir: string; cleanup: () => void };
+  let tmp: TempDir;
   const rigs: Rig[] = [];
 
   beforeEach(() => {
@@ -105,7 +70,7 @@ describe('MeasureController', () => {
 
   function rig(config: MeasureConfig, shared?: { clock: VirtualClock; account: ScriptedAccount; services: AccountServices }): Rig {
     const clock = shared?.clock ?? new VirtualClock({ start: T0 });
-    const account = shared?.account ?? new ScriptedAccount();
+    const account = shared?.account ?? new ScriptedAccount({ lines: [lineRecord(MODULE, 'Oven')], answer: () => [] });
     const services = shared?.services ?? new AccountServices(account, clock);
     const statuses: StatusValue[] = [];
     const sent: Message[] = [];
@@ -276,8 +241,8 @@ describe('MeasureController', () => {
     r.controller.start();
     const answered: Message[] = [];
     await r.controller.input({}, (m) => answered.push(m));
-    should(r.account.reads[0].timeZone).equal('Europe/Paris');
-    should(new Date(r.account.reads[0].dateBegin).getUTCHours()).equal(22); // a Paris midnight (summer time)
+    should(r.account.reads[0].query.timeZone).equal('Europe/Paris');
+    should(new Date(r.account.reads[0].query.dateBegin).getUTCHours()).equal(22); // a Paris midnight (summer time)
     should(answered[0].payload).match({ timezone: 'Europe/Paris', scale: '1day' });
     should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: '2025-06-03', time: '12:02' })}`);
   });
@@ -288,7 +253,7 @@ describe('MeasureController', () => {
     r.controller.start();
     const answered: Message[] = [];
     await r.controller.input({}, (m) => answered.push(m));
-    should(r.account.reads[0]).not.have.property('timeZone');
+    should(r.account.reads[0].query).not.have.property('timeZone');
     should(answered[0].payload).match({ timezone: 'Europe/Paris', scale: '30min' });
     // Its status tells the times on the home's clock too, as a daily read's does (T0 is 10:02 UTC).
     should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: '11:02', time: '12:02' })}`);
@@ -298,7 +263,7 @@ describe('MeasureController', () => {
     other.account.answer = () => [{ start: Date.UTC(2025, 5, 2), end: Date.UTC(2025, 5, 3), values: { sum_energy_elec: 5 }, total: 5 }];
     other.controller.start();
     await other.controller.input({}, (m) => answered.push(m));
-    should(other.account.reads[0]).not.have.property('timeZone'); // Node-RED's own zone
+    should(other.account.reads[0].query).not.have.property('timeZone'); // Node-RED's own zone
     should(answered[1].payload).match({ timezone: null });
     should(last(other).text).endWith(`"time":"${localHHMM(T0)}"}`); // no home zone: Node-RED's
   });
@@ -316,14 +281,15 @@ describe('MeasureController', () => {
     const done = r.controller.input({ dateBegin: from, dateEnd: Date.UTC(2025, 4, 11, 12), rangeOutput: 'parts' }, (m) => answered.push(m));
     for (let i = 0; i < 20 && answered.length === 0; i++) await r.clock.advance(1000);
     await done;
-    should(r.account.reads[0].timeZone).equal('Europe/Paris');
-    should(r.account.reads[0].dateBegin).equal(Date.UTC(2025, 3, 30, 22)); // 2025-05-01 00:00 in Paris
+    should(r.account.reads[0].query.timeZone).equal('Europe/Paris');
+    should(r.account.reads[0].query.dateBegin).equal(Date.UTC(2025, 3, 30, 22)); // 2025-05-01 00:00 in Paris
     should(answered[0].payload).match({ timezone: 'Europe/Paris', scale: '1day' });
     should(answered[0].parts).match({ index: 0, count: 1 });
   });
 
   it('reads one at a time: an input waits for the running read, the timer skips while busy', async () => {
     const r = rig({ interval: 10 });
+    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
     const release = r.account.holdReads();
     r.controller.start();
     await r.clock.advance(FIRST_READ_DELAY_MS);
@@ -338,6 +304,7 @@ describe('MeasureController', () => {
 
   it('close aborts the read in flight: no status, no message, no error after it', async () => {
     const r = rig({ interval: 0 });
+    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
     const release = r.account.holdReads();
     r.controller.start();
     const answered = r.controller.input({}, () => should.fail(null, null, 'sent after close'));
@@ -349,6 +316,32 @@ describe('MeasureController', () => {
     should(r.statuses.length).equal(seen);
     should(r.errors).have.length(0);
     should(r.clock.pending()).equal(0);
+  });
+
+  it('a meter of another model: reads its gateway with its family; in auto, waits for the account to list it', async () => {
+    const meter = '70:ee:50:00:00:5e:7b:10';
+    const gateway = '70:ee:50:3c:11:02';
+    const r = rig({ moduleId: meter, types: '', interval: 'auto' });
+    r.account.lines = []; // the cloud does not list it yet
+    r.account.answer = () => halfHours(T0 - 2 * HOUR, T0 - 30 * MIN);
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS + MIN);
+    should(r.account.reads).have.length(0);
+    should(last(r).text).startWith('errors.unknownModule');
+    // Listed now: the next try finds it, learns on its gateway and reads it in its own family.
+    r.account.lines = [{ ...lineRecord(`${DEVICE}#0`, 'x'), deviceId: gateway, moduleId: meter, model: 'NLPC', index: null, role: 'meter', name: 'Compteur' }];
+    await r.clock.advance(LINE_RETRY_MS);
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    should(r.account.reads.length).be.above(0);
+    should(r.account.reads[0].query).match({ deviceId: gateway, moduleId: meter, consumption: 'sum_energy_buy_from_grid' });
+    should(r.account.reads[0].query.types).eql([
+      'sum_energy_buy_from_grid',
+      'sum_energy_buy_from_grid$0',
+      'sum_energy_buy_from_grid$1',
+      'sum_energy_buy_from_grid$2',
+    ]);
+    should(r.sent[0]).match({ topic: 'Compteur' });
+    should(r.services.schedules.of(gateway).learner.hasData(meter)).be.true();
   });
 
   it("the account's line directory asks homesdata once for all nodes, and again for a line it does not know", async () => {

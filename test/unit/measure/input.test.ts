@@ -1,6 +1,6 @@
 // planRead: the node's settings overridden by a message, checked whole before any request.
 import should from 'should';
-import { intervalMs, parseDate, planRead, type MeasureSettings } from '../../../src/measure/input';
+import { intervalMs, intervalProblem, parseDate, planRead, planResolved, type MeasureSettings } from '../../../src/measure/input';
 
 const NOW = Date.UTC(2025, 5, 3, 8, 2);
 const LINE = '00:04:74:12:36:42#3';
@@ -14,7 +14,7 @@ function problem(msg: Record<string, unknown>, config: MeasureSettings = CONFIG)
 
 describe('measure input (planRead)', function () {
   it('defaults: the four energy types, 30min, the device from the line id, no range', function () {
-    const r = planRead(CONFIG, {}, NOW);
+    const r = planResolved(CONFIG, {}, NOW, null);
     should(r.ok).be.true();
     if (!r.ok) return;
     should(r.value).deepEqual({
@@ -22,14 +22,16 @@ describe('measure input (planRead)', function () {
       deviceId: '00:04:74:12:36:42',
       types: ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'],
       scale: '30min',
+      consumption: 'sum_energy_elec',
     });
   });
 
   it('overrides from the message; a new line gets its own device, not the configured one', function () {
-    const r = planRead(
+    const r = planResolved(
       { ...CONFIG, deviceId: '00:04:74:12:36:42' },
       { moduleId: '70:ee:50:00:00:01#0', types: 'sum_energy_price, sum_energy_elec', scale: '1day' },
       NOW,
+      null,
     );
     should(r.ok).be.true();
     if (!r.ok) return;
@@ -82,5 +84,14 @@ describe('measure input (planRead)', function () {
     should(intervalMs('')).equal(10 * 60_000);
     should(intervalMs(-1)).equal(10 * 60_000);
     should(intervalMs(undefined)).equal(10 * 60_000);
+  });
+
+  it('interval: anything shorter than 5 minutes (0 aside) is read as 5, and says so', function () {
+    for (const raw of [0.001, '0.001', 1, '4.99']) {
+      should(intervalMs(raw)).equal(5 * 60_000);
+      should(intervalProblem(raw)).eql({ key: 'intervalTooShort', params: { interval: String(Number(raw)), min: '5' } });
+    }
+    for (const raw of [0, '0', 5, '15', 'auto', '', -1, undefined]) should(intervalProblem(raw)).be.null();
+    should(intervalMs(5)).equal(5 * 60_000);
   });
 });

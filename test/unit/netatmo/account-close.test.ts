@@ -4,10 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import should from 'should';
+import { eventually } from '../../support/poll';
 import { NetatmoAccount } from '../../../src/netatmo/account';
 import { TokenStore } from '../../../src/netatmo/token-store';
-import { json, startScripted, type ScriptedServer } from '../helpers/scripted-server';
-import { tempDir } from '../helpers/tmp';
+import { json, startScripted, type ScriptedServer } from '../../support/scripted-server';
+import { tempDir } from '../../support/temp-dir';
 
 const NEW = { access_token: 'new-access|1', refresh_token: 'new-refresh|1', expires_in: 10800, expire_in: 10800, scope: ['read_magellan'] };
 
@@ -48,7 +49,7 @@ describe('NetatmoAccount.close with a refresh in flight', () => {
       () => 'read',
       (err: { kind?: string }) => err.kind,
     );
-    while (rotated === 0) await new Promise((r) => setTimeout(r, 5));
+    await eventually('the refresh on the wire', () => rotated > 0);
     await account.close(); // the refresh is on the wire, its answer 300 ms away
     const stored = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'acc.json'), 'utf8')) as { refreshToken: string };
     should(stored.refreshToken).equal('new-refresh|1');

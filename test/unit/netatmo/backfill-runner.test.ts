@@ -1,9 +1,9 @@
 // The backfill's pure parts and its runner, against a fake reader (no Node-RED, no HTTP): the
 // node tests (measure-backfill.test.ts) cover the same through the simulator.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import should from 'should';
+import { tempDir } from '../../support/temp-dir';
 import { backfillKey, historyVerdict, isBackfillState, newBackfillState, percentDone, type BackfillState } from '../../../src/netatmo/backfill';
 import { BackgroundShare } from '../../../src/netatmo/backfill-pacer';
 import { runBackfill, type BackfillReader } from '../../../src/netatmo/backfill-runner';
@@ -135,7 +135,8 @@ describe('backfill planning and runner', () => {
   });
 
   it('keeps the cursor and the buckets in files that survive a new store, and checks what it reads back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'econetatmo-backfill-'));
+    const made = tempDir('econetatmo-backfill-');
+    const dir = made.dir;
     try {
       const store = new BackfillFileStore(dir);
       const state = newState();
@@ -155,9 +156,16 @@ describe('backfill planning and runner', () => {
       should(isBackfillState({ ...listed[0], key: 'other' })).be.false();
       store.remove(listed[0]);
       should(readdirSync(dir)).eql([]);
-      should(() => store.save({ ...state, nodeId: '../x' })).throw();
+      // An id that is not a plain name stays a file name inside the directory (safeFileName).
+      const odd = { ...state, nodeId: '../x', key: backfillKey('../x', state.range) };
+      store.save(odd);
+      should(readdirSync(dir)).have.length(1);
+      should(readdirSync(dir)[0]).match(/^_\._x-[0-9a-f]{16}-[0-9a-f]{16}\.json$/);
+      should(store.list('../x').map((s) => s.key)).eql([odd.key]);
+      store.removeNode('../x');
+      should(readdirSync(dir)).eql([]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      made.cleanup();
     }
   });
 

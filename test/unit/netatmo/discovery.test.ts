@@ -62,6 +62,7 @@ describe('parseHomesData', () => {
       timezone: 'Europe/Paris',
       deviceId: ECO,
       moduleId: `${ECO}#0`,
+      model: 'NLE',
       index: 0,
       name: 'Ligne 0',
       role: 'circuit',

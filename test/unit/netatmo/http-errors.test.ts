@@ -10,8 +10,8 @@ import { TokenStore } from '../../../src/netatmo/token-store';
 import { classifyAnswer } from '../../../src/netatmo/error-map';
 import { NetatmoError } from '../../../src/netatmo/errors';
 import { VirtualClock } from '../../support/virtual-clock';
-import { json, startScripted, type Handler, type ScriptedServer } from '../helpers/scripted-server';
-import { tempDir } from '../helpers/tmp';
+import { json, startScripted, type Handler, type ScriptedServer } from '../../support/scripted-server';
+import { tempDir } from '../../support/temp-dir';
 
 const SECRET_ACCESS = 'acc3ss|s3cr3t-token';
 const SECRET_REFRESH = 'r3fr3sh|s3cr3t-token';
@@ -113,6 +113,58 @@ describe('HTTP client: retries and error mapping', () => {
     const before = clock.now();
     await get(client());
     should(clock.now() - before).be.within(3000, 3500);
+  });
+
+  it('honours Retry-After on an HTTP 429 without a code, in seconds or as a date', async () => {
+    script = [(_req, res) => json(res, 429, {}, { 'Retry-After': '7' }), ok];
+    let before = clock.now();
+    should(await get(client({ maxRetries: 0 }))).eql({ status: 'ok', body: { fine: true } });
+    should(server.requests).length(2);
+    should(clock.now() - before).be.within(7000, 7500);
+    const c = client({ maxRetries: 0 });
+    before = clock.now();
+    const date = new Date(Math.ceil((before + 20_000) / 1000) * 1000).toUTCString();
+    script = [
+      ok,
+      ok,
+      (_req, res) => {
+        res.writeHead(429, { 'Content-Type': 'text/plain', 'Retry-After': date });
+        res.end('Too Many Requests');
+      },
+      ok,
+    ];
+    await get(c);
+    should(clock.now() - before).be.within(19_000, 21_000);
+  });
+
+  it('honours Retry-After on code 11: the account waits as told, then the retry succeeds', async () => {
+    script = [(_req, res) => json(res, 429, { error: { code: 11, message: 'busy' } }, { 'Retry-After': '5' }), ok];
+    const budget = new RateBudget({ clock });
+    const c = new HttpClient({ apiUrl: server.url, clock, budget, backoffBaseMs: 100, random: () => 0.5 });
+    const before = clock.now();
+    const waits: number[] = [];
+    should(await c.send({ method: 'GET', path: '/api/getmeasure' }, { onWait: (ms) => waits.push(ms) })).eql({ status: 'ok', body: { fine: true } });
+    should(server.requests).length(2);
+    should(clock.now() - before).be.within(5000, 5500);
+    // The wait was the account's (its budget), said to the caller as a wait.
+    should(waits.length).be.above(0);
+    should(Math.max(...waits)).be.within(4000, 5500);
+  });
+
+  it('keeps the short backoff on code 11 without Retry-After, and gives up at once on an absurd one', async () => {
+    script = [code11, ok];
+    let before = clock.now();
+    await get(client());
+    should(clock.now() - before).be.below(1000);
+    script = [(_req, res) => json(res, 429, { error: { code: 11, message: 'busy' } }, { 'Retry-After': '86400' })];
+    before = clock.now();
+    const err = await failure(get(client({ rateLimitGiveUpMs: 15 * 60_000 })));
+    should(err).match({ kind: 'transient', code: 11, status: 429, retryAfterMs: 86_400_000 });
+    should(server.requests).length(3);
+    should(clock.now() - before).be.below(1000);
+    // The OAuth server's own "too many connections" carries it too.
+    const oauth = classifyAnswer({ status: 429, headers: { 'retry-after': '2' }, text: '{"error":"too_many_connections"}' }, clock.now());
+    should(oauth).match({ ok: false, retry: 'transient', error: { retryAfterMs: 2000 } });
   });
 
   it("gives up on code 26 with kind 'rate_limit' after a long time", async () => {

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import should from 'should';
 import { realPrivateFs, writePrivateFile, writePrivateFileSync, writePrivateJsonSync } from '../../../src/lib/private-file';
-import { tempDir } from '../helpers/tmp';
+import { tempDir } from '../../support/temp-dir';
 
 describe('writePrivateFile', () => {
   let tmp: { dir: string; cleanup: () => void };

@@ -1,11 +1,12 @@
 import should from 'should';
+import { eventually } from '../../support/poll';
 import path from 'node:path';
 import { TokenManager, type Refresher } from '../../../src/netatmo/token-manager';
 import { TokenStore } from '../../../src/netatmo/token-store';
 import { NetatmoError, isNetatmoError } from '../../../src/netatmo/errors';
 import type { TokenPair } from '../../../src/netatmo/types';
 import { VirtualClock, flush } from '../../support/virtual-clock';
-import { tempDir } from '../helpers/tmp';
+import { tempDir } from '../../support/temp-dir';
 
 const H = 3_600_000;
 
@@ -19,7 +20,7 @@ class FakeRefresher implements Refresher {
   }
   /** Wait until `n` refreshes are pending (a refresh first reads the store from disk). */
   async waitPending(n = 1): Promise<void> {
-    for (let i = 0; i < 1000 && this.pending.length < n; i++) await new Promise((r) => setTimeout(r, 1));
+    await eventually(`${n} refreshes pending`, () => this.pending.length >= n, { everyMs: 1 });
     await flush();
   }
   answer(n: number): TokenPair {

@@ -3,7 +3,7 @@ import { promises as fsp, statSync, writeFileSync, readdirSync, readFileSync } f
 import path from 'node:path';
 import { TokenStore, isKnownToken, tokenHash, type StoreFs } from '../../../src/netatmo/token-store';
 import type { TokenPair } from '../../../src/netatmo/types';
-import { tempDir } from '../helpers/tmp';
+import { tempDir } from '../../support/temp-dir';
 
 function pair(n: number, issuedAt = 1000 * n): TokenPair {
   return { accessToken: `a${n}`, refreshToken: `r${n}`, issuedAt, expiresAt: issuedAt + 10_800_000 };

@@ -3,8 +3,8 @@
 // user must authorise again. Token requests wait longer than API requests (4×).
 import should from 'should';
 import { NetatmoAccount, TOKEN_TIMEOUT_FACTOR } from '../../../src/netatmo/account';
-import { json, startScripted, type ScriptedServer } from '../helpers/scripted-server';
-import { tempDir } from '../helpers/tmp';
+import { json, startScripted, type ScriptedServer } from '../../support/scripted-server';
+import { tempDir } from '../../support/temp-dir';
 
 const NEW = { access_token: 'new-access|1', refresh_token: 'new-refresh|1', expires_in: 10800, scope: ['read_magellan'] };
 const API_TIMEOUT_MS = 150;

@@ -6,7 +6,7 @@ import { NetatmoError } from '../../../src/netatmo/errors';
 import type { Line } from '../../../src/contract/line';
 import { AccountServices, DeviceSchedules, LINE_RETRY_MS, LineDirectory } from '../../../src/account/services';
 import { VirtualClock } from '../../support/virtual-clock';
-import { lineRecord } from '../helpers/lines';
+import { lineRecord } from '../../support/lines';
 
 const T0 = Date.UTC(2025, 5, 3, 10, 0);
 const ID = '70:ee:50:aa:bb:cc#1';
@@ -40,6 +40,22 @@ describe('LineDirectory', () => {
     should(name).equal('Oven');
     should(await lines.nameOf(ID)).equal('Oven'); // known: no new ask
     should(discovery.asked).equal(1);
+  });
+
+  it('asks for every model, and finds a module whatever the case it is typed in', async () => {
+    const asked: unknown[] = [];
+    const meter = { ...lineRecord('70:ee:50:aa:bb:cc#0', 'Compteur'), moduleId: '70:ee:50:00:00:5e:7b:10', model: 'NLPC', index: null };
+    const lines = new LineDirectory(
+      {
+        getLines: async (options?: unknown) => {
+          asked.push(options);
+          return [meter];
+        },
+      },
+      new VirtualClock({ start: T0 }),
+    );
+    should(await lines.line('70:EE:50:00:00:5E:7B:10')).match({ model: 'NLPC', name: 'Compteur' });
+    should(asked).eql([{ meters: 'all' }]);
   });
 
   it('lets a caller stop waiting without stopping the ask for the others', async () => {

@@ -29,6 +29,10 @@ const LONGEST: Record<string, string> = {
   source: 'maison_principale',
   id: 'econetatmo:00047417e58a_3',
   measurement: 'energy_consumption',
+  owner: '"Circuits vers HA" (a1b2c3d4e5f60718)',
+  interval: '0.001',
+  ids: '00:04:74:00:01:5e:7b:10',
+  min: '5',
   // the client's failures
   status: '503',
   code: '26',
@@ -42,6 +46,7 @@ const LONGEST: Record<string, string> = {
 const FAILURES: Array<{ node: string; groups: string[] }> = [
   { node: 'econetatmo-measure', groups: ['errors'] },
   { node: 'econetatmo-sync', groups: ['errors'] },
+  { node: 'econetatmo-power', groups: ['errors'] },
   { node: 'econetatmo-export', groups: ['errors', 'warnings'] },
   { node: 'econetatmo-account', groups: ['netatmo'] },
 ];

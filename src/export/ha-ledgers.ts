@@ -1,6 +1,7 @@
-// The `homeassistant` format's logic, free of Node-RED: measure payloads in, import commands
-// out, a ledger per statistic on disk, and the baseline loop for a statistic whose ledger is
-// missing (ask Home Assistant what it holds, wait for the answer, then carry on from its sum).
+// The `homeassistant` format's statistics: measure payloads in, import commands out, a ledger per
+// statistic on disk, and the baseline loop for a statistic whose ledger is missing (ask Home
+// Assistant what it holds, wait for the answer, then carry on from its sum). No timers and no
+// messages here: HomeAssistantExporter (homeassistant-exporter.ts) wraps it for the node.
 import {
   baselineRequest,
   importCommands,
@@ -14,14 +15,17 @@ import {
   type StatisticsDuringPeriodCommand,
 } from './ha-statistics';
 import { HourLedger, type HourRow } from './hour-ledger';
+import type { LedgerClaims } from './ledger-registry';
 import type { LedgerStore } from './ledger-store';
 import { ExportProblem, HOUR, type MeasurePayload } from './types';
 
-export interface HaExporterOptions {
+export interface HaLedgersOptions {
   source: string;
   /** The object id to use instead of the ecocounter's id and line index ('' for none). */
   statisticIdOverride: string;
   store: LedgerStore;
+  /** This node's hold on the runtime's ledgers: a statistic another node exports is refused. */
+  claims: LedgerClaims;
   /** Ask Home Assistant for the sum to continue from when a statistic has no ledger. */
   askBaseline: boolean;
   rowsPerMessage?: number;
@@ -57,12 +61,12 @@ function emptyOutcome(): HaOutcome {
   return { commands: [], asks: [], rows: 0, lastHour: null, waiting: [], warnings: [] };
 }
 
-export class HaExporter {
+export class HaLedgers {
   private readonly ledgers = new Map<string, HourLedger>();
   private readonly pending = new Map<string, Pending>();
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly opts: HaExporterOptions) {}
+  constructor(private readonly opts: HaLedgersOptions) {}
 
   /** The statistic id a payload feeds (throws an ExportProblem for a bad override or source). */
   statisticIdOf(payload: MeasurePayload): string {
@@ -73,10 +77,15 @@ export class HaExporter {
     return this.pending.has(statisticId);
   }
 
-  /** Checks a payload without changing anything: throws the ExportProblem that refuses it. */
+  /**
+   * Checks a payload, changing no ledger, and makes this node its statistic's writer: throws
+   * the ExportProblem that refuses it (another node's statistic among them).
+   */
   check(payload: MeasurePayload): string {
     if (payload.scale !== '30min' && payload.scale !== '1hour') throw new ExportProblem('scaleTooCoarse', { scale: payload.scale });
     const id = this.statisticIdOf(payload);
+    // Before anything is read: a ledger cached here is only good while no other node writes it.
+    this.opts.claims.take(id);
     const ledger = this.peek(id);
     if (ledger && ledger.moduleId !== payload.moduleId) throw new ExportProblem('statisticTaken', { id, moduleId: ledger.moduleId });
     return id;
@@ -193,10 +202,5 @@ export class HaExporter {
       return !ha || ha.sum !== Math.round(r.sum) || (ha.state !== null && ha.state !== Math.round(r.state));
     });
     this.emit(statisticId, toSend, out);
-  }
-
-  /** Statistics waiting for an answer, with when each was asked (for the node's time-outs). */
-  waitingIds(): string[] {
-    return [...this.pending.keys()];
   }
 }

@@ -1,4 +1,4 @@
-import type { Line } from '../../../src/contract/line';
+import type { Line } from '../../src/contract/line';
 
 /** A circuit line of the account's one home, as discovery gives it. */
 export function lineRecord(moduleId: string, name: string, timezone: string | null = 'Europe/Paris'): Line {
@@ -8,6 +8,7 @@ export function lineRecord(moduleId: string, name: string, timezone: string | nu
     timezone,
     deviceId: moduleId.split('#')[0],
     moduleId,
+    model: 'NLE',
     index: Number(moduleId.slice(moduleId.indexOf('#') + 1)),
     name,
     role: 'circuit',
