@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
+import type { Clock } from '../src/lib/clock';
 import { startSimulator, type FaultOptions, type SimLine, type Simulator, type SimulatorOptions } from '../src/simulator';
 import { VirtualClock } from '../test/support/virtual-clock';
 import { nodeRedSettings, resetNodeRedSettings } from '../test/support/node-red-settings';
@@ -52,6 +53,8 @@ export interface HarnessOptions {
    * until the client gives up). Handed to the account through Node-RED's settings.
    */
   requestTimeoutMs?: number;
+  /** Where the run's user dir is made (default: the OS temp dir). */
+  userDirRoot?: string;
 }
 
 /** One message a node sent, with the simulated time it arrived. */
@@ -82,6 +85,14 @@ export interface Harness {
   nodeErrors: Array<{ t: number; nodeId: string; message: string }>;
   /** Unhandled rejections and uncaught exceptions seen while the harness ran. */
   problems: { unhandledRejections: unknown[]; uncaughtExceptions: unknown[] };
+  /**
+   * The board's wall clock jumps by `ms` (a board without a real-time clock booted at its last
+   * shutdown time, then NTP corrects it): what the nodes read as now moves, their timers keep
+   * their delays (as Node's do: they run on a monotonic clock), the cloud keeps the true time.
+   */
+  stepWallClock(ms: number): void;
+  /** How far the nodes' wall clock is from the true time (ms). */
+  wallOffset(): number;
   /** Advance simulated time by `ms`, firing every timer due. */
   run(ms: number): Promise<void>;
   /** Send a message into a node (sync or measure) of the flow. */
@@ -159,6 +170,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
 
+  let wallOffset = 0;
+  // The board's wall clock: the nodes' time, which the soak steps; the simulated cloud keeps true time.
+  const boardClock: Clock = { now: () => clock.now() + wallOffset, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout };
   const sim = await startSimulator({
     ...options.simulator,
     seed: options.seed ?? 42,
@@ -179,10 +193,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const count = measureNodes.length;
 
   // A user dir of its own: the account's token store must not find another run's tokens.
-  const userDir = mkdtempSync(path.join(tmpdir(), 'econetatmo-soak-'));
+  const userDir = mkdtempSync(path.join(options.userDirRoot ?? tmpdir(), 'econetatmo-soak-'));
   nodeRedSettings({
     userDir,
-    clock,
+    clock: boardClock,
     // As most installs have one: the token file is sealed with it at every refresh.
     credentialSecret: 'econetatmo-soak-credential-secret',
     requestTimeoutMs: options.requestTimeoutMs ?? 1000,
@@ -232,6 +246,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     caught,
     nodeErrors,
     problems,
+    stepWallClock(ms) {
+      wallOffset += ms;
+    },
+    wallOffset: () => wallOffset,
     run: (ms) => clock.runFor(ms),
     inject(nodeId, msg = {}) {
       helper.getNode(nodeId).receive({ payload: clock.now(), ...msg });

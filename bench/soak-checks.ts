@@ -1,7 +1,7 @@
 // What a soak proves, checked against the simulator's ground truth at the end of a run:
 // every bucket the cloud holds for the period was emitted with its final value, none twice
 // as new, no refresh token lost, no code 26 hit, no unhandled failure; and what it cost.
-import type { Harness, Received } from './harness';
+import type { Harness, MeasureNodeInfo, Received } from './harness';
 
 const HOUR = 3_600_000;
 
@@ -10,6 +10,13 @@ export interface CheckOptions {
   from?: number;
   /** End of the period (default: the clock's now). */
   end?: number;
+  /** Buckets starting at or after this are left for a later check (default: `end`). */
+  to?: number;
+  /**
+   * What the nodes emitted, already folded (a long soak folds and forgets as it goes); default:
+   * folded here from the harness's record of every message.
+   */
+  records?: ReadonlyMap<string, NodeRecord>;
   /**
    * Buckets that appeared (or were revised) less than this before the end are not required
    * yet: the node reads every `interval` minutes and may have needed a retry (default 1 h).
@@ -55,14 +62,65 @@ export interface SoakReport {
   ok: boolean;
 }
 
-interface Point {
+export interface EmittedPoint {
   start: number;
+  end?: number;
+  total?: number | null;
   values: Record<string, number | null>;
 }
 
-function pointsOf(msg: Record<string, unknown>): { points: Point[]; revised: Set<number>; types: string[] } {
+/**
+ * One node's output, folded message by message: the last point emitted for each bucket start,
+ * and the counts. `forget(before)` drops the points of buckets already checked, so that a soak
+ * of a year holds a few days of them, not the year.
+ */
+export class NodeRecord {
+  readonly last = new Map<number, EmittedPoint>();
+  types: string[] = [];
+  messages = 0;
+  points = 0;
+  revisions = 0;
+  readonly duplicatesAsNew: BucketProblem[] = [];
+  /** Bucket starts before this were checked and forgotten. */
+  private forgottenBefore = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly node: MeasureNodeInfo,
+    /** Whether a repeat not listed in `payload.revised` is a fault (the 30-minute reads). */
+    private readonly repeatsAreFaults: boolean,
+  ) {}
+
+  fold(received: readonly Received[]): void {
+    for (const { msg } of received) {
+      this.messages += 1;
+      const p = pointsOf(msg);
+      if (p.types.length > 0) this.types = p.types;
+      for (const point of p.points) {
+        this.points += 1;
+        if (p.revised.has(point.start)) this.revisions += 1;
+        else if (this.repeatsAreFaults && (this.last.has(point.start) || point.start < this.forgottenBefore)) {
+          this.duplicatesAsNew.push({ nodeId: this.node.id, moduleId: this.node.line.moduleId, start: iso(point.start), problem: 'emitted again as new' });
+        }
+        this.last.set(point.start, point);
+      }
+    }
+  }
+
+  /** Forget the points of buckets that start before `before` (they were checked). */
+  forget(before: number): void {
+    for (const start of this.last.keys()) if (start < before) this.last.delete(start);
+    this.forgottenBefore = Math.max(this.forgottenBefore, before);
+  }
+}
+
+/** The 30-minute reads; other scales (the month soak's daily `1day` reads) are checked apart. */
+export function isFine(node: MeasureNodeInfo): boolean {
+  return (node.settings.scale ?? '30min') === '30min';
+}
+
+function pointsOf(msg: Record<string, unknown>): { points: EmittedPoint[]; revised: Set<number>; types: string[] } {
   const payload = msg.payload as { points?: unknown; revised?: unknown; types?: unknown } | undefined;
-  const points = Array.isArray(payload?.points) ? (payload.points as Point[]) : [];
+  const points = Array.isArray(payload?.points) ? (payload.points as EmittedPoint[]) : [];
   const revised = new Set<number>(Array.isArray(payload?.revised) ? (payload.revised as number[]) : []);
   const types = Array.isArray(payload?.types) ? (payload.types as string[]) : [];
   return { points, revised, types };
@@ -97,34 +155,27 @@ export function checkSoak(h: Harness, options: CheckOptions = {}): SoakReport {
   let points = 0;
   let revisions = 0;
 
-  // The 30-minute reads; other scales (the month soak's daily `1day` reads) are checked apart.
-  const fineNodes = h.measureNodes.filter((n) => (n.settings.scale ?? '30min') === '30min');
+  const fineNodes = h.measureNodes.filter(isFine);
   for (const node of fineNodes) {
-    const received: Received[] = h.outputs.get(node.id) ?? [];
-    const last = new Map<number, Record<string, number | null>>();
-    let types: string[] = [];
-    for (const { msg } of received) {
-      messages += 1;
-      const p = pointsOf(msg);
-      if (p.types.length > 0) types = p.types;
-      for (const point of p.points) {
-        points += 1;
-        if (p.revised.has(point.start)) revisions += 1;
-        else if (last.has(point.start)) {
-          duplicatesAsNew.push({ nodeId: node.id, moduleId: node.line.moduleId, start: iso(point.start), problem: 'emitted again as new' });
-        }
-        last.set(point.start, point.values);
-      }
+    let record = options.records?.get(node.id);
+    if (record === undefined) {
+      record = new NodeRecord(node, true);
+      record.fold(h.outputs.get(node.id) ?? []);
     }
+    messages += record.messages;
+    points += record.points;
+    revisions += record.revisions;
+    duplicatesAsNew.push(...record.duplicatesAsNew);
+    let types = record.types;
     if (types.length === 0) types = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
-    const query = { moduleId: node.line.moduleId, types, scale: '30min', from, to: end };
+    const query = { moduleId: node.line.moduleId, types, scale: '30min', from, to: options.to ?? end };
     const finals = h.sim.buckets(query, { final: true });
     // What the cloud served when the margin began: a revision after that is not required yet.
     const servedThen = new Map(h.clock.at(settledAt, () => h.sim.buckets(query)).map((b) => [b.start, b.values]));
     for (const bucket of finals) {
       if (bucket.start < from || h.sim.availableAt(node.line.moduleId, bucket.start) > settledAt) continue;
       expected += 1;
-      const emitted = last.get(bucket.start);
+      const emitted = record.last.get(bucket.start)?.values;
       const where = { nodeId: node.id, moduleId: node.line.moduleId, start: iso(bucket.start) };
       if (emitted === undefined) {
         bucketProblems.push({ ...where, problem: 'never emitted' });

@@ -1,7 +1,8 @@
 // `npm run soak` (= node dist/bench/soak.js [--hours N] [--seed S]): the chaos soak.
 // Simulated days against a failing simulator, then the checks of soak-checks.ts, printed.
-// `--days N`: the month-long soak of soak-month.ts (a Paris home across a clock change and a
-// month end, daily `1day` reads, heap and state files watched) and its table.
+// `--days N`: the long soak of soak-month.ts (a Paris home across clock changes and month ends,
+// daily `1day` reads, the board's wall clock stepping by hours, heap and state files watched)
+// and its tables; `--days 365` is the year.
 // Exit code 0 only when every check passes.
 import { formatReport } from './soak-checks';
 import { runSoak } from './soak-run';

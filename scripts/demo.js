@@ -3,7 +3,7 @@
 // Builds if needed, starts the simulator in this process and Node-RED 4 as a child process with
 // the example flows and the dashboard deployed and the account already connected.
 //
-//   node scripts/demo.js [--port 1880] [--sim-port 8370] [--keep-flows] [--verbose]
+//   node scripts/demo.js [--port 1880] [--sim-port 8370] [--dir .demo] [--keep-flows] [--verbose]
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -23,7 +23,15 @@ const PORT = option('--port', 1880);
 const SIM_PORT = option('--sim-port', 8370);
 const VERBOSE = process.argv.includes('--verbose');
 const KEEP_FLOWS = process.argv.includes('--keep-flows');
-const DEMO_DIR = path.join(ROOT, '.demo');
+function textOption(name, fallback) {
+  const i = process.argv.indexOf(name);
+  if (i === -1) return fallback;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} takes a path`);
+  return value;
+}
+// Another directory than .demo: a second demo beside the first, or a test that must not touch yours.
+const DEMO_DIR = path.resolve(ROOT, textOption('--dir', '.demo'));
 const USER_DIR = path.join(DEMO_DIR, 'userdir');
 const LOG_FILE = path.join(DEMO_DIR, 'node-red.log');
 
@@ -113,6 +121,13 @@ async function main() {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  process.on('SIGHUP', () => void stop(0));
+  // `npm start` stopped with SIGTERM ends its shell without passing the signal on: this process
+  // is orphaned (its parent changes) and would leave Node-RED running. Stop as if signalled.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 300).unref();
   child.on('exit', (code, signal) => {
     if (!stopping) {
       log(`Node-RED exited (${signal ?? code}); see ${path.relative(process.cwd(), LOG_FILE)}`);

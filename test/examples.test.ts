@@ -90,12 +90,11 @@ describe('examples', function () {
         }
       });
 
-      it('shares the one account config node, with no credentials', function () {
-        const accounts = ofType(nodes, 'econetatmo-account');
-        should(accounts).have.length(1);
-        should(accounts[0]).eql({ id: flows.ACCOUNT_ID, type: 'econetatmo-account', name: accounts[0].name, apiUrl: 'https://api.netatmo.com' });
+      it("carries no account node (the editor picks the user's own), and no credentials", function () {
+        // An account node in two examples would clash when the second is imported.
+        should(ofType(nodes, 'econetatmo-account')).have.length(0);
         for (const node of nodes.filter((n) => ['econetatmo-sync', 'econetatmo-measure', 'econetatmo-power'].includes(n.type))) {
-          should(node.account).equal(flows.ACCOUNT_ID);
+          should(node.account).equal('');
         }
         const text = JSON.stringify(nodes);
         should(text).not.match(/credentials|clientSecret|accessToken|refreshToken/);
@@ -105,6 +104,29 @@ describe('examples', function () {
         const comments = ofType(nodes, 'comment');
         should(comments.length).be.above(0);
         should(String(comments[0].info)).match(/\nFR : /);
+      });
+
+      it('writes French sentences that start upper case after a full stop', function () {
+        for (const comment of ofType(nodes, 'comment')) {
+          const info = String(comment.info);
+          const french = info.slice(info.indexOf('FR : '));
+          const lower = [...french.matchAll(/[.!?] +([a-zà-ÿ])/g)].map((m) => french.slice(Math.max(0, (m.index ?? 0) - 20), (m.index ?? 0) + 10));
+          should(lower).eql([], `${file}: a sentence starts lower case`);
+        }
+      });
+
+      it('says in its first comment (title and text, en and fr) to install the nodes of another system first', function () {
+        const needs = [
+          { types: ['server', 'ha-api'], pkg: 'node-red-contrib-home-assistant-websocket' },
+          { types: ['influxdb', 'influxdb batch'], pkg: 'node-red-contrib-influxdb' },
+        ].filter((n) => nodes.some((node) => n.types.includes(node.type)));
+        const [comment] = ofType(nodes, 'comment');
+        for (const { pkg } of needs) {
+          should(String(comment.name)).containEql(`install ${pkg} first`);
+          should(String(comment.info)).containEql(`**Install ${pkg} first**`);
+          should(String(comment.info)).match(/do not deploy/);
+          should(String(comment.info)).containEql(`installez d'abord ${pkg}`);
+        }
       });
 
       it('says which line to pick when it has measure nodes (their line id is a placeholder)', function () {
@@ -140,18 +162,37 @@ describe('examples', function () {
     });
   }
 
+  it('shares no node of ours, and no tab, between two examples: importing one after another never clashes on them', function () {
+    const seen = new Map<string, string>();
+    for (const { file, nodes } of examples) {
+      // Dashboard 2's own config nodes (ui-base, ui-theme…) are shared on purpose: one dashboard.
+      for (const node of nodes.filter((n) => n.type === 'tab' || n.type.startsWith('econetatmo-'))) {
+        should(seen.has(node.id)).be.false(`${node.id} of ${file} is also in ${seen.get(node.id) ?? ''}`);
+        seen.set(node.id, file);
+      }
+    }
+  });
+
   it('merges into one flow for the demo without id collisions, and retargets it', function () {
     const merged = flows.mergeExamples(examples);
-    should(ofType(merged, 'econetatmo-account')).have.length(1);
+    should(ofType(merged, 'econetatmo-account')).have.length(0);
     should(ofType(merged, 'tab')).have.length(examples.length);
     const target = flows.retarget(merged, { apiUrl: 'http://127.0.0.1:9', deviceId: 'aa:bb:cc:dd:ee:ff' });
-    should(ofType(target, 'econetatmo-account')[0].apiUrl).equal('http://127.0.0.1:9');
+    // The demo's own account, which every node of the examples uses.
+    should(ofType(target, 'econetatmo-account')).eql([
+      { id: flows.ACCOUNT_ID, type: 'econetatmo-account', name: 'Netatmo (demo)', apiUrl: 'http://127.0.0.1:9' },
+    ]);
+    for (const n of target.filter((x) => x.type === 'econetatmo-sync' || x.type === 'econetatmo-measure')) should(n.account).equal(flows.ACCOUNT_ID);
     for (const m of ofType(target, 'econetatmo-measure')) {
       should(String(m.moduleId)).startWith('aa:bb:cc:dd:ee:ff#');
       should(m.deviceId).equal('aa:bb:cc:dd:ee:ff');
     }
     // a copy: the examples themselves are untouched
-    should(ofType(merged, 'econetatmo-account')[0].apiUrl).equal('https://api.netatmo.com');
+    should(ofType(merged, 'econetatmo-measure')[0].account).equal('');
+    // A flow that has an account already (the demo's --keep-flows) keeps it and gets no second one.
+    const again = flows.retarget(target, { apiUrl: 'http://127.0.0.1:10', deviceId: 'aa:bb:cc:dd:ee:ff' });
+    should(ofType(again, 'econetatmo-account')).have.length(1);
+    should(ofType(again, 'econetatmo-account')[0].apiUrl).equal('http://127.0.0.1:10');
     should(() => flows.mergeExamples([examples[0], { file: 'clash.json', nodes: [{ ...examples[0].nodes[1] }] }])).throw(/already used/);
   });
 
@@ -216,9 +257,15 @@ describe('examples', function () {
       should(wiresOf(total)).containEql(cost[0].id);
     });
 
+    it("titles the days' charts so that today's bar reads as today, so far", function () {
+      const bars = ofType(nodes, 'ui-chart').filter((c) => c.chartType === 'bar');
+      should(bars.length).be.above(0);
+      for (const chart of bars) should(String(chart.label)).match(/the last bar is today, so far/);
+    });
+
     it('shows live power: the NLPC meter on a gauge in W, every module on a chart of the last hour, nulls left out', function () {
       const [power] = ofType(nodes, 'econetatmo-power');
-      should(power).match({ modules: [], interval: 60, output: 'each', account: flows.ACCOUNT_ID });
+      should(power).match({ modules: [], interval: 60, output: 'each', account: '' });
       const targets = wiresOf(power).map((id) => nodes.find((n) => n.id === id)!);
       should(targets.map((n) => n.type)).eql(['switch', 'switch']);
       const [gauge] = ofType(nodes, 'ui-gauge');
@@ -237,7 +284,8 @@ describe('examples', function () {
       const feeder = ofType(nodes, 'inject').find((n) => wiresOf(n).includes(note.id))!;
       should(String(feeder.payload))
         .match(/Today so far/)
-        .and.match(/3 hours/);
+        .and.match(/3 hours/)
+        .and.match(/Aujourd'hui : .*3 dernières heures/); // a French user reads it too
     });
   });
 
@@ -261,6 +309,15 @@ describe('examples', function () {
       }
       should(wiresOf(baseline)).eql([exporter.id]);
       should(JSON.stringify(ofType(nodes, 'server'))).not.match(/token|host/i);
+    });
+
+    it("carries the current version of the Home Assistant nodes (the editor offers no 'Update Home Assistant Nodes')", function () {
+      const migrate = require(path.join(ROOT, 'node_modules', 'node-red-contrib-home-assistant-websocket', 'dist', 'helpers', 'migrate.js')) as {
+        getCurrentVersion(type: string): number;
+      };
+      const haNodes = nodes.filter((n) => n.type === 'server' || n.type === 'ha-api');
+      should(haNodes.length).equal(3);
+      for (const node of haNodes) should(node.version).equal(migrate.getCurrentVersion(node.type), `${node.id} (${node.type})`);
     });
   });
 

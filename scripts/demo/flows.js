@@ -5,7 +5,11 @@
 const fs = require('fs');
 const path = require('path');
 
-/** The one account config node every example shares (importing two examples reuses it). */
+/**
+ * The demo's account config node. The examples carry none (their nodes' account is empty, and
+ * the editor picks the user's account when they are opened): a config node in two examples
+ * would clash when the second is imported. The demo adds this one and points the nodes at it.
+ */
 const ACCOUNT_ID = 'econetatmo.account.demo';
 /** The ecocounter id the example files carry until the user picks their own lines. */
 const EXAMPLE_DEVICE_ID = '00:04:74:00:00:01';
@@ -63,13 +67,15 @@ function mergeExamples(examples) {
 }
 
 /**
- * A copy of the flow pointed at a running simulator: the account's apiUrl, and the example
- * device id replaced by the simulator's ecocounter in every measure node.
+ * A copy of the flow pointed at a running simulator: the account's apiUrl (the demo's account
+ * added when the flow has none, and given to the nodes without one), and the example device id
+ * replaced by the simulator's ecocounter in every measure node.
  */
 function retarget(nodes, { apiUrl, deviceId }) {
-  return nodes.map((node) => {
+  const copies = nodes.map((node) => {
     const copy = JSON.parse(JSON.stringify(node));
     if (copy.type === 'econetatmo-account') copy.apiUrl = apiUrl;
+    if (['econetatmo-sync', 'econetatmo-measure', 'econetatmo-power'].includes(copy.type) && !copy.account) copy.account = ACCOUNT_ID;
     if (copy.type === 'econetatmo-measure') {
       if (typeof copy.moduleId === 'string' && copy.moduleId.startsWith(`${EXAMPLE_DEVICE_ID}#`)) {
         copy.moduleId = deviceId + copy.moduleId.slice(EXAMPLE_DEVICE_ID.length);
@@ -78,6 +84,9 @@ function retarget(nodes, { apiUrl, deviceId }) {
     }
     return copy;
   });
+  const used = copies.some((n) => n.account === ACCOUNT_ID);
+  if (used && !copies.some((n) => n.id === ACCOUNT_ID)) copies.push({ id: ACCOUNT_ID, type: 'econetatmo-account', name: 'Netatmo (demo)', apiUrl });
+  return copies;
 }
 
 module.exports = { ACCOUNT_ID, EXAMPLE_DEVICE_ID, EXAMPLES_DIR, demoExamples, loadExamples, mergeExamples, retarget };

@@ -19,9 +19,12 @@ export class DashboardExporter implements Exporter {
   }
 
   accept(msg: Readonly<Record<string, unknown>>): ExportOutcome {
-    this.chart.apply(measurePayloadOf(msg));
+    const payload = measurePayloadOf(msg);
+    this.chart.apply(payload);
     const points = this.chart.chart(this.clock.now());
-    return outcome({ kind: 'chart', points: points.length }, [{ topic: 'econetatmo', payload: points, action: 'replace' }]);
+    // The status says "up to" the newest bucket received, as the other formats do.
+    const newest = payload.points.length > 0 ? payload.points[payload.points.length - 1].start : null;
+    return outcome({ kind: 'chart', points: points.length, newest }, [{ topic: 'econetatmo', payload: points, action: 'replace' }]);
   }
 
   close(): void {}

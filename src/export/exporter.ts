@@ -16,7 +16,7 @@ export interface Notice {
 export type ExportStatus =
   | { kind: 'haSent'; rows: number; messages: number; lastHour: number }
   | { kind: 'influxSent'; points: number; last: number }
-  | { kind: 'chart'; points: number }
+  | { kind: 'chart'; points: number; newest: number | null }
   | { kind: 'waiting' }
   | { kind: 'nothingNew' };
 

@@ -165,9 +165,27 @@ export class HaLedgers {
       this.ledgers.set(id, ledger);
     }
     const changed = ledger.apply(payload.points);
-    this.opts.store.save(ledger);
+    this.save(ledger, out);
     if (changed.length === 0) return;
     this.emit(id, ledger.rows(changed[0]), out);
+  }
+
+  /**
+   * A disk that refuses the ledger (full, read-only) must not stop the rows: the ledger in memory
+   * has the hours, the next save writes it whole, and Home Assistant imports an hour again
+   * without adding it twice. Not sending them would lose them: the measure node sends a bucket
+   * once.
+   */
+  private save(ledger: HourLedger, out: HaOutcome): void {
+    try {
+      this.opts.store.save(ledger);
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      out.warnings.push({
+        key: 'ledgerNotSaved',
+        args: { id: ledger.statisticId, code: typeof code === 'string' ? code : String((err as Error)?.message ?? err) },
+      });
+    }
   }
 
   private emit(id: string, rows: HourRow[], out: HaOutcome): void {
@@ -224,7 +242,7 @@ export class HaLedgers {
       ledger.setBase(0, false);
     }
     for (const payload of waiting.queue) ledger.apply(payload.points);
-    this.opts.store.save(ledger);
+    this.save(ledger, out);
     const held = new Map((haRows ?? []).map((r) => [r.start, r]));
     const toSend = ledger.rows(from).filter((r) => {
       const ha = held.get(r.start);

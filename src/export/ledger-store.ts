@@ -4,7 +4,7 @@
 // node writes it at a time (ledger-registry.ts). Written whole or not at all, owner-only.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePrivateJsonSync } from '../lib/private-file';
+import { writePrivateJsonSync, type PrivateSyncFs } from '../lib/private-file';
 import { adoptLegacyFileSync, safeFileName } from '../lib/safe-file-name';
 import { HourLedger } from './hour-ledger';
 
@@ -24,7 +24,8 @@ function legacyLedgerFile(dir: string, statisticId: string): string {
   return join(dir, `${statisticId.replace(':', '.')}.json`);
 }
 
-export function fileLedgerStore(dir: string): LedgerStore {
+/** `fs`: tests put a full or read-only disk here. */
+export function fileLedgerStore(dir: string, fs?: PrivateSyncFs): LedgerStore {
   return {
     load(statisticId) {
       let text: string;
@@ -43,7 +44,7 @@ export function fileLedgerStore(dir: string): LedgerStore {
       }
     },
     save(ledger) {
-      writePrivateJsonSync(ledgerFile(dir, ledger.statisticId), ledger.toJSON());
+      writePrivateJsonSync(ledgerFile(dir, ledger.statisticId), ledger.toJSON(), fs);
     },
   };
 }

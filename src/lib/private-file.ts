@@ -27,6 +27,15 @@ export const realPrivateFs: PrivateFs = {
   readdir: (dir: string) => fsp.readdir(dir),
 };
 
+/** The fs calls of the sync writer that a full or read-only disk fails; tests replace them. */
+export interface PrivateSyncFs {
+  openSync: (file: string, flags: string, mode?: number) => number;
+  writeSync: (fd: number, text: string) => number;
+  renameSync: (from: string, to: string) => void;
+}
+
+export const realPrivateSyncFs: PrivateSyncFs = { openSync, writeSync, renameSync };
+
 let counter = 0;
 /**
  * This process's mark on its temporary files. Random, not the pid: in a container every start
@@ -85,7 +94,7 @@ export async function writePrivateFile(target: string, text: string, fs: Private
 }
 
 /** The same, synchronously: for the small files the nodes write between two reads. */
-export function writePrivateFileSync(target: string, text: string): void {
+export function writePrivateFileSync(target: string, text: string, fs: PrivateSyncFs = realPrivateSyncFs): void {
   const dir = path.dirname(target);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let names: string[] = [];
@@ -97,14 +106,14 @@ export function writePrivateFileSync(target: string, text: string): void {
   for (const name of staleTemps(target, names)) rmSync(path.join(dir, name), { force: true });
   const temp = tempName(target);
   try {
-    const fd = openSync(temp, 'wx', 0o600);
+    const fd = fs.openSync(temp, 'wx', 0o600);
     try {
-      writeSync(fd, text);
+      fs.writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, target);
+    fs.renameSync(temp, target);
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;
@@ -121,6 +130,6 @@ export function writePrivateFileSync(target: string, text: string): void {
   }
 }
 
-export function writePrivateJsonSync(file: string, value: unknown): void {
-  writePrivateFileSync(file, JSON.stringify(value));
+export function writePrivateJsonSync(file: string, value: unknown, fs?: PrivateSyncFs): void {
+  writePrivateFileSync(file, JSON.stringify(value), fs);
 }

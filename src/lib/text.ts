@@ -1,4 +1,5 @@
 // Plain text helpers: times as people read them, texts cut to fit a status line.
+import { offsetMs } from './local-calendar';
 
 /** A text in the user's language: the key in a catalogue, with its parameters. */
 export type Translate = (key: string, params?: Record<string, string>) => string;
@@ -7,15 +8,28 @@ function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** Local `HH:MM`; with the local date `YYYY-MM-DD` in front when `at` is not on the same day as `now`. */
-export function localTime(at: number, now: number = at): string {
-  const d = new Date(at);
-  const hhmm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const today = new Date(now);
-  if (d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate()) {
-    return hhmm;
+/**
+ * Local `HH:MM`; with the local date `YYYY-MM-DD` in front when `at` is not on the same day as
+ * `now`. Local to `zone` (the home's, so that every time of a status reads on one clock), else
+ * to Node-RED's own zone.
+ */
+export function localTime(at: number, now: number = at, zone: string | null = null): string {
+  const [y, mo, day, h, m] = wallFields(at, zone);
+  const [ty, tmo, tday] = wallFields(now, zone);
+  const hhmm = `${pad(h)}:${pad(m)}`;
+  if (y === ty && mo === tmo && day === tday) return hhmm;
+  return `${y}-${pad(mo + 1)}-${pad(day)} ${hhmm}`;
+}
+
+/** Year, month (0-11), day, hours, minutes of an instant on the wall clock of `zone` (null: Node-RED's). */
+function wallFields(ms: number, zone: string | null): [number, number, number, number, number] {
+  if (zone === null) {
+    const d = new Date(ms);
+    return [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()];
   }
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hhmm}`;
+  // The zone's wall clock as if it were UTC, read with the UTC getters.
+  const d = new Date(ms + offsetMs(zone, ms));
+  return [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
 }
 
 /**

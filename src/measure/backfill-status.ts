@@ -43,7 +43,7 @@ export function backfillReport(wording: Wording, output: Pick<MeasureOutput, 'st
   return {
     progress: (s) => output.status(backfillProgressStatus(t, s)),
     waiting: (ms) => output.status(waitingStatus(t, ms, 'status.backfillWaiting')),
-    finished: (s, verdict) => output.status(finishedStatus(t, s, verdict, localTime(now()))),
+    finished: (s, verdict) => output.status(finishedStatus(t, s, verdict, localTime(now(), now(), s.range.timeZone ?? null))),
     failed: (err) => output.status(failedStatus(wording, err)),
     error: (err) => output.error(wording.describe(err)),
     warning: (verdict, s) => historyWarning(t, verdict, s),

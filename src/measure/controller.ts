@@ -72,6 +72,10 @@ export class MeasureController {
   private closed = false;
   /** The status of the last read, while it succeeded (`auto` adds when the next one is planned). */
   private lastRead: StatusValue | null = null;
+  /** The home's zone the last read told (statuses read on its clock). */
+  private lastZone: string | null = null;
+  /** A timer read's failure not reported yet: an input queued behind it may say the same. */
+  private heldFailure: string | null = null;
 
   constructor(
     private readonly host: MeasureHost,
@@ -181,8 +185,14 @@ export class MeasureController {
     try {
       await this.queue.run(() => this.read(plan, send, msg));
     } catch (err) {
-      throw this.described(err);
+      const failure = this.described(err);
+      this.failures.answered(failure.message);
+      // The timer read before it failed the same way: this message says it once for both.
+      if (this.heldFailure === failure.message) this.heldFailure = null;
+      this.reportHeldFailure();
+      throw failure;
     }
+    this.reportHeldFailure();
   }
 
   close(removed: boolean): void {
@@ -221,7 +231,7 @@ export class MeasureController {
         void this.queue.run(() =>
           this.timerRead(plan).finally(() => {
             const advice = poller.readDone(this.failures.backoffMs(schedule.options.fallbackMs));
-            if (advice && this.lastRead !== null) this.host.output.status(plannedStatus(this.host.wording.t, this.lastRead, advice, this.now()));
+            if (advice && this.lastRead !== null) this.host.output.status(plannedStatus(this.host.wording.t, this.lastRead, advice, this.now(), this.lastZone));
           }),
         ),
     });
@@ -241,8 +251,20 @@ export class MeasureController {
       await this.read(resolved.value, (m) => this.host.output.send(m));
     } catch (err) {
       const text = this.host.wording.describe(err);
-      if (this.failures.failed(text)) this.host.output.error(text);
+      if (!this.failures.failed(text)) return;
+      // An input waits behind this read (an inject at deploy, beside the first timer read): if it
+      // fails the same way its message reports it, and the log gets it once, not twice.
+      if (this.queue.waiting() > 0) this.heldFailure = text;
+      else this.host.output.error(text);
     }
+  }
+
+  /** A timer failure held for the input behind it, which did not report the same: report it now. */
+  private reportHeldFailure(): void {
+    if (this.heldFailure === null) return;
+    const text = this.heldFailure;
+    this.heldFailure = null;
+    if (!this.closed) this.host.output.error(text);
   }
 
   /** One read of the window (or of a short range). `msg`: the message it answers, if any. */
@@ -258,6 +280,7 @@ export class MeasureController {
       this.failures.recovered();
       const now = this.now();
       const newest = result.buckets[result.buckets.length - 1];
+      this.lastZone = result.timeZone;
       this.lastRead = readStatus(t, plan.scale, newest ? newest.start : null, result.payload !== null, now, result.timeZone);
       show(this.lastRead);
       if (!plan.range) observeRead(this.host.services.schedules, this.host.memory, plan, result.buckets, result.payload !== null, now);

@@ -1,5 +1,6 @@
 // The failures of a node's timer reads (the reads no message asked for): the first one is
-// reported (Node-RED's log, Catch nodes), the same one again is not, and the reads space out
+// reported (Node-RED's log, Catch nodes), the same one again is not (nor one an input's message
+// has just carried), and the reads space out
 // while it repeats: at the trigger's own interval after the first, then twice, four times …
 // that, up to an hour apart. A success, or a different failure, is news again.
 
@@ -24,6 +25,14 @@ export class RepeatedFailures {
     }
     this.last = { text, count: 1 };
     return true;
+  }
+
+  /**
+   * An input's read failed with `text`: its message carries it to the log and Catch nodes, so a
+   * timer read failing the same way next is no news. Counts as a first failure (no back-off).
+   */
+  answered(text: string): void {
+    if (this.last?.text !== text) this.last = { text, count: 1 };
   }
 
   /** A read succeeded (a timer's or an input's): the next failure is news again. */

@@ -79,6 +79,11 @@ function present(value: unknown): boolean {
 }
 
 /** Short, printable echo of a bad value for an error text (never the whole message). */
+/** An instant in an error text: ISO 8601 to the second (the milliseconds only lengthen the line). */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 export function echo(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
@@ -166,12 +171,12 @@ function checkRange(msg: Record<string, unknown>, now: number): Checked<ReadPlan
   if (!hasBegin) return hasEnd ? problem('endWithoutBegin') : { ok: true, value: undefined };
   const begin = parseDate(msg.dateBegin);
   if (begin === null) return problem('badDate', { field: 'dateBegin', value: echo(msg.dateBegin) });
-  if (begin > now) return problem('beginInFuture', { dateBegin: new Date(begin).toISOString() });
+  if (begin > now) return problem('beginInFuture', { dateBegin: isoSeconds(begin) });
   if (!hasEnd) return { ok: true, value: { dateBegin: begin } };
   const end = parseDate(msg.dateEnd);
   if (end === null) return problem('badDate', { field: 'dateEnd', value: echo(msg.dateEnd) });
   if (end <= begin) {
-    return problem('reversedDates', { dateBegin: new Date(begin).toISOString(), dateEnd: new Date(end).toISOString() });
+    return problem('reversedDates', { dateBegin: isoSeconds(begin), dateEnd: isoSeconds(end) });
   }
   // Up to now is all the cloud can have: a later end means "until now".
   return { ok: true, value: end >= now ? { dateBegin: begin } : { dateBegin: begin, dateEnd: end } };

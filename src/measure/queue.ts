@@ -12,6 +12,11 @@ export class ReadQueue {
     return this.pending > 0;
   }
 
+  /** Reads queued behind the running one. */
+  waiting(): number {
+    return Math.max(0, this.pending - 1);
+  }
+
   /** Run `job` once every read queued before it has ended; settles as the job does. */
   run(job: () => Promise<void>): Promise<void> {
     this.pending += 1;

@@ -20,7 +20,7 @@ export interface ReadResult {
   buckets: Bucket[];
   /** What to send, or null when there is nothing to say. */
   payload: MeasurePayload | null;
-  /** The zone a `1day`/`1week`/`1month` read was cut in (null: Node-RED's own, or a sub-day scale). */
+  /** The home's zone (days, weeks and months were cut in it; statuses tell times in it); null: Node-RED's own. */
   timeZone: string | null;
 }
 
@@ -85,18 +85,19 @@ export class MeasureReader {
     else if (this.emit === 'all') points = changed.length > 0 || answer ? buckets : [];
     else points = changed;
     const name = points.length > 0 ? await this.lines.nameOf(plan.moduleId, options.signal) : plan.moduleId;
-    // The payload tells the home's zone whatever the scale (a dashboard's days are the home's).
-    const timezone = local || points.length === 0 ? zone : await this.lines.zoneOf(plan.moduleId, options.signal);
+    // The payload and the status tell the home's zone whatever the scale (a dashboard's days are
+    // the home's, and a status reads on one clock).
+    const timezone = local ? zone : await this.lines.zoneOf(plan.moduleId, options.signal);
     const prices = points.length > 0 && this.pricer ? await this.pricer.current(plan.moduleId, options.signal) : null;
     if (options.signal?.aborted) throw abortedError();
     if (changed.length > 0) {
       this.trackers.set(key, next);
       this.store.save(key, next.toJSON());
     }
-    if (points.length === 0) return { buckets, payload: null, timeZone: zone };
+    if (points.length === 0) return { buckets, payload: null, timeZone: timezone };
     const payload = measurePayload(plan, { name, timezone }, points, revised);
     this.pricer?.apply(payload, prices, now, plan.range !== undefined);
-    return { buckets, payload, timeZone: zone };
+    return { buckets, payload, timeZone: timezone };
   }
 
   /**

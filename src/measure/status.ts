@@ -27,15 +27,16 @@ export interface Wording {
 
 /**
  * A bucket as the status names it: its local time for the scales under a day (with the date
- * when not today), its date for a day or a week, its month for a month. Days, weeks and months
- * are dated in the zone they were cut in (`timeZone`, the home's; else Node-RED's own).
+ * when not today), its date for a day or a week, its month for a month. Every scale is told in
+ * the home's zone (`timeZone`, the one its days are cut in; else Node-RED's own), so that a
+ * status reads on one clock whatever the scale.
  */
 export function bucketLabel(start: number, scale: Scale, now: number, timeZone: string | null = null): string {
   if (scale === '1day' || scale === '1week' || scale === '1month') {
     const date = localDateText(timeZone ?? systemTimeZone(), start);
     return scale === '1month' ? date.slice(0, 7) : date;
   }
-  return localTime(start, now);
+  return localTime(start, now, timeZone);
 }
 
 export const readingStatus = (t: Translate): StatusValue => ({ fill: 'blue', shape: 'ring', text: t('status.reading') });
@@ -79,7 +80,7 @@ export function readProgress(t: Translate, show: (status: StatusValue) => void):
  * went out on an earlier read) is not taken for a broken node.
  */
 export function readStatus(t: Translate, scale: Scale, newestStart: number | null, sent: boolean, now: number, timeZone: string | null = null): StatusValue {
-  const time = localTime(now);
+  const time = localTime(now, now, timeZone);
   if (newestStart === null) return { fill: 'green', shape: 'ring', text: t('status.noData', { time }) };
   const bucket = bucketLabel(newestStart, scale, now, timeZone);
   return sent
@@ -88,11 +89,11 @@ export function readStatus(t: Translate, scale: Scale, newestStart: number | nul
 }
 
 /** `auto`: the read's status, and when the next one is planned. */
-export function plannedStatus(t: Translate, last: StatusValue, advice: ReadAdvice, now: number): StatusValue {
+export function plannedStatus(t: Translate, last: StatusValue, advice: ReadAdvice, now: number, timeZone: string | null = null): StatusValue {
   const text =
     advice.mode === 'learning'
       ? t('status.autoLearning', { text: String(last.text) })
-      : t('status.auto', { text: String(last.text), time: localTime(advice.at, now) });
+      : t('status.auto', { text: String(last.text), time: localTime(advice.at, now, timeZone) });
   return { ...last, text };
 }
 

@@ -7,7 +7,7 @@
 // overrides must not grow it without end.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { writePrivateJsonSync } from '../lib/private-file';
+import { writePrivateJsonSync, type PrivateSyncFs } from '../lib/private-file';
 import { adoptLegacyFileSync, safeFileName } from '../lib/safe-file-name';
 import { join } from 'node:path';
 import { isRecord } from '../netatmo/errors';
@@ -60,6 +60,8 @@ export class FileMemory implements NodeMemory {
   constructor(
     private readonly file: string,
     private readonly legacy?: string,
+    /** Tests put a full or read-only disk here. */
+    private readonly fs?: PrivateSyncFs,
   ) {}
 
   get(key: string): unknown {
@@ -69,7 +71,7 @@ export class FileMemory implements NodeMemory {
   set(key: string, value: unknown): void {
     const values = { ...this.all(), [key]: value };
     this.values = values;
-    writePrivateJsonSync(this.file, values);
+    writePrivateJsonSync(this.file, values, this.fs);
   }
 
   /** The node was deleted: its memory goes with it. */
@@ -90,6 +92,41 @@ export class FileMemory implements NodeMemory {
       }
     }
     return this.values;
+  }
+}
+
+/**
+ * A memory that says when the disk refuses it (full, read-only): once per run of failures, and
+ * again after a write went through. The write's error still reaches the caller.
+ */
+export class ReportingMemory implements NodeMemory {
+  private failing = false;
+
+  constructor(
+    private readonly inner: NodeMemory,
+    private readonly report: (code: string) => void,
+  ) {}
+
+  get(key: string): unknown {
+    return this.inner.get(key);
+  }
+
+  set(key: string, value: unknown): void {
+    try {
+      this.inner.set(key, value);
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) {
+        this.failing = true;
+        const code = (err as { code?: unknown } | null)?.code;
+        this.report(typeof code === 'string' ? code : String((err as Error | null)?.message ?? err));
+      }
+      throw err;
+    }
+  }
+
+  remove(): void {
+    this.inner.remove();
   }
 }
 

@@ -1,7 +1,7 @@
 // One Netatmo account: the tokens (single refresh, durable store), the rate budget every
 // request shares, and the calls the nodes make. Implements the facade the adapters use.
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { anySignal } from './abort';
+import { withAnySignal } from './abort';
 import type { AccountEvents, AccountOptions, BudgetUse, NetatmoAccountApi, RawReadPath } from './account-api';
 import { ApiClient } from './api-client';
 import { parseHomesData } from './discovery';
@@ -96,7 +96,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
 
   async exchangeCode(code: string, redirectUri: string, signal?: AbortSignal): Promise<TokenPair> {
     this.ensureOpen();
-    const pair = await this.oauth.exchangeCode(code, redirectUri, this.signal(signal));
+    const pair = await this.withSignal(signal, (either) => this.oauth.exchangeCode(code, redirectUri, either));
     await this.tokens.replace(pair);
     return pair;
   }
@@ -118,7 +118,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
 
   async getLines(options: ReadOptions & { meters?: MeterSelection } = {}): Promise<Line[]> {
     await this.ready();
-    const answer = await this.api.get('/api/homesdata', {}, { signal: this.signal(options.signal), onWait: options.onWait });
+    const answer = await this.withSignal(options.signal, (signal) => this.api.get('/api/homesdata', {}, { signal, onWait: options.onWait }));
     const lines = parseHomesData(answer, options.meters === 'all' ? 'all' : 'ecocounter');
     // The prices come with the lines (no request of their own): whoever reads the lines refreshes them.
     this.emit('tariffs', [...parseHomeTariffs(answer).values()]);
@@ -127,26 +127,25 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
 
   async readHomeStatus(homeId: string, options: ReadOptions = {}): Promise<HomeStatus> {
     await this.ready();
-    const answer = await this.api.get(
-      '/api/homestatus',
-      { home_id: homeId },
-      { signal: this.signal(options.signal), onWait: options.onWait, priority: options.priority ?? 'live' },
+    const answer = await this.withSignal(options.signal, (signal) =>
+      this.api.get('/api/homestatus', { home_id: homeId }, { signal, onWait: options.onWait, priority: options.priority ?? 'live' }),
     );
     return parseHomeStatus(answer, homeId);
   }
 
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
     await this.ready();
-    const signal = this.signal(options.signal);
-    return readMeasures((params, callOptions) => this.api.get('/api/getmeasure', params, callOptions), query, this.clock.now(), {
-      ...options,
-      signal,
-    });
+    return this.withSignal(options.signal, (signal) =>
+      readMeasures((params, callOptions) => this.api.get('/api/getmeasure', params, callOptions), query, this.clock.now(), {
+        ...options,
+        signal,
+      }),
+    );
   }
 
   async rawRead(path: RawReadPath, params: Record<string, string>, options: ReadOptions = {}): Promise<Record<string, unknown>> {
     await this.ready();
-    return this.api.get(path, params, { signal: this.signal(options.signal), onWait: options.onWait });
+    return this.withSignal(options.signal, (signal) => this.api.get(path, params, { signal, onWait: options.onWait }));
   }
 
   budgetUse(): BudgetUse {
@@ -249,7 +248,8 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     if (this.lifecycle.signal.aborted) throw abortedError();
   }
 
-  private signal(caller: AbortSignal | undefined): AbortSignal {
-    return anySignal([this.lifecycle.signal, caller]);
+  /** `fn` with a signal that also aborts when the account closes (unhooked once `fn` ends). */
+  private withSignal<T>(caller: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withAnySignal([this.lifecycle.signal, caller], (signal) => fn(signal ?? this.lifecycle.signal));
   }
 }

@@ -108,6 +108,10 @@ export class BackgroundShare {
   }
 
   private prune(now: number): void {
+    // A wall clock stepped back (a board booted at its last shutdown time, then NTP) leaves
+    // grants in the future: they count from now, or the backfills would wait for the whole step.
+    this.grants = this.grants.map((g) => Math.min(g, now));
+    this.lastGrant = Math.min(this.lastGrant, now);
     const from = now - this.windowMs;
     let drop = 0;
     while (drop < this.grants.length && this.grants[drop] <= from) drop++;

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import { anySignal, sleep, throwIfAborted } from './abort';
+import { sleep, throwIfAborted, withAnySignal } from './abort';
 import { classifyAnswer, networkError, type Classified } from './error-map';
 import { NetatmoError, abortedError } from './errors';
 import type { Priority, RateBudget } from './rate-budget';
@@ -165,14 +165,16 @@ export class HttpClient {
     // not hold the caller beyond timeoutMs.
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      const answer = await this.axios.request<string>({
-        timeout: timeoutMs,
-        method: request.method,
-        url: isGet && query ? `${request.path}?${query}` : request.path,
-        data: isGet ? undefined : query,
-        headers,
-        signal: anySignal([signal, timeout]),
-      });
+      const answer = await withAnySignal([signal, timeout], (either) =>
+        this.axios.request<string>({
+          timeout: timeoutMs,
+          method: request.method,
+          url: isGet && query ? `${request.path}?${query}` : request.path,
+          data: isGet ? undefined : query,
+          headers,
+          signal: either,
+        }),
+      );
       const answerHeaders: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(answer.headers ?? {})) {
         if (typeof value === 'string') answerHeaders[name.toLowerCase()] = value;

@@ -47,6 +47,8 @@ interface WaiterInfo {
 }
 
 const MAX_PAUSE_MS = 15 * 60_000;
+/** The longest pause a `Retry-After` may ask. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
 
 export class RateBudget {
   private readonly limits: RateLimit[];
@@ -115,7 +117,7 @@ export class RateBudget {
     const now = this.clock.now();
     let pause: number;
     if (retryAfterMs !== undefined && retryAfterMs >= 0) {
-      pause = Math.min(Math.max(retryAfterMs, 1000), 3_600_000);
+      pause = Math.min(Math.max(retryAfterMs, 1000), MAX_RETRY_AFTER_MS);
     } else {
       const shortest = this.limits.reduce((a, b) => (a.windowMs <= b.windowMs ? a : b), this.limits[0] ?? { windowMs: 10_000, max: 1 });
       const windowMs = shortest?.windowMs ?? 10_000;
@@ -152,7 +154,11 @@ export class RateBudget {
   }
 
   private waitMs(now: number): number {
-    this.grants = this.grants.filter((g) => g > now - this.longestWindow);
+    // A wall clock stepped back (a board booted at its last shutdown time, then NTP) leaves
+    // grants and a pause in the future: they count from now, or they would hold every request
+    // for as long as the step.
+    this.grants = this.grants.filter((g) => g > now - this.longestWindow).map((g) => Math.min(g, now));
+    this.pausedUntil = Math.min(this.pausedUntil, now + MAX_RETRY_AFTER_MS);
     let wait = this.pausedUntil - now;
     for (const limit of this.limits) {
       const inWindow = this.grants.filter((g) => g > now - limit.windowMs);

@@ -282,7 +282,14 @@ describe('editor (real Node-RED + Chromium)', function () {
     // A redirect URI that cannot be ours is flagged at once (behind a proxy the user types one).
     await page.locator('#node-config-input-redirectUri').fill('https://ha.example/hassio/ingress/abc/wrong/path');
     await page.locator('#econetatmo-account-redirect-problem').waitFor({ state: 'visible' });
+    // Home Assistant's ingress address holds a session token: it cannot be registered, so it is
+    // flagged too, with the one text of the rule (the runtime's refusal says the same).
     await page.locator('#node-config-input-redirectUri').fill('https://ha.example/api/hassio_ingress/abc/econetatmo/oauth/callback');
+    await page.locator('#econetatmo-account-redirect-problem').waitFor({ state: 'visible' });
+    should(await page.locator('#econetatmo-account-redirect-problem').innerText()).equal(
+      'The redirect URI must be an http(s) address ending with /econetatmo/oauth/callback, without ? or #, and not a Home Assistant ingress address.',
+    );
+    await page.locator('#node-config-input-redirectUri').fill('https://example.org/nodered/econetatmo/oauth/callback');
     await page.locator('#econetatmo-account-redirect-problem').waitFor({ state: 'hidden' });
     await page.locator('#node-config-input-redirectUri').fill('');
     should(await page.locator('#node-config-input-redirectUri').getAttribute('placeholder')).equal(`${nr!.url}/econetatmo/oauth/callback`);
@@ -353,12 +360,38 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(await page.locator('#node-config-input-refreshToken').inputValue()).equal('');
     should(await page.locator('#node-config-input-accessToken').inputValue()).equal('');
 
-    // Garbage pasted with "Use these tokens now": refused with the reason, the working pair kept.
+    // A refusal on Netatmo's page changes nothing: the dialog says so, and that the account is
+    // still connected (not "not connected" until a deploy).
+    const denyOpened = browser!.context.waitForEvent('page');
+    await page.locator('#econetatmo-account-connect').click();
+    const denyPopup = await denyOpened;
+    await denyPopup.locator('#deny').click();
+    await page.waitForFunction(() =>
+      /^access refused on the Netatmo page — connected, token valid until/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''),
+    );
+    should(await denyPopup.locator('body').innerText()).match(/nothing was changed/);
+    await denyPopup.close();
+    await screenshot(page, 'account-denied-still-connected');
+
+    // The dots of saved tokens ("__PWRD__") are not tokens to use: the dialog says to paste new ones.
+    await page.locator('#node-config-input-accessToken').fill('__PWRD__');
+    await page.locator('#node-config-input-refreshToken').fill('__PWRD__');
+    await page.locator('#econetatmo-account-apply').click();
+    await page.waitForFunction(() =>
+      /^Paste a new refresh token first: the dots stand for the saved tokens, already in use\. — connected/.test(
+        document.querySelector('#econetatmo-account-state')?.textContent ?? '',
+      ),
+    );
+
+    // Garbage pasted with "Use these tokens now": refused with the reason, the working pair kept,
+    // and the dialog says so at once, with the state the runtime is in.
     await page.locator('#node-config-input-accessToken').fill('garbage-access-token');
     await page.locator('#node-config-input-refreshToken').fill('garbage-refresh-token');
     await page.locator('#econetatmo-account-apply').click();
     await page.waitForFunction(() =>
-      /Could not use these tokens: Netatmo refused the refresh token/.test(document.querySelector('#econetatmo-account-state')?.textContent ?? ''),
+      /^Could not use these tokens: Netatmo refused the refresh token.* — connected, token valid until/.test(
+        document.querySelector('#econetatmo-account-state')?.textContent ?? '',
+      ),
     );
     await screenshot(page, 'account-garbage-tokens');
     await page.locator('#node-config-input-accessToken').fill('');
@@ -435,6 +468,13 @@ describe('editor (real Node-RED + Chromium)', function () {
     // The dialog asked for the list once, not once per "change" the editor fires.
     page.off('request', countLines);
     should(linesRequests).have.length(1);
+    // The Send hint says what an input message gets with the choice shown (the default sends a
+    // bucket once: a second click right after shows nothing).
+    const emitHint = page.locator('#econetatmo-measure-emit-hint');
+    should(await emitHint.innerText()).match(/^On every input message the node sends the whole window/);
+    await page.locator('#node-input-emit').selectOption('changes');
+    should(await emitHint.innerText()).match(/a read soon after another sends nothing/);
+    await page.locator('#node-input-emit').selectOption('all');
     // Layout: the labels hold on one line, the Send option's text fits its dropdown.
     const layout = await page.evaluate(() => {
       const label = document.querySelector('label[for="node-input-deviceId"]') as HTMLElement;

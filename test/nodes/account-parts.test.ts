@@ -78,6 +78,8 @@ describe('econetatmo-account parts', function () {
       isValidRedirectUri('https://evil.example/steal').should.be.false();
       isValidRedirectUri('javascript:alert(1)//econetatmo/oauth/callback').should.be.false();
       isValidRedirectUri('not a url').should.be.false();
+      // Home Assistant's ingress: a session token in the path, not an address Netatmo can keep.
+      isValidRedirectUri('https://ha.example/api/hassio_ingress/abc/econetatmo/oauth/callback').should.be.false();
     });
 
     it('accepts node ids and refuses paths', function () {

@@ -220,6 +220,36 @@ describe('econetatmo-export node', function () {
     ]);
   });
 
+  it('says in its status "up to" the newest bucket, on the home\'s clock, for the chart and InfluxDB alike', async function () {
+    // The helper's spy on status is shared by the nodes: the last call made on this one.
+    const statusOf = (id: string): string => {
+      const node = helper.getNode(id);
+      const spy = node as unknown as { status: { args: Array<[{ text?: string }]>; thisValues: unknown[] } };
+      const mine = spy.status.args.filter((_, i) => spy.status.thisValues[i] === node);
+      return String(mine[mine.length - 1][0].text);
+    };
+    await helper.load(exportNode, [
+      { id: 'x1', type: 'econetatmo-export', format: 'dashboard', chart: 'buckets', span: 48, wires: [[], []] },
+      { id: 'x2', type: 'econetatmo-export', format: 'influxdb', measurement: 'energy', wires: [[], []] },
+    ]);
+    const msg = measureMsg([
+      [H0, 1],
+      [H0 + HALF, 2],
+    ]);
+    (msg.payload as Record<string, unknown>).timezone = 'Asia/Tokyo'; // H0 + 30 min is 09:30 there
+    for (const id of ['x1', 'x2']) helper.getNode(id).receive(JSON.parse(JSON.stringify(msg)) as Record<string, unknown>);
+    await settle();
+    // Under the test helper the catalogue is absent: the key is said with its parameters.
+    should(statusOf('x1')).equal('econetatmo-export.status.chart (points=2, time=09:30)');
+    should(statusOf('x2')).equal('econetatmo-export.status.influxSent (points=2, time=09:30)');
+    for (const lang of ['en-US', 'fr']) {
+      const cat = JSON.parse(fs.readFileSync(path.join(ROOT, 'nodes', 'locales', lang, 'econetatmo-export.json'), 'utf8'))['econetatmo-export'];
+      // One way to say it: "… · up to <time>" in every format.
+      const upTo = lang === 'fr' ? "· jusqu'à __" : '· up to __';
+      for (const key of ['haSent', 'influxSent', 'chart']) should(cat.status[key]).containEql(upTo);
+    }
+  });
+
   it('has every text it can show in English and in French', function () {
     const sources = ['src/nodes/export/export.ts', ...fs.readdirSync(path.join(ROOT, 'src', 'export')).map((f) => `src/export/${f}`)]
       .map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8'))

@@ -1,5 +1,6 @@
 // A real Node-RED process whose runtime speaks French (settings.lang = 'fr'): the nodes' runtime
-// texts, and the client's failures, reach Catch nodes and statuses in French.
+// texts, and the client's failures, reach Catch nodes and statuses in French, and the OAuth
+// callback page a French user's popup opens is French too.
 import should from 'should';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { startNodeRed, type FlowNode, type NodeRedProcess } from '../support/node-red-process';
@@ -11,6 +12,8 @@ const INJECT_BAD = 'fr0inj00000002';
 const MEASURE = 'fr0mea00000001';
 const CATCH = 'fr0cat00000001';
 const SAY = 'fr0dbg00000001';
+const STATUS = 'fr0sta00000001';
+const SAY_STATUS = 'fr0dbg00000002';
 
 function flow(sim: Simulator, moduleId: string): FlowNode[] {
   const inject = (id: string, y: number, props: Array<Record<string, string>>): FlowNode => ({
@@ -55,6 +58,25 @@ function flow(sim: Simulator, moduleId: string): FlowNode[] {
       wires: [[]],
     },
     { id: CATCH, type: 'catch', z: TAB, name: '', scope: [MEASURE], uncaught: false, x: 120, y: 200, wires: [[SAY]] },
+    // The measure node's canvas statuses, to the log.
+    { id: STATUS, type: 'status', z: TAB, name: '', scope: [MEASURE], x: 120, y: 260, wires: [[SAY_STATUS]] },
+    {
+      id: SAY_STATUS,
+      type: 'debug',
+      z: TAB,
+      name: 'statut',
+      active: true,
+      tosidebar: false,
+      console: true,
+      tostatus: false,
+      complete: 'status.text',
+      targetType: 'msg',
+      statusVal: '',
+      statusType: 'auto',
+      x: 320,
+      y: 260,
+      wires: [],
+    },
     {
       id: SAY,
       type: 'debug',
@@ -110,5 +132,43 @@ describe('a Node-RED runtime in French', function () {
     should((await nr.admin('POST', `/inject/${INJECT_BAD}`)).status).equal(200);
     await nr.waitForLog(/\[debug:erreur\][^\n]*\n?[^\n]*Pas inconnu "2hours"/, 20000, from);
     should(JSON.stringify(sim.stats().requests['/api/getmeasure'])).equal(before); // no request for bad input
+    // The canvas statuses too: "reading…" while the read ran.
+    should(nr.logs()).match(/\[debug:statut\][^\n]*\n?[^\n]*lecture…/);
+  });
+
+  it('answers the OAuth callback in French: a refusal, and tokens Netatmo will not give', async function () {
+    if (!nr) this.skip();
+    const callback = `${nr!.url}/econetatmo/oauth/callback`;
+    /** Connect an account not deployed, decide on the simulator's consent page, and open the callback as the popup would. */
+    const consent = async (clientSecret: string, decision: 'approve' | 'deny'): Promise<{ status: number; page: string }> => {
+      const start = await nr!.admin('POST', '/econetatmo/accounts/fr0acc00000002/connect', {
+        clientId: sim.clientId,
+        clientSecret,
+        apiUrl: sim.url,
+        redirectUri: callback,
+      });
+      should(start.status).equal(200, start.text);
+      const asked = new URL((start.body as { authorizeUrl: string }).authorizeUrl).searchParams;
+      const form = new URLSearchParams({
+        decision,
+        client_id: asked.get('client_id') ?? '',
+        redirect_uri: asked.get('redirect_uri') ?? '',
+        state: asked.get('state') ?? '',
+        scope: 'read_magellan',
+      });
+      const back = await fetch(`${sim.url}/oauth2/authorize/decision`, { method: 'POST', body: form, redirect: 'manual' });
+      const location = back.headers.get('location');
+      should(location).startWith(callback);
+      const answer = await fetch(location as string);
+      return { status: answer.status, page: await answer.text() };
+    };
+    const denied = await consent(sim.clientSecret, 'deny');
+    should(denied.page).match(/Accès refusé/);
+    should(denied.page).match(/Vous avez refusé l(&#39;|&#x27;|')accès sur la page de Netatmo/);
+    const failed = await consent('pas-le-bon-secret', 'approve');
+    should(failed.status).equal(502);
+    should(failed.page).match(/Échec de la connexion/);
+    should(failed.page).match(/Impossible d(&#39;|&#x27;|')obtenir les jetons : Netatmo a refusé l(&#39;|&#x27;|')identifiant ou le secret client/);
+    should(failed.page).not.match(/Could not get the tokens|refused the client id/);
   });
 });

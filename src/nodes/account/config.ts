@@ -58,10 +58,24 @@ export function normaliseApiUrl(value: string | undefined): string {
   return (v === '' ? DEFAULT_API_URL : v).replace(/\/+$/, '');
 }
 
+/**
+ * Home Assistant's ingress serves Node-RED under a session token that changes: such an address
+ * cannot be registered at Netatmo (the README says to open the add-on's own port instead).
+ * The editor holds the same rule (nodes/econetatmo-account.html).
+ */
+const INGRESS_PATH = '/api/hassio_ingress/';
+
 /** The editor computes it from its location; we only accept our own callback over http(s). */
 export function isValidRedirectUri(value: string): boolean {
   const url = httpUrl(value);
-  return url !== undefined && url.pathname.endsWith(CALLBACK_PATH) && url.search === '' && url.hash === '' && url.username === '';
+  return (
+    url !== undefined &&
+    url.pathname.endsWith(CALLBACK_PATH) &&
+    !url.pathname.includes(INGRESS_PATH) &&
+    url.search === '' &&
+    url.hash === '' &&
+    url.username === ''
+  );
 }
 
 /**

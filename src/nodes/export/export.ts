@@ -33,6 +33,9 @@ export = function (RED: NodeAPI): void {
       return err instanceof Error ? err.message : String(err);
     }
 
+    // The home's zone of the last payload: statuses tell times on its clock, as the measure node does.
+    let zone: string | null = null;
+
     function show(status: ExportStatus | null): void {
       if (status === null) return;
       const now = clock.now();
@@ -41,20 +44,24 @@ export = function (RED: NodeAPI): void {
           return node.status({
             fill: 'green',
             shape: 'dot',
-            text: t('status.haSent', { rows: String(status.rows), messages: String(status.messages), hour: localTime(status.lastHour, now) }),
+            text: t('status.haSent', { rows: String(status.rows), messages: String(status.messages), hour: localTime(status.lastHour, now, zone) }),
           });
         case 'influxSent':
           return node.status({
             fill: 'green',
             shape: 'dot',
-            text: t('status.influxSent', { points: String(status.points), time: localTime(status.last, now) }),
+            text: t('status.influxSent', { points: String(status.points), time: localTime(status.last, now, zone) }),
           });
         case 'chart':
-          return node.status({ fill: 'green', shape: 'dot', text: t('status.chart', { points: String(status.points), time: localTime(now) }) });
+          return node.status({
+            fill: 'green',
+            shape: 'dot',
+            text: t('status.chart', { points: String(status.points), time: localTime(status.newest ?? now, now, zone) }),
+          });
         case 'waiting':
           return node.status({ fill: 'yellow', shape: 'ring', text: t('status.waiting') });
         case 'nothingNew':
-          return node.status({ fill: 'green', shape: 'ring', text: t('status.nothingNew', { time: localTime(now) }) });
+          return node.status({ fill: 'green', shape: 'ring', text: t('status.nothingNew', { time: localTime(now, now, zone) }) });
       }
     }
 
@@ -83,6 +90,8 @@ export = function (RED: NodeAPI): void {
     }
 
     node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => {
+      const told: unknown = (msg.payload as { timezone?: unknown } | null | undefined)?.timezone;
+      if (typeof told === 'string' || told === null) zone = told;
       try {
         deliver(exporter.accept(msg as unknown as Record<string, unknown>), send);
         done();

@@ -4,23 +4,20 @@
 // without Node-RED; the account config node lends the client and the services it shares.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { BackfillFileStore } from '../../netatmo/backfill-store';
-import { isAccountNode } from '../account/account-node';
+import { borrowAccount, type Done, type Send } from '../shared/borrow-account';
 import { nodeClock, stateDir } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
 import { backfillDir } from '../../measure/backfills';
 import { MeasureController, type MeasureConfig } from '../../measure/controller';
 import type { Message } from '../../measure/ports';
-import { FileMemory, legacyMemoryFile, memoryDir, memoryFile } from '../../measure/store';
+import { FileMemory, legacyMemoryFile, memoryDir, memoryFile, ReportingMemory } from '../../measure/store';
 import { intervalProblem } from '../../measure/input';
 import { texts } from '../shared/texts';
 
 interface MeasureDef extends NodeDef, MeasureConfig {
   account: string;
 }
-
-type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
-type Done = (err?: Error) => void;
 
 export = function (RED: NodeAPI): void {
   const t = texts(RED, 'econetatmo-measure');
@@ -29,12 +26,8 @@ export = function (RED: NodeAPI): void {
   function MeasureNode(this: Node, config: MeasureDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const accountNode: unknown = RED.nodes.getNode(config.account);
-    if (!isAccountNode(accountNode)) {
-      node.status({ fill: 'red', shape: 'ring', text: t('status.noAccount') });
-      node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => fail(done, t('errors.noAccount')));
-      return;
-    }
+    const accountNode = borrowAccount(RED, node, config.account, t);
+    if (accountNode === null) return;
     const stateDirectory = stateDir(RED);
     const clock = nodeClock(RED);
     const controller = new MeasureController(
@@ -43,7 +36,10 @@ export = function (RED: NodeAPI): void {
         account: accountNode.account,
         services: accountNode.services,
         clock: () => clock,
-        memory: new FileMemory(memoryFile(memoryDir(stateDirectory), node.id), legacyMemoryFile(memoryDir(stateDirectory), node.id)),
+        memory: new ReportingMemory(
+          new FileMemory(memoryFile(memoryDir(stateDirectory), node.id), legacyMemoryFile(memoryDir(stateDirectory), node.id)),
+          (code) => node.warn(t('warnings.memoryNotSaved', { code })),
+        ),
         backfillStore: new BackfillFileStore(backfillDir(stateDirectory)),
         wording: { t, describe },
         output: {

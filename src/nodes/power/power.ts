@@ -2,7 +2,7 @@
 // file only maps Node-RED's events to the PowerController (src/measure/power-controller.ts);
 // the account config node lends the shared homestatus reads.
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { isAccountNode } from '../account/account-node';
+import { borrowAccount, type Done, type Send } from '../shared/borrow-account';
 import { nodeClock } from '../shared/runtime-settings';
 import { errorDescriber } from '../shared/error-texts';
 import { fail } from '../shared/status-text';
@@ -13,9 +13,6 @@ interface PowerDef extends NodeDef, PowerConfig {
   account: string;
 }
 
-type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
-type Done = (err?: Error) => void;
-
 export = function (RED: NodeAPI): void {
   const t = texts(RED, 'econetatmo-power');
   const describe = errorDescriber(RED);
@@ -23,12 +20,8 @@ export = function (RED: NodeAPI): void {
   function PowerNode(this: Node, config: PowerDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const accountNode: unknown = RED.nodes.getNode(config.account);
-    if (!isAccountNode(accountNode)) {
-      node.status({ fill: 'red', shape: 'ring', text: t('status.noAccount') });
-      node.on('input', (_msg: NodeMessageInFlow, _send: Send, done: Done) => fail(done, t('errors.noAccount')));
-      return;
-    }
+    const accountNode = borrowAccount(RED, node, config.account, t);
+    if (accountNode === null) return;
     const controller = new PowerController(
       {
         services: accountNode.services,

@@ -172,7 +172,7 @@ describe('export: exporters by format', function () {
     ex.accept(measureMsg([[H0, 1]]));
     const out = ex.accept(measureMsg([[H0, 3]]));
     should(out.store).eql([{ topic: 'econetatmo', payload: [{ x: H0, y: 3, series: 'Oven' }], action: 'replace' }]);
-    should(out.status).eql({ kind: 'chart', points: 1 });
+    should(out.status).eql({ kind: 'chart', points: 1, newest: H0 }); // the status says "up to" the newest bucket
   });
 
   it('an unknown format is Home Assistant, the default, with its ledgers under the given directory', function () {

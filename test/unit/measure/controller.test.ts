@@ -117,7 +117,7 @@ describe('MeasureController', () => {
     const status = last(r);
     should(status.fill).equal('green');
     should(status.text).startWith('status.noNew');
-    should(status.text).containEql(`"bucket":"${localHHMM(Date.UTC(2025, 5, 3, 7, 30))}"`); // the newest bucket's start
+    should(status.text).containEql('"bucket":"09:30"'); // the newest bucket's start, on the home's (Paris) clock
   });
 
   it('with emit: all, an input always gets the whole window', async () => {
@@ -160,6 +160,51 @@ describe('MeasureController', () => {
     should(r.errors).eql(['Unknown device', 'Netatmo answered 503', 'Unknown device']);
   });
 
+  it('a failure that both the first timer read and an inject at deploy meet is logged once, whichever runs first', async () => {
+    for (const inputFirst of [true, false]) {
+      const r = rig({ interval: 10 });
+      r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+      r.controller.start();
+      const answers: string[] = [];
+      const inject = (): Promise<void> =>
+        r.controller.input({ dateBegin: T0 - 2 * HOUR }, () => undefined).catch((err: Error) => void answers.push(err.message));
+      let injected: Promise<void>;
+      if (inputFirst) {
+        injected = inject();
+        await r.clock.advance(FIRST_READ_DELAY_MS);
+      } else {
+        const release = r.account.holdReads();
+        r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+        await r.clock.advance(FIRST_READ_DELAY_MS); // the timer read is on the wire
+        injected = inject();
+        release();
+      }
+      await injected;
+      await r.clock.advance(0);
+      should(answers).eql(['Unknown device']); // the message gets its answer (Catch, the log)
+      should(r.errors).eql([]); // and the timer read does not log it a second time
+      should(r.account.reads.length).equal(2);
+      // A later, different failure is news again.
+      r.account.answer = () => new NetatmoError('transient', 'Netatmo answered 503');
+      await r.clock.advance(MAX_FAILURE_BACKOFF_MS);
+      should(r.errors).eql(['Netatmo answered 503']);
+      r.controller.close(false);
+    }
+  });
+
+  it('a timer failure held for the input behind it is still logged when the input succeeds', async () => {
+    const r = rig({ interval: 10 });
+    const release = r.account.holdReads();
+    r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
+    r.controller.start();
+    await r.clock.advance(FIRST_READ_DELAY_MS);
+    const injected = r.controller.input({ payload: 1 }, () => undefined);
+    r.account.answer = () => (r.account.reads.length === 1 ? new NetatmoError('api', 'Unknown device', { code: 9 }) : halfHours(T0 - 2 * HOUR, T0 - 30 * MIN));
+    release();
+    await injected;
+    should(r.errors).eql(['Unknown device']);
+  });
+
   it('interval auto: a timer read that keeps failing is reported once, and the reads space out too', async () => {
     const r = rig({ interval: 'auto' });
     r.account.answer = () => new NetatmoError('api', 'Unknown device', { code: 9 });
@@ -185,9 +230,8 @@ describe('MeasureController', () => {
     r.account.answer = () => [{ start: day, end: day + 24 * HOUR, values: { sum_energy_elec: 5 }, total: 5 }];
     r.controller.start();
     await r.controller.input({}, () => undefined);
-    const d = new Date(day);
-    const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-    should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: date, time: localHHMM(T0) })}`);
+    // The home is in Paris: its date, and the read's time on its clock (T0 is 10:02 UTC).
+    should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: '2025-06-03', time: '12:02' })}`);
   });
 
   it("reads days in the home's zone (from the line directory), tells it in the payload and dates the status there", async () => {
@@ -200,7 +244,7 @@ describe('MeasureController', () => {
     should(r.account.reads[0].query.timeZone).equal('Europe/Paris');
     should(new Date(r.account.reads[0].query.dateBegin).getUTCHours()).equal(22); // a Paris midnight (summer time)
     should(answered[0].payload).match({ timezone: 'Europe/Paris', scale: '1day' });
-    should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: '2025-06-03', time: localHHMM(T0) })}`);
+    should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: '2025-06-03', time: '12:02' })}`);
   });
 
   it("sub-day reads keep the epoch steps but still tell the home's zone; a home without one gives null", async () => {
@@ -211,6 +255,8 @@ describe('MeasureController', () => {
     await r.controller.input({}, (m) => answered.push(m));
     should(r.account.reads[0].query).not.have.property('timeZone');
     should(answered[0].payload).match({ timezone: 'Europe/Paris', scale: '30min' });
+    // Its status tells the times on the home's clock too, as a daily read's does (T0 is 10:02 UTC).
+    should(last(r).text).equal(`status.done ${JSON.stringify({ bucket: '11:02', time: '12:02' })}`);
 
     const other = rig({ scale: '1day', interval: 0 });
     other.account.lines = [lineRecord(MODULE, 'Oven', null)];
@@ -219,6 +265,7 @@ describe('MeasureController', () => {
     await other.controller.input({}, (m) => answered.push(m));
     should(other.account.reads[0].query).not.have.property('timeZone'); // Node-RED's own zone
     should(answered[1].payload).match({ timezone: null });
+    should(last(other).text).endWith(`"time":"${localHHMM(T0)}"}`); // no home zone: Node-RED's
   });
 
   it("a 1day backfill is cut and kept in the home's zone, and its payload tells it", async () => {

@@ -34,6 +34,17 @@ describe('measure statuses', () => {
     });
     should(readStatus(t, '30min', null, false, now)).eql({ fill: 'green', shape: 'ring', text: 'status.noData {"time":"10:02"}' });
   });
+
+  it("tells every time of a status on the home's clock, whatever the scale (a Node-RED in UTC, a home in Paris)", () => {
+    const now = Date.UTC(2025, 5, 3, 8, 2); // 10:02 in Paris
+    should(readStatus(t, '30min', Date.UTC(2025, 5, 3, 7, 30), true, now, 'Europe/Paris').text).equal('status.done {"bucket":"09:30","time":"10:02"}');
+    should(readStatus(t, '1hour', Date.UTC(2025, 5, 2, 21), true, now, 'Europe/Paris').text).equal('status.done {"bucket":"2025-06-02 23:00","time":"10:02"}');
+    should(readStatus(t, '1day', Date.UTC(2025, 5, 2, 22), true, now, 'Europe/Paris').text).equal('status.done {"bucket":"2025-06-03","time":"10:02"}');
+    // Just after midnight in Tokyo, still the day before in UTC: "today" is the home's.
+    const tokyo = Date.UTC(2025, 5, 2, 15, 30); // 00:30 on 3 June in Tokyo
+    should(bucketLabel(Date.UTC(2025, 5, 2, 15), '30min', tokyo, 'Asia/Tokyo')).equal('00:00');
+    should(bucketLabel(Date.UTC(2025, 5, 2, 14, 30), '30min', tokyo, 'Asia/Tokyo')).equal('2025-06-02 23:30');
+  });
 });
 
 describe('statuses while a read runs', () => {
