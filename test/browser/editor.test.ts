@@ -360,6 +360,11 @@ describe('editor (real Node-RED + Chromium)', function () {
     should(await page.locator('#node-config-input-refreshToken').inputValue()).equal('');
     should(await page.locator('#node-config-input-accessToken').inputValue()).equal('');
 
+    // The next Connect opens the same named window: if the success page has not closed itself yet
+    // (it closes after telling the editor), the browser reuses it and no new page opens.
+    if (!popup.isClosed()) await Promise.race([popup.waitForEvent('close'), new Promise((r) => setTimeout(r, 5000))]);
+    if (!popup.isClosed()) await popup.close();
+
     // A refusal on Netatmo's page changes nothing: the dialog says so, and that the account is
     // still connected (not "not connected" until a deploy).
     const denyOpened = browser!.context.waitForEvent('page');
