@@ -4,6 +4,7 @@
 import should from 'should';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
+import { apiGet, bodyOf, call, decodeSeries, errorCode, type Answer, type SeriesJson } from '../support/sim-http';
 
 const TYPES4 = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
 const HALF_HOUR = 1_800_000;
@@ -11,25 +12,6 @@ const DAY = 86_400_000;
 const NO_LIMITS = [{ windowMs: 10_000, max: 1_000_000 }];
 /** A fixed "now" (2025-03-12T10:07:00Z) so that tests see the same household every run. */
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
-
-interface Answer {
-  status: number;
-  json: unknown;
-  text: string;
-  headers: Headers;
-}
-
-async function call(sim: Simulator, path: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(sim.url + path, { redirect: 'manual', ...init });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
-}
 
 function form(fields: Record<string, string>): RequestInit {
   return {
@@ -39,34 +21,7 @@ function form(fields: Record<string, string>): RequestInit {
   };
 }
 
-function api(sim: Simulator, token: string, path: string, params: Record<string, string | number> = {}): Promise<Answer> {
-  const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
-  return call(sim, `${path}${qs ? `?${qs}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
-}
-
-function errorCode(a: Answer): unknown {
-  return (a.json as { error?: { code?: unknown } } | undefined)?.error?.code;
-}
-
-interface SeriesJson {
-  beg_time: number;
-  step_time: number;
-  value: (number | null)[][];
-}
-
-/** Decodes an optimize=true body into rows keyed by bucket start (ms), stamps at bucket middles. */
-function decodeSeries(body: unknown): Map<number, (number | null)[]> {
-  const out = new Map<number, (number | null)[]>();
-  for (const s of body as SeriesJson[]) {
-    s.value.forEach((row, i) => out.set((s.beg_time + i * s.step_time - s.step_time / 2) * 1000, row));
-  }
-  return out;
-}
-
-function bodyOf(a: Answer): unknown {
-  should(a.status).equal(200, a.text);
-  return (a.json as { body: unknown }).body;
-}
+const api = apiGet;
 
 describe('simulator (stand-in Netatmo cloud)', function () {
   this.timeout(20_000);

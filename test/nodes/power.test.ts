@@ -7,6 +7,7 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
+import type { PowerReading } from '../../src/contract/power';
 import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, countRequests, type FlowNode } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
@@ -17,17 +18,6 @@ const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-ex
 const T0 = Date.UTC(2026, 0, 14, 9, 0, 30);
 const HOMESTATUS = '/api/homestatus';
 const HOMESDATA = '/api/homesdata';
-
-interface Reading {
-  homeId: string;
-  deviceId: string;
-  moduleId: string;
-  name: string;
-  model: string;
-  power: number | null;
-  lastSeen: number;
-  reachable: boolean;
-}
 
 function powerFlow(sim: Simulator, nodes: Array<Record<string, unknown>>): FlowNode[] {
   const flow: FlowNode[] = [{ id: 't1', type: 'tab' }, accountFlowNode(sim)];
@@ -95,7 +85,7 @@ describe('econetatmo-power node', function () {
       [out[0], nlpc],
       [out[1], plug],
     ] as const) {
-      const reading = msg.power as Reading;
+      const reading = msg.power as PowerReading;
       should(Object.keys(reading).sort()).eql(['deviceId', 'homeId', 'lastSeen', 'model', 'moduleId', 'name', 'power', 'reachable']);
       should(reading).match({ homeId: module.homeId, deviceId: module.deviceId, moduleId: module.moduleId, name: module.name, model: module.model });
       should(reading.power).equal(truth(module.moduleId).power);
@@ -115,7 +105,7 @@ describe('econetatmo-power node', function () {
     helper.getNode('p1').receive({});
     await clock.settle();
     should(out.length).equal(1);
-    const readings = out[0].payload as Reading[];
+    const readings = out[0].payload as PowerReading[];
     // Every line that reports power: the range's modules (a three-phase meter and its phases).
     const expected = sim.modules().map((m) => m.moduleId);
     should(readings.map((r) => r.moduleId).sort()).eql(expected.sort());
@@ -139,9 +129,9 @@ describe('econetatmo-power node', function () {
     should(out.length).equal(4);
     // The next minutes: each module reports again (its lastSeen moves), so each is sent again.
     await clock.advanceTo(T0 + 60_000);
-    const sent = out.slice(4).map((m) => (m.power as Reading).moduleId);
+    const sent = out.slice(4).map((m) => (m.power as PowerReading).moduleId);
     should(sent.sort()).eql([nlpc.moduleId, plug.moduleId].sort());
-    for (const m of out.slice(4)) should((m.power as Reading).lastSeen).be.above(T0);
+    for (const m of out.slice(4)) should((m.power as PowerReading).lastSeen).be.above(T0);
   });
 
   it('unreachable: sent once with reachable false and power null, then not again while unchanged', async function () {
@@ -151,7 +141,7 @@ describe('econetatmo-power node', function () {
     await clock.settle();
     sim.setReachable(plug.moduleId, false);
     await clock.runFor(60_000);
-    const off = out.filter((m) => (m.power as Reading).reachable === false);
+    const off = out.filter((m) => (m.power as PowerReading).reachable === false);
     should(off.length).equal(1);
     should(off[0]).match({ payload: null, power: { power: null, reachable: false } });
     should(statusOf('p1')).match({ fill: 'yellow' });
@@ -250,7 +240,7 @@ describe('econetatmo-power node', function () {
 
   it("the editor's picker lists the account's modules that report power, by home, and no ecocounter line", async function () {
     await start([{ id: 'p1', modules: [], interval: 0 }]);
-    const res = (await helper.request().get(`/econetatmo/accounts/${ACCOUNT_ID}/power-modules`)) as { status: number; body: Reading[] };
+    const res = (await helper.request().get(`/econetatmo/accounts/${ACCOUNT_ID}/power-modules`)) as { status: number; body: PowerReading[] };
     should(res.status).equal(200);
     should(res.body.map((m) => m.moduleId).sort()).eql(
       sim

@@ -7,6 +7,7 @@ export interface Answer {
   status: number;
   json: unknown;
   text: string;
+  headers: Headers;
 }
 
 export async function call(sim: Simulator, path: string, init: RequestInit = {}): Promise<Answer> {
@@ -18,7 +19,7 @@ export async function call(sim: Simulator, path: string, init: RequestInit = {})
   } catch {
     json = undefined;
   }
-  return { status: res.status, json, text };
+  return { status: res.status, json, text, headers: res.headers };
 }
 
 export type Params = Record<string, string | number>;
@@ -47,7 +48,7 @@ export function bodyOf(a: Answer): unknown {
   return (a.json as { body: unknown }).body;
 }
 
-interface SeriesJson {
+export interface SeriesJson {
   beg_time: number;
   step_time: number;
   value: (number | null)[][];
