@@ -4,42 +4,21 @@
 // the last acknowledged write or the one in flight, never a broken or older one; the ledger's
 // hours stay contiguous with their sums (nothing lost, nothing counted twice); temporary files
 // do not pile up.
-import { spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
 import { HourLedger } from '../../src/export/hour-ledger';
 import { ledgerFile } from '../../src/export/ledger-store';
 import { tempDir } from '../support/temp-dir';
+import { killedWriterRun } from './support/killed-writer';
 import { LEDGER_ID, LEDGER_START } from './support/state-writer';
 
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const HOUR = 3_600_000;
 const RUNS = 15;
 
 /** One run of the writer, killed after a random moment: the last count it acknowledged. */
-async function killedRun(kind: 'memory' | 'ledger', dir: string, run: number): Promise<number | null> {
-  const writer = path.join(__dirname, 'support', 'state-writer.js');
-  const child = spawn(process.execPath, [writer, kind, dir, String(run)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString('utf8');
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    err += c.toString('utf8');
-  });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  for (let waited = 0; !out.includes('ready\n'); waited += 2) {
-    if (waited > 10_000 || err !== '') throw new Error(`the writer did not start: ${err}`);
-    await delay(2);
-  }
-  await delay(Math.floor(Math.random() * 40));
-  child.kill('SIGKILL');
-  await exited;
-  should(err).equal('', `writer failed: ${err}`);
-  const acks = out.match(/saved (\d+)\n/g) ?? [];
-  return acks.length === 0 ? null : Number(/(\d+)/.exec(acks[acks.length - 1])?.[1]);
+function killedRun(kind: 'memory' | 'ledger', dir: string, run: number): Promise<number | null> {
+  return killedWriterRun(path.join(__dirname, 'support', 'state-writer.js'), [kind, dir, String(run)]);
 }
 
 /** The count a file holds (throws on a torn or foreign file). */

@@ -1,7 +1,6 @@
 // Crash and restart of a REAL Node-RED process: the rotated refresh token survives a SIGKILL
 // right after its rotation, and a kill in the middle of a token write never leaves a broken file
 // (the files sealed with Node-RED's credentialSecret, as they are in use).
-import { spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
@@ -11,8 +10,7 @@ import { eventually } from '../support/poll';
 import { tempDir } from '../support/temp-dir';
 import { parseTokenFile } from '../../src/netatmo/token-store';
 import { ACCOUNT_ID, COUNT_DEBUG_NAME, INJECT_ID, measureFlow } from './support/flows';
-
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { killedWriterRun } from './support/killed-writer';
 
 interface StoredPair {
   accessToken: string;
@@ -153,24 +151,7 @@ describe('real Node-RED process: crash and restart', function () {
       let killedMidWrite = 0;
       let previous: StoredPair | undefined;
       for (let run = 1; run <= runs; run++) {
-        const child = spawn(process.execPath, [writer, dir, accountId, String(run), WRITER_SECRET], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString('utf8');
-        });
-        child.stderr.on('data', (c: Buffer) => {
-          err += c.toString('utf8');
-        });
-        const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-        await eventually('the writer to be ready', () => out.includes('ready\n'), { timeoutMs: 10000, everyMs: 2 });
-        await delay(Math.floor(Math.random() * 40));
-        child.kill('SIGKILL');
-        await exited;
-        should(err).equal('', `writer failed: ${err}`);
-
-        const acks = out.match(/saved (\d+)\n/g) ?? [];
-        const lastAck = acks.length === 0 ? 0 : Number(/(\d+)/.exec(acks[acks.length - 1])?.[1]);
+        const lastAck = (await killedWriterRun(writer, [dir, accountId, String(run), WRITER_SECRET])) ?? 0;
         const pair = readPair(file, WRITER_SECRET); // throws if the file does not open as a complete pair
         if (pair === undefined) {
           should(everSaved || lastAck > 0).be.false(`run ${run}: the file vanished after a completed save`);
