@@ -38,6 +38,12 @@ const OUR_TYPES = ['econetatmo-account', 'econetatmo-sync', 'econetatmo-measure'
 const DESTINATION_TYPES = ['server', 'ha-api', 'ha-sensor', 'ha-entity-config', 'influxdb', 'influxdb batch'];
 const CORE_TYPES = ['tab', 'comment', 'inject', 'debug', 'function', 'switch', 'change'];
 const DASHBOARD_TYPES = ['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-chart', 'ui-text', 'ui-gauge'];
+/** The package that brings each type of another system (the examples' global-config names it). */
+const PACKAGE_OF: Record<string, string> = {
+  ...Object.fromEntries(['server', 'ha-api', 'ha-sensor', 'ha-entity-config'].map((t) => [t, 'node-red-contrib-home-assistant-websocket'])),
+  ...Object.fromEntries(['influxdb', 'influxdb batch'].map((t) => [t, 'node-red-contrib-influxdb'])),
+  ...Object.fromEntries(DASHBOARD_TYPES.map((t) => [t, '@flowfuse/node-red-dashboard'])),
+};
 const MODULE_ID = /^((?:[0-9a-f]{2}:){5}[0-9a-f]{2})#([0-8])$/;
 
 function byFile(name: string): FlowNode[] {
@@ -74,7 +80,7 @@ describe('examples', function () {
   for (const { file, nodes } of examples) {
     describe(file, function () {
       it('uses only known node types, with unique ids and wires to existing nodes', function () {
-        const known = [...OUR_TYPES, ...CORE_TYPES, ...DASHBOARD_TYPES, ...DESTINATION_TYPES];
+        const known = [...OUR_TYPES, ...CORE_TYPES, 'global-config', ...DASHBOARD_TYPES, ...DESTINATION_TYPES];
         const ids = new Set<string>();
         for (const node of nodes) {
           should(known).containEql(node.type);
@@ -129,6 +135,23 @@ describe('examples', function () {
         }
       });
 
+      it("names the packages it needs, at the installed versions, so that Node-RED's import offers to install them", function () {
+        // The editor reads a global-config's `modules` at import: a missing one is named in a
+        // "Required modules missing" notice with an Install button (the browser test shows it).
+        const needed = [...new Set(nodes.map((n) => PACKAGE_OF[n.type]).filter((p): p is string => p !== undefined))].sort();
+        const hints = ofType(nodes, 'global-config');
+        if (needed.length === 0) {
+          should(hints).have.length(0);
+          return;
+        }
+        should(hints).have.length(1);
+        should(hints[0]).match({ env: [] }); // modules only: Node-RED reads it and does not import it
+        should(hints[0]).not.have.property('z');
+        const modules = hints[0].modules as Record<string, string>;
+        should(Object.keys(modules).sort()).eql(needed);
+        for (const pkg of needed) should(modules[pkg]).equal((require(path.join(ROOT, 'node_modules', pkg, 'package.json')) as { version: string }).version);
+      });
+
       it('says which line to pick when it has measure nodes (their line id is a placeholder)', function () {
         if (ofType(nodes, 'econetatmo-measure').length === 0 || file.includes('dashboard')) return;
         const info = String(ofType(nodes, 'comment')[0]?.info);
@@ -162,11 +185,10 @@ describe('examples', function () {
     });
   }
 
-  it('shares no node of ours, and no tab, between two examples: importing one after another never clashes on them', function () {
+  it('shares no node between two examples: importing one after another never asks about conflicts', function () {
     const seen = new Map<string, string>();
     for (const { file, nodes } of examples) {
-      // Dashboard 2's own config nodes (ui-base, ui-theme…) are shared on purpose: one dashboard.
-      for (const node of nodes.filter((n) => n.type === 'tab' || n.type.startsWith('econetatmo-'))) {
+      for (const node of nodes) {
         should(seen.has(node.id)).be.false(`${node.id} of ${file} is also in ${seen.get(node.id) ?? ''}`);
         seen.set(node.id, file);
       }
@@ -176,6 +198,7 @@ describe('examples', function () {
   it('merges into one flow for the demo without id collisions, and retargets it', function () {
     const merged = flows.mergeExamples(examples);
     should(ofType(merged, 'econetatmo-account')).have.length(0);
+    should(ofType(merged, 'global-config')).have.length(0);
     should(ofType(merged, 'tab')).have.length(examples.length);
     const target = flows.retarget(merged, { apiUrl: 'http://127.0.0.1:9', deviceId: 'aa:bb:cc:dd:ee:ff' });
     // The demo's own account, which every node of the examples uses.
@@ -338,16 +361,15 @@ describe('examples', function () {
   describe('06 Live power', function () {
     const nodes = byFile('06 Live power.json');
 
-    it('wires power → switch (the NLPC meter) → Dashboard 2 gauge and the Home Assistant sensor entity', function () {
+    it('wires power → switch (the NLPC meter) → the Home Assistant sensor entity, and every reading to a debug node', function () {
       const [power] = ofType(nodes, 'econetatmo-power');
       const [meter] = ofType(nodes, 'switch');
-      const [gauge] = ofType(nodes, 'ui-gauge');
       const [sensor] = ofType(nodes, 'ha-sensor');
+      const [debug] = ofType(nodes, 'debug');
       should(power).match({ output: 'each', interval: 60 });
-      should(wiresOf(power)).containEql(meter.id);
+      should(wiresOf(power).sort()).eql([meter.id, debug.id].sort());
       should(meter).match({ property: 'power.model', rules: [{ t: 'eq', v: 'NLPC' }] });
-      should(wiresOf(meter).sort()).eql([gauge.id, sensor.id].sort());
-      should(gauge).match({ units: 'W', value: 'payload', valueType: 'msg' });
+      should(wiresOf(meter)).eql([sensor.id]);
       should(sensor).match({ state: 'payload', stateType: 'msg' });
     });
 
@@ -372,10 +394,13 @@ describe('examples', function () {
         .and.match(/jeton d'accès longue durée/);
     });
 
-    it("shares the dashboard example's ui-base and theme (one dashboard when both are imported)", function () {
+    it('leaves the gauge to the dashboard example, and says so (two Dashboard 2 bases would clash on import)', function () {
+      should(nodes.filter((n) => DASHBOARD_TYPES.includes(n.type))).have.length(0);
       const dash = byFile(path.join('dashboard', 'Consumption dashboard.json'));
-      for (const type of ['ui-base', 'ui-theme']) should(ofType(nodes, type)).eql(ofType(dash, type));
-      should(() => flows.mergeExamples(examples)).not.throw();
+      should(ofType(dash, 'ui-gauge')).have.length(1);
+      const info = String(ofType(nodes, 'comment')[0].info);
+      should(info).match(/A gauge and a chart of live power .* \*dashboard \/ Consumption dashboard\*/);
+      should(info).match(/Une jauge et une courbe .* \*dashboard \/ Consumption dashboard\*/);
     });
   });
 
@@ -415,7 +440,11 @@ describe('examples 01–03, 06 and the dashboard in Node-RED against the simulat
   async function load(file: string): Promise<void> {
     const nodes = flows
       .retarget(byFile(file), { apiUrl: sim.url, deviceId: sim.lines()[0].deviceId })
-      .filter((n) => n.type !== 'comment' && !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-text', 'server', 'ha-entity-config'].includes(n.type))
+      .filter(
+        (n) =>
+          !['comment', 'global-config'].includes(n.type) &&
+          !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-text', 'server', 'ha-entity-config'].includes(n.type),
+      )
       // Debug nodes, charts, gauges and Home Assistant entities become helper nodes to listen on.
       .map((n) => (['debug', 'ui-chart', 'ui-gauge', 'ha-sensor'].includes(n.type) ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n))
       .map((n) => (n.type === 'inject' ? { ...n, once: false } : n));
@@ -517,15 +546,13 @@ describe('examples 01–03, 06 and the dashboard in Node-RED against the simulat
     for (const p of perDay.payload as Array<{ x: string; y: number }>) should(p.x).match(/^\d{4}-\d{2}-\d{2}$/);
   });
 
-  it('06 and the dashboard: live power reaches the gauge (the NLPC meters only), the sensor and the chart (no nulls)', async function () {
+  it('06 and the dashboard: live power reaches the sensor (the NLPC meters only), the gauge and the chart (no nulls)', async function () {
     const meters = sim.modules().filter((m) => m.model === 'NLPC');
     await load('06 Live power.json'); // reads at deploy; the answers come after these listeners
-    const gauge = collect('econetatmo.ex06.gauge', meters.length);
     const sensor = collect('econetatmo.ex06.sensor', meters.length);
-    for (const got of [await gauge, await sensor]) {
-      should(got.map((m) => m.power.moduleId).sort()).eql(meters.map((m) => m.moduleId).sort());
-      for (const m of got) should(m.payload).be.a.Number();
-    }
+    const got = await sensor;
+    should(got.map((m) => m.power.moduleId).sort()).eql(meters.map((m) => m.moduleId).sort());
+    for (const m of got) should(m.payload).be.a.Number();
     await helper.unload();
     await load(path.join('dashboard', 'Consumption dashboard.json'));
     const chart = collect('econetatmo.dash.chart.power', 3);

@@ -53,6 +53,9 @@ function mergeExamples(examples) {
   const merged = [];
   for (const { file, nodes } of examples) {
     for (const node of nodes) {
+      // An example's global-config only names the packages it needs, for the editor's import;
+      // the demo has its packages installed, and a runtime wants one global-config at most.
+      if (node.type === 'global-config') continue;
       const seen = byId.get(node.id);
       if (seen === undefined) {
         byId.set(node.id, { file, node });

@@ -49,7 +49,7 @@ describe('example 04 Home Assistant energy, as shipped, against the stand-in', f
     const line = sim.lines()[0];
     const nodes = flows
       .retarget(example!.nodes, { apiUrl: sim.url, deviceId: line.deviceId })
-      .filter((n) => n.type !== 'comment')
+      .filter((n) => n.type !== 'comment' && n.type !== 'global-config')
       .map((n) => (n.type === 'debug' ? { id: n.id, z: n.z, type: 'helper', x: n.x, y: n.y, wires: [] } : n))
       .map((n) => (n.type === 'inject' ? { ...n, once: false } : n));
     const server = nodes.find((n) => n.type === 'server')!;

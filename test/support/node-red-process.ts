@@ -35,6 +35,8 @@ export interface NodeRedProcessOptions {
   env?: Record<string, string>;
   /** How long to wait for the admin API (default 30 s). */
   startTimeoutMs?: number;
+  /** Packages Node-RED must not load though they are in node_modules (a user who lacks them). */
+  nodesExcludes?: string[];
   /** Wait for "Started flows" too (default true). */
   waitForFlows?: boolean;
 }

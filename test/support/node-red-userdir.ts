@@ -67,8 +67,13 @@ if (process.env.ECONETATMO_GUARD_STDIN === '1') {
 }
 `;
 
-function writeSettings(userDir: string, port: number, secret: string, options: Pick<NodeRedProcessOptions, 'adminAuth' | 'logLevel' | 'lang'>): void {
-  const { adminAuth, logLevel = 'info', lang } = options;
+function writeSettings(
+  userDir: string,
+  port: number,
+  secret: string,
+  options: Pick<NodeRedProcessOptions, 'adminAuth' | 'logLevel' | 'lang' | 'nodesExcludes'>,
+): void {
+  const { adminAuth, logLevel = 'info', lang, nodesExcludes } = options;
   const users = adminAuth
     ? [{ username: adminAuth.username, password: adminAuth.password, permissions: '*' }, ...(adminAuth.otherUsers ?? [])].map((u) => ({
         username: u.username,
@@ -85,6 +90,7 @@ module.exports = {
   credentialSecret: ${JSON.stringify(secret)},
   ${auth}
   ${lang ? `lang: ${JSON.stringify(lang)},` : ''}
+  ${nodesExcludes ? `nodesExcludes: ${JSON.stringify(nodesExcludes)},` : ''}
   diagnostics: { enabled: false, ui: false },
   telemetry: { enabled: false, updateNotification: false },
   runtimeState: { enabled: false, ui: false },
