@@ -63,7 +63,9 @@ export const METER_MODELS: Readonly<Record<string, MeterModel>> = {
     subRole: 'phase',
     family: 'sum_energy_buy_from_grid',
     power: true,
-    evidence: { energy: 'assumption', power: 'assumption' },
+    // Its class (energy history and power) is in the pyatmo that Home Assistant's netatmo_custom
+    // integration ships; that its #1..#3 are the phases is what the API notes say, unconfirmed.
+    evidence: FROM_SOURCE,
   },
   NLP: { what: 'Plug', ...APPLIANCE, evidence: RECORDED_POWER },
   NLPM: { what: 'Mobile plug', ...APPLIANCE, evidence: FROM_SOURCE },
