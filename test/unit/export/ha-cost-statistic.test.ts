@@ -46,7 +46,7 @@ describe('Home Assistant cost statistic', () => {
   it("a month of half-hours: every hour's sum is the exact sum of the bucket costs, sent by live reads and a revision", () => {
     const ha = ledgers();
     const commands: ImportStatisticsCommand[] = [];
-    // 0.012449 is 0.012 in thousandths: rounded per bucket, December's 1488 half-hours would lose 0.67.
+    // 0.012449 is 0.012 in thousandths: rounded per bucket, December's 1488 half-hours would lose 0.33.
     const costOf = (i: number): number => [0.012449, 0.030449, 0.001499, 0.0875][i % 4];
     const buckets = 31 * 48;
     const micro: number[] = [];
