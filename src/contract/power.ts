@@ -1,5 +1,6 @@
 // What `econetatmo-power` sends: the live power of a module that reports it (`power` and
 // `last_seen` of `/api/homestatus`), and the settings the editor and the runtime share.
+import type { LineRole } from './line';
 
 /** One module's live power, as `msg.power` (output `each`) or an item of `msg.payload` (`all`). */
 export interface PowerReading {
@@ -11,6 +12,11 @@ export interface PowerReading {
   name: string;
   /** The Netatmo module type: `NLPC`, `NLP`, `NLY`… */
   model: string;
+  /**
+   * The module's role, as `econetatmo-sync` gives it: `meter`, `phase` (one phase of a
+   * three-phase meter: its power is part of its meter's) or `appliance`.
+   */
+  role: LineRole;
   /** Watts; null when the module is unreachable. */
   power: number | null;
   /** When the cloud last heard from the module, epoch ms. */

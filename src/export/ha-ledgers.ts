@@ -2,6 +2,11 @@
 // statistic on disk, and the baseline loop for a statistic whose ledger is missing (ask Home
 // Assistant what it holds, wait for the answer, then carry on from its sum). No timers and no
 // messages here: HomeAssistantExporter (homeassistant-exporter.ts) wraps it for the node.
+//
+// A cost statistic holds one currency: Home Assistant keeps one unit per statistic, and a sum of
+// euros and francs means nothing. Costs in another currency than the one `<id>_cost` was started
+// in go to `<id>_cost_<currency>` (`…_cost_chf`), with one warning naming both: the Energy
+// dashboard keeps the old costs, and the user picks the new statistic there. See ha-costs.ts.
 import {
   baselineRequest,
   costMetadataFor,
@@ -16,7 +21,8 @@ import {
   type ImportStatisticsCommand,
   type StatisticsDuringPeriodCommand,
 } from './ha-statistics';
-import { HourLedger, type HourRow } from './hour-ledger';
+import { HourLedger, ENERGY_PER_UNIT, type HourRow } from './hour-ledger';
+import { COST_PER_UNIT, costIdIn, costPayload } from './ha-costs';
 import type { LedgerClaims } from './ledger-registry';
 import type { LedgerStore } from './ledger-store';
 import { ExportProblem, HOUR, type MeasurePayload } from './types';
@@ -59,20 +65,6 @@ interface Pending {
   queue: MeasurePayload[];
 }
 
-/** Cost statistics count in thousandths of the currency: whole numbers, so that every sum adds up exactly. */
-const COST_UNITS = 1000;
-
-/**
- * The payload the cost statistic's ledger takes: each point's `total` is its cost in thousandths
- * of the currency (null when unknown). Null when nothing in it has a cost or a currency.
- */
-export function costPayload(payload: MeasurePayload): { payload: MeasurePayload; currency: string } | null {
-  const currency = payload.currency ?? null;
-  if (currency === null || !payload.points.some((p) => typeof p.cost === 'number')) return null;
-  const points = payload.points.map((p) => ({ ...p, total: typeof p.cost === 'number' ? Math.round(p.cost * COST_UNITS) : null }));
-  return { payload: { ...payload, points }, currency };
-}
-
 function emptyOutcome(): HaOutcome {
   return { commands: [], asks: [], rows: 0, lastHour: null, waiting: [], warnings: [] };
 }
@@ -83,6 +75,8 @@ export class HaLedgers {
   private readonly names = new Map<string, string>();
   /** The currency of each cost statistic (its unit). */
   private readonly currencies = new Map<string, string>();
+  /** The cost statistic each energy statistic's costs went to last. */
+  private readonly lastCost = new Map<string, string>();
 
   constructor(private readonly opts: HaLedgersOptions) {}
 
@@ -104,21 +98,53 @@ export class HaLedgers {
     const id = this.statisticIdOf(payload);
     // Before anything is read: a ledger cached here is only good while no other node writes it.
     this.opts.claims.take(id);
-    if (costPayload(payload) !== null) this.opts.claims.take(costStatisticId(id));
+    const cost = costPayload(payload);
+    if (cost !== null) this.opts.claims.take(this.costTarget(id, cost.currency));
     const ledger = this.peek(id);
     if (ledger && ledger.moduleId !== payload.moduleId) throw new ExportProblem('statisticTaken', { id, moduleId: ledger.moduleId });
     return id;
   }
 
-  private peek(statisticId: string): HourLedger | null {
+  /** The statistic's ledger, cached or from disk; `perUnit`: what it must count in. */
+  private peek(statisticId: string, perUnit = this.perUnit(statisticId)): HourLedger | null {
     const cached = this.ledgers.get(statisticId);
     if (cached) return cached;
     const loaded = this.opts.store.load(statisticId);
     if (loaded instanceof HourLedger) {
+      // A cost ledger of thousandths from before (it names no currency) counts millionths from now on.
+      loaded.rescale(loaded.unit !== undefined ? COST_PER_UNIT : perUnit);
       this.ledgers.set(statisticId, loaded);
       return loaded;
     }
     return null;
+  }
+
+  /** The values per unit a statistic's ledger holds: millionths of the currency for a cost statistic. */
+  private perUnit(statisticId: string): number {
+    return this.currencies.has(statisticId) ? COST_PER_UNIT : ENERGY_PER_UNIT;
+  }
+
+  /**
+   * The cost statistic for `currency` of the energy statistic `id`: `<id>_cost` while it is new or
+   * in that currency (one from before that said none takes it), else `<id>_cost_<currency>`.
+   */
+  private costTarget(id: string, currency: string): string {
+    const base = costStatisticId(id);
+    const target = this.currencyOf(base, currency) === currency ? base : costIdIn(base, currency);
+    this.currencies.set(target, currency);
+    return target;
+  }
+
+  /** The currency a cost statistic holds; `fresh` is taken as its currency when it has none yet. */
+  private currencyOf(costId: string, fresh: string): string {
+    const known = this.currencies.get(costId);
+    if (known !== undefined) return known;
+    const ledger = this.peek(costId, COST_PER_UNIT);
+    if (ledger === null) return fresh;
+    const unit = ledger.unit ?? fresh;
+    ledger.setUnit(unit);
+    this.currencies.set(costId, unit);
+    return unit;
   }
 
   /** A measure payload: the commands for the hours it changed, or a baseline read to ask first. */
@@ -130,12 +156,26 @@ export class HaLedgers {
     // The cost statistic follows its energy one, with the same hourly rules (and baseline loop).
     const cost = costPayload(payload);
     if (cost !== null) {
-      const costId = costStatisticId(id);
+      const costId = this.costTarget(id, cost.currency);
       this.names.set(costId, payload.name);
-      this.currencies.set(costId, cost.currency);
+      this.noteCurrencyChange(id, costId, out);
       this.process(costId, cost.payload, out);
     }
     return out;
+  }
+
+  /**
+   * Says when an energy statistic's costs move to another cost statistic (another currency): when
+   * they went elsewhere before in this run, or, after a restart, when the statistic is a new one.
+   */
+  private noteCurrencyChange(id: string, costId: string, out: HaOutcome): void {
+    const before = this.lastCost.get(id) ?? (this.peek(costId) === null && !this.pending.has(costId) ? costStatisticId(id) : costId);
+    this.lastCost.set(id, costId);
+    if (before === costId) return;
+    const from = this.currencies.get(before) ?? this.peek(before)?.unit;
+    const to = this.currencies.get(costId) ?? '';
+    if (from === undefined || from === to) return;
+    out.warnings.push({ key: 'costCurrencyChanged', args: { id: before, from, to, newId: costId } });
   }
 
   private process(id: string, payload: MeasurePayload, out: HaOutcome): void {
@@ -161,13 +201,18 @@ export class HaLedgers {
       return;
     }
     if (!ledger) {
-      ledger = HourLedger.create(id, payload.moduleId);
+      ledger = this.createLedger(id, payload.moduleId);
       this.ledgers.set(id, ledger);
     }
     const changed = ledger.apply(payload.points);
     this.save(ledger, out);
     if (changed.length === 0) return;
     this.emit(id, ledger.rows(changed[0]), out);
+  }
+
+  private createLedger(id: string, moduleId: string): HourLedger {
+    const currency = this.currencies.get(id);
+    return HourLedger.create(id, moduleId, currency === undefined ? undefined : { unit: currency, perUnit: COST_PER_UNIT });
   }
 
   /**
@@ -193,7 +238,7 @@ export class HaLedgers {
     const currency = this.currencies.get(id);
     const name = this.names.get(id) ?? id;
     const metadata = currency === undefined ? metadataFor(this.opts.source, id, name) : costMetadataFor(this.opts.source, id, name, currency);
-    out.commands.push(...importCommands(metadata, rows, this.opts.rowsPerMessage ?? ROWS_PER_MESSAGE));
+    out.commands.push(...importCommands(metadata, rows, this.opts.rowsPerMessage ?? ROWS_PER_MESSAGE, this.perUnit(id)));
     out.rows += rows.length;
     const last = rows[rows.length - 1].start;
     out.lastHour = out.lastHour === null ? last : Math.max(out.lastHour, last);
@@ -208,7 +253,7 @@ export class HaLedgers {
     const out = emptyOutcome();
     const waiting = this.pending.get(statisticId);
     if (!waiting) return out;
-    const rows = parseBaselineAnswer(result, statisticId);
+    const rows = parseBaselineAnswer(result, statisticId, this.perUnit(statisticId));
     this.settle(statisticId, waiting, rows, out);
     return out;
   }
@@ -228,7 +273,7 @@ export class HaLedgers {
     const first = waiting.queue[0];
     let ledger = this.peek(statisticId);
     if (!ledger) {
-      ledger = HourLedger.create(statisticId, first.moduleId);
+      ledger = this.createLedger(statisticId, first.moduleId);
       this.ledgers.set(statisticId, ledger);
     }
     const from = Math.min(waiting.from, ledger.first ?? waiting.from);

@@ -4,7 +4,7 @@
 // statistics.py): metadata with `mean_type` and `unit_class`, rows at the top of an hour with a
 // time zone, an external `statistic_id` of the form `<source>:<object id>`.
 import { ExportProblem, HOUR } from './types';
-import type { HourRow } from './hour-ledger';
+import { ENERGY_PER_UNIT, type HourRow } from './hour-ledger';
 
 /** The recorder's rule for an external statistic id (VALID_STATISTIC_ID in statistics.py). */
 export const VALID_STATISTIC_ID = /^(?!.+__)(?!_)[\da-z_]+(?<!_):(?!_)[\da-z_]+(?<!_)$/;
@@ -92,19 +92,27 @@ export function hourIso(start: number): string {
   return new Date(start).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-/** Wh -> kWh, rounded to the Wh so that sums carry no binary noise. */
-export function kwh(wh: number): number {
-  return Math.round(wh) / 1000;
+/**
+ * A ledger's value as sent: Wh -> kWh (`perUnit` 1000), millionths of a currency -> the currency
+ * (1e6); rounded to the ledger's whole unit so that sums carry no binary noise.
+ */
+export function sentValue(value: number, perUnit = ENERGY_PER_UNIT): number {
+  return Math.round(value) / perUnit;
 }
 
 /** The rows as one or more commands, each of at most `perMessage` rows, oldest first. */
-export function importCommands(metadata: StatisticMetadata, rows: HourRow[], perMessage = ROWS_PER_MESSAGE): ImportStatisticsCommand[] {
+export function importCommands(
+  metadata: StatisticMetadata,
+  rows: HourRow[],
+  perMessage = ROWS_PER_MESSAGE,
+  perUnit = ENERGY_PER_UNIT,
+): ImportStatisticsCommand[] {
   const out: ImportStatisticsCommand[] = [];
   for (let i = 0; i < rows.length; i += perMessage) {
     out.push({
       type: 'recorder/import_statistics',
       metadata,
-      stats: rows.slice(i, i + perMessage).map((r) => ({ start: hourIso(r.start), state: kwh(r.state), sum: kwh(r.sum) })),
+      stats: rows.slice(i, i + perMessage).map((r) => ({ start: hourIso(r.start), state: sentValue(r.state, perUnit), sum: sentValue(r.sum, perUnit) })),
     });
   }
   return out;
@@ -121,7 +129,7 @@ export function baselineRequest(statisticId: string, from: number): StatisticsDu
   };
 }
 
-/** One hourly row of Home Assistant's answer, in Wh. */
+/** One hourly row of Home Assistant's answer, in the ledger's units (Wh for energy). */
 export interface HaRow {
   start: number;
   state: number | null;
@@ -130,9 +138,10 @@ export interface HaRow {
 
 /**
  * The answer of `recorder/statistics_during_period` (`{ <statistic_id>: [{ start, end, state,
- * sum }] }`, times in epoch ms; `{}` when the statistic has no rows) as rows in Wh, oldest first.
+ * sum }] }`, times in epoch ms; `{}` when the statistic has no rows) as rows in the ledger's units
+ * (`perUnit` of what Home Assistant holds: Wh, or millionths of a currency), oldest first.
  */
-export function parseBaselineAnswer(answer: unknown, statisticId: string): HaRow[] {
+export function parseBaselineAnswer(answer: unknown, statisticId: string, perUnit = ENERGY_PER_UNIT): HaRow[] {
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new ExportProblem('badAnswer', {});
   const rows = (answer as Record<string, unknown>)[statisticId];
   if (rows === undefined) return [];
@@ -143,7 +152,11 @@ export function parseBaselineAnswer(answer: unknown, statisticId: string): HaRow
     const { start, state, sum } = r as Record<string, unknown>;
     const startMs = typeof start === 'number' ? start : typeof start === 'string' ? Date.parse(start) : NaN;
     if (!Number.isFinite(startMs) || typeof sum !== 'number' || !Number.isFinite(sum)) continue;
-    out.push({ start: startMs, state: typeof state === 'number' && Number.isFinite(state) ? Math.round(state * 1000) : null, sum: Math.round(sum * 1000) });
+    out.push({
+      start: startMs,
+      state: typeof state === 'number' && Number.isFinite(state) ? Math.round(state * perUnit) : null,
+      sum: Math.round(sum * perUnit),
+    });
   }
   return out.sort((a, b) => a.start - b.start);
 }

@@ -1,7 +1,8 @@
 // One Home Assistant statistic's memory: every bucket exported so far, hour by hour, and the sum
 // it starts from. Home Assistant keeps hourly rows with a cumulative `sum`; this ledger is what
 // makes `sum[h] = sum[h-1] + state[h]` hold over the statistic's whole life, whatever order the
-// buckets come in. Values are in Wh here; the command builder turns them into kWh.
+// buckets come in. Values are whole units of what is sent: Wh of a kWh statistic, millionths of
+// the currency of a cost statistic (`perUnit`); the command builder turns them into what is sent.
 import { ExportProblem, HALF_HOUR, HOUR, type ExportPoint } from './types';
 
 /** The ledger as it is kept on disk (compact: a year of 30-minute buckets is ~100 kB). */
@@ -21,7 +22,14 @@ export interface LedgerData {
   wholes: Record<string, number>;
   /** Hours taken from Home Assistant's rows after a lost state: hour index -> Wh. */
   adopted: Record<string, number>;
+  /** The values per unit sent; missing: 1000 (Wh of a kWh statistic, or a cost ledger of thousandths from before). */
+  perUnit?: number;
+  /** The unit sent, when it is not kWh: a cost statistic's currency. */
+  unit?: string;
 }
+
+/** Wh per kWh: the unit of an energy ledger, and of a ledger that does not say. */
+export const ENERGY_PER_UNIT = 1000;
 
 export interface HourRow {
   /** The hour's start, epoch ms. */
@@ -35,8 +43,11 @@ export interface HourRow {
 export class HourLedger {
   private constructor(private readonly data: LedgerData) {}
 
-  static create(statisticId: string, moduleId: string): HourLedger {
-    return new HourLedger({ v: 1, statisticId, moduleId, first: null, baseSum: 0, baseFromHa: false, halves: [], wholes: {}, adopted: {} });
+  /** `unit`: the currency of a cost statistic, counted in `perUnit` parts of it. */
+  static create(statisticId: string, moduleId: string, unit?: { unit: string; perUnit: number }): HourLedger {
+    const ledger = new HourLedger({ v: 1, statisticId, moduleId, first: null, baseSum: 0, baseFromHa: false, halves: [], wholes: {}, adopted: {} });
+    if (unit !== undefined) Object.assign(ledger.data, unit);
+    return ledger;
   }
 
   /** A ledger read back from disk; null when the data is not one. */
@@ -50,6 +61,8 @@ export class HourLedger {
     if (!okNumber(d.baseSum) || typeof d.baseFromHa !== 'boolean') return null;
     if (!Array.isArray(d.halves) || !d.halves.every((x) => x === null || okNumber(x))) return null;
     if (!okMap(d.wholes) || !okMap(d.adopted)) return null;
+    if (d.perUnit !== undefined && !(okNumber(d.perUnit) && (d.perUnit as number) > 0)) return null;
+    if (d.unit !== undefined && typeof d.unit !== 'string') return null;
     return new HourLedger(d as LedgerData);
   }
 
@@ -71,6 +84,36 @@ export class HourLedger {
 
   get baseFromHa(): boolean {
     return this.data.baseFromHa;
+  }
+
+  get perUnit(): number {
+    return this.data.perUnit ?? ENERGY_PER_UNIT;
+  }
+
+  /** The currency of a cost statistic; undefined for energy, and for a cost ledger from before that said none. */
+  get unit(): string | undefined {
+    return this.data.unit;
+  }
+
+  /** Records the unit of a ledger that said none (a cost ledger from before: its first currency seen). */
+  setUnit(unit: string): void {
+    this.data.unit = unit;
+  }
+
+  /**
+   * Counts in `perUnit` parts of the unit from now on, every value held multiplied to match (a
+   * cost ledger of thousandths from before becoming one of millionths: exact, whole numbers stay whole).
+   */
+  rescale(perUnit: number): void {
+    const d = this.data;
+    const factor = perUnit / this.perUnit;
+    if (factor === 1) return;
+    const times = (m: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v * factor]));
+    d.halves = d.halves.map((v) => (v === null ? null : v * factor));
+    d.wholes = times(d.wholes);
+    d.adopted = times(d.adopted);
+    d.baseSum *= factor;
+    d.perUnit = perUnit;
   }
 
   get isEmpty(): boolean {

@@ -15,6 +15,9 @@ export interface InfluxPowerPoint {
 
 const MARKUP = /[<>]/;
 
+/** What a point needs of a reading (messages of an older power node have no `role`). */
+type PointReading = Omit<PowerReading, 'role'>;
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -29,7 +32,7 @@ export function isPowerMessage(msg: Readonly<Record<string, unknown>>): boolean 
   return looksLikeReading(msg.power) || (Array.isArray(msg.payload) && msg.payload.length > 0 && msg.payload.every(looksLikeReading));
 }
 
-function parseReading(raw: Record<string, unknown>, where: string): PowerReading {
+function parseReading(raw: Record<string, unknown>, where: string): PointReading {
   const { homeId, deviceId, moduleId, name, model, power, lastSeen, reachable } = raw;
   const bad = (what: string): ExportProblem => new ExportProblem('notMeasure', { what: `${where}.${what}` });
   if (typeof moduleId !== 'string' || moduleId === '') throw bad('moduleId');
@@ -52,15 +55,15 @@ function parseReading(raw: Record<string, unknown>, where: string): PowerReading
 }
 
 /** The readings of a power message, checked; an ExportProblem when one is not right. */
-export function parsePowerMessage(msg: Readonly<Record<string, unknown>>): PowerReading[] {
+export function parsePowerMessage(msg: Readonly<Record<string, unknown>>): PointReading[] {
   if (looksLikeReading(msg.power)) return [parseReading(msg.power, 'msg.power')];
   if (!Array.isArray(msg.payload)) throw new ExportProblem('notMeasure', { what: 'msg.power' });
   return msg.payload.map((r, i) => parseReading(r as Record<string, unknown>, `payload[${i}]`));
 }
 
-export function influxPowerPoints(readings: readonly PowerReading[]): InfluxPowerPoint[] {
+export function influxPowerPoints(readings: readonly PointReading[]): InfluxPowerPoint[] {
   return readings
-    .filter((r): r is PowerReading & { power: number } => r.power !== null)
+    .filter((r): r is PointReading & { power: number } => r.power !== null)
     .map((r) => ({
       measurement: POWER_MEASUREMENT,
       tags: { moduleId: r.moduleId, deviceId: r.deviceId, line: r.name },

@@ -2,7 +2,7 @@
 // language (`t`, the node's catalogue).
 import type { PowerReading } from '../contract/power';
 import type { StatusValue, Translate } from './status';
-import type { PowerRead } from './power-read';
+import { meterOfPhase, type PowerRead } from './power-read';
 
 /** How long ago, in the largest unit that keeps it a small number: `40 s`, `5 min`, `3 h`, `2 d`. */
 export function ageText(t: Translate, ms: number): string {
@@ -18,7 +18,7 @@ export function wattsText(w: number): string {
   return Math.abs(w) < 10 && !Number.isInteger(w) ? w.toFixed(1) : String(Math.round(w));
 }
 
-/** After a read: one module's value and age, or the sum of several and the newest age. */
+/** After a read: one module's value and age, or the sum of several (each power once) and the newest age. */
 export function powerStatus(t: Translate, read: PowerRead, now: number): StatusValue {
   const { readings, noPower } = read;
   if (readings.length === 0) {
@@ -33,7 +33,9 @@ export function powerStatus(t: Translate, read: PowerRead, now: number): StatusV
     const r = readings[0] as PowerReading;
     text = r.reachable ? t('status.one', { watts: wattsText(r.power ?? 0), age }) : t('status.unreachable', { age });
   } else {
-    const sum = readings.reduce((a, r) => a + (r.power ?? 0), 0);
+    // A phase chosen with its meter is already in the meter's power.
+    const meters = new Set(readings.map((r) => r.moduleId));
+    const sum = readings.reduce((a, r) => (meters.has(meterOfPhase(r) ?? '') ? a : a + (r.power ?? 0)), 0);
     text = t('status.several', { count: String(readings.length), watts: wattsText(sum), age });
     if (unreachable.length > 0) text += ` · ${t('status.someUnreachable', { count: String(unreachable.length) })}`;
   }

@@ -79,17 +79,23 @@ export function checkHaRows(rows: StoredRow[], sim: Simulator, moduleId: string,
 export const SIM_PEAK = 0.27;
 export const SIM_OFF_PEAK = 0.2;
 
-/** A bucket's cost from its columns, as the export counts it: thousandths of the currency. */
-export function bucketCostMilli(values: Record<string, number | null>, peak = SIM_PEAK, offPeak = SIM_OFF_PEAK): number {
+/** A bucket's cost from its columns as the measure node prices it, in millionths of the currency (what the HA export counts). */
+export function bucketCostMicro(values: Record<string, number | null>, peak = SIM_PEAK, offPeak = SIM_OFF_PEAK): number {
   const cost = ((values['sum_energy_elec$1'] ?? 0) * peak + (values['sum_energy_elec$2'] ?? 0) * offPeak) / 1000;
-  return Math.round((Math.round(cost * 1e6) / 1e6) * 1000);
+  return Math.round(cost * 1e6);
+}
+
+/** A bucket's cost in thousandths of the currency. */
+export function bucketCostMilli(values: Record<string, number | null>, peak = SIM_PEAK, offPeak = SIM_OFF_PEAK): number {
+  return Math.round(bucketCostMicro(values, peak, offPeak) / 1000);
 }
 
 /**
  * A cost statistic's rows against the simulator's energy × price, hour by hour in [from, to):
  * each row's state is the difference of consecutive sums, and every simulated hour's cost is
- * there (to the thousandth a bucket is rounded to, and within a thousandth a bucket of the
- * unrounded product). Returns how many hours matched and the total cost.
+ * there: the sum of its buckets' costs as the measure node prices them (to the millionth), never
+ * rounded per bucket, so that no error piles up over the hours. Returns how many hours matched
+ * and the total cost.
  */
 export function checkHaCostRows(rows: StoredRow[], sim: Simulator, moduleId: string, fromTime: number, to: number): { hours: number; total: number } {
   const from = fromTime - (fromTime % HOUR);
@@ -97,7 +103,7 @@ export function checkHaCostRows(rows: StoredRow[], sim: Simulator, moduleId: str
   const exact = new Map<number, number>();
   for (const b of truthBuckets(sim, moduleId, from, to)) {
     const h = b.start - (b.start % HOUR);
-    rounded.set(h, (rounded.get(h) ?? 0) + bucketCostMilli(b.values));
+    rounded.set(h, (rounded.get(h) ?? 0) + bucketCostMicro(b.values));
     const c = ((b.values['sum_energy_elec$1'] ?? 0) * SIM_PEAK + (b.values['sum_energy_elec$2'] ?? 0) * SIM_OFF_PEAK) / 1000;
     exact.set(h, (exact.get(h) ?? 0) + c);
   }
@@ -111,12 +117,18 @@ export function checkHaCostRows(rows: StoredRow[], sim: Simulator, moduleId: str
   }
   let hours = 0;
   let total = 0;
-  for (const [h, milli] of rounded) {
+  for (const [h, micro] of rounded) {
     should(cost.has(h)).be.true(`no cost row for ${new Date(h).toISOString()}`);
-    should(cost.get(h) as number).be.approximately(milli / 1000, 1e-6, `cost of ${new Date(h).toISOString()}`);
-    should(cost.get(h) as number).be.approximately(exact.get(h) as number, 0.001);
-    total += milli / 1000;
+    should(cost.get(h) as number).be.approximately(micro / 1e6, 1e-9, `cost of ${new Date(h).toISOString()}`);
+    should(cost.get(h) as number).be.approximately(exact.get(h) as number, 1e-5);
+    total += micro / 1e6;
     hours++;
+  }
+  // The last sum is the exact sum of every bucket's cost (the hours before `from` included in its base).
+  if (prev !== null && rows.length > 0) {
+    const firstIn = rows.findIndex((r) => r.start >= from);
+    const base = firstIn > 0 ? (rows[firstIn - 1].sum as number) : 0;
+    should((prev.sum as number) - base).be.approximately(total, 1e-6);
   }
   return { hours, total };
 }

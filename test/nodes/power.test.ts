@@ -86,8 +86,15 @@ describe('econetatmo-power node', function () {
       [out[1], plug],
     ] as const) {
       const reading = msg.power as PowerReading;
-      should(Object.keys(reading).sort()).eql(['deviceId', 'homeId', 'lastSeen', 'model', 'moduleId', 'name', 'power', 'reachable']);
-      should(reading).match({ homeId: module.homeId, deviceId: module.deviceId, moduleId: module.moduleId, name: module.name, model: module.model });
+      should(Object.keys(reading).sort()).eql(['deviceId', 'homeId', 'lastSeen', 'model', 'moduleId', 'name', 'power', 'reachable', 'role']);
+      should(reading).match({
+        homeId: module.homeId,
+        deviceId: module.deviceId,
+        moduleId: module.moduleId,
+        name: module.name,
+        model: module.model,
+        role: module.role,
+      });
       should(reading.power).equal(truth(module.moduleId).power);
       should(msg.payload).equal(reading.power);
       should(typeof reading.power).equal('number');
@@ -106,11 +113,39 @@ describe('econetatmo-power node', function () {
     await clock.settle();
     should(out.length).equal(1);
     const readings = out[0].payload as PowerReading[];
-    // Every line that reports power: the range's modules (a three-phase meter and its phases).
-    const expected = sim.modules().map((m) => m.moduleId);
-    should(readings.map((r) => r.moduleId).sort()).eql(expected.sort());
+    // Every line that reports power, each power once: a three-phase meter, not its phases too.
+    const expected = sim.modules().filter((m) => m.role !== 'phase');
+    should(readings.map((r) => r.moduleId).sort()).eql(expected.map((m) => m.moduleId).sort());
     for (const r of readings) should(r.power).equal(truth(r.moduleId).power);
+    for (const r of readings) should(r.role).equal(expected.find((m) => m.moduleId === r.moduleId)?.role);
     should(countRequests(sim, HOMESTATUS)).equal(2); // one per home
+    // Summing the array counts each NLY once: its reading is the sum of its phases.
+    const nly = meter('NLY');
+    const phases = sim.modules().filter((m) => m.role === 'phase' && m.moduleId.startsWith(`${nly.moduleId}#`));
+    should(phases.length).equal(3);
+    const phaseSum = phases.reduce((a, ph) => a + (truth(ph.moduleId).power ?? 0), 0);
+    should(readings.find((r) => r.moduleId === nly.moduleId)?.power).be.approximately(phaseSum, 0.5);
+    const total = readings.reduce((a, r) => a + (r.power ?? 0), 0);
+    const truthOnce = sim
+      .modules()
+      .filter((m) => m.role !== 'phase')
+      .reduce((a, m) => a + (truth(m.moduleId).power ?? 0), 0);
+    should(total).be.approximately(truthOnce, 0.5);
+  });
+
+  it("phases chosen by id are sent, marked role phase; the status counts them in their meter's power, not twice", async function () {
+    const nly = meter('NLY');
+    const phases = sim.modules().filter((m) => m.role === 'phase' && m.moduleId.startsWith(`${nly.moduleId}#`));
+    await start([{ id: 'p1', modules: [nly.moduleId, ...phases.map((m) => m.moduleId)], interval: 0, output: 'all' }]);
+    const out = collect(helper.getNode('p1.out'));
+    helper.getNode('p1').receive({});
+    await clock.settle();
+    const readings = out[0].payload as PowerReading[];
+    should(readings.map((r) => [r.moduleId, r.role])).eql([[nly.moduleId, 'meter'], ...phases.map((m) => [m.moduleId, 'phase'])]);
+    for (const r of readings) should(r.power).equal(truth(r.moduleId).power);
+    // The test runtime shows the key and its parameters: the sum is the meter's alone.
+    const meterWatts = Math.round(truth(nly.moduleId).power ?? 0);
+    should(statusOf('p1').text).containEql(`watts=${meterWatts},`);
   });
 
   it('on the timer only what changed; an input sends everything', async function () {

@@ -1,9 +1,9 @@
 // Costs at the export's edge and in its pure parts: the payload's `cost` and `currency` are
-// checked, the cost statistic's ledger counts thousandths of the currency, and the dashboard
+// checked, the cost statistic's ledger counts millionths of the currency, and the dashboard
 // draws costs when asked to.
 import should from 'should';
 import { parseMeasurePayload } from '../../../src/export/measure-message';
-import { costPayload } from '../../../src/export/ha-ledgers';
+import { costPayload } from '../../../src/export/ha-costs';
 import { DashboardChart } from '../../../src/export/dashboard-chart';
 import { influxPoints } from '../../../src/export/influx-points';
 import { ExportProblem } from '../../../src/export/types';
@@ -46,10 +46,10 @@ describe('costs in the export', function () {
     should(() => parseMeasurePayload(payload({ currency: 'euro' }))).throw(ExportProblem);
   });
 
-  it('the cost statistic counts thousandths of the currency; none without a cost or a currency', function () {
+  it('the cost statistic counts millionths of the currency (the measure node prices to them); none without a cost or a currency', function () {
     const c = costPayload(parseMeasurePayload(payload()))!;
     should(c.currency).equal('EUR');
-    should(c.payload.points.map((x) => x.total)).eql([54, 41]);
+    should(c.payload.points.map((x) => x.total)).eql([54000, 40500]);
     should(costPayload(parseMeasurePayload(payload({ currency: null })))).be.null();
     should(costPayload(parseMeasurePayload(payload({}, [null, null])))).be.null();
     // A bucket without a price is unknown in the cost statistic, not free.

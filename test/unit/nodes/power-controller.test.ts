@@ -109,12 +109,32 @@ describe('PowerController', () => {
       {
         topic: 'Compteur',
         payload: 500,
-        power: { homeId: H1, deviceId: 'gw', moduleId: 'nlpc', name: 'Compteur', model: 'NLPC', power: 500, lastSeen: T0 - 4_000, reachable: true },
+        power: {
+          homeId: H1,
+          deviceId: 'gw',
+          moduleId: 'nlpc',
+          name: 'Compteur',
+          model: 'NLPC',
+          role: 'appliance',
+          power: 500,
+          lastSeen: T0 - 4_000,
+          reachable: true,
+        },
       },
       {
         topic: 'Prise',
         payload: 0,
-        power: { homeId: H1, deviceId: 'gw', moduleId: 'plug', name: 'Prise', model: 'NLP', power: 0, lastSeen: T0 - 4_000, reachable: true },
+        power: {
+          homeId: H1,
+          deviceId: 'gw',
+          moduleId: 'plug',
+          name: 'Prise',
+          model: 'NLP',
+          role: 'appliance',
+          power: 0,
+          lastSeen: T0 - 4_000,
+          reachable: true,
+        },
       },
     ]);
     should(r.cloud.asked).eql([H1]); // only the chosen modules' home
