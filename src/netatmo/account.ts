@@ -156,7 +156,8 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   /**
    * Abort the reads in flight and stop. A token refresh in flight is let finish and its new pair
    * written to disk first: Netatmo may already have rotated, and that answer is then the only
-   * copy of the new refresh token. Resolves when everything has stopped.
+   * copy of the new refresh token. A pair the disk refused before is tried once more. Resolves
+   * when everything has stopped.
    */
   close(): Promise<void> {
     if (!this.closing) {
@@ -164,6 +165,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       this.closing = (async () => {
         await this.started?.catch(() => undefined);
         await this.tokens.settled();
+        await this.tokens.close();
         await this.store.idle();
         this.budget.close();
         this.http.close();
@@ -225,7 +227,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
 
   /** The proven pair goes to disk; if the disk fails it is kept in memory (the old token is dead). */
   private async adoptProven(pair: TokenPair, provenFrom: string): Promise<void> {
-    await this.tokens.replace(pair, { retiring: provenFrom }).catch(() => this.tokens.adoptUnsaved(pair));
+    await this.tokens.replace(pair, { retiring: provenFrom }).catch((err: unknown) => this.tokens.adoptUnsaved(pair, provenFrom, err));
   }
 
   /** Tokens from the node's credentials, not proven yet. */
