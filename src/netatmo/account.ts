@@ -13,6 +13,7 @@ import { readMeasures } from './measures';
 import { OAuthClient, buildAuthorizeUrl } from './oauth';
 import { DEFAULT_RATE_LIMITS, RateBudget } from './rate-budget';
 import { TokenManager } from './token-manager';
+import { CloudClock } from './cloud-clock';
 import { TokenStore, isKnownToken } from './token-store';
 import { systemClock, type Clock } from '../lib/clock';
 import { type Bucket, type ConnectionState, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
@@ -41,6 +42,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   private readonly store: TokenStore;
   private readonly tokens: TokenManager;
   private readonly api: ApiClient;
+  private readonly cloudClock = new CloudClock();
   private started: Promise<void> | null = null;
 
   constructor(private readonly options: AccountOptions) {
@@ -71,7 +73,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       refresher: this.oauth,
       clock: this.clock,
     });
-    this.api = new ApiClient(this.http, this.tokens);
+    this.api = new ApiClient(this.http, this.tokens, (answer) => this.cloudClock.observe(answer, this.clock.now()));
     this.tokens.on('tokens', (pair: TokenPair) => this.emit('tokens', pair));
     this.tokens.on('state', (state: ConnectionState) => this.emit('state', state));
   }
@@ -136,7 +138,8 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
     await this.ready();
     return this.withSignal(options.signal, (signal) =>
-      readMeasures((params, callOptions) => this.api.get('/api/getmeasure', params, callOptions), query, this.clock.now(), {
+      // Up to the cloud's now, not the board's: a board clock ahead or behind must not cut the range.
+      readMeasures((params, callOptions) => this.api.get('/api/getmeasure', params, callOptions), query, this.cloudTime(this.clock.now()), {
         ...options,
         signal,
       }),
@@ -146,6 +149,10 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   async rawRead(path: RawReadPath, params: Record<string, string>, options: ReadOptions = {}): Promise<Record<string, unknown>> {
     await this.ready();
     return this.withSignal(options.signal, (signal) => this.api.get(path, params, { signal, onWait: options.onWait }));
+  }
+
+  cloudTime(boardNow: number): number {
+    return this.cloudClock.now(boardNow);
   }
 
   budgetUse(): BudgetUse {
