@@ -17,6 +17,8 @@ export type SendFn = (msg: Message) => void;
 /** Where the buckets come from: the account's client. */
 export interface MeasureSource {
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
+  /** The cloud's time at board time `boardNow` (absent: the board's clock is taken as right). */
+  cloudTime?(boardNow: number): number;
 }
 
 /** The account's line directory: never fails, a line it does not know is null. */

@@ -59,12 +59,15 @@ export class MeasureReader {
     const local = isLocalScale(plan.scale);
     const zone = local ? await this.lines.zoneOf(plan.moduleId, options.signal) : null;
     const timeZone = zone ?? undefined;
+    // The recent window is the cloud's recent hours: a board clock hours ahead would otherwise
+    // ask for hours the cloud has not reached and miss the ones it still revises.
+    const cloudNow = this.account.cloudTime?.(now) ?? now;
     const query: MeasureQuery = {
       deviceId: plan.deviceId,
       moduleId: plan.moduleId,
       types: plan.types,
       scale: plan.scale,
-      ...(plan.range ?? recentWindow(plan.scale, now, timeZone)),
+      ...(plan.range ?? recentWindow(plan.scale, cloudNow, timeZone)),
       ...(timeZone !== undefined ? { timeZone } : {}),
       ...(plan.consumption !== undefined ? { consumption: plan.consumption } : {}),
     };

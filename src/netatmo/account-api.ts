@@ -80,6 +80,11 @@ export interface NetatmoAccountApi {
    * the diagnostics a user attaches to a bug report. Same tokens, budget and retries as any read.
    */
   rawRead(path: RawReadPath, params: Record<string, string>, options?: ReadOptions): Promise<Record<string, unknown>>;
+  /**
+   * The cloud's time at board time `boardNow`, as the answers' `time_server` tells it: the board's
+   * own while the two agree within CLOCK_AGREEMENT_MS (cloud-clock.ts) or no answer came yet.
+   */
+  cloudTime(boardNow: number): number;
   /** How much of the rate budget is used now (no request). */
   budgetUse(): BudgetUse;
   /**

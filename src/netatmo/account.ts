@@ -13,6 +13,7 @@ import { readMeasures } from './measures';
 import { OAuthClient, buildAuthorizeUrl } from './oauth';
 import { DEFAULT_RATE_LIMITS, RateBudget } from './rate-budget';
 import { TokenManager } from './token-manager';
+import { CloudClock } from './cloud-clock';
 import { TokenStore, isKnownToken } from './token-store';
 import { systemClock, type Clock } from '../lib/clock';
 import { type Bucket, type ConnectionState, type MeasureQuery, type ReadOptions, type TokenPair } from './types';
@@ -41,6 +42,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   private readonly store: TokenStore;
   private readonly tokens: TokenManager;
   private readonly api: ApiClient;
+  private readonly cloudClock = new CloudClock();
   private started: Promise<void> | null = null;
 
   constructor(private readonly options: AccountOptions) {
@@ -71,7 +73,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       refresher: this.oauth,
       clock: this.clock,
     });
-    this.api = new ApiClient(this.http, this.tokens);
+    this.api = new ApiClient(this.http, this.tokens, (answer) => this.cloudClock.observe(answer, this.clock.now()));
     this.tokens.on('tokens', (pair: TokenPair) => this.emit('tokens', pair));
     this.tokens.on('state', (state: ConnectionState) => this.emit('state', state));
   }
@@ -136,7 +138,8 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   async readMeasures(query: MeasureQuery, options: ReadOptions = {}): Promise<Bucket[]> {
     await this.ready();
     return this.withSignal(options.signal, (signal) =>
-      readMeasures((params, callOptions) => this.api.get('/api/getmeasure', params, callOptions), query, this.clock.now(), {
+      // Up to the cloud's now, not the board's: a board clock ahead or behind must not cut the range.
+      readMeasures((params, callOptions) => this.api.get('/api/getmeasure', params, callOptions), query, this.cloudTime(this.clock.now()), {
         ...options,
         signal,
       }),
@@ -148,6 +151,10 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
     return this.withSignal(options.signal, (signal) => this.api.get(path, params, { signal, onWait: options.onWait }));
   }
 
+  cloudTime(boardNow: number): number {
+    return this.cloudClock.now(boardNow);
+  }
+
   budgetUse(): BudgetUse {
     const limits = (this.options.rateLimits ?? DEFAULT_RATE_LIMITS).map(({ windowMs, max }) => ({ windowMs, max }));
     return { limits, used: limits.map((l) => this.budget.usedIn(l.windowMs)), queued: this.budget.queued() };
@@ -156,7 +163,8 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
   /**
    * Abort the reads in flight and stop. A token refresh in flight is let finish and its new pair
    * written to disk first: Netatmo may already have rotated, and that answer is then the only
-   * copy of the new refresh token. Resolves when everything has stopped.
+   * copy of the new refresh token. A pair the disk refused before is tried once more. Resolves
+   * when everything has stopped.
    */
   close(): Promise<void> {
     if (!this.closing) {
@@ -164,6 +172,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
       this.closing = (async () => {
         await this.started?.catch(() => undefined);
         await this.tokens.settled();
+        await this.tokens.close();
         await this.store.idle();
         this.budget.close();
         this.http.close();
@@ -225,7 +234,7 @@ export class NetatmoAccount extends EventEmitter implements NetatmoAccountApi {
 
   /** The proven pair goes to disk; if the disk fails it is kept in memory (the old token is dead). */
   private async adoptProven(pair: TokenPair, provenFrom: string): Promise<void> {
-    await this.tokens.replace(pair, { retiring: provenFrom }).catch(() => this.tokens.adoptUnsaved(pair));
+    await this.tokens.replace(pair, { retiring: provenFrom }).catch((err: unknown) => this.tokens.adoptUnsaved(pair, provenFrom, err));
   }
 
   /** Tokens from the node's credentials, not proven yet. */

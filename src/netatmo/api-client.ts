@@ -17,11 +17,19 @@ export class ApiClient {
   constructor(
     private readonly http: HttpClient,
     private readonly tokens: TokenManager,
+    /** Sees every answer (the account learns the cloud's time from them). */
+    private readonly onAnswer: (answer: Record<string, unknown>) => void = () => undefined,
   ) {}
 
   async get(path: string, params: Record<string, string>, options: ApiCallOptions = {}): Promise<Record<string, unknown>> {
-    const send = (bearer: string) =>
-      this.http.send({ method: 'GET', path, params, bearer, priority: options.priority }, { signal: options.signal, onWait: options.onWait });
+    const send = async (bearer: string): Promise<Record<string, unknown>> => {
+      const answer = await this.http.send(
+        { method: 'GET', path, params, bearer, priority: options.priority },
+        { signal: options.signal, onWait: options.onWait },
+      );
+      this.onAnswer(answer);
+      return answer;
+    };
     const token = await this.tokens.accessToken(options.signal);
     try {
       return await send(token);

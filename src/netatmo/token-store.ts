@@ -97,10 +97,10 @@ export class TokenStore {
 
   /**
    * Write the pair durably; the previous file stays whole until the new one replaces it. The
-   * refresh token it replaces (and `retiring`, the token it was refreshed from) join the file's
-   * retired ones.
+   * refresh token it replaces (and `retiring`, the token or tokens it was refreshed from) join the
+   * file's retired ones.
    */
-  save(accountId: string, pair: TokenPair, retiring?: string): Promise<void> {
+  save(accountId: string, pair: TokenPair, retiring?: string | readonly string[]): Promise<void> {
     if (!isTokenPair(pair)) return Promise.reject(new NetatmoError('bad_input', 'Refusing to store an invalid token pair'));
     const { accessToken, refreshToken, expiresAt, issuedAt } = pair;
     return this.serialized(async () => {
@@ -109,8 +109,9 @@ export class TokenStore {
       if (found.kind === 'locked') await this.moveAside(accountId);
       const before = found.kind === 'record' ? found.record : null;
       const replaced = before && before.pair.refreshToken !== refreshToken ? [tokenHash(before.pair.refreshToken)] : [];
-      // The token a proven pair came from is dead too (rotated away), even if it never was on disk.
-      if (retiring !== undefined && retiring !== refreshToken) replaced.push(tokenHash(retiring));
+      // The tokens a proven pair came from are dead too (rotated away), even if never on disk.
+      const dead = typeof retiring === 'string' ? [retiring] : (retiring ?? []);
+      for (const token of dead) if (token !== refreshToken) replaced.push(tokenHash(token));
       const current = tokenHash(refreshToken);
       const retired = [...new Set([...replaced, ...(before?.retired ?? [])])].filter((h) => h !== current).slice(0, RETIRED_KEPT);
       await this.writeRecord(accountId, { accessToken, refreshToken, expiresAt, issuedAt }, retired);

@@ -49,7 +49,11 @@ export interface TokenPair {
 }
 
 /** The connection state the editor and the nodes show. Never carries a token. */
-export type ConnectionState = { status: 'not_connected' } | { status: 'connected'; validUntil: number } | { status: 'reauth'; reason: string };
+export type ConnectionState =
+  | { status: 'not_connected' }
+  /** `unsaved`: the pair in use is not on disk yet (the disk refused it; `detail` says why, e.g. ` (ENOSPC)`), retried until it is. */
+  | { status: 'connected'; validUntil: number; unsaved?: { detail: string } }
+  | { status: 'reauth'; reason: string };
 
 /** Progress of a multi-request read. */
 export interface ReadProgress {

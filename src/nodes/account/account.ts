@@ -70,8 +70,22 @@ export = function registerAccountNode(RED: NodeAPI): void {
     };
 
     const onTokens = (pair: TokenPair): void => node.tokensChanged(pair);
+    // A pair the disk refused is written again until it lands: said once when it is not on
+    // disk, and again once it is (a restart in between would cost a re-authorisation).
+    let unsavedSaid = false;
+    const onState = (state: ConnectionState): void => {
+      const unsaved = state.status === 'connected' ? state.unsaved : undefined;
+      if (unsaved !== undefined) {
+        if (!unsavedSaid) node.warn(t('tokensDisk.unsaved', { detail: unsaved.detail }));
+        unsavedSaid = true;
+        return;
+      }
+      if (unsavedSaid && state.status === 'connected') node.log(t('tokensDisk.saved'));
+      unsavedSaid = false;
+    };
     const onRefused = (err: unknown): void => node.warn(t('errors.enteredRefused', { message: describe(err) }));
     account.on('tokens', onTokens);
+    account.on('state', onState);
     account.on('enteredRefused', onRefused);
     account.start().catch((err: unknown) => {
       node.error(t('errors.start', { message: describe(err) }));
@@ -79,6 +93,7 @@ export = function registerAccountNode(RED: NodeAPI): void {
 
     node.on('close', (removed: boolean, done: () => void) => {
       account.off('tokens', onTokens);
+      account.off('state', onState);
       account.off('enteredRefused', onRefused);
       // A refresh in flight is let land on disk first (see NetatmoAccount.close), but Node-RED
       // gives a close 15 s: past CLOSE_WAIT_MS the node is reported closed and the refresh

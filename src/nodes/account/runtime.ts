@@ -42,6 +42,8 @@ export interface StateView {
   status: ConnectionState['status'];
   validUntil?: number;
   reason?: string;
+  /** Connected, but the pair in use is not on disk yet (the disk refused it): what to tell the user. */
+  unsaved?: string;
   needsDeploy: boolean;
   /** What the last connect attempt ran into, to say in the dialog. */
   problem?: string;
@@ -134,6 +136,9 @@ export class AccountRuntime {
     }
     const view: StateView = { status: state.status, needsDeploy };
     if (state.status === 'connected') view.validUntil = state.validUntil;
+    if (state.status === 'connected' && state.unsaved !== undefined) {
+      view.unsaved = texts(this.RED, 'econetatmo-account')('tokensDisk.unsaved', { detail: state.unsaved.detail });
+    }
     if (state.status === 'reauth') view.reason = texts(this.RED, 'econetatmo-account')('state.reauthReason');
     const problem = this.failures.get(id);
     if (problem !== undefined) view.problem = problem;

@@ -51,7 +51,7 @@ const FAILURES: Array<{ node: string; groups: string[] }> = [
   { node: 'econetatmo-sync', groups: ['errors'] },
   { node: 'econetatmo-power', groups: ['errors'] },
   { node: 'econetatmo-export', groups: ['errors', 'warnings'] },
-  { node: 'econetatmo-account', groups: ['netatmo'] },
+  { node: 'econetatmo-account', groups: ['netatmo', 'tokensDisk'] },
 ];
 
 function leaves(value: unknown, prefix: string): Array<[string, string]> {

@@ -1,0 +1,78 @@
+// econetatmo-measure on a board whose wall clock runs hours ahead of the cloud's, or behind it,
+// for days (a Raspberry Pi that booted with a wrong time and has no NTP), against the simulator
+// on true time: the node reads the cloud's recent window (its answers tell its time), so every
+// bucket reaches the flow with its final value, late revisions included.
+import path from 'path';
+import should from 'should';
+import helper from 'node-red-node-test-helper';
+import type { Clock } from '../../src/lib/clock';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { VirtualClock } from '../support/virtual-clock';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from './measure-support';
+
+const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
+const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T0 = Date.UTC(2025, 2, 12, 0, 0);
+const TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
+
+interface Point {
+  start: number;
+  values: Record<string, number | null>;
+}
+
+describe('econetatmo-measure on a board clock hours off the cloud’s', function () {
+  this.timeout(120_000);
+  let sim: Simulator;
+  let clock: VirtualClock;
+
+  afterEach(async () => {
+    await helper.unload();
+    await clock.settle();
+    clock.dispose();
+    removeTempUserDirs();
+    await sim.close();
+  });
+
+  for (const skewHours of [14, 8, -8]) {
+    it(`${Math.abs(skewHours)} h ${skewHours > 0 ? 'ahead' : 'behind'}: every bucket is sent in time, with its final value`, async () => {
+      clock = new VirtualClock({ start: T0 });
+      const board: Clock = { now: () => clock.now() + skewHours * HOUR, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout };
+      nodeRedSettings({ clock: board });
+      // Many revisions: a bucket first served with part of its value gets the rest one upload later.
+      sim = await startSimulator({ now: clock.now, seed: 11, revisionRate: 0.3 });
+      useTempUserDir();
+      const moduleId = sim.lines()[0].moduleId;
+      const nodes: FlowNode[] = [
+        accountFlowNode(sim),
+        { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 10, scale: '30min', emit: 'changes', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ];
+      await helper.load([accountNode, measureNode], nodes, accountCredentials(sim));
+      const last = new Map<number, Point['values']>();
+      const first = new Map<number, number>();
+      helper.getNode('out').on('input', (m: Record<string, unknown>) => {
+        for (const p of (m.payload as { points: Point[] }).points) {
+          last.set(p.start, p.values);
+          if (!first.has(p.start)) first.set(p.start, clock.now());
+        }
+      });
+
+      await clock.runFor(30 * HOUR);
+      // Final by now: uploaded (about 3 h) and revised at the next upload (3 h more), with margin.
+      const truth = sim.buckets({ moduleId, types: TYPES, scale: '30min', from: T0, to: clock.now() - 9 * HOUR }, { final: true });
+      should(truth.length).be.above(40);
+      const wrong = truth.filter((b) => JSON.stringify(last.get(b.start)) !== JSON.stringify(b.values));
+      should(wrong.map((b) => new Date(b.start).toISOString())).eql([]);
+      // In time: within a read interval (10 min, and a little) of the cloud having it.
+      const late = truth.filter((b) => {
+        const available = sim.availableAt(moduleId, b.start);
+        return available > T0 + HOUR && (first.get(b.start) ?? Infinity) > available + 11 * MIN;
+      });
+      should(late.map((b) => new Date(b.start).toISOString())).eql([]);
+    });
+  }
+});
