@@ -68,9 +68,14 @@ const COST_UNITS = 1000;
  */
 export function costPayload(payload: MeasurePayload): { payload: MeasurePayload; currency: string } | null {
   const currency = payload.currency ?? null;
-  if (currency === null || !payload.points.some((p) => typeof p.cost === 'number')) return null;
+  if (currency === null || !hasCost(payload)) return null;
   const points = payload.points.map((p) => ({ ...p, total: typeof p.cost === 'number' ? Math.round(p.cost * COST_UNITS) : null }));
   return { payload: { ...payload, points }, currency };
+}
+
+/** Whether the payload feeds a cost statistic (costPayload is not null), without building it. */
+function hasCost(payload: MeasurePayload): boolean {
+  return (payload.currency ?? null) !== null && payload.points.some((p) => typeof p.cost === 'number');
 }
 
 function emptyOutcome(): HaOutcome {
@@ -104,7 +109,7 @@ export class HaLedgers {
     const id = this.statisticIdOf(payload);
     // Before anything is read: a ledger cached here is only good while no other node writes it.
     this.opts.claims.take(id);
-    if (costPayload(payload) !== null) this.opts.claims.take(costStatisticId(id));
+    if (hasCost(payload)) this.opts.claims.take(costStatisticId(id));
     const ledger = this.peek(id);
     if (ledger && ledger.moduleId !== payload.moduleId) throw new ExportProblem('statisticTaken', { id, moduleId: ledger.moduleId });
     return id;
@@ -145,8 +150,8 @@ export class HaLedgers {
       out.waiting.push(id);
       return;
     }
-    const known = payload.points.filter((p) => p.total !== null);
-    const firstHour = known.length > 0 ? known[0].start - (known[0].start % HOUR) : null;
+    const known = payload.points.find((p) => p.total !== null);
+    const firstHour = known !== undefined ? known.start - (known.start % HOUR) : null;
     let ledger = this.peek(id);
     if (!ledger) {
       const onDisk = this.opts.store.load(id);
