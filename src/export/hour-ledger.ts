@@ -40,10 +40,10 @@ interface SumMark {
 
 export class HourLedger {
   /**
-   * Where the last rows() started: a live read sends the last hours again, and summing a year
-   * from `first` for each one is the most of its work. Dropped when an hour before it changes
-   * value, when the base changes, or when the slots shift; the sum is the same additions in the
-   * same order, so the rows are exactly those a full pass gives.
+   * Where the last rows() started: a live read sends the last hours again, and would otherwise
+   * sum the whole year from `first` for each one. Dropped when an hour before it changes value,
+   * when the base changes, or when the slots shift; the sum is the same additions in the same
+   * order, so the rows are exactly those a full pass gives.
    */
   private mark: SumMark | null = null;
 

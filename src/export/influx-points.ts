@@ -17,7 +17,7 @@ export function influxPoints(payload: MeasurePayload, measurement: string): Infl
   const out: InfluxPoint[] = [];
   for (const p of payload.points) {
     const fields: Record<string, number> = {};
-    // Counted as they are set: a year is 17 520 points, each with no list of entries or keys to build.
+    // Counted as they are set: a year is 17 520 points, each without a pair per value or a second list of keys.
     let count = 0;
     const values = p.values;
     for (const type of Object.keys(values)) {
