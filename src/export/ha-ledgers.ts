@@ -185,8 +185,8 @@ export class HaLedgers {
       out.waiting.push(id);
       return;
     }
-    const known = payload.points.filter((p) => p.total !== null);
-    const firstHour = known.length > 0 ? known[0].start - (known[0].start % HOUR) : null;
+    const known = payload.points.find((p) => p.total !== null);
+    const firstHour = known !== undefined ? known.start - (known.start % HOUR) : null;
     let ledger = this.peek(id);
     if (!ledger) {
       const onDisk = this.opts.store.load(id);

@@ -87,9 +87,23 @@ export function costMetadataFor(source: string, statisticId: string, name: strin
   return { source, statistic_id: statisticId, name, unit_of_measurement: currency, unit_class: null, has_sum: true, mean_type: 0 };
 }
 
+const DAY = 24 * HOUR;
+/** `HH:00:00+00:00` for each hour of a day. */
+const HOUR_TAILS = Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, '0')}:00:00+00:00`);
+/** The `YYYY-MM-DDT` of the last day asked: a year of rows formats 365 dates, not 8 760. */
+let lastDay = Number.NaN;
+let lastDayPrefix = '';
+
 /** ISO 8601 with an explicit offset, at the top of the (UTC) hour: `2025-03-12T10:00:00+00:00`. */
 export function hourIso(start: number): string {
-  return new Date(start).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  if (start % HOUR !== 0) return new Date(start).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const day = Math.floor(start / DAY);
+  if (day !== lastDay) {
+    // Checked before it is kept: toISOString throws for a time out of range.
+    lastDayPrefix = new Date(day * DAY).toISOString().slice(0, -13);
+    lastDay = day;
+  }
+  return lastDayPrefix + HOUR_TAILS[(start - day * DAY) / HOUR];
 }
 
 /**
@@ -109,11 +123,12 @@ export function importCommands(
 ): ImportStatisticsCommand[] {
   const out: ImportStatisticsCommand[] = [];
   for (let i = 0; i < rows.length; i += perMessage) {
-    out.push({
-      type: 'recorder/import_statistics',
-      metadata,
-      stats: rows.slice(i, i + perMessage).map((r) => ({ start: hourIso(r.start), state: sentValue(r.state, perUnit), sum: sentValue(r.sum, perUnit) })),
-    });
+    const stats: StatisticRow[] = [];
+    for (let j = i; j < Math.min(rows.length, i + perMessage); j++) {
+      const r = rows[j];
+      stats.push({ start: hourIso(r.start), state: sentValue(r.state, perUnit), sum: sentValue(r.sum, perUnit) });
+    }
+    out.push({ type: 'recorder/import_statistics', metadata, stats });
   }
   return out;
 }

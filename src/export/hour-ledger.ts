@@ -40,7 +40,21 @@ export interface HourRow {
   sum: number;
 }
 
+/** A running sum kept between two rows() calls: `sum` is the sum at the end of the hour before `index`. */
+interface SumMark {
+  index: number;
+  sum: number;
+}
+
 export class HourLedger {
+  /**
+   * Where the last rows() started: a live read sends the last hours again, and would otherwise
+   * sum the whole year from `first` for each one. Dropped when an hour before it changes value,
+   * when the base changes, or when the slots shift; the sum is the same additions in the same
+   * order, so the rows are exactly those a full pass gives.
+   */
+  private mark: SumMark | null = null;
+
   private constructor(private readonly data: LedgerData) {}
 
   /** `unit`: the currency of a cost statistic, counted in `perUnit` parts of it. */
@@ -130,6 +144,7 @@ export class HourLedger {
     const d = this.data;
     if (d.first === null) d.first = hour;
     if (hour < d.first) {
+      this.mark = null;
       const shift = (d.first - hour) / HOUR;
       d.halves = [...new Array<number | null>(shift * 2).fill(null), ...d.halves];
       const move = (m: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(m).map(([k, v]) => [String(Number(k) + shift), v]));
@@ -192,13 +207,17 @@ export class HourLedger {
         delete d.wholes[index];
         d.halves[index * 2 + (p.start === hour ? 0 : 1)] = p.total;
       }
-      if (this.stateAt(hour) !== before) changed.add(hour);
+      if (this.stateAt(hour) !== before) {
+        changed.add(hour);
+        this.changedAt(index);
+      }
     }
     return [...changed].sort((a, b) => a - b);
   }
 
   /** Sets where the sum starts: Home Assistant's sum at the end of the hour before `first`. */
   setBase(sum: number, fromHa: boolean): void {
+    this.mark = null;
     this.data.baseSum = sum;
     this.data.baseFromHa = fromHa;
   }
@@ -212,6 +231,12 @@ export class HourLedger {
   adopt(hour: number, wh: number): void {
     const index = this.ensure(hour);
     this.data.adopted[index] = wh;
+    this.changedAt(index);
+  }
+
+  /** The hour at `index` may have a new value: a running sum kept past it no longer holds. */
+  private changedAt(index: number): void {
+    if (this.mark !== null && index < this.mark.index) this.mark = null;
   }
 
   /** Every hour with a value from `from` on, with its state and cumulative sum (Wh). */
@@ -219,8 +244,13 @@ export class HourLedger {
     const d = this.data;
     const out: HourRow[] = [];
     if (d.first === null) return out;
-    let sum = d.baseSum;
-    for (let i = 0; i < this.span; i++) {
+    // No hour before `fromIndex` is a row; the kept sum is used only when it starts no later.
+    const fromIndex = Math.max(0, Math.ceil((from - d.first) / HOUR));
+    const kept = this.mark !== null && this.mark.index <= fromIndex ? this.mark : null;
+    let sum = kept === null ? d.baseSum : kept.sum;
+    const span = this.span;
+    for (let i = kept === null ? 0 : kept.index; i < span; i++) {
+      if (i === fromIndex) this.mark = { index: i, sum };
       const v = this.value(i);
       if (v === undefined) continue;
       sum += v;

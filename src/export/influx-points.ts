@@ -17,11 +17,26 @@ export function influxPoints(payload: MeasurePayload, measurement: string): Infl
   const out: InfluxPoint[] = [];
   for (const p of payload.points) {
     const fields: Record<string, number> = {};
-    for (const [type, v] of Object.entries(p.values)) if (v !== null) fields[type] = v;
-    if (p.total !== null) fields.total = p.total;
+    // Counted as they are set: a year is 17 520 points, each without a pair per value or a second list of keys.
+    let count = 0;
+    const values = p.values;
+    for (const type of Object.keys(values)) {
+      const v = values[type];
+      if (v !== null) {
+        fields[type] = v;
+        count++;
+      }
+    }
+    if (p.total !== null) {
+      fields.total = p.total;
+      count++;
+    }
     // In the payload's currency (the tag-free field: one currency per home).
-    if (typeof p.cost === 'number') fields.cost = p.cost;
-    if (Object.keys(fields).length === 0) continue;
+    if (typeof p.cost === 'number') {
+      fields.cost = p.cost;
+      count++;
+    }
+    if (count === 0) continue;
     out.push({
       measurement,
       tags: { moduleId: payload.moduleId, deviceId: payload.deviceId, line: payload.name, scale: payload.scale },

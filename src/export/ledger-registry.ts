@@ -25,6 +25,8 @@ export class LedgerRegistry {
 
 export class LedgerClaims {
   private readonly held = new Set<string>();
+  /** The statistic ids behind `held`: every message takes its statistic again, and the file name costs a digest. */
+  private readonly heldIds = new Set<string>();
 
   constructor(
     private readonly holders: Map<string, LedgerClaims>,
@@ -34,17 +36,21 @@ export class LedgerClaims {
 
   /** Makes this node the statistic's only writer, or throws the refusal naming the node that is. */
   take(statisticId: string): void {
+    // Held since its first take: only release() lets go of it.
+    if (this.heldIds.has(statisticId)) return;
     const file = ledgerFile(this.dir, statisticId);
     const holder = this.holders.get(file);
     if (holder === this) return;
     if (holder !== undefined) throw new ExportProblem('statisticInUse', { id: statisticId, owner: holder.owner });
     this.holders.set(file, this);
     this.held.add(file);
+    this.heldIds.add(statisticId);
   }
 
   /** Lets go of every statistic (the node closes: its ledgers are on disk, the next node reads them). */
   release(): void {
     for (const file of this.held) if (this.holders.get(file) === this) this.holders.delete(file);
     this.held.clear();
+    this.heldIds.clear();
   }
 }

@@ -26,12 +26,22 @@ function legacyLedgerFile(dir: string, statisticId: string): string {
 
 /** `fs`: tests put a full or read-only disk here. */
 export function fileLedgerStore(dir: string, fs?: PrivateSyncFs): LedgerStore {
+  // Each save names its file again, and the name costs a digest: kept per statistic.
+  const files = new Map<string, string>();
+  const fileOf = (statisticId: string): string => {
+    let file = files.get(statisticId);
+    if (file === undefined) {
+      file = ledgerFile(dir, statisticId);
+      files.set(statisticId, file);
+    }
+    return file;
+  };
   return {
     load(statisticId) {
       let text: string;
-      adoptLegacyFileSync(ledgerFile(dir, statisticId), legacyLedgerFile(dir, statisticId));
+      adoptLegacyFileSync(fileOf(statisticId), legacyLedgerFile(dir, statisticId));
       try {
-        text = readFileSync(ledgerFile(dir, statisticId), 'utf8');
+        text = readFileSync(fileOf(statisticId), 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
         return 'corrupt';
@@ -44,7 +54,7 @@ export function fileLedgerStore(dir: string, fs?: PrivateSyncFs): LedgerStore {
       }
     },
     save(ledger) {
-      writePrivateJsonSync(ledgerFile(dir, ledger.statisticId), ledger.toJSON(), fs);
+      writePrivateJsonSync(fileOf(ledger.statisticId), ledger.toJSON(), fs);
     },
   };
 }

@@ -95,6 +95,32 @@ describe('export: hour ledger', function () {
     should(HourLedger.restore({ v: 2 })).be.null();
     should(HourLedger.restore({ ...l.toJSON(), halves: ['x'] })).be.null();
   });
+  it('gives after every change the rows of a ledger read afresh (the running sum it keeps between reads)', function () {
+    // A fixed pseudo-random walk through what a ledger lives: live reads, revisions of any hour,
+    // 1-hour buckets, older hours, Home Assistant's hours and base.
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const l = HourLedger.create('econetatmo:x_4', MODULE);
+    l.apply(Array.from({ length: 96 }, (_, i) => half(H0 + i * HALF_HOUR, 10 + (i % 7))));
+    for (let step = 0; step < 400; step++) {
+      const hour = H0 + (next(60) - 10) * HOUR;
+      const kind = next(10);
+      if (kind < 5) l.apply([half(hour + next(2) * HALF_HOUR, next(4) === 0 ? null : next(50))]);
+      else if (kind === 5) l.apply([{ start: hour, end: hour + HOUR, values: {}, total: next(90) }]);
+      // Home Assistant's hours land mostly where the ledger has none (the hours before its first).
+      else if (kind === 6) l.adopt(next(2) === 0 ? hour : H0 - (1 + next(10)) * HOUR, next(40));
+      else if (kind === 7) l.setBase(next(1000) / 8, next(2) === 0);
+      else if (kind === 8) l.extendTo(hour - next(3) * HOUR);
+      else l.apply(Array.from({ length: 12 }, (_, i) => half(H0 + 36 * HOUR + i * HALF_HOUR, next(30))));
+      const afresh = HourLedger.restore(JSON.parse(JSON.stringify(l.toJSON())))!;
+      const from = H0 + (next(70) - 15) * HOUR;
+      should(l.rows(from)).eql(afresh.rows(from), `step ${step}, from ${from}`);
+      if (step % 5 === 0) should(l.rows()).eql(afresh.rows());
+    }
+  });
 });
 
 describe('export: Home Assistant commands', function () {
@@ -110,6 +136,9 @@ describe('export: Home Assistant commands', function () {
   });
   it('rows start at the top of an hour with an offset, in kWh, bounded per message', function () {
     should(hourIso(H0)).equal('2025-03-12T00:00:00+00:00');
+    // Every hour of two years, off-the-hour times and times before 1970, as toISOString writes them.
+    const times = [H0 + 1, H0 - 1, -HOUR, -1, 0, -(50 * 365 + 3) * 24 * HOUR, ...Array.from({ length: 2 * 8784 }, (_, i) => Date.UTC(2023, 11, 31) + i * HOUR)];
+    should(times.map(hourIso)).eql(times.map((t) => new Date(t).toISOString().replace(/\.\d{3}Z$/, '+00:00')));
     const rows = Array.from({ length: 1201 }, (_, i) => ({ start: H0 + i * HOUR, state: 1234, sum: 1234 * (i + 1) }));
     const cmds = importCommands(metadataFor('econetatmo', 'econetatmo:x_1', 'Oven'), rows, 500);
     should(cmds.map((c) => c.stats.length)).eql([500, 500, 201]);
