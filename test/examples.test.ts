@@ -280,6 +280,30 @@ describe('examples', function () {
       should(text).match({ type: 'ui-text', group: 'econetatmo.dash.group.total', value: 'payload', valueType: 'msg' });
     });
 
+    it('leaves whole tick labels on a phone: no axis titles, short chart titles, room under the labels sent to every chart at start', function () {
+      const charts = ofType(nodes, 'ui-chart');
+      for (const chart of charts) {
+        should(chart.xAxisLabel).equal('', `${chart.id}: an axis title collides with the tick labels`);
+        should(String(chart.label).length).be.belowOrEqual(45, `${chart.id}: its title is cut on a phone`);
+        // A fixed format: the automatic one writes the day of the month ("25", "26") between the hours.
+        if (chart.xAxisType === 'time') should(chart).match({ xAxisFormatType: '{HH}:{mm}' });
+      }
+      const updates = ofType(nodes, 'inject')
+        .filter((n) => JSON.stringify(n.props).includes('ui_update'))
+        .map((n) => {
+          should(n.once).be.true();
+          const prop = (n.props as Array<{ p: string; v: string; vt: string }>).find((p) => p.p === 'ui_update')!;
+          should(prop.vt).equal('json');
+          return { targets: wiresOf(n), options: (JSON.parse(prop.v) as { chartOptions: FlowMessage }).chartOptions };
+        });
+      const layout = updates.find((u) => u.options.grid)!;
+      should(layout.targets.sort()).eql(charts.map((c) => c.id).sort());
+      should(layout.options.grid.outerBounds.bottom).be.above(0);
+      const legend = updates.find((u) => u.options.legend)!;
+      should(legend.targets).eql(['econetatmo.dash.chart.power']);
+      should(legend.options).match({ legend: { type: 'scroll' }, xAxis: { minInterval: 60000 } });
+    });
+
     it("titles the days' charts so that today's bar reads as today, so far", function () {
       const bars = ofType(nodes, 'ui-chart').filter((c) => c.chartType === 'bar');
       should(bars.length).be.above(0);
