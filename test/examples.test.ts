@@ -265,6 +265,9 @@ describe('examples', function () {
     it("shows the whole home's energy and cost this month so far, from a 1month read, in English and French", function () {
       const month = ofType(nodes, 'econetatmo-measure').find((m) => m.scale === '1month')!;
       should(month).match({ moduleId: /#5$/, types: '', interval: 60, emit: 'all' }); // the model's default types: priced tariff columns
+      // Read at start by an input: the node's own first read sends nothing after a restart when the month has not changed.
+      const start = ofType(nodes, 'inject').find((n) => wiresOf(n).includes(month.id))!;
+      should(start).match({ once: true, props: [] });
       const [change] = wiresOf(month).map((id) => nodes.find((n) => n.id === id)!);
       should(change.type).equal('change');
       const [rule] = change.rules as Array<{ t: string; p: string; to: string; tot: string }>;
@@ -575,7 +578,7 @@ describe('examples 01–03, 06 and the dashboard in Node-RED against the simulat
     await load(path.join('dashboard', 'Consumption dashboard.json'));
     const line = sim.lines().find((l) => l.index === 5)!;
     const text = collect('econetatmo.dash.text.month', 1);
-    helper.getNode('econetatmo.dash.measure.5.month').receive({});
+    press('econetatmo.dash.inject.month');
     const [msg] = await text;
     // The truth, from the simulator alone: its month (the home's calendar) and the half-hours of it served now.
     const now = Date.now();
