@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Takes the README screenshots (docs/screenshots/*.png) of the running demo in headless Chromium:
-// the dashboard flow in the editor, the measure node's and the account's edit dialogs, and the dashboard.
+// the dashboard flow in the editor, the measure node's and the account's edit dialogs, and the dashboard
+// (desktop and phone).
 // Starts `scripts/demo.js` unless --url points at a demo that already runs; stops what it started.
 //
 //   node scripts/screenshots.js [--url http://127.0.0.1:1880] [--chromium /usr/bin/chromium]
@@ -96,7 +97,11 @@ async function editorShots(browser, base) {
     RED.workspaces.show('econetatmo.dash.tab');
   });
   await sleep(1000);
+  // The whole dashboard flow in one picture: a taller window for this shot only.
+  await page.setViewportSize({ width: VIEWPORT.width, height: 900 });
+  await sleep(500);
   await shoot(page, 'editor-dashboard-flow');
+  await page.setViewportSize(VIEWPORT);
 
   // Example 01 with its answer: press "List lines" and show the debug sidebar.
   await page.evaluate(() => {
@@ -144,13 +149,19 @@ async function editorShots(browser, base) {
 }
 
 async function dashboardShot(browser, base) {
-  const page = watch(await browser.newPage({ viewport: { width: 1280, height: 900 } }));
-  await page.goto(`${base}/dashboard`, { waitUntil: 'load' });
-  await page.waitForSelector('canvas', { timeout: 60000 });
-  // The charts are drawn on canvas: give the data (sent at connection) time to arrive and draw.
-  await sleep(6000);
-  await shoot(page, 'dashboard', { fullPage: true });
-  await page.close();
+  // The desktop, and a phone (390 × 844 CSS pixels at twice the density, as a phone draws them).
+  for (const [name, options] of [
+    ['dashboard', { viewport: { width: 1280, height: 900 } }],
+    ['dashboard-export-phone', { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 }],
+  ]) {
+    const page = watch(await browser.newPage(options));
+    await page.goto(`${base}/dashboard`, { waitUntil: 'load' });
+    await page.waitForSelector('canvas', { timeout: 60000 });
+    // The charts are drawn on canvas: give the data (sent at connection) time to arrive and draw.
+    await sleep(6000);
+    await shoot(page, name, { fullPage: true });
+    await page.close();
+  }
 }
 
 async function main() {

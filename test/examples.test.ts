@@ -10,6 +10,7 @@ import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../src/simulator';
 import { MEASURE_TYPES, SCALES } from '../src/contract/measure-types';
+import { SIM_OFF_PEAK, SIM_PEAK } from './export/truth';
 
 /** A message of the examples' flows, checked field by field below. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -166,7 +167,11 @@ describe('examples', function () {
           const match = MODULE_ID.exec(String(m.moduleId));
           should.exist(match, `${m.id}: moduleId ${String(m.moduleId)}`);
           should(m.deviceId).equal(match![1]);
-          for (const type of String(m.types).split(',')) should(MEASURE_TYPES).containEql(type.trim());
+          // Empty types: the default types of the line's model.
+          for (const type of String(m.types)
+            .split(',')
+            .filter((t) => t.trim() !== ''))
+            should(MEASURE_TYPES).containEql(type.trim());
           should(SCALES).containEql(m.scale);
           should(Number.isInteger(m.interval) && (m.interval as number) >= 0).be.true();
           should(['changes', 'all']).containEql(m.emit);
@@ -223,7 +228,7 @@ describe('examples', function () {
     const nodes = byFile(path.join('dashboard', 'Consumption dashboard.json'));
 
     it('reads every electrical line every 10 minutes, and the last 2 days once at start', function () {
-      const measures = ofType(nodes, 'econetatmo-measure');
+      const measures = ofType(nodes, 'econetatmo-measure').filter((m) => m.scale === '30min');
       should(measures.map((m) => MODULE_ID.exec(String(m.moduleId))![2]).sort()).eql(['0', '1', '2', '3', '4', '5']);
       for (const m of measures) should(m.interval).equal(10);
       const start = ofType(nodes, 'inject').find((n) => n.once === true);
@@ -266,18 +271,63 @@ describe('examples', function () {
 
     it("keeps the whole home (line #5) off the circuits' axes", function () {
       const measures = ofType(nodes, 'econetatmo-measure');
-      const total = measures.find((m) => String(m.moduleId).endsWith('#5'))!;
-      const circuits = measures.filter((m) => m !== total);
+      const total = measures.filter((m) => String(m.moduleId).endsWith('#5'));
+      const circuits = measures.filter((m) => !total.includes(m));
       const targets = (ms: FlowNode[]) => new Set(ms.flatMap(wiresOf));
-      for (const id of targets([total])) should(targets(circuits).has(id)).be.false();
+      for (const id of targets(total)) should(targets(circuits).has(id)).be.false();
     });
 
     it("shows the whole home's cost per day beside its energy", function () {
       const cost = ofType(nodes, 'econetatmo-export').filter((x) => x.value === 'cost');
       should(cost).have.length(1);
       should(cost[0].chart).equal('days');
-      const total = ofType(nodes, 'econetatmo-measure').find((m) => String(m.moduleId).endsWith('#5'))!;
+      const total = ofType(nodes, 'econetatmo-measure').find((m) => String(m.moduleId).endsWith('#5') && m.scale === '30min')!;
       should(wiresOf(total)).containEql(cost[0].id);
+    });
+
+    it("shows the whole home's energy and cost this month so far, from a 1month read, in English and French", function () {
+      const month = ofType(nodes, 'econetatmo-measure').find((m) => m.scale === '1month')!;
+      should(month).match({ moduleId: /#5$/, types: '', interval: 60, emit: 'all' }); // the model's default types: priced tariff columns
+      // Read at start by an input: the node's own first read sends nothing after a restart when the month has not changed.
+      const start = ofType(nodes, 'inject').find((n) => wiresOf(n).includes(month.id))!;
+      should(start).match({ once: true, props: [] });
+      const [change] = wiresOf(month).map((id) => nodes.find((n) => n.id === id)!);
+      should(change.type).equal('change');
+      const [rule] = change.rules as Array<{ t: string; p: string; to: string; tot: string }>;
+      should(rule).match({ t: 'set', p: 'payload', tot: 'jsonata' });
+      // The bucket that holds now, not the window's last point.
+      should(rule.to).containEql('payload.points[start <= $now and $now < end]');
+      should(rule.to)
+        .match(/This month so far: /)
+        .and.match(/Ce mois-ci : /)
+        .and.match(/no price is known/)
+        .and.match(/aucun prix connu/);
+      const [text] = wiresOf(change).map((id) => nodes.find((n) => n.id === id)!);
+      should(text).match({ type: 'ui-text', group: 'econetatmo.dash.group.total', value: 'payload', valueType: 'msg' });
+    });
+
+    it('leaves whole tick labels on a phone: no axis titles, short chart titles, room under the labels sent to every chart at start', function () {
+      const charts = ofType(nodes, 'ui-chart');
+      for (const chart of charts) {
+        should(chart.xAxisLabel).equal('', `${chart.id}: an axis title collides with the tick labels`);
+        should(String(chart.label).length).be.belowOrEqual(45, `${chart.id}: its title is cut on a phone`);
+        // A fixed format: the automatic one writes the day of the month ("25", "26") between the hours.
+        if (chart.xAxisType === 'time') should(chart).match({ xAxisFormatType: '{HH}:{mm}' });
+      }
+      const updates = ofType(nodes, 'inject')
+        .filter((n) => JSON.stringify(n.props).includes('ui_update'))
+        .map((n) => {
+          should(n.once).be.true();
+          const prop = (n.props as Array<{ p: string; v: string; vt: string }>).find((p) => p.p === 'ui_update')!;
+          should(prop.vt).equal('json');
+          return { targets: wiresOf(n), options: (JSON.parse(prop.v) as { chartOptions: FlowMessage }).chartOptions };
+        });
+      const layout = updates.find((u) => u.options.grid)!;
+      should(layout.targets.sort()).eql(charts.map((c) => c.id).sort());
+      should(layout.options.grid.outerBounds.bottom).be.above(0);
+      const legend = updates.find((u) => u.options.legend)!;
+      should(legend.targets).eql(['econetatmo.dash.chart.power']);
+      should(legend.options).match({ legend: { type: 'scroll' }, xAxis: { minInterval: 60000 } });
     });
 
     it("titles the days' charts so that today's bar reads as today, so far", function () {
@@ -426,6 +476,7 @@ describe('examples 01–03, 06 and the dashboard in Node-RED against the simulat
       require('@node-red/nodes/core/common/20-inject.js'),
       require('@node-red/nodes/core/function/10-function.js'),
       require('@node-red/nodes/core/function/10-switch.js'),
+      require('@node-red/nodes/core/function/15-change.js'),
     ];
     sim = await startSimulator({ port: 0 });
   });
@@ -436,17 +487,21 @@ describe('examples 01–03, 06 and the dashboard in Node-RED against the simulat
     await helper.unload();
   });
 
+  /** The dashboard's texts that show what a flow computed (the other ui-texts are fixed notes, left out). */
+  const COMPUTED_TEXTS = ['econetatmo.dash.text.month'];
+
   /** The example as the demo deploys it, with debug nodes turned into helper nodes to listen on. */
   async function load(file: string): Promise<void> {
     const nodes = flows
       .retarget(byFile(file), { apiUrl: sim.url, deviceId: sim.lines()[0].deviceId })
       .filter(
-        (n) =>
-          !['comment', 'global-config'].includes(n.type) &&
-          !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-text', 'server', 'ha-entity-config'].includes(n.type),
+        (n) => !['comment', 'global-config'].includes(n.type) && !['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'server', 'ha-entity-config'].includes(n.type),
       )
-      // Debug nodes, charts, gauges and Home Assistant entities become helper nodes to listen on.
-      .map((n) => (['debug', 'ui-chart', 'ui-gauge', 'ha-sensor'].includes(n.type) ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n))
+      .filter((n) => n.type !== 'ui-text' || COMPUTED_TEXTS.includes(n.id))
+      // Debug nodes, charts, gauges, computed texts and Home Assistant entities become helper nodes to listen on.
+      .map((n) =>
+        ['debug', 'ui-chart', 'ui-gauge', 'ui-text', 'ha-sensor'].includes(n.type) ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n,
+      )
       .map((n) => (n.type === 'inject' ? { ...n, once: false } : n));
     const tokens = sim.issueTokens();
     await helper.load(nodeModules as Parameters<typeof helper.load>[0], nodes, {
@@ -544,6 +599,40 @@ describe('examples 01–03, 06 and the dashboard in Node-RED against the simulat
     }
     const [perDay] = await days;
     for (const p of perDay.payload as Array<{ x: string; y: number }>) should(p.x).match(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("the dashboard: this month so far equals the simulator's half-hours since the 1st × the home's prices, in English and French", async function () {
+    await load(path.join('dashboard', 'Consumption dashboard.json'));
+    const line = sim.lines().find((l) => l.index === 5)!;
+    const text = collect('econetatmo.dash.text.month', 1);
+    press('econetatmo.dash.inject.month');
+    const [msg] = await text;
+    // The truth, from the simulator alone: its month (the home's calendar) and the half-hours of it served now.
+    const now = Date.now();
+    const [month] = sim.buckets({ moduleId: line.moduleId, types: ['sum_energy_elec$1'], scale: '1month', from: now, to: now + 1 });
+    should(month.start).be.belowOrEqual(now);
+    should(month.end).be.above(now);
+    const types = ['sum_energy_elec', 'sum_energy_elec$1', 'sum_energy_elec$2'];
+    const halfHours = sim.buckets({ moduleId: line.moduleId, types, scale: '30min', from: month.start, to: now });
+    if (halfHours.length === 0) {
+      // The first hours of a month, before its first upload.
+      should(msg.payload).equal('This month so far: nothing uploaded yet — Ce mois-ci : rien n’est encore envoyé');
+      return;
+    }
+    let wh = 0;
+    let cost = 0;
+    for (const { values } of halfHours) {
+      wh += values['sum_energy_elec'] ?? (values['sum_energy_elec$1'] ?? 0) + (values['sum_energy_elec$2'] ?? 0);
+      cost += ((values['sum_energy_elec$1'] ?? 0) * SIM_PEAK + (values['sum_energy_elec$2'] ?? 0) * SIM_OFF_PEAK) / 1000;
+    }
+    const shown = /^This month so far: ([\d,]+\.\d) kWh · ([\d,]+\.\d\d) EUR — Ce mois-ci : ([\d ]+,\d) kWh · ([\d ]+,\d\d) EUR$/.exec(String(msg.payload));
+    should.exist(shown, String(msg.payload));
+    const en = (s: string): number => Number(s.replace(/,/g, ''));
+    const fr = (s: string): number => Number(s.replace(/ /g, '').replace(',', '.'));
+    should(en(shown![1])).be.approximately(wh / 1000, 0.05 + 1e-9);
+    should(en(shown![2])).be.approximately(cost, 0.005 + 1e-9);
+    should(fr(shown![3])).equal(en(shown![1]));
+    should(fr(shown![4])).equal(en(shown![2]));
   });
 
   it('06 and the dashboard: live power reaches the sensor (the NLPC meters only), the gauge and the chart (no nulls)', async function () {
