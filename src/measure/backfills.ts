@@ -11,7 +11,7 @@ import { isLocalScale, MAX_ROWS } from '../netatmo/measure-plan';
 import type { Bucket, MeasureQuery } from '../netatmo/types';
 import type { Clock } from '../lib/clock';
 import { measurePayload } from './payload';
-import type { BackfillStore, LineFacts, MeasureSource, Message, SendFn } from './ports';
+import { cloudNow, type BackfillStore, type LineFacts, type MeasureSource, type Message, type SendFn } from './ports';
 import type { PayloadPricer } from './costs';
 
 export function backfillDir(stateDir: string): string {
@@ -101,7 +101,8 @@ export class Backfills {
       query,
       output,
       partsId: h.newId(),
-      now: h.clock().now(),
+      // "Until now" is until the cloud's now: a board hours behind would cut the range short.
+      now: cloudNow(h.account, h.clock().now()),
       topic: typeof msg.topic === 'string' ? msg.topic : undefined,
     });
     const running = this.running.get(fresh.key);

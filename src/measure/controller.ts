@@ -18,6 +18,7 @@ import { FixedTrigger } from './fixed-trigger';
 import { intervalMs, planRead, resolveRead, type Checked, type InputPlan, type MeasureSettings, type ReadPlan } from './input';
 import { BACKFILL_PAGES, FIRST_READ_DELAY_MS, UNRESOLVED_RETRY_MS } from './policy';
 import {
+  cloudNow,
   lineFacts,
   type BackfillStore,
   type LineFacts,
@@ -146,7 +147,9 @@ export class MeasureController {
    */
   async input(msg: Message, send: SendFn): Promise<void> {
     const t = this.host.wording.t;
-    const checked = planRead(this.config, msg, this.now());
+    // A range is checked and cut on the cloud's clock: a board hours behind would refuse a recent
+    // range as "in the future", one hours ahead would let a future one through to the cloud.
+    const checked = planRead(this.config, msg, this.cloudNow());
     if (!checked.ok) throw this.refuse(t(`errors.${checked.problem.key}`, checked.problem.params));
     // Checked on its own first (a bad input costs no request), then against the account's lines.
     const resolved = await this.resolve(checked.value);
@@ -166,7 +169,7 @@ export class MeasureController {
       }
       let pages: number;
       try {
-        pages = planRequests(query, this.now()).length;
+        pages = planRequests(query, this.cloudNow()).length;
       } catch (err) {
         this.host.output.status(failedStatus(this.host.wording, err));
         throw this.described(err);
@@ -328,5 +331,9 @@ export class MeasureController {
 
   private now(): number {
     return this.host.clock().now();
+  }
+
+  private cloudNow(): number {
+    return cloudNow(this.host.account, this.now());
   }
 }

@@ -21,6 +21,14 @@ export interface MeasureSource {
   cloudTime?(boardNow: number): number;
 }
 
+/**
+ * The cloud's time at board time `boardNow`, when the account knows it: what "now" means for the
+ * data (a range's end, a date "in the future"), whatever the board's clock says.
+ */
+export function cloudNow(account: MeasureSource, boardNow: number): number {
+  return account.cloudTime?.(boardNow) ?? boardNow;
+}
+
 /** The account's line directory: never fails, a line it does not know is null. */
 export interface LineDirectoryPort {
   line(moduleId: string, signal?: AbortSignal): Promise<Pick<Line, 'timezone' | 'deviceId' | 'model'> | null>;

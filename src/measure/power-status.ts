@@ -1,5 +1,11 @@
 // The statuses of `econetatmo-power` as data: the last value and its age, in the runtime's
 // language (`t`, the node's catalogue).
+//
+// Several modules show one figure, each watt once: a whole-home meter (NLPC, NLPS, NLY) already
+// measures the plugs and switches behind it, so when a read holds meters and appliances the
+// figure is the meters' and the status says so ("(meters)"); without a meter it is the
+// appliances' sum. Which meter feeds which appliance the cloud does not say, so the appliances
+// are left out whole, not one by one.
 import type { PowerReading } from '../contract/power';
 import type { StatusValue, Translate } from './status';
 import { meterOfPhase, type PowerRead } from './power-read';
@@ -18,7 +24,26 @@ export function wattsText(w: number): string {
   return Math.abs(w) < 10 && !Number.isInteger(w) ? w.toFixed(1) : String(Math.round(w));
 }
 
-/** After a read: one module's value and age, or the sum of several (each power once) and the newest age. */
+/** The figure of several readings: `meters` when it is the meters' alone (appliances left out). */
+export interface PowerTotal {
+  watts: number;
+  meters: boolean;
+}
+
+/**
+ * The meters' power when a meter says one (a phase counted within its meter when both are read,
+ * else as part of a meter), else the appliances' sum. Unreachable modules count nothing.
+ */
+export function powerTotal(readings: readonly PowerReading[]): PowerTotal {
+  const read = new Set(readings.map((r) => r.moduleId));
+  const sum = (list: readonly PowerReading[]): number => list.reduce((a, r) => a + (r.power ?? 0), 0);
+  const whole = readings.filter((r) => (r.role === 'meter' || r.role === 'phase') && !read.has(meterOfPhase(r) ?? ''));
+  const others = readings.filter((r) => r.role !== 'meter' && r.role !== 'phase');
+  if (!whole.some((r) => r.power !== null)) return { watts: sum(others), meters: false };
+  return { watts: sum(whole), meters: others.length > 0 };
+}
+
+/** After a read: one module's value and age, or the figure of several (see powerTotal) and the newest age. */
 export function powerStatus(t: Translate, read: PowerRead, now: number): StatusValue {
   const { readings, noPower } = read;
   if (readings.length === 0) {
@@ -33,10 +58,9 @@ export function powerStatus(t: Translate, read: PowerRead, now: number): StatusV
     const r = readings[0] as PowerReading;
     text = r.reachable ? t('status.one', { watts: wattsText(r.power ?? 0), age }) : t('status.unreachable', { age });
   } else {
-    // A phase chosen with its meter is already in the meter's power.
-    const meters = new Set(readings.map((r) => r.moduleId));
-    const sum = readings.reduce((a, r) => (meters.has(meterOfPhase(r) ?? '') ? a : a + (r.power ?? 0)), 0);
-    text = t('status.several', { count: String(readings.length), watts: wattsText(sum), age });
+    const total = powerTotal(readings);
+    const watts = wattsText(total.watts);
+    text = total.meters ? t('status.meters', { watts, age }) : t('status.several', { count: String(readings.length), watts, age });
     if (unreachable.length > 0) text += ` · ${t('status.someUnreachable', { count: String(unreachable.length) })}`;
   }
   if (noPower.length > 0 && readings.length > 0) text += ` · ${t('status.someNoPower', { count: String(noPower.length) })}`;

@@ -10,7 +10,7 @@ import type { Scale } from '../contract/measure-types';
 import type { ReadPlan } from './input';
 import { measurePayload } from './payload';
 import { type MeasurePayload } from '../contract/measure-payload';
-import type { LineFacts, MeasureSource } from './ports';
+import { cloudNow, type LineFacts, type MeasureSource } from './ports';
 import type { PayloadPricer } from './costs';
 
 export type EmitMode = 'changes' | 'all';
@@ -61,13 +61,13 @@ export class MeasureReader {
     const timeZone = zone ?? undefined;
     // The recent window is the cloud's recent hours: a board clock hours ahead would otherwise
     // ask for hours the cloud has not reached and miss the ones it still revises.
-    const cloudNow = this.account.cloudTime?.(now) ?? now;
+    const cloud = cloudNow(this.account, now);
     const query: MeasureQuery = {
       deviceId: plan.deviceId,
       moduleId: plan.moduleId,
       types: plan.types,
       scale: plan.scale,
-      ...(plan.range ?? recentWindow(plan.scale, cloudNow, timeZone)),
+      ...(plan.range ?? recentWindow(plan.scale, cloud, timeZone)),
       ...(timeZone !== undefined ? { timeZone } : {}),
       ...(plan.consumption !== undefined ? { consumption: plan.consumption } : {}),
     };

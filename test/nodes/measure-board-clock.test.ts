@@ -1,7 +1,8 @@
 // econetatmo-measure on a board whose wall clock runs hours ahead of the cloud's, or behind it,
 // for days (a Raspberry Pi that booted with a wrong time and has no NTP), against the simulator
 // on true time: the node reads the cloud's recent window (its answers tell its time), so every
-// bucket reaches the flow with its final value, late revisions included.
+// bucket reaches the flow with its final value, late revisions included; and a range a message
+// asks for is checked and read on the cloud’s clock.
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
@@ -9,7 +10,7 @@ import type { Clock } from '../../src/lib/clock';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, type FlowNode } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -35,6 +36,38 @@ describe('econetatmo-measure on a board clock hours off the cloud’s', function
     clock.dispose();
     removeTempUserDirs();
     await sim.close();
+  });
+
+  it('8 h behind: a recent range asked by a message is read on the cloud’s clock, not refused as in the future', async () => {
+    clock = new VirtualClock({ start: T0 + 2 * 24 * HOUR });
+    const board: Clock = { now: () => clock.now() - 8 * HOUR, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout };
+    nodeRedSettings({ clock: board });
+    sim = await startSimulator({ now: clock.now, seed: 11 });
+    useTempUserDir();
+    const moduleId = sim.lines()[0].moduleId;
+    const nodes: FlowNode[] = [
+      accountFlowNode(sim),
+      { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 0, scale: '30min', emit: 'all', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ];
+    await helper.load([accountNode, measureNode], nodes, accountCredentials(sim));
+    const out = collect(helper.getNode('out'));
+    const errors: string[] = [];
+    (helper.getNode('m1') as unknown as { on(e: string, f: (c: { args: unknown[] }) => void): void }).on('call:error', (c) => errors.push(String(c.args[0])));
+    // A first read: the account learns the cloud's time from the answer.
+    helper.getNode('m1').receive({});
+    await clock.settle();
+    should(out.length).equal(1);
+    // Six hours ago for the cloud, two hours ahead for the board.
+    const begin = clock.now() - 6 * HOUR;
+    helper.getNode('m1').receive({ dateBegin: new Date(begin).toISOString() });
+    await clock.settle();
+    should(errors).eql([]);
+    should(out.length).equal(2);
+    const points = (out[1].payload as { points: Point[] }).points;
+    const truth = sim.buckets({ moduleId, types: TYPES, scale: '30min', from: begin, to: clock.now() });
+    should(truth.length).be.above(0);
+    should(points.map((p) => p.start)).eql(truth.map((b) => b.start));
   });
 
   for (const skewHours of [14, 8, -8]) {

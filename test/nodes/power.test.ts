@@ -133,6 +133,24 @@ describe('econetatmo-power node', function () {
     should(total).be.approximately(truthOnce, 0.5);
   });
 
+  it("every module: the status gives the meters' power, not meters + the appliances behind them", async function () {
+    await start([{ id: 'p1', modules: [], interval: 0, output: 'all' }]);
+    helper.getNode('p1').receive({});
+    await clock.settle();
+    const meters = sim.modules().filter((m) => m.role === 'meter');
+    should(meters.length).be.above(3);
+    const metersWatts = meters.reduce((a, m) => a + (truth(m.moduleId).power ?? 0), 0);
+    const appliancesWatts = sim
+      .modules()
+      .filter((m) => m.role === 'appliance')
+      .reduce((a, m) => a + (truth(m.moduleId).power ?? 0), 0);
+    should(appliancesWatts).be.above(0); // or the test could not tell the two apart
+    // The test runtime shows the key and its parameters.
+    should(statusOf('p1').text)
+      .match(/status\.meters/)
+      .and.containEql(`watts=${Math.round(metersWatts)},`);
+  });
+
   it("phases chosen by id are sent, marked role phase; the status counts them in their meter's power, not twice", async function () {
     const nly = meter('NLY');
     const phases = sim.modules().filter((m) => m.role === 'phase' && m.moduleId.startsWith(`${nly.moduleId}#`));

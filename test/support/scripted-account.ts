@@ -24,6 +24,8 @@ export class ScriptedAccount {
   /** What getLines throws, when set. */
   linesError: unknown = null;
   answer: Answer | undefined;
+  /** How far the cloud's clock is ahead of the board's (negative: behind), as its answers would say. */
+  cloudAheadMs = 0;
   private hold: Promise<void> | null = null;
   private waiters: Array<() => void> = [];
 
@@ -59,6 +61,10 @@ export class ScriptedAccount {
     }
     this.waiters.splice(0).forEach((w) => w());
     return answered;
+  }
+
+  cloudTime(boardNow: number): number {
+    return boardNow + this.cloudAheadMs;
   }
 
   async getLines(): Promise<Line[]> {

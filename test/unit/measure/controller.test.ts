@@ -366,6 +366,45 @@ describe('MeasureController', () => {
     const record = await first.services.lines.line(`${DEVICE}#3`);
     should(record).match({ name: 'Heat pump', timezone: 'Europe/Paris', homeName: 'Home' });
   });
+
+  describe("ranges on a board clock hours off the cloud's (msg.dateBegin, msg.dateEnd)", () => {
+    it('8 h behind: a recent range is read, not refused as in the future; its end is kept when it is in the cloud’s past', async () => {
+      const r = rig({ interval: 0 });
+      r.account.cloudAheadMs = 8 * HOUR;
+      const cloud = T0 + 8 * HOUR;
+      r.account.answer = () => [];
+      // Six hours in the board's future, two hours in the cloud's past.
+      await r.controller.input({ dateBegin: cloud - 2 * HOUR }, () => undefined);
+      should(r.errors).eql([]);
+      should(r.account.reads.map((x) => [x.query.dateBegin, x.query.dateEnd])).eql([[cloud - 2 * HOUR, undefined]]);
+      // An end past the board's now but an hour before the cloud's: the range stops there.
+      await r.controller.input({ dateBegin: T0 - 2 * HOUR, dateEnd: cloud - HOUR }, () => undefined);
+      should(r.account.reads[1].query).match({ dateBegin: T0 - 2 * HOUR, dateEnd: cloud - HOUR });
+    });
+
+    it('8 h behind: an open backfill reads up to the cloud’s now, not the board’s', async () => {
+      const r = rig({ interval: 0 });
+      r.account.cloudAheadMs = 8 * HOUR;
+      const cloud = T0 + 8 * HOUR;
+      r.account.answer = (q) => halfHours(q.dateBegin, Math.min(q.dateEnd ?? cloud, cloud - HOUR));
+      const answered: Message[] = [];
+      const done = r.controller.input({ dateBegin: T0 - 24 * HOUR, rangeOutput: 'parts' }, (m) => answered.push(m));
+      for (let i = 0; i < 20 && answered.length === 0; i++) await r.clock.advance(1000);
+      await done;
+      const ends = r.account.reads.map((x) => x.query.dateEnd ?? 0);
+      should(Math.max(...ends)).equal(cloud);
+      const starts = answered.flatMap((m) => (m.payload as { points: Array<{ start: number }> }).points.map((p) => p.start));
+      // Buckets of the hours the board has not reached yet are there.
+      should(Math.max(...starts)).be.above(T0 + 6 * HOUR);
+    });
+
+    it('8 h ahead: a start in the cloud’s future is refused before any request', async () => {
+      const r = rig({ interval: 0 });
+      r.account.cloudAheadMs = -8 * HOUR;
+      await should(r.controller.input({ dateBegin: T0 - 2 * HOUR }, () => undefined)).be.rejectedWith(/^errors\.beginInFuture/);
+      should(r.account.reads).eql([]);
+    });
+  });
 });
 
 function localHHMM(ms: number): string {

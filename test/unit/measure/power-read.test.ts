@@ -1,11 +1,13 @@
 // Which readings a power read gives, without Node-RED: with no module chosen each power is counted
 // once (a three-phase meter's phases are left out when the answer lists the meter itself), chosen
-// phases are kept and marked, and the status sums a phase chosen with its meter once.
+// phases are kept and marked, and the status sums a phase chosen with its meter once and gives the
+// meters' power alone when appliances (which they measure) are read with them.
 import should from 'should';
 import { meterOfPhase, readPower, type PowerServices } from '../../../src/measure/power-read';
-import { powerStatus } from '../../../src/measure/power-status';
+import { powerStatus, powerTotal } from '../../../src/measure/power-status';
 import type { Line, LineRole } from '../../../src/contract/line';
 import type { HomeStatus, ModulePower, SkippedModule } from '../../../src/netatmo/homestatus';
+import type { PowerReading } from '../../../src/contract/power';
 
 const T = Date.UTC(2026, 0, 15, 12, 0, 0);
 const H1 = 'home-1';
@@ -106,15 +108,53 @@ describe('power read: each power counted once', () => {
   });
 
   it("the status sums a phase chosen with its meter once, in the meter's power", async () => {
-    const both = powerStatus(t, await readPower(services(), ['nly', 'nly#1', 'nly#2', 'nly#3', 'plug']), T);
-    should(both.text).containEql('"watts":"640"');
+    const both = powerStatus(t, await readPower(services(), ['nly', 'nly#1', 'nly#2', 'nly#3']), T);
+    should(both.text).startWith('status.several ').and.containEql('"watts":"600"');
     const phasesAlone = powerStatus(t, await readPower(services(), ['nly#1', 'nly#2']), T);
     should(phasesAlone.text).containEql('"watts":"300"');
+  });
+
+  it('the status of meters and appliances: the meters alone (they measure what the appliances draw), said so', async () => {
+    const every = powerStatus(t, await readPower(services(), []), T);
+    // nly (600, its phases within) + home 2's phases (10 + 20); the plug is behind the meters.
+    should(every.text).startWith('status.meters ').and.containEql('"watts":"630"');
+    const chosen = powerStatus(t, await readPower(services(), ['plug', 'nly#1']), T);
+    should(chosen.text).startWith('status.meters ').and.containEql('"watts":"100"');
   });
 
   it('meterOfPhase: the id before # of a phase, null for anything else', () => {
     should(meterOfPhase({ moduleId: 'aa:bb#3', role: 'phase' })).equal('aa:bb');
     should(meterOfPhase({ moduleId: 'aa:bb#1', role: 'appliance' })).be.null();
     should(meterOfPhase({ moduleId: 'aa:bb', role: 'meter' })).be.null();
+  });
+});
+
+describe('power total: what the homes draw, each watt once', () => {
+  const r = (moduleId: string, role: LineRole, power: number | null): PowerReading => ({
+    homeId: H1,
+    deviceId: 'gw',
+    moduleId,
+    name: moduleId,
+    model: 'NLP',
+    role,
+    power,
+    lastSeen: T,
+    reachable: power !== null,
+  });
+
+  it('appliances alone: their sum', () => {
+    should(powerTotal([r('a', 'appliance', 40), r('b', 'appliance', 2.5)])).eql({ watts: 42.5, meters: false });
+  });
+
+  it('meters with appliances: the meters only (a phase within its meter once), the appliances left out', () => {
+    should(powerTotal([r('m', 'meter', 900), r('m#1', 'phase', 300), r('p', 'appliance', 40), r('n', 'meter', 100)])).eql({ watts: 1000, meters: true });
+  });
+
+  it('meters and phases alone: their sum, nothing left out', () => {
+    should(powerTotal([r('m', 'meter', 900), r('m#1', 'phase', 300), r('x#2', 'phase', 20)])).eql({ watts: 920, meters: false });
+  });
+
+  it('every meter unreachable: the appliances, since no meter says anything', () => {
+    should(powerTotal([r('m', 'meter', null), r('p', 'appliance', 40)])).eql({ watts: 40, meters: false });
   });
 });

@@ -1,6 +1,7 @@
 // Every failure the runtime says (Catch nodes, the debug sidebar, the log, a red status) fits in
 // 80 characters in English and in French, with the longest parameters it realistically gets: the
-// debug sidebar and the status cut a longer one, mid-word in the sidebar.
+// debug sidebar and the status cut a longer one, mid-word in the sidebar. The power node's
+// status, built of several parts, fits too.
 import fs from 'fs';
 import path from 'path';
 import should from 'should';
@@ -86,6 +87,23 @@ describe('runtime failure texts', () => {
       }
       should(count).be.above(60);
       should(tooLong).eql([], `too long:\n${tooLong.join('\n')}`);
+    });
+  }
+});
+
+describe("the power node's status", () => {
+  for (const lang of ['en-US', 'fr']) {
+    it(`fits in ${MAX} characters with every part it can carry (${lang})`, () => {
+      const file = path.join(ROOT, 'nodes', 'locales', lang, 'econetatmo-power.json');
+      const status = (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, { status: Record<string, string>; age: Record<string, string> }>)[
+        'econetatmo-power'
+      ];
+      const age = said(status.age.minutes, { n: '59' });
+      const tail = ` · ${said(status.status.someUnreachable, { count: '12' })} · ${said(status.status.someNoPower, { count: '12' })}`;
+      for (const key of ['several', 'meters']) {
+        const text = said(status.status[key], { count: '99', watts: '123456', age }) + tail;
+        should(text.length).be.belowOrEqual(MAX, `${key}: ${text}`);
+      }
     });
   }
 });
