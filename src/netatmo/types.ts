@@ -88,7 +88,8 @@ export interface ReadOptions {
   /**
    * One request from `dateBegin` to `dateEnd` however long the range: the cloud answers its first
    * 1024 buckets from `dateBegin` on, so a read that starts before the cloud's history finds where
-   * that history begins in one request instead of paging through empty months.
+   * that history begins in one request instead of paging through empty months. A backfill asks
+   * each of its requests this way, from just after the last bucket received.
    */
   seek?: boolean;
   /** Called with what each answer held, before its buckets are cut to the range. */
