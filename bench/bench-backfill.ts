@@ -13,7 +13,7 @@ export interface BackfillFigures {
   requests: number;
   /** 9 lines × ⌈17 520 / 1024⌉: every line holding a full year. */
   minimumRequests: number;
-  /** The same minimum for what the cloud really holds: ⌈buckets of the range / 1024⌉ per line with data, one per empty line. */
+  /** The minimum for what the cloud really holds: ⌈buckets held / 1024⌉ per line with data (gaps hold no row), one per empty line. */
   neededRequests: number;
   /** Buckets the cloud holds for the range (all lines), and how many of them never arrived or arrived wrong. */
   bucketsHeld: number;
@@ -75,7 +75,7 @@ export async function benchBackfill(options: { timeoutMs?: number } = {}): Promi
       const got = new Map((payload?.points ?? []).map((p) => [p.start, JSON.stringify(p.values)]));
       bucketsHeld += held.length;
       bucketsMissing += held.filter((b) => got.get(b.start) !== JSON.stringify(b.values)).length;
-      neededRequests += held.length > 0 ? Math.ceil(buckets / ROWS) : 1;
+      neededRequests += Math.max(1, Math.ceil(held.length / ROWS));
     });
     return {
       lines: rig.nodeIds.length,

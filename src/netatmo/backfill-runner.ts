@@ -1,12 +1,15 @@
-// Runs a backfill: one page (one request, at background priority) after the other, the cursor
-// saved after each, so that it can stop anywhere (abort, redeploy, crash) and resume there.
-// The caller sends the messages; it removes the state once the last one is out (a crash
-// before that reads the last page again rather than losing it).
+// Runs a backfill: one request after the other (each at background priority, from just after
+// the last bucket received to the range's end: the cloud answers its first 1024 buckets), the
+// cursor saved after each page, so that it can stop anywhere (abort, redeploy, crash) and resume
+// there. Pages are the plan's (1024 steps each): what the status counts and the parts output
+// sends; one answer completes one page or more, the buckets it holds beyond them wait for the
+// next one. The caller sends the messages; it removes the state once the last one is out (a
+// crash before that reads the last page again rather than losing it).
 import { throwIfAborted } from './abort';
-import { backfillPages, historyVerdict, pageQuery, type BackfillState, type HistoryVerdict } from './backfill';
+import { backfillPages, historyVerdict, nextCursor, rangeQuery, type BackfillState, type HistoryVerdict } from './backfill';
 import type { BackgroundShare } from './backfill-pacer';
 import { mergeBuckets, type BackfillPersistence } from './backfill-store';
-import type { Bucket, MeasureQuery, ReadOptions } from './types';
+import type { AnswerExtent, Bucket, MeasureQuery, ReadOptions } from './types';
 
 export interface BackfillReader {
   readMeasures(query: MeasureQuery, options?: ReadOptions): Promise<Bucket[]>;
@@ -59,15 +62,22 @@ export async function runBackfill(
   if (state.next === 0) store.save(state);
   const pageEnd = (i: number): number => Math.min(pages[i].dateEnd * 1000, state.range.dateEnd);
   let index = state.next;
+  // Resumed: from the first page not finished (what was read beyond it is read again).
+  let cursor = index < pages.length ? pages[index].dateBegin * 1000 : state.range.dateEnd;
+  // Buckets read ahead of the pages finished so far, by start.
+  let ahead: Bucket[] = [];
   while (index < pages.length) {
     throwIfAborted(options.signal);
     const release = options.share ? await options.share.take(options.signal, options.onWait) : () => undefined;
-    // Until the first bucket is seen, ask from this page to the range's end in one request (a
-    // seek): the cloud answers its first 1024 buckets, so a range that starts before the
-    // history skips the empty pages instead of spending a request on each.
-    const seeking = state.firstData === null;
-    const query = seeking ? { ...pageQuery(state.range, pages[index]), dateEnd: state.range.dateEnd } : pageQuery(state.range, pages[index]);
-    const readOptions: ReadOptions = { signal: options.signal, onWait: options.onWait, priority: 'background', seek: seeking };
+    const query: MeasureQuery = { ...rangeQuery(state.range), dateBegin: cursor };
+    let extent: AnswerExtent | undefined;
+    const readOptions: ReadOptions = {
+      signal: options.signal,
+      onWait: options.onWait,
+      priority: 'background',
+      seek: true,
+      onAnswer: (e) => (extent = e),
+    };
     let buckets: Bucket[];
     try {
       buckets = await reader.readMeasures(query, readOptions);
@@ -75,20 +85,23 @@ export async function runBackfill(
       release();
     }
     throwIfAborted(options.signal);
-    // The pages this answer completes: all of them when it is empty; else up to the page of its
-    // first bucket, which it holds whole (a page has at most 1024 buckets).
-    let through = index;
-    if (seeking) {
-      through = buckets.length === 0 ? pages.length - 1 : pageOf(buckets[0].start, index);
-      buckets = buckets.filter((b) => b.start < pageEnd(through));
+    // A reader that does not tell (a test's) answered exactly the buckets it returned.
+    const next = nextCursor(state.range, cursor, extent ?? { rows: buckets.length, lastStart: buckets.length > 0 ? buckets[buckets.length - 1].start : null });
+    ahead = mergeBuckets([ahead, buckets]);
+    // The pages this answer completes: all of them at the range's end, else those ending by the cursor.
+    let through = pages.length - 1;
+    if (next !== null) {
+      through = index - 1;
+      while (through + 1 < pages.length && pageEnd(through + 1) <= next) through += 1;
+      cursor = next;
     }
-    for (; index <= through; index++) finishPage(index, index === through ? buckets : []);
-  }
-
-  function pageOf(start: number, from: number): number {
-    let i = from;
-    while (i < pages.length - 1 && start >= pageEnd(i)) i += 1;
-    return i;
+    for (; index <= through; index++) {
+      const last = index === pages.length - 1;
+      const split = last ? ahead.length : ahead.findIndex((b) => b.start >= pageEnd(index));
+      const cut = split < 0 ? ahead.length : split;
+      finishPage(index, ahead.slice(0, cut));
+      ahead = ahead.slice(cut);
+    }
   }
 
   function finishPage(index: number, buckets: Bucket[]): void {

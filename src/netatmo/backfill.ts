@@ -2,11 +2,11 @@
 // at most 1024 rows. Its state is small and serialisable, so that a redeploy or a restart in the
 // middle resumes at the next page instead of starting over. Pure: no I/O, no clock.
 import { createHash } from 'node:crypto';
-import { alignDown, isLocalScale, isMeasureType, isScale, planRequests, stepMs, type MeasurePage } from './measure-plan';
+import { alignDown, isLocalScale, isMeasureType, isScale, MAX_ROWS, nextBucketStart, planRequests, stepMs, type MeasurePage } from './measure-plan';
 import { isTimeZone } from '../lib/local-calendar';
-import type { MeasureQuery } from './types';
+import type { AnswerExtent, MeasureQuery } from './types';
 import { BACKFILL_OUTPUTS, type BackfillOutput, type Scale } from '../contract/measure-types';
-import { isRecord } from './errors';
+import { isRecord, unexpectedAnswer } from './errors';
 import { CONSUMPTION_FAMILIES, type ConsumptionFamily } from '../contract/meter-models';
 
 const DAY = 86_400_000;
@@ -104,9 +104,21 @@ export function backfillPages(range: BackfillRange): MeasurePage[] {
   return planRequests(rangeQuery(range), Math.max(range.dateEnd, range.dateBegin + 1));
 }
 
-/** The query of one page: a single request. */
-export function pageQuery(range: BackfillRange, page: MeasurePage): MeasureQuery {
-  return { ...rangeQuery(range), dateBegin: page.dateBegin * 1000, dateEnd: Math.min(page.dateEnd * 1000, range.dateEnd) };
+/**
+ * Where the next request of a range starts after an answer to a request from `cursor` to the
+ * range's end, or null when the range is read. An answer of fewer than 1024 rows holds all the
+ * cloud has up to the range's end (gaps at the end included). A full one may stop short of it:
+ * the next request starts at the bucket after its last one, wherever the gaps put it, so a
+ * range with gaps takes as many requests as it holds buckets, not as its length in steps.
+ * Stamps off the bucket middles only make the last bucket be asked again, never one skipped.
+ */
+export function nextCursor(range: Pick<BackfillRange, 'scale' | 'timeZone' | 'dateEnd'>, cursor: number, extent: AnswerExtent): number | null {
+  if (extent.rows < MAX_ROWS) return null;
+  if (extent.lastStart === null) throw unexpectedAnswer('a full measures answer holds no bucket');
+  const next = nextBucketStart(alignDown(extent.lastStart, range.scale, range.timeZone), range.scale, range.timeZone);
+  // Each request must move on: a full answer that stays in the first bucket asked is not one.
+  if (next <= cursor) throw unexpectedAnswer('a full measures answer ends before the range it was asked for');
+  return next >= range.dateEnd ? null : next;
 }
 
 export interface NewBackfill {

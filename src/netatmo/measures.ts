@@ -37,6 +37,13 @@ export function measureParams(query: MeasureQuery, page: MeasurePage): Record<st
 export function measureBody(answer: unknown): unknown[] | Record<string, unknown> {
   const body = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>).body : undefined;
   if (typeof body !== 'object' || body === null) throw unexpectedAnswer('the measures answer has no body');
+  const rows = rowCount(body as unknown[] | Record<string, unknown>);
+  if (rows > MAX_ROWS) throw unexpectedAnswer(`${rows} measure rows where at most ${MAX_ROWS} were asked for`);
+  return body as unknown[] | Record<string, unknown>;
+}
+
+/** Rows of a body: those of every series (`optimize=true`), or its keys (`optimize=false`). */
+export function rowCount(body: unknown[] | Record<string, unknown>): number {
   let rows = 0;
   if (Array.isArray(body)) {
     for (const series of body) {
@@ -46,8 +53,7 @@ export function measureBody(answer: unknown): unknown[] | Record<string, unknown
   } else {
     rows = Object.keys(body).length;
   }
-  if (rows > MAX_ROWS) throw unexpectedAnswer(`${rows} measure rows where at most ${MAX_ROWS} were asked for`);
-  return body as unknown[] | Record<string, unknown>;
+  return rows;
 }
 
 export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, now: number, options: ReadOptions = {}): Promise<Bucket[]> {
@@ -61,7 +67,10 @@ export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, no
   for (const page of pages) {
     throwIfAborted(options.signal);
     const answer = await fetchPage(measureParams(query, page), { signal: options.signal, onWait: options.onWait, priority });
-    for (const bucket of decodeMeasure(measureBody(answer), query.types, query.scale, query.timeZone, query.consumption)) {
+    const body = measureBody(answer);
+    const decoded = decodeMeasure(body, query.types, query.scale, query.timeZone, query.consumption);
+    options.onAnswer?.({ rows: rowCount(body), lastStart: decoded.length > 0 ? decoded[decoded.length - 1].start : null });
+    for (const bucket of decoded) {
       if (bucket.start >= from && bucket.start < to) byStart.set(bucket.start, bucket);
     }
     done += 1;

@@ -61,6 +61,17 @@ export interface ReadProgress {
   total: number;
 }
 
+/**
+ * What one getmeasure answer held before it was cut to the range asked: paging by cursor needs
+ * to know whether the answer was full (the cloud may hold more) and where it stopped.
+ */
+export interface AnswerExtent {
+  /** Rows in the answer (at most 1024), empty ones included. */
+  rows: number;
+  /** Start of its latest bucket (epoch ms), or null when it held none. */
+  lastStart: number | null;
+}
+
 /** Hooks a caller gives to a read, so a node can show what is happening. */
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -77,7 +88,10 @@ export interface ReadOptions {
   /**
    * One request from `dateBegin` to `dateEnd` however long the range: the cloud answers its first
    * 1024 buckets from `dateBegin` on, so a read that starts before the cloud's history finds where
-   * that history begins in one request instead of paging through empty months.
+   * that history begins in one request instead of paging through empty months. A backfill asks
+   * each of its requests this way, from just after the last bucket received.
    */
   seek?: boolean;
+  /** Called with what each answer held, before its buckets are cut to the range. */
+  onAnswer?: (extent: AnswerExtent) => void;
 }
