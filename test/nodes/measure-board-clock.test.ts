@@ -7,9 +7,9 @@ import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Clock } from '../../src/lib/clock';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { nodeRedSettings, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from './measure-support';
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, stopOnClock, type FlowNode } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -29,13 +29,7 @@ describe('econetatmo-measure on a board clock hours off the cloud’s', function
   let sim: Simulator;
   let clock: VirtualClock;
 
-  afterEach(async () => {
-    await helper.unload();
-    await clock.settle();
-    clock.dispose();
-    removeTempUserDirs();
-    await sim.close();
-  });
+  afterEach(() => stopOnClock({ clock, sim }));
 
   for (const skewHours of [14, 8, -8]) {
     it(`${Math.abs(skewHours)} h ${skewHours > 0 ? 'ahead' : 'behind'}: every bucket is sent in time, with its final value`, async () => {

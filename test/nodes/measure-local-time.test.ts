@@ -6,11 +6,10 @@
 import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import type { Simulator, SimulatorOptions } from '../../src/simulator';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
-import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, measureRangeFlow, received, type FlowNode } from './measure-support';
+import type { VirtualClock } from '../support/virtual-clock';
+import { measureRangeFlow, received, startOnClock, stopOnClock, type FlowNode } from './measure-support';
 
 const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
 const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
@@ -32,19 +31,10 @@ describe("econetatmo-measure on the home's local calendar", function () {
   let clock: VirtualClock;
 
   async function start(options: Partial<SimulatorOptions> = {}, props: Record<string, unknown> = {}): Promise<void> {
-    clock = new VirtualClock({ start: T0 });
-    nodeRedSettings({ clock });
-    sim = await startSimulator({ now: clock.now, revisionRate: 0, ...options });
-    useTempUserDir();
-    await helper.load([accountNode, measureNode, joinNode], flow(sim, props), accountCredentials(sim));
+    ({ clock, sim } = await startOnClock(T0, { revisionRate: 0, ...options }, [accountNode, measureNode, joinNode], (s) => flow(s, props)));
   }
 
-  afterEach(async () => {
-    await helper.unload();
-    clock.dispose();
-    removeTempUserDirs();
-    await sim.close();
-  });
+  afterEach(() => stopOnClock({ clock, sim }, false));
 
   async function ask(msg: Record<string, unknown>, from: string[] = ['out']): Promise<Array<Record<string, unknown>>> {
     const got = from.map(received);
