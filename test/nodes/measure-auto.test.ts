@@ -2,15 +2,22 @@
 // every ~3 h, ±25 min): it polls at the fixed 10 min until it has learnt the uploads, then
 // reads just after each one and seldom in between; the other lines of the ecocounter follow
 // the one that polls.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Simulator } from '../../src/simulator';
 import type { VirtualClock } from '../support/virtual-clock';
-import { accountFlowNode, ACCOUNT_ID, countRequests, GETMEASURE, sendDelays, startOnClock, stopOnClock, type FlowNode } from './measure-support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+import {
+  accountFlowNode,
+  ACCOUNT_ID,
+  countRequests,
+  GETMEASURE,
+  sendDelays,
+  startOnClock,
+  stopOnClock,
+  type FlowNode,
+  accountNode,
+  measureNode,
+} from './measure-support';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

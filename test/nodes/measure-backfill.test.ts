@@ -1,7 +1,6 @@
 // Long ranges through econetatmo-measure against the simulator: paged at 1024 rows, one
 // message or parts that a real Join node rebuilds, resumed after a restart in the middle, and
 // a clear word when the cloud keeps less history than asked for.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Simulator, SimulatorOptions } from '../../src/simulator';
@@ -19,11 +18,10 @@ import {
   stopOnClock,
   type FlowNode,
   type StatusObject,
+  accountNode,
+  measureNode,
+  joinNode,
 } from './measure-support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const joinNode = require('@node-red/nodes/core/sequence/17-split.js');
 
 const MIN = 60_000;
 const STEP = 30 * MIN;

@@ -2,17 +2,13 @@
 // for days (a Raspberry Pi that booted with a wrong time and has no NTP), against the simulator
 // on true time: the node reads the cloud's recent window (its answers tell its time), so every
 // bucket reaches the flow with its final value, late revisions included.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Clock } from '../../src/lib/clock';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { nodeRedSettings, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, stopOnClock, type FlowNode } from './measure-support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+import { accountCredentials, accountFlowNode, ACCOUNT_ID, stopOnClock, type FlowNode, accountNode, measureNode } from './measure-support';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

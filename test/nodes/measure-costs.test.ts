@@ -2,17 +2,24 @@
 // columns × the home's prices (home 1: peak 0.27, off-peak 0.20 per kWh, EUR from France); a
 // revised bucket keeps its first prices across a price change and a restart; a backfill prices
 // old buckets with today's prices and says so; a bad schedule makes costs null with one warning.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { MeasurePayload as Payload, MeasurePoint as Point } from '../../src/contract/measure-payload';
-import { accountCredentials, ACCOUNT_ID, FOUR_TYPES, measureFlow, NO_LIMITS, sendAndWait, VirtualClock, type FlowNode } from './measure-support';
+import {
+  accountCredentials,
+  ACCOUNT_ID,
+  FOUR_TYPES,
+  measureFlow,
+  NO_LIMITS,
+  sendAndWait,
+  VirtualClock,
+  type FlowNode,
+  accountNode,
+  measureNode,
+  syncNode,
+} from './measure-support';
 import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
 
 const T0 = Date.UTC(2026, 10, 17, 10, 7); // a Tuesday
 const HOUR = 3_600_000;

@@ -3,17 +3,12 @@
 // midnights, Mondays and 1sts (a 25-hour day at the autumn change, a 23-hour one in spring,
 // calendar months), in a periodic read, a range read and a backfill; Node-RED's own zone (UTC
 // on this machine) never leaks in.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Simulator, SimulatorOptions } from '../../src/simulator';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
 import type { VirtualClock } from '../support/virtual-clock';
-import { measureRangeFlow, received, startOnClock, stopOnClock, type FlowNode } from './measure-support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const joinNode = require('@node-red/nodes/core/sequence/17-split.js');
+import { measureRangeFlow, received, startOnClock, stopOnClock, type FlowNode, accountNode, measureNode, joinNode } from './measure-support';
 
 const H = 3_600_000;
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$1', 'sum_energy_elec$2'];

@@ -3,7 +3,6 @@
 // set (both from the account's lines), local days, a range, `interval: auto` learning the
 // gateway's own upload rhythm (30 min in the simulator, not the ecocounter's 3 h), revisions, the
 // export of an NLPC into Home Assistant's hourly rows, and a module the account does not have.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimMeter } from '../../src/simulator';
@@ -13,6 +12,7 @@ import { startOfDay } from '../../src/lib/local-calendar';
 import {
   accountCredentials,
   countRequests,
+  expectedTotal,
   GETMEASURE,
   measureFlow,
   NO_LIMITS,
@@ -22,12 +22,11 @@ import {
   settle,
   VirtualClock,
   type FlowNode,
+  accountNode,
+  measureNode,
+  exportNode,
 } from './measure-support';
 import type { MeasurePayload as Payload } from '../../src/contract/measure-payload';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 const MIN = 60_000;
@@ -36,11 +35,7 @@ const GRID = ['sum_energy_buy_from_grid', 'sum_energy_buy_from_grid$0', 'sum_ene
 
 /** The total the contract gives a bucket of the buy_from_grid family. */
 function gridTotal(values: Record<string, number | null>): number | null {
-  const plain = values.sum_energy_buy_from_grid;
-  if (typeof plain === 'number') return plain;
-  let sum: number | null = null;
-  for (const t of GRID.slice(1)) if (typeof values[t] === 'number') sum = (sum ?? 0) + (values[t] as number);
-  return sum;
+  return expectedTotal(values, 'sum_energy_buy_from_grid');
 }
 
 function flow(sim: Simulator, props: Record<string, unknown>): FlowNode[] {

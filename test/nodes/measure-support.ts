@@ -2,6 +2,7 @@
 // measure node's test flows, a virtual clock the nodes and the simulator share, and small waits
 // on what nodes do (messages, statuses, done). The kit (temp dirs, Node-RED settings, polling)
 // is in test/support.
+import path from 'path';
 import helper from 'node-red-node-test-helper';
 import should from 'should';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
@@ -10,6 +11,13 @@ import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/
 import { VirtualClock } from '../support/virtual-clock';
 
 export { VirtualClock };
+
+/** The node modules the tests load: the package's built entry points, and Node-RED's Join node. */
+export const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
+export const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+export const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
+export const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
+export const joinNode = require('@node-red/nodes/core/sequence/17-split.js');
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -215,12 +223,12 @@ export function countRequests(sim: Simulator, p: string): number {
   return Object.values(byStatus).reduce((a, b) => a + b, 0);
 }
 
-/** What the contract says a bucket's total is. */
-export function expectedTotal(values: Record<string, number | null>): number | null {
-  const plain = values.sum_energy_elec;
+/** What the contract says a bucket's total is (of the `family` types: plain, else its tariff columns). */
+export function expectedTotal(values: Record<string, number | null>, family = 'sum_energy_elec'): number | null {
+  const plain = values[family];
   if (typeof plain === 'number') return plain;
   let sum: number | null = null;
-  for (const t of ['sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2']) {
+  for (const t of [`${family}$0`, `${family}$1`, `${family}$2`]) {
     const v = values[t];
     if (typeof v === 'number') sum = (sum ?? 0) + v;
   }

@@ -27,13 +27,12 @@ import {
   settle,
   VirtualClock,
   type FlowNode,
+  accountNode,
+  measureNode,
 } from './measure-support';
 import { currentUserDir, nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { eventually } from '../support/poll';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 const MIN = 60_000;
