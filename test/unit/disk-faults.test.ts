@@ -18,33 +18,22 @@ import { TokenStore, type StoreFs } from '../../src/netatmo/token-store';
 import type { TokenPair } from '../../src/netatmo/types';
 import { VirtualClock } from '../support/virtual-clock';
 import { tempDir } from '../support/temp-dir';
+import { fsError, storeFsWith } from '../support/store-fs';
 import { half, ovenPayload } from './export/oven-payload';
 
 const H = 3_600_000;
 const FAULTS = ['ENOSPC', 'EACCES'] as const;
 type Fault = (typeof FAULTS)[number] | null;
 
-function fsError(code: string): Error {
-  return Object.assign(new Error(`${code}: simulated`), { code });
-}
-
 /** The async writer's fs: a full disk fails the write into the temporary file, a read-only one its creation. */
 function asyncFs(fault: () => Fault): StoreFs {
-  return {
-    mkdir: fsp.mkdir,
-    readFile: fsp.readFile,
-    rename: fsp.rename,
-    unlink: fsp.unlink,
-    chmod: fsp.chmod,
-    readdir: (dir: string) => fsp.readdir(dir),
-    open: (async (file: string, flags: string, mode?: number) => {
-      const f = fault();
-      if (f === 'EACCES' && flags === 'wx') throw fsError('EACCES');
-      const handle = await fsp.open(file, flags, mode);
-      if (f !== 'ENOSPC' || flags !== 'wx') return handle;
-      return { writeFile: () => Promise.reject(fsError('ENOSPC')), sync: () => handle.sync(), close: () => handle.close() } as unknown as FileHandle;
-    }) as StoreFs['open'],
-  };
+  return storeFsWith((async (file: string, flags: string, mode?: number) => {
+    const f = fault();
+    if (f === 'EACCES' && flags === 'wx') throw fsError('EACCES');
+    const handle = await fsp.open(file, flags, mode);
+    if (f !== 'ENOSPC' || flags !== 'wx') return handle;
+    return { writeFile: () => Promise.reject(fsError('ENOSPC')), sync: () => handle.sync(), close: () => handle.close() } as unknown as FileHandle;
+  }) as StoreFs['open']);
 }
 
 function syncFs(fault: () => Fault): PrivateSyncFs {
