@@ -8,15 +8,15 @@ import type { Simulator } from '../../src/simulator';
 import type { VirtualClock } from '../support/virtual-clock';
 import {
   accountFlowNode,
-  ACCOUNT_ID,
+  accountNode,
   countRequests,
   GETMEASURE,
+  measureNode,
+  measureNodeOf,
   sendDelays,
   startOnClock,
   stopOnClock,
   type FlowNode,
-  accountNode,
-  measureNode,
 } from './measure-support';
 
 const MIN = 60_000;
@@ -31,16 +31,7 @@ interface Emission {
 function flow(sim: Simulator, lines: number, interval: unknown): FlowNode[] {
   const nodes: FlowNode[] = [accountFlowNode(sim)];
   for (let i = 0; i < lines; i++) {
-    nodes.push({
-      id: `m${i}`,
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      moduleId: sim.lines()[i].moduleId,
-      interval,
-      scale: '30min',
-      emit: 'changes',
-      wires: [[`out${i}`]],
-    });
+    nodes.push(measureNodeOf(`m${i}`, { moduleId: sim.lines()[i].moduleId, interval }, [[`out${i}`]]));
     nodes.push({ id: `out${i}`, type: 'helper' });
   }
   return nodes;

@@ -8,7 +8,7 @@ import type { Clock } from '../../src/lib/clock';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { nodeRedSettings, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, stopOnClock, type FlowNode, accountNode, measureNode } from './measure-support';
+import { accountCredentials, accountFlowNode, accountNode, measureNode, measureNodeOf, stopOnClock, type FlowNode } from './measure-support';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -36,11 +36,7 @@ describe('econetatmo-measure on a board clock hours off the cloud’s', function
       sim = await startSimulator({ now: clock.now, seed: 11, revisionRate: 0.3 });
       useTempUserDir();
       const moduleId = sim.lines()[0].moduleId;
-      const nodes: FlowNode[] = [
-        accountFlowNode(sim),
-        { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 10, scale: '30min', emit: 'changes', wires: [['out']] },
-        { id: 'out', type: 'helper' },
-      ];
+      const nodes: FlowNode[] = [accountFlowNode(sim), measureNodeOf('m1', { moduleId, interval: 10 }, [['out']]), { id: 'out', type: 'helper' }];
       await helper.load([accountNode, measureNode], nodes, accountCredentials(sim));
       const last = new Map<number, Point['values']>();
       const first = new Map<number, number>();

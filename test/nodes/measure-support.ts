@@ -76,6 +76,11 @@ export function measureRangeFlow(sim: Simulator, measure: Record<string, unknown
   return [{ id: 't1', type: 'tab' }, accountFlowNode(sim), ...nodes.map((n) => ({ ...n, z: 't1' }))];
 }
 
+/** A measure node `id` on the account: no timer, changes only, half-hours; `props` set over that. */
+export function measureNodeOf(id: string, props: Record<string, unknown>, wires: string[][]): FlowNode {
+  return { id, type: 'econetatmo-measure', account: ACCOUNT_ID, interval: 0, emit: 'changes', scale: '30min', ...props, wires };
+}
+
 /**
  * The account and a measure node `m1` on it (no timer, changes only, half-hours; `measure` set
  * over that) wired to a helper `out` and to `wiredTo`, then `extra`, a Catch node reporting to
@@ -88,7 +93,7 @@ export function measureFlow(
 ): FlowNode[] {
   return [
     { ...accountFlowNode(sim), ...account },
-    { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, interval: 0, emit: 'changes', scale: '30min', ...measure, wires: [['out', ...wiredTo]] },
+    measureNodeOf('m1', measure, [['out', ...wiredTo]]),
     { id: 'out', type: 'helper' },
     ...extra,
     { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
