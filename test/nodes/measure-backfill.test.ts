@@ -10,17 +10,17 @@ import type { MeasurePayload, MeasurePoint } from '../../src/contract/measure-pa
 import type { VirtualClock } from '../support/virtual-clock';
 import {
   accountCredentials,
+  accountNode,
   countRequests,
   GETMEASURE,
+  joinNode,
+  measureNode,
   measureRangeFlow,
   received,
   startOnClock,
   stopOnClock,
   type FlowNode,
   type StatusObject,
-  accountNode,
-  measureNode,
-  joinNode,
 } from './measure-support';
 
 const MIN = 60_000;

@@ -7,17 +7,17 @@ import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { MeasurePayload as Payload, MeasurePoint as Point } from '../../src/contract/measure-payload';
 import {
-  accountCredentials,
   ACCOUNT_ID,
+  accountCredentials,
+  accountNode,
   FOUR_TYPES,
   measureFlow,
+  measureNode,
   NO_LIMITS,
   sendAndWait,
+  syncNode,
   VirtualClock,
   type FlowNode,
-  accountNode,
-  measureNode,
-  syncNode,
 } from './measure-support';
 import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 

@@ -8,7 +8,7 @@ import helper from 'node-red-node-test-helper';
 import type { Simulator, SimulatorOptions } from '../../src/simulator';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
 import type { VirtualClock } from '../support/virtual-clock';
-import { measureRangeFlow, received, startOnClock, stopOnClock, type FlowNode, accountNode, measureNode, joinNode } from './measure-support';
+import { accountNode, joinNode, measureNode, measureRangeFlow, received, startOnClock, stopOnClock, type FlowNode } from './measure-support';
 
 const H = 3_600_000;
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$1', 'sum_energy_elec$2'];

@@ -11,10 +11,13 @@ import { recentWindow } from '../../src/netatmo/measure-plan';
 import { startOfDay } from '../../src/lib/local-calendar';
 import {
   accountCredentials,
+  accountNode,
   countRequests,
   expectedTotal,
+  exportNode,
   GETMEASURE,
   measureFlow,
+  measureNode,
   NO_LIMITS,
   received,
   sendAndWait,
@@ -22,9 +25,6 @@ import {
   settle,
   VirtualClock,
   type FlowNode,
-  accountNode,
-  measureNode,
-  exportNode,
 } from './measure-support';
 import type { MeasurePayload as Payload } from '../../src/contract/measure-payload';
 

@@ -12,14 +12,16 @@ import type { MeasurePayload, MeasurePoint } from '../../src/contract/measure-pa
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import type { Scale } from '../../src/contract/measure-types';
 import {
-  accountCredentials,
   ACCOUNT_ID,
+  accountCredentials,
+  accountNode,
   collect,
   countRequests,
   expectedTotal,
   FOUR_TYPES,
   GETMEASURE,
   measureFlow,
+  measureNode,
   nextMessage,
   NO_LIMITS,
   readSettled,
@@ -27,8 +29,6 @@ import {
   settle,
   VirtualClock,
   type FlowNode,
-  accountNode,
-  measureNode,
 } from './measure-support';
 import { currentUserDir, nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { eventually } from '../support/poll';
