@@ -12,6 +12,7 @@ import { startSimulator, type Simulator, type SimLine } from '../../src/simulato
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 import { browserAvailability, launchBrowser, screenshot, type Browser } from './support/browser';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
+import { debugNode, injectNode, measureOnDemand } from '../support/editor-nodes';
 
 const INJECT_ID = 'e2ebrinject001';
 const MEASURE_ID = 'e2ebrmeasure01';
@@ -172,86 +173,29 @@ describe('editor (real Node-RED + Chromium)', function () {
 
   it('adds an account from the measure node and connects it through the consent popup', async function () {
     // inject -> measure -> debug, imported through the editor as a user's paste would be.
-    await page.evaluate(
-      ({ injectId, measureId, debugId, badInjectId }) => {
-        const RED = (window as unknown as { RED: EditorRED }).RED;
-        const z = RED.workspaces.active();
-        RED.view.importNodes(
-          [
-            {
-              id: injectId,
-              type: 'inject',
-              z,
-              name: 'read',
-              props: [{ p: 'payload' }],
-              repeat: '',
-              crontab: '',
-              once: false,
-              onceDelay: 0.1,
-              topic: '',
-              payload: '',
-              payloadType: 'date',
-              x: 140,
-              y: 120,
-              wires: [[measureId]],
-            },
-            {
-              id: measureId,
-              type: 'econetatmo-measure',
-              z,
-              name: '',
-              account: '',
-              moduleId: '',
-              deviceId: '',
-              types: 'sum_energy_elec,sum_energy_elec$0,sum_energy_elec$1,sum_energy_elec$2',
-              scale: '30min',
-              interval: 0,
-              emit: 'all',
-              x: 360,
-              y: 120,
-              wires: [[debugId]],
-            },
-            {
-              id: badInjectId,
-              type: 'inject',
-              z,
-              name: 'bad scale',
-              props: [{ p: 'payload' }, { p: 'scale', v: 'fortnight', vt: 'str' }],
-              repeat: '',
-              crontab: '',
-              once: false,
-              onceDelay: 0.1,
-              topic: '',
-              payload: '',
-              payloadType: 'date',
-              x: 140,
-              y: 200,
-              wires: [[measureId]],
-            },
-            {
-              id: debugId,
-              type: 'debug',
-              z,
-              name: 'measures',
-              active: true,
-              tosidebar: true,
-              console: false,
-              tostatus: false,
-              complete: 'payload',
-              targetType: 'msg',
-              statusVal: '',
-              statusType: 'auto',
-              x: 580,
-              y: 120,
-              wires: [],
-            },
-          ],
-          { touchImport: true, generateIds: false, addFlow: false, notify: false },
-        );
-        RED.view.select({ nodes: [] });
-      },
-      { injectId: INJECT_ID, measureId: MEASURE_ID, debugId: DEBUG_ID, badInjectId: BAD_INJECT_ID },
-    );
+    const pasted = [
+      injectNode({ id: INJECT_ID, name: 'read', props: [{ p: 'payload' }], payloadType: 'date', x: 140, y: 120, wires: [[MEASURE_ID]] }),
+      measureOnDemand({ id: MEASURE_ID, x: 360, y: 120, wires: [[DEBUG_ID]] }),
+      injectNode({
+        id: BAD_INJECT_ID,
+        name: 'bad scale',
+        props: [{ p: 'payload' }, { p: 'scale', v: 'fortnight', vt: 'str' }],
+        payloadType: 'date',
+        x: 140,
+        y: 200,
+        wires: [[MEASURE_ID]],
+      }),
+      debugNode({ id: DEBUG_ID, name: 'measures', complete: 'payload', to: 'sidebar', x: 580, y: 120 }),
+    ];
+    await page.evaluate((nodes) => {
+      const RED = (window as unknown as { RED: EditorRED }).RED;
+      const z = RED.workspaces.active();
+      RED.view.importNodes(
+        nodes.map((n) => ({ ...n, z })),
+        { touchImport: true, generateIds: false, addFlow: false, notify: false },
+      );
+      RED.view.select({ nodes: [] });
+    }, pasted);
     await page.locator(`g[id="${MEASURE_ID}"]`).waitFor({ state: 'visible' });
     await screenshot(page, 'flow-imported');
 

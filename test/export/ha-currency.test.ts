@@ -4,20 +4,15 @@
 // to the stand-in Home Assistant. The euros' statistic keeps its sum and its unit, the francs go
 // to a statistic of their own from 0, one warning names both, and the energy goes on unbroken.
 import '../support/node-red-line';
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Simulator } from '../../src/simulator';
 import type { VirtualClock } from '../support/virtual-clock';
 import type { HaStandIn, StoredRow } from '../support/ha-standin';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, accountNode, exportNode, measureNode, measureNodeOf, type FlowNode } from '../nodes/measure-support';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
 import { checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
 const T0 = Date.UTC(2026, 10, 18, 10, 7);
 const EUR = { tariff: 'own', priceBasic: '0.25', pricePeak: '0.27', priceOffPeak: '0.2', currency: 'EUR' };
@@ -25,17 +20,7 @@ const CHF = { tariff: 'own', priceBasic: '0.3', pricePeak: '0.31', priceOffPeak:
 
 function flow(sim: Simulator, moduleId: string, prices: Record<string, string>): FlowNode[] {
   const placed: FlowNode[] = [
-    {
-      id: 'm1',
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      moduleId,
-      interval: 0,
-      emit: 'changes',
-      scale: '30min',
-      types: FOUR_TYPES.join(','),
-      wires: [['x1', 'measured']],
-    },
+    measureNodeOf('m1', { moduleId, types: FOUR_TYPES.join(',') }, [['x1', 'measured']]),
     { id: 'measured', type: 'helper' },
     { id: 'x1', type: 'econetatmo-export', format: 'homeassistant', source: 'econetatmo', statisticId: '', baselineTimeout: 600, wires: [['imp'], ['ask']] },
     haApiNode('imp', [[]]),

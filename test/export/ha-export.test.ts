@@ -12,15 +12,11 @@ import helper from 'node-red-node-test-helper';
 import type { Simulator } from '../../src/simulator';
 import type { VirtualClock } from '../support/virtual-clock';
 import type { HaStandIn } from '../support/ha-standin';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, accountNode, exportNode, measureNode, measureNodeOf, type FlowNode } from '../nodes/measure-support';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
 import { checkHaCostRows, checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
 import { ledgerFile } from '../../src/export/ledger-store';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 
@@ -34,17 +30,7 @@ function flow(sim: Simulator, moduleId: string, emit: string, exportProps: Recor
     accountFlowNode(sim),
     haServerNode(),
     ...placed([
-      {
-        id: 'm1',
-        type: 'econetatmo-measure',
-        account: ACCOUNT_ID,
-        moduleId,
-        interval: 0,
-        emit,
-        scale: '30min',
-        types: FOUR_TYPES.join(','),
-        wires: [['x1', 'measured']],
-      },
+      measureNodeOf('m1', { moduleId, emit, types: FOUR_TYPES.join(',') }, [['x1', 'measured']]),
       { id: 'measured', type: 'helper' },
       {
         id: 'x1',

@@ -6,34 +6,19 @@
 // the flow is mended (the backfill wired into the first node) and redeployed, the first node gets
 // its statistic back and the backfill lands: no hour lost, none doubled.
 import '../support/node-red-line';
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Simulator } from '../../src/simulator';
 import type { VirtualClock } from '../support/virtual-clock';
 import type { HaStandIn } from '../support/ha-standin';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import { ACCOUNT_ID, accountCredentials, accountFlowNode, accountNode, exportNode, measureNode, measureNodeOf, type FlowNode } from '../nodes/measure-support';
 import { haApiNode, haConnected, haCredentials, haNodes, haServerNode, quietOn, startHaRig, statisticIdOf, type HaRig } from './ha-support';
 import { checkHaRows, DAY, FOUR_TYPES, HOUR } from './truth';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 
 function measure(id: string, moduleId: string, to: string): FlowNode {
-  return {
-    id,
-    type: 'econetatmo-measure',
-    account: ACCOUNT_ID,
-    moduleId,
-    interval: 0,
-    emit: 'all',
-    scale: '30min',
-    types: FOUR_TYPES.join(','),
-    wires: [[to]],
-  };
+  return measureNodeOf(id, { moduleId, emit: 'all', types: FOUR_TYPES.join(',') }, [[to]]);
 }
 
 function haExport(id: string, imp: string, ask: string, out: string[] = []): FlowNode {

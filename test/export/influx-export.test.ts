@@ -4,21 +4,17 @@
 // every value equal to the simulator's, and hourly and daily sums equal to its totals. One line's
 // backfill comes as msg.parts pages.
 import '../support/node-red-line';
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
 import { influxdAvailable, startInfluxd, type Influxd } from '../support/influxd';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, accountNode, exportNode, measureNode, measureNodeOf, type FlowNode } from '../nodes/measure-support';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
 import { bucketCostMilli, byDay, SIM_OFF_PEAK, SIM_PEAK, DAY, FOUR_TYPES, HOUR, truthBuckets, truthHours } from './truth';
 import { fromWallClock } from '../../src/lib/local-calendar';
 
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 const influxNodes = require('node-red-contrib-influxdb/influxdb.js');
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
@@ -49,18 +45,7 @@ function flow(sim: Simulator, influx: Influxd, moduleIds: string[]): FlowNode[] 
   ];
   moduleIds.forEach((moduleId, i) =>
     // The second line sends its backfill as msg.parts pages.
-    nodes.push({
-      id: `m${i}`,
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      moduleId,
-      interval: 0,
-      emit: 'changes',
-      scale: '30min',
-      types: FOUR_TYPES.join(','),
-      rangeOutput: i === 1 ? 'parts' : 'message',
-      wires: [['x1', 'measured']],
-    }),
+    nodes.push(measureNodeOf(`m${i}`, { moduleId, types: FOUR_TYPES.join(','), rangeOutput: i === 1 ? 'parts' : 'message' }, [['x1', 'measured']])),
   );
   return nodes;
 }

@@ -15,10 +15,7 @@ import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/
 import { json, startScripted, type Recorded, type ScriptedServer } from '../support/scripted-server';
 import { assertNotPolluted, ProcessWatch, prototypeSnapshot, roundTrip } from './support';
 import { VirtualClock } from '../support/virtual-clock';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+import { accountNode, measureNode, measureNodeOf, syncNode } from '../nodes/measure-support';
 
 const DEVICE = '70:ee:50:aa:bb:cc';
 const LINE = `${DEVICE}#2`;
@@ -263,17 +260,7 @@ describe('hostile API answers to the sync and measure nodes', function () {
       [
         { id: 'acc', type: 'econetatmo-account', name: 'scripted', apiUrl: server.url },
         { id: 's1', type: 'econetatmo-sync', account: 'acc', mode: 'all', wires: [['out']] },
-        {
-          id: 'm1',
-          type: 'econetatmo-measure',
-          account: 'acc',
-          moduleId: LINE,
-          interval: 0,
-          emit: 'changes',
-          scale: '30min',
-          types: 'sum_energy_elec',
-          wires: [['out']],
-        },
+        measureNodeOf('m1', { account: 'acc', moduleId: LINE, types: 'sum_energy_elec' }, [['out']]),
         { id: 'out', type: 'helper' },
         { id: 'c1', type: 'catch', scope: ['s1', 'm1'], uncaught: false, wires: [['caught']] },
         { id: 'caught', type: 'helper' },

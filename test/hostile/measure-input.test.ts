@@ -4,11 +4,10 @@
 // and leave the node (and Object.prototype) as they were: the next good message still reads.
 // Over 300 lines: the table of bad overrides and the seeded property test share one oracle (the
 // contract's fields, types, scales) and one flow.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, type FlowNode } from '../nodes/measure-support';
+import { accountCredentials, accountFlowNode, accountNode, measureNode, measureNodeOf, type FlowNode } from '../nodes/measure-support';
 import { removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import {
   assertNotPolluted,
@@ -23,9 +22,6 @@ import {
   seeded,
   type Outcome,
 } from './support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
 
 const DAY = 86_400_000;
 const FIELDS = ['moduleId', 'deviceId', 'types', 'scale', 'dateBegin', 'dateEnd'] as const;
@@ -47,17 +43,7 @@ const SCALES = ['30min', '1hour', '3hours', '1day', '1week', '1month'];
 function flow(sim: Simulator, moduleId: string): FlowNode[] {
   return [
     accountFlowNode(sim),
-    {
-      id: 'm1',
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      moduleId,
-      interval: 0,
-      emit: 'changes',
-      scale: '1day',
-      types: 'sum_energy_elec',
-      wires: [['out']],
-    },
+    measureNodeOf('m1', { moduleId, scale: '1day', types: 'sum_energy_elec' }, [['out']]),
     { id: 'out', type: 'helper' },
     { id: 'c1', type: 'catch', scope: ['m1'], uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },

@@ -23,6 +23,20 @@ function form(fields: Record<string, string>): RequestInit {
 
 const api = apiGet;
 
+/** A POST to the token endpoint as the simulator's client; `fields` add to (or replace) its credentials. */
+function tokenGrant(sim: Simulator, grantType: string, fields: Record<string, string>): Promise<Answer> {
+  return call(sim, '/oauth2/token', form({ grant_type: grantType, client_id: sim.clientId, client_secret: sim.clientSecret, ...fields }));
+}
+
+function refreshGrant(sim: Simulator, refreshToken: string): Promise<Answer> {
+  return tokenGrant(sim, 'refresh_token', { refresh_token: refreshToken });
+}
+
+/** The consent page's answer, as its form posts it for the simulator's client. */
+function decision(sim: Simulator, fields: Record<string, string>): Promise<Answer> {
+  return call(sim, '/oauth2/authorize/decision', form({ client_id: sim.clientId, ...fields }));
+}
+
 describe('simulator (stand-in Netatmo cloud)', function () {
   this.timeout(20_000);
   const running: Simulator[] = [];
@@ -47,20 +61,15 @@ describe('simulator (stand-in Netatmo cloud)', function () {
     return api(sim, token, '/api/getmeasure', { device_id: line.deviceId, module_id: moduleId, ...params });
   }
 
+  /** The rows of a getmeasure answer (which must be a 200), keyed by bucket start. */
+  async function series(sim: Simulator, token: string, moduleId: string, params: Record<string, string | number>): Promise<Map<number, (number | null)[]>> {
+    return decodeSeries(bodyOf(await measure(sim, token, moduleId, params)));
+  }
+
   describe('OAuth', () => {
     it('rotates tokens on refresh and rejects a reused refresh token with invalid_grant', async () => {
       const sim = await start({ refreshToken: 'seeded|refresh' });
-      const refresh = (token: string): Promise<Answer> =>
-        call(
-          sim,
-          '/oauth2/token',
-          form({
-            grant_type: 'refresh_token',
-            client_id: sim.clientId,
-            client_secret: sim.clientSecret,
-            refresh_token: token,
-          }),
-        );
+      const refresh = (token: string): Promise<Answer> => refreshGrant(sim, token);
       const first = await refresh('seeded|refresh');
       should(first.status).equal(200);
       const a = first.json as Record<string, unknown>;
@@ -84,16 +93,7 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       should((await refresh('seeded|refresh')).json).eql({ error: 'invalid_grant' });
       should((await api(sim, b.access_token as string, '/api/homesdata')).status).equal(200);
 
-      const wrongClient = await call(
-        sim,
-        '/oauth2/token',
-        form({
-          grant_type: 'refresh_token',
-          client_id: sim.clientId,
-          client_secret: 'nope',
-          refresh_token: b.refresh_token as string,
-        }),
-      );
+      const wrongClient = await tokenGrant(sim, 'refresh_token', { client_secret: 'nope', refresh_token: b.refresh_token as string });
       should(wrongClient.status).equal(400);
       should(wrongClient.json).eql({ error: 'invalid_client' });
       const badGrant = await call(sim, '/oauth2/token', form({ grant_type: 'password', client_id: sim.clientId }));
@@ -120,18 +120,7 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       should((await call(sim, `/oauth2/authorize?client_id=other&redirect_uri=${encodeURIComponent(redirect)}`)).status).equal(400);
       should((await call(sim, `/oauth2/authorize?client_id=${sim.clientId}`)).status).equal(400);
 
-      const decide = (decision: string): Promise<Answer> =>
-        call(
-          sim,
-          '/oauth2/authorize/decision',
-          form({
-            client_id: sim.clientId,
-            redirect_uri: redirect,
-            scope: 'read_magellan',
-            state,
-            decision,
-          }),
-        );
+      const decide = (choice: string): Promise<Answer> => decision(sim, { redirect_uri: redirect, scope: 'read_magellan', state, decision: choice });
       const denied = await decide('deny');
       should(denied.status).equal(302);
       const deniedAt = new URL(denied.headers.get('location') as string);
@@ -147,18 +136,7 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       should(code).be.a.String().and.not.be.empty();
 
       const exchange = (redirectUri: string): Promise<Answer> =>
-        call(
-          sim,
-          '/oauth2/token',
-          form({
-            grant_type: 'authorization_code',
-            client_id: sim.clientId,
-            client_secret: sim.clientSecret,
-            code,
-            redirect_uri: redirectUri,
-            scope: 'read_magellan',
-          }),
-        );
+        tokenGrant(sim, 'authorization_code', { code, redirect_uri: redirectUri, scope: 'read_magellan' });
       const ok = await exchange(redirect);
       should(ok.status).equal(200, ok.text);
       const token = (ok.json as { access_token: string }).access_token;
@@ -170,30 +148,10 @@ describe('simulator (stand-in Netatmo cloud)', function () {
     it('binds a code to its redirect_uri and lets it expire after 10 minutes', async () => {
       const sim = await start();
       const getCode = async (): Promise<string> => {
-        const a = await call(
-          sim,
-          '/oauth2/authorize/decision',
-          form({
-            client_id: sim.clientId,
-            redirect_uri: 'http://localhost/cb',
-            state: 's',
-            decision: 'approve',
-          }),
-        );
+        const a = await decision(sim, { redirect_uri: 'http://localhost/cb', state: 's', decision: 'approve' });
         return new URL(a.headers.get('location') as string).searchParams.get('code') as string;
       };
-      const exchange = (code: string, redirectUri: string): Promise<Answer> =>
-        call(
-          sim,
-          '/oauth2/token',
-          form({
-            grant_type: 'authorization_code',
-            client_id: sim.clientId,
-            client_secret: sim.clientSecret,
-            code,
-            redirect_uri: redirectUri,
-          }),
-        );
+      const exchange = (code: string, redirectUri: string): Promise<Answer> => tokenGrant(sim, 'authorization_code', { code, redirect_uri: redirectUri });
       should((await exchange(await getCode(), 'http://localhost/other')).json).eql({ error: 'invalid_grant' });
       const late = await getCode();
       clock += 11 * 60_000;
@@ -273,15 +231,7 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const token = sim.issueTokens().accessToken;
       const line = sim.lines()[5];
       const begin = Math.floor((T0 - 60 * DAY) / HALF_HOUR) * (HALF_HOUR / 1000);
-      const body = bodyOf(
-        await measure(sim, token, line.moduleId, {
-          scale: '30min',
-          type: TYPES4.join(','),
-          date_begin: begin,
-          date_end: 'last',
-        }),
-      );
-      const rows = decodeSeries(body);
+      const rows = await series(sim, token, line.moduleId, { scale: '30min', type: TYPES4.join(','), date_begin: begin, date_end: 'last' });
       should(rows.size).be.above(900).and.not.above(1024);
       const starts = [...rows.keys()];
       should(Math.min(...starts)).equal(begin * 1000);
@@ -294,17 +244,7 @@ describe('simulator (stand-in Netatmo cloud)', function () {
         should(wh).be.within(10 * 5, 1500 * 5);
       }
       should(rows.size <= 1024).be.true();
-      const limited = decodeSeries(
-        bodyOf(
-          await measure(sim, token, line.moduleId, {
-            scale: '30min',
-            type: 'sum_energy_elec$1',
-            date_begin: begin,
-            date_end: 'last',
-            limit: 10,
-          }),
-        ),
-      );
+      const limited = await series(sim, token, line.moduleId, { scale: '30min', type: 'sum_energy_elec$1', date_begin: begin, date_end: 'last', limit: 10 });
       should(limited.size).equal(10);
 
       const err = async (params: Record<string, string | number>, status: number, code: number): Promise<void> => {
@@ -334,14 +274,14 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const begin = (T0 - 30 * DAY - ((T0 - 30 * DAY) % HALF_HOUR)) / 1000;
       for (const scale of ['30min', '3hours', '1day']) {
         const params = { scale, type: [...TYPES4, 'sum_energy_price$1', 'sum_energy_price$2'].join(','), date_begin: begin, date_end: 'last' };
-        const series = decodeSeries(bodyOf(await measure(sim, token, line.moduleId, params)));
+        const rows = await series(sim, token, line.moduleId, params);
         const keyed = bodyOf(await measure(sim, token, line.moduleId, { ...params, optimize: 'false' })) as Record<string, (number | null)[]>;
         const step = { '30min': 1800, '3hours': 10800, '1day': 86400 }[scale] as number;
         const fromKeyed = new Map(Object.entries(keyed).map(([k, v]) => [(Number(k) - step / 2) * 1000, v]));
         should(fromKeyed.size).be.above(0);
-        should([...fromKeyed.entries()]).eql([...series.entries()]);
+        should([...fromKeyed.entries()]).eql([...rows.entries()]);
         const realTime = bodyOf(await measure(sim, token, line.moduleId, { ...params, optimize: 'false', real_time: 'true' })) as Record<string, unknown>;
-        should(Object.keys(realTime).map((k) => Number(k) * 1000)).eql([...series.keys()]);
+        should(Object.keys(realTime).map((k) => Number(k) * 1000)).eql([...rows.keys()]);
       }
     });
 
@@ -352,7 +292,7 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const begin = Math.floor((T0 - 10 * DAY) / DAY) * 86400;
       const types = ['sum_energy_elec$1', 'sum_energy_elec$2', 'sum_energy_price$1', 'sum_energy_price$2'];
       const read = async (index: number, scale: string): Promise<Map<number, (number | null)[]>> =>
-        decodeSeries(bodyOf(await measure(sim, token, lines[index].moduleId, { scale, type: types.join(','), date_begin: begin, date_end: 'last' })));
+        series(sim, token, lines[index].moduleId, { scale, type: types.join(','), date_begin: begin, date_end: 'last' });
       const total = await read(5, '30min');
       const circuits = await Promise.all([0, 1, 2, 3, 4].map((i) => read(i, '30min')));
       should(total.size).be.above(400);
@@ -390,17 +330,13 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const at = sim.availableAt(line.moduleId, bucketStart);
       should(at).be.aboveOrEqual(bucketStart + HALF_HOUR);
       should(at).be.below(bucketStart + HALF_HOUR + (180 + 25) * 60_000);
-      const ask = async (): Promise<Map<number, (number | null)[]>> =>
-        decodeSeries(
-          bodyOf(
-            await measure(sim, sim.issueTokens().accessToken, line.moduleId, {
-              scale: '30min',
-              type: 'sum_energy_elec$1,sum_energy_elec$2',
-              date_begin: bucketStart / 1000,
-              date_end: bucketStart / 1000 + 1800,
-            }),
-          ),
-        );
+      const ask = (): Promise<Map<number, (number | null)[]>> =>
+        series(sim, sim.issueTokens().accessToken, line.moduleId, {
+          scale: '30min',
+          type: 'sum_energy_elec$1,sum_energy_elec$2',
+          date_begin: bucketStart / 1000,
+          date_end: bucketStart / 1000 + 1800,
+        });
       clock = at - 1;
       should((await ask()).has(bucketStart)).be.false();
       should(sim.buckets({ moduleId: line.moduleId, types: ['sum_energy_elec$1'], scale: '30min', from: bucketStart, to: bucketStart + HALF_HOUR })).be.empty();
@@ -431,15 +367,13 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const { start: bucketStart, at } = found;
       clock = at;
       const ask = async (): Promise<(number | null)[] | undefined> =>
-        decodeSeries(
-          bodyOf(
-            await measure(sim, sim.issueTokens().accessToken, line.moduleId, {
-              scale: '30min',
-              type: types.join(','),
-              date_begin: bucketStart / 1000,
-              date_end: bucketStart / 1000 + 1800,
-            }),
-          ),
+        (
+          await series(sim, sim.issueTokens().accessToken, line.moduleId, {
+            scale: '30min',
+            type: types.join(','),
+            date_begin: bucketStart / 1000,
+            date_end: bucketStart / 1000 + 1800,
+          })
         ).get(bucketStart);
       const preliminary = await ask();
       const final = sim.buckets({ moduleId: line.moduleId, types, scale: '30min', from: bucketStart, to: bucketStart + HALF_HOUR }, { final: true })[0];
@@ -457,14 +391,12 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const line = sim.lines()[1];
       const ask = async (scale: string): Promise<number> =>
         Math.min(
-          ...decodeSeries(
-            bodyOf(
-              await measure(sim, token, line.moduleId, {
-                scale,
-                type: 'sum_energy_elec$1,sum_energy_elec$2',
-                date_begin: Math.floor((T0 - 60 * DAY) / DAY) * 86400,
-              }),
-            ),
+          ...(
+            await series(sim, token, line.moduleId, {
+              scale,
+              type: 'sum_energy_elec$1,sum_energy_elec$2',
+              date_begin: Math.floor((T0 - 60 * DAY) / DAY) * 86400,
+            })
           ).keys(),
         );
       should(await ask('30min')).be.aboveOrEqual(T0 - 5 * DAY);
@@ -537,43 +469,16 @@ describe('simulator (stand-in Netatmo cloud)', function () {
       const token = sim.issueTokens().accessToken;
       const held = fetch(`${sim.url}/api/homesdata`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300) });
       await should(held).be.rejected();
-      const refreshed = await call(
-        sim,
-        '/oauth2/token',
-        form({
-          grant_type: 'refresh_token',
-          client_id: sim.clientId,
-          client_secret: sim.clientSecret,
-          refresh_token: 'r|1',
-        }),
-      );
+      const refreshed = await refreshGrant(sim, 'r|1');
       should(refreshed.status).equal(200);
       sim.setFaults({ timeoutRate: 0, slowRate: 1, slowMs: 50 });
       should((await api(sim, token, '/api/homesdata')).status).equal(200);
       sim.setFaults({ slowRate: 0, error5xxRate: 1, faultsOnToken: true });
-      const failed = await call(
-        sim,
-        '/oauth2/token',
-        form({
-          grant_type: 'refresh_token',
-          client_id: sim.clientId,
-          client_secret: sim.clientSecret,
-          refresh_token: (refreshed.json as { refresh_token: string }).refresh_token,
-        }),
-      );
+      const failed = await refreshGrant(sim, (refreshed.json as { refresh_token: string }).refresh_token);
       should(failed.status).be.within(500, 599);
       sim.setFaults({ error5xxRate: 0 });
       // The fault struck before rotation: the refresh token is still good.
-      const again = await call(
-        sim,
-        '/oauth2/token',
-        form({
-          grant_type: 'refresh_token',
-          client_id: sim.clientId,
-          client_secret: sim.clientSecret,
-          refresh_token: (refreshed.json as { refresh_token: string }).refresh_token,
-        }),
-      );
+      const again = await refreshGrant(sim, (refreshed.json as { refresh_token: string }).refresh_token);
       should(again.status).equal(200);
       should(sim.stats().requests['/api/homesdata'].timeout).equal(1);
     });

@@ -2,21 +2,26 @@
 // every ~3 h, ±25 min): it polls at the fixed 10 min until it has learnt the uploads, then
 // reads just after each one and seldom in between; the other lines of the ecocounter follow
 // the one that polls.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { startSimulator, type Simulator } from '../../src/simulator';
-import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
-import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, type FlowNode } from './measure-support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+import type { Simulator } from '../../src/simulator';
+import type { VirtualClock } from '../support/virtual-clock';
+import {
+  accountFlowNode,
+  accountNode,
+  countRequests,
+  GETMEASURE,
+  measureNode,
+  measureNodeOf,
+  sendDelays,
+  startOnClock,
+  stopOnClock,
+  type FlowNode,
+} from './measure-support';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2025, 2, 12, 0, 0);
-const GETMEASURE = '/api/getmeasure';
 
 interface Emission {
   t: number;
@@ -26,16 +31,7 @@ interface Emission {
 function flow(sim: Simulator, lines: number, interval: unknown): FlowNode[] {
   const nodes: FlowNode[] = [accountFlowNode(sim)];
   for (let i = 0; i < lines; i++) {
-    nodes.push({
-      id: `m${i}`,
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      moduleId: sim.lines()[i].moduleId,
-      interval,
-      scale: '30min',
-      emit: 'changes',
-      wires: [[`out${i}`]],
-    });
+    nodes.push(measureNodeOf(`m${i}`, { moduleId: sim.lines()[i].moduleId, interval }, [[`out${i}`]]));
     nodes.push({ id: `out${i}`, type: 'helper' });
   }
   return nodes;
@@ -48,11 +44,7 @@ describe('econetatmo-measure interval auto', function () {
   let emissions: Emission[][];
 
   async function start(lines: number): Promise<void> {
-    clock = new VirtualClock({ start: T0 });
-    nodeRedSettings({ clock });
-    sim = await startSimulator({ now: clock.now, seed: 7 });
-    useTempUserDir();
-    await helper.load([accountNode, measureNode], flow(sim, lines, 'auto'), accountCredentials(sim));
+    ({ clock, sim } = await startOnClock(T0, { seed: 7 }, [accountNode, measureNode], (s) => flow(s, lines, 'auto')));
     emissions = [];
     for (let i = 0; i < lines; i++) {
       const list: Emission[] = [];
@@ -64,13 +56,7 @@ describe('econetatmo-measure interval auto', function () {
     }
   }
 
-  afterEach(async () => {
-    await helper.unload();
-    await clock.settle();
-    clock.dispose();
-    removeTempUserDirs();
-    await sim.close();
-  });
+  afterEach(() => stopOnClock({ clock, sim }));
 
   /** When each bucket was first emitted by node i. */
   function firstEmission(i: number): Map<number, number> {
@@ -99,17 +85,8 @@ describe('econetatmo-measure interval auto', function () {
     // Fixed 10 min would take 72 requests.
     should(requests).be.below(36);
     const moduleId = sim.lines()[0].moduleId;
-    const first = firstEmission(0);
-    const delays: number[] = [];
-    for (const b of sim.buckets({ moduleId, types: ['sum_energy_elec'], scale: '30min', from: from - 6 * HOUR, to })) {
-      const available = sim.availableAt(moduleId, b.start);
-      if (available < from || available > to - HOUR) continue;
-      const emitted = first.get(b.start);
-      should(emitted).not.be.undefined();
-      delays.push((emitted as number) - available);
-    }
+    const delays = sendDelays(sim, moduleId, ['sum_energy_elec'], firstEmission(0), from, to, 6 * HOUR);
     should(delays.length).be.above(20);
-    delays.sort((a, b) => a - b);
     should(delays[Math.floor(delays.length / 2)]).be.belowOrEqual(10 * MIN);
     should(delays[delays.length - 1]).be.belowOrEqual(60 * MIN);
   });

@@ -1,25 +1,32 @@
 // Long ranges through econetatmo-measure against the simulator: paged at 1024 rows, one
 // message or parts that a real Join node rebuilds, resumed after a restart in the middle, and
 // a clear word when the cloud keeps less history than asked for.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import type { Simulator, SimulatorOptions } from '../../src/simulator';
 import { untilOnClock } from '../support/poll';
-import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { nodeRedSettings } from '../support/node-red-settings';
 import type { MeasurePayload, MeasurePoint } from '../../src/contract/measure-payload';
-import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, countRequests, measureRangeFlow, received, type FlowNode, type StatusObject } from './measure-support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const joinNode = require('@node-red/nodes/core/sequence/17-split.js');
+import type { VirtualClock } from '../support/virtual-clock';
+import {
+  accountCredentials,
+  accountNode,
+  countRequests,
+  GETMEASURE,
+  joinNode,
+  measureNode,
+  measureRangeFlow,
+  received,
+  startOnClock,
+  stopOnClock,
+  type FlowNode,
+  type StatusObject,
+} from './measure-support';
 
 const MIN = 60_000;
 const STEP = 30 * MIN;
 const DAY = 24 * 60 * MIN;
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
-const GETMEASURE = '/api/getmeasure';
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$1', 'sum_energy_elec$2'];
 
 /**
@@ -46,19 +53,10 @@ describe('econetatmo-measure backfill (long ranges)', function () {
   let userDir: string;
 
   async function start(options: Partial<SimulatorOptions> = {}, props: Record<string, unknown> = {}): Promise<void> {
-    clock = new VirtualClock({ start: T0 });
-    nodeRedSettings({ clock });
-    sim = await startSimulator({ now: clock.now, ...options });
-    userDir = useTempUserDir();
-    await helper.load([accountNode, measureNode, joinNode], flow(sim, props), accountCredentials(sim));
+    ({ clock, sim, userDir } = await startOnClock(T0, options, [accountNode, measureNode, joinNode], (s) => flow(s, props)));
   }
 
-  afterEach(async () => {
-    await helper.unload();
-    clock.dispose();
-    removeTempUserDirs();
-    await sim.close();
-  });
+  afterEach(() => stopOnClock({ clock, sim }, false));
 
   function truth(moduleId: string, from: number, to: number): MeasurePoint[] {
     return sim.buckets({ moduleId, types: TYPES, scale: '30min', from, to }).map((b) => ({ ...b, total: null }));

@@ -3,17 +3,23 @@
 // on true time: the node reads the cloud's recent window (its answers tell its time), so every
 // bucket reaches the flow with its final value, late revisions included; and a range a message
 // asks for is checked and read on the cloud’s clock.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import type { Clock } from '../../src/lib/clock';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import { nodeRedSettings, useTempUserDir } from '../support/node-red-settings';
 import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, collect, type FlowNode } from './measure-support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
+import {
+  accountCredentials,
+  accountFlowNode,
+  accountNode,
+  ACCOUNT_ID,
+  collect,
+  measureNode,
+  measureNodeOf,
+  stopOnClock,
+  type FlowNode,
+} from './measure-support';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -30,13 +36,7 @@ describe('econetatmo-measure on a board clock hours off the cloud’s', function
   let sim: Simulator;
   let clock: VirtualClock;
 
-  afterEach(async () => {
-    await helper.unload();
-    await clock.settle();
-    clock.dispose();
-    removeTempUserDirs();
-    await sim.close();
-  });
+  afterEach(() => stopOnClock({ clock, sim }));
 
   it('8 h behind: a recent range asked by a message is read on the cloud’s clock, not refused as in the future', async () => {
     clock = new VirtualClock({ start: T0 + 2 * 24 * HOUR });
@@ -79,11 +79,7 @@ describe('econetatmo-measure on a board clock hours off the cloud’s', function
       sim = await startSimulator({ now: clock.now, seed: 11, revisionRate: 0.3 });
       useTempUserDir();
       const moduleId = sim.lines()[0].moduleId;
-      const nodes: FlowNode[] = [
-        accountFlowNode(sim),
-        { id: 'm1', type: 'econetatmo-measure', account: ACCOUNT_ID, moduleId, interval: 10, scale: '30min', emit: 'changes', wires: [['out']] },
-        { id: 'out', type: 'helper' },
-      ];
+      const nodes: FlowNode[] = [accountFlowNode(sim), measureNodeOf('m1', { moduleId, interval: 10 }, [['out']]), { id: 'out', type: 'helper' }];
       await helper.load([accountNode, measureNode], nodes, accountCredentials(sim));
       const last = new Map<number, Point['values']>();
       const first = new Map<number, number>();

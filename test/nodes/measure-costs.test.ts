@@ -2,69 +2,44 @@
 // columns × the home's prices (home 1: peak 0.27, off-peak 0.20 per kWh, EUR from France); a
 // revised bucket keeps its first prices across a price change and a restart; a backfill prices
 // old buckets with today's prices and says so; a bad schedule makes costs null with one warning.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { MeasurePayload as Payload, MeasurePoint as Point } from '../../src/contract/measure-payload';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, settle, VirtualClock, type FlowNode } from './measure-support';
+import {
+  ACCOUNT_ID,
+  accountCredentials,
+  accountNode,
+  FOUR_TYPES,
+  measureFlow,
+  measureNode,
+  NO_LIMITS,
+  sendAndWait,
+  syncNode,
+  VirtualClock,
+  type FlowNode,
+} from './measure-support';
 import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const syncNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-sync.js'));
 
 const T0 = Date.UTC(2026, 10, 17, 10, 7); // a Tuesday
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const FOUR_TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
-const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
 
 type CostPoint = Point & { cost: number | null };
 type CostPayload = Payload & { currency: string | null; points: CostPoint[] };
 
 function flow(sim: Simulator, moduleId: string, account: Record<string, unknown> = {}): FlowNode[] {
-  return [
-    { ...accountFlowNode(sim), ...account },
-    {
-      id: 'm1',
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      interval: 0,
-      emit: 'changes',
-      scale: '30min',
-      types: FOUR_TYPES.join(','),
-      moduleId,
-      wires: [['out']],
-    },
+  const sync: FlowNode[] = [
     { id: 's1', type: 'econetatmo-sync', account: ACCOUNT_ID, wires: [['synced']] },
-    { id: 'out', type: 'helper' },
     { id: 'synced', type: 'helper' },
-    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-    { id: 'caught', type: 'helper' },
-    { id: 'k1', type: 'complete', scope: ['m1'], uncaught: false, wires: [['completed']] },
-    { id: 'completed', type: 'helper' },
   ];
+  return measureFlow(sim, { types: FOUR_TYPES.join(','), moduleId }, { account, extra: sync });
 }
 
-let tags = 0;
+/** What m1 sent for `msg` until its done(); an error if the node failed the message. */
 async function input(msg: Record<string, unknown> = {}): Promise<CostPayload[]> {
-  const sent: CostPayload[] = [];
-  const out = helper.getNode('out');
-  const onOut = (m: Record<string, unknown>): void => void sent.push(m.payload as CostPayload);
-  out.on('input', onOut);
-  const tag = `t${++tags}`;
-  const finished = new Promise<void>((resolve, reject) => {
-    helper.getNode('completed').on('input', (m: Record<string, unknown>) => m.__tag === tag && resolve());
-    helper
-      .getNode('caught')
-      .on('input', (m: Record<string, unknown>) => m.__tag === tag && reject(new Error(String((m.error as { message: string }).message))));
-  });
-  helper.getNode('m1').receive({ ...msg, __tag: tag });
-  await finished;
-  await settle();
-  await settle();
-  (out as unknown as { removeListener(e: string, f: unknown): void }).removeListener('input', onOut);
+  const { sent, error } = await sendAndWait<CostPayload>(msg);
+  if (error) throw new Error(String(error.message));
   return sent;
 }
 

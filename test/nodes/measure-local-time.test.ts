@@ -3,18 +3,12 @@
 // midnights, Mondays and 1sts (a 25-hour day at the autumn change, a 23-hour one in spring,
 // calendar months), in a periodic read, a range read and a backfill; Node-RED's own zone (UTC
 // on this machine) never leaks in.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
+import type { Simulator, SimulatorOptions } from '../../src/simulator';
 import type { MeasurePayload } from '../../src/contract/measure-payload';
-import { VirtualClock } from '../support/virtual-clock';
-import { accountCredentials, measureRangeFlow, received, type FlowNode } from './measure-support';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const joinNode = require('@node-red/nodes/core/sequence/17-split.js');
+import type { VirtualClock } from '../support/virtual-clock';
+import { accountNode, joinNode, measureNode, measureRangeFlow, received, startOnClock, stopOnClock, type FlowNode } from './measure-support';
 
 const H = 3_600_000;
 const TYPES = ['sum_energy_elec', 'sum_energy_elec$1', 'sum_energy_elec$2'];
@@ -32,19 +26,10 @@ describe("econetatmo-measure on the home's local calendar", function () {
   let clock: VirtualClock;
 
   async function start(options: Partial<SimulatorOptions> = {}, props: Record<string, unknown> = {}): Promise<void> {
-    clock = new VirtualClock({ start: T0 });
-    nodeRedSettings({ clock });
-    sim = await startSimulator({ now: clock.now, revisionRate: 0, ...options });
-    useTempUserDir();
-    await helper.load([accountNode, measureNode, joinNode], flow(sim, props), accountCredentials(sim));
+    ({ clock, sim } = await startOnClock(T0, { revisionRate: 0, ...options }, [accountNode, measureNode, joinNode], (s) => flow(s, props)));
   }
 
-  afterEach(async () => {
-    await helper.unload();
-    clock.dispose();
-    removeTempUserDirs();
-    await sim.close();
-  });
+  afterEach(() => stopOnClock({ clock, sim }, false));
 
   async function ask(msg: Record<string, unknown>, from: string[] = ['out']): Promise<Array<Record<string, unknown>>> {
     const got = from.map(received);

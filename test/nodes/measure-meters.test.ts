@@ -3,85 +3,53 @@
 // set (both from the account's lines), local days, a range, `interval: auto` learning the
 // gateway's own upload rhythm (30 min in the simulator, not the ecocounter's 3 h), revisions, the
 // export of an NLPC into Home Assistant's hourly rows, and a module the account does not have.
-import path from 'path';
 import should from 'should';
 import helper from 'node-red-node-test-helper';
 import { startSimulator, type Simulator, type SimMeter } from '../../src/simulator';
 import { nodeRedSettings, removeTempUserDirs, useTempUserDir } from '../support/node-red-settings';
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import { startOfDay } from '../../src/lib/local-calendar';
-import { accountCredentials, accountFlowNode, ACCOUNT_ID, countRequests, received, settle, VirtualClock, type FlowNode } from './measure-support';
+import {
+  accountCredentials,
+  accountNode,
+  countRequests,
+  expectedTotal,
+  exportNode,
+  GETMEASURE,
+  measureFlow,
+  measureNode,
+  NO_LIMITS,
+  received,
+  sendAndWait,
+  sendDelays,
+  settle,
+  VirtualClock,
+  type FlowNode,
+} from './measure-support';
 import type { MeasurePayload as Payload } from '../../src/contract/measure-payload';
-
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-const exportNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-export.js'));
 
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const GRID = ['sum_energy_buy_from_grid', 'sum_energy_buy_from_grid$0', 'sum_energy_buy_from_grid$1', 'sum_energy_buy_from_grid$2'];
-const GETMEASURE = '/api/getmeasure';
-const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
 
 /** The total the contract gives a bucket of the buy_from_grid family. */
 function gridTotal(values: Record<string, number | null>): number | null {
-  const plain = values.sum_energy_buy_from_grid;
-  if (typeof plain === 'number') return plain;
-  let sum: number | null = null;
-  for (const t of GRID.slice(1)) if (typeof values[t] === 'number') sum = (sum ?? 0) + (values[t] as number);
-  return sum;
+  return expectedTotal(values, 'sum_energy_buy_from_grid');
 }
 
 function flow(sim: Simulator, props: Record<string, unknown>): FlowNode[] {
-  return [
-    accountFlowNode(sim),
-    // Made as the editor makes a new node: no device, no types (the model's default).
-    {
-      id: 'm1',
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      deviceId: '',
-      types: '',
-      interval: 0,
-      emit: 'changes',
-      scale: '30min',
-      ...props,
-      wires: [['out', 'x1']],
-    },
-    { id: 'out', type: 'helper' },
+  const exportTo: FlowNode[] = [
     { id: 'x1', type: 'econetatmo-export', format: 'homeassistant', wires: [['imports'], ['asks']] },
     { id: 'imports', type: 'helper' },
     { id: 'asks', type: 'helper' },
-    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-    { id: 'caught', type: 'helper' },
-    { id: 'k1', type: 'complete', scope: ['m1'], uncaught: false, wires: [['completed']] },
-    { id: 'completed', type: 'helper' },
   ];
+  // Made as the editor makes a new node: no device, no types (the model's default).
+  return measureFlow(sim, { deviceId: '', types: '', ...props }, { wiredTo: ['x1'], extra: exportTo });
 }
-
-let tags = 0;
 
 /** Sends a message to m1 and waits for its done(): what came out meanwhile, or the error. */
-async function input(msg: Record<string, unknown>): Promise<{ sent: Payload[]; error?: { message: string } }> {
-  const sent: Payload[] = [];
-  const out = helper.getNode('out');
-  const onOut = (m: Record<string, unknown>): void => {
-    sent.push(m.payload as Payload);
-  };
-  out.on('input', onOut);
-  const tag = `t${++tags}`;
-  const finished = new Promise<{ error?: { message: string } }>((resolve) => {
-    helper.getNode('completed').on('input', (m: Record<string, unknown>) => m.__tag === tag && resolve({}));
-    helper.getNode('caught').on('input', (m: Record<string, unknown>) => m.__tag === tag && resolve({ error: m.error as { message: string } }));
-  });
-  helper.getNode('m1').receive({ ...msg, __tag: tag });
-  const result = await finished;
-  await settle();
-  await settle();
-  (out as unknown as { removeListener(e: string, f: unknown): void }).removeListener('input', onOut);
-  return { sent, ...result };
-}
+const input = sendAndWait<Payload>;
 
 describe('econetatmo-measure on every Legrand meter', function () {
   this.timeout(120_000);
@@ -177,16 +145,8 @@ describe('econetatmo-measure on every Legrand meter', function () {
       const from = clock.now();
       await clock.runFor(6 * HOUR);
       const to = clock.now();
-      const delays: number[] = [];
-      for (const b of sim.buckets({ moduleId: module.moduleId, types: GRID, scale: '30min', from: from - 2 * HOUR, to })) {
-        const available = sim.availableAt(module.moduleId, b.start);
-        if (available < from || available > to - HOUR) continue;
-        const sentAt = first.get(b.start);
-        should(sentAt).not.be.undefined();
-        delays.push((sentAt as number) - available);
-      }
+      const delays = sendDelays(sim, module.moduleId, GRID, first, from, to, 2 * HOUR);
       should(delays.length).be.above(8);
-      delays.sort((a, b) => a - b);
       // A 3-hour rhythm would leave most buckets waiting for the hourly safety read; a 10-minute
       // poll would average 5 minutes. Learnt, the reads follow the half-hourly uploads.
       should(delays[Math.floor(delays.length / 2)]).be.belowOrEqual(6 * MIN);

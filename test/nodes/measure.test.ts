@@ -12,14 +12,20 @@ import type { MeasurePayload, MeasurePoint } from '../../src/contract/measure-pa
 import { recentWindow } from '../../src/netatmo/measure-plan';
 import type { Scale } from '../../src/contract/measure-types';
 import {
-  accountCredentials,
-  accountFlowNode,
   ACCOUNT_ID,
+  accountCredentials,
+  accountNode,
   collect,
   countRequests,
   expectedTotal,
+  FOUR_TYPES,
+  GETMEASURE,
+  measureFlow,
+  measureNode,
   nextMessage,
+  NO_LIMITS,
   readSettled,
+  sendAndWait,
   settle,
   VirtualClock,
   type FlowNode,
@@ -28,62 +34,17 @@ import { currentUserDir, nodeRedSettings, removeTempUserDirs, useTempUserDir } f
 import { eventually } from '../support/poll';
 import { HOSTILE_LINE_NAMES } from '../support/hostile-lines';
 
-const accountNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-account.js'));
-const measureNode = require(path.resolve(__dirname, '../../../nodes/econetatmo-measure.js'));
-
 const T0 = Date.UTC(2025, 2, 12, 10, 7);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-const FOUR_TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
-const GETMEASURE = '/api/getmeasure';
-const NO_LIMITS = [{ windowMs: 10_000, max: 10_000 }];
 
 function flow(sim: Simulator, props: Record<string, unknown>): FlowNode[] {
-  return [
-    accountFlowNode(sim),
-    {
-      id: 'm1',
-      type: 'econetatmo-measure',
-      account: ACCOUNT_ID,
-      interval: 0,
-      emit: 'changes',
-      scale: '30min',
-      types: FOUR_TYPES.join(','),
-      ...props,
-      wires: [['out']],
-    },
-    { id: 'out', type: 'helper' },
-    { id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-    { id: 'caught', type: 'helper' },
-    { id: 'k1', type: 'complete', scope: ['m1'], uncaught: false, wires: [['completed']] },
-    { id: 'completed', type: 'helper' },
-  ];
+  return measureFlow(sim, { types: FOUR_TYPES.join(','), ...props });
 }
-
-let tags = 0;
 
 /** Sends a message and waits for its done(): resolves with what came out meanwhile, or the error. */
-async function input(msg: Record<string, unknown>): Promise<{ sent: MeasurePayload[]; msgs: Array<Record<string, unknown>>; error?: { message: string } }> {
-  const msgs: Array<Record<string, unknown>> = [];
-  const out = helper.getNode('out');
-  const onOut = (m: Record<string, unknown>): void => {
-    msgs.push(m);
-  };
-  out.on('input', onOut);
-  const tag = `t${++tags}`;
-  const finished = new Promise<{ error?: { message: string } }>((resolve) => {
-    helper.getNode('completed').on('input', (m: Record<string, unknown>) => m.__tag === tag && resolve({}));
-    helper.getNode('caught').on('input', (m: Record<string, unknown>) => m.__tag === tag && resolve({ error: m.error as { message: string } }));
-  });
-  helper.getNode('m1').receive({ ...msg, __tag: tag });
-  const result = await finished;
-  // Messages are delivered asynchronously: let the ones sent before done() arrive.
-  await settle();
-  await settle();
-  (out as unknown as { removeListener(e: string, f: unknown): void }).removeListener('input', onOut);
-  return { sent: msgs.map((m) => m.payload as MeasurePayload), msgs, ...result };
-}
+const input = sendAndWait;
 
 function truth(sim: Simulator, moduleId: string, types: string[], scale: Scale, from: number, to: number): SimBucket[] {
   return sim.buckets({ moduleId, types, scale, from, to });

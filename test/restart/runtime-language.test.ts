@@ -4,6 +4,7 @@
 import should from 'should';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { startNodeRed, type FlowNode, type NodeRedProcess } from '../support/node-red-process';
+import { debugNode, injectNode, measureOnDemand } from '../support/editor-nodes';
 
 const TAB = 'fr0tab00000001';
 const ACCOUNT = 'fr0acc00000001';
@@ -16,21 +17,8 @@ const STATUS = 'fr0sta00000001';
 const SAY_STATUS = 'fr0dbg00000002';
 
 function flow(sim: Simulator, moduleId: string): FlowNode[] {
-  const inject = (id: string, y: number, props: Array<Record<string, string>>): FlowNode => ({
-    id,
-    type: 'inject',
-    z: TAB,
-    name: id,
-    props,
-    repeat: '',
-    crontab: '',
-    once: false,
-    onceDelay: 0.1,
-    topic: '',
-    x: 120,
-    y,
-    wires: [[MEASURE]],
-  });
+  const inject = (id: string, y: number, props: Array<Record<string, string>>): FlowNode =>
+    injectNode({ id, z: TAB, name: id, props, x: 120, y, wires: [[MEASURE]] });
   return [
     { id: TAB, type: 'tab', label: 'fr', disabled: false, info: '' },
     { id: ACCOUNT, type: 'econetatmo-account', name: 'compte', apiUrl: sim.url },
@@ -41,59 +29,12 @@ function flow(sim: Simulator, moduleId: string): FlowNode[] {
     ]),
     // A scale that does not exist: refused before any request.
     inject(INJECT_BAD, 120, [{ p: 'scale', v: '2hours', vt: 'str' }]),
-    {
-      id: MEASURE,
-      type: 'econetatmo-measure',
-      z: TAB,
-      name: '',
-      account: ACCOUNT,
-      moduleId,
-      deviceId: '',
-      types: 'sum_energy_elec',
-      scale: '30min',
-      interval: 0,
-      emit: 'all',
-      x: 320,
-      y: 80,
-      wires: [[]],
-    },
+    measureOnDemand({ id: MEASURE, z: TAB, account: ACCOUNT, moduleId, types: 'sum_energy_elec', x: 320, y: 80, wires: [[]] }),
     { id: CATCH, type: 'catch', z: TAB, name: '', scope: [MEASURE], uncaught: false, x: 120, y: 200, wires: [[SAY]] },
     // The measure node's canvas statuses, to the log.
     { id: STATUS, type: 'status', z: TAB, name: '', scope: [MEASURE], x: 120, y: 260, wires: [[SAY_STATUS]] },
-    {
-      id: SAY_STATUS,
-      type: 'debug',
-      z: TAB,
-      name: 'statut',
-      active: true,
-      tosidebar: false,
-      console: true,
-      tostatus: false,
-      complete: 'status.text',
-      targetType: 'msg',
-      statusVal: '',
-      statusType: 'auto',
-      x: 320,
-      y: 260,
-      wires: [],
-    },
-    {
-      id: SAY,
-      type: 'debug',
-      z: TAB,
-      name: 'erreur',
-      active: true,
-      tosidebar: false,
-      console: true,
-      tostatus: false,
-      complete: 'error.message',
-      targetType: 'msg',
-      statusVal: '',
-      statusType: 'auto',
-      x: 320,
-      y: 200,
-      wires: [],
-    },
+    debugNode({ id: SAY_STATUS, z: TAB, name: 'statut', complete: 'status.text', to: 'console', x: 320, y: 260 }),
+    debugNode({ id: SAY, z: TAB, name: 'erreur', complete: 'error.message', to: 'console', x: 320, y: 200 }),
   ];
 }
 

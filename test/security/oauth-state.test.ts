@@ -57,14 +57,19 @@ describe('OAuth callback state (security)', function () {
     return (await helper.request().get(path)) as Answer;
   }
 
-  async function startConnect(): Promise<URL> {
-    const res = (await helper
+  /** The editor's Connect: the answer carries the consent page's address. */
+  async function connect(): Promise<Answer & { body: { authorizeUrl: string } }> {
+    return (await helper
       .request()
       .post(`/econetatmo/accounts/${ID}/connect`)
       .send({ redirectUri: REDIRECT_URI })
       .set('Content-Type', 'application/json')) as Answer & {
       body: { authorizeUrl: string };
     };
+  }
+
+  async function startConnect(): Promise<URL> {
+    const res = await connect();
     res.status.should.equal(200, res.text);
     return consent(res.body.authorizeUrl, 'approve');
   }
@@ -156,13 +161,7 @@ describe('OAuth callback state (security)', function () {
     }
     sim.stats().codeGrants.should.equal(grants + 1);
     // A state used for a denial cannot carry a code afterwards.
-    const res = (await helper
-      .request()
-      .post(`/econetatmo/accounts/${ID}/connect`)
-      .send({ redirectUri: REDIRECT_URI })
-      .set('Content-Type', 'application/json')) as Answer & {
-      body: { authorizeUrl: string };
-    };
+    const res = await connect();
     const denied = await consent(res.body.authorizeUrl, 'deny');
     (await get(callbackPath(denied))).status.should.equal(200);
     const replay = await get(`${CALLBACK}?code=abc&state=${denied.searchParams.get('state')}`);

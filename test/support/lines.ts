@@ -1,3 +1,4 @@
+// Lines as discovery gives them, for the tests that hand a service its account's lines.
 import type { Line } from '../../src/contract/line';
 
 /** A circuit line of the account's one home, as discovery gives it. */
@@ -16,5 +17,20 @@ export function lineRecord(moduleId: string, name: string, timezone: string | nu
     sourceType: 'electricity',
     roomId: null,
     roomName: null,
+  };
+}
+
+/** An electricity module of home `homeId` (named after it) behind the gateway `gw`, in no room; `l` sets the rest. */
+export function moduleLine(l: Pick<Line, 'homeId' | 'moduleId' | 'model' | 'name' | 'role'> & Partial<Line>): Line {
+  return {
+    homeName: l.homeId,
+    timezone: null,
+    deviceId: 'gw',
+    index: null,
+    consumptionType: 'electrical',
+    sourceType: 'electricity',
+    roomId: null,
+    roomName: null,
+    ...l,
   };
 }

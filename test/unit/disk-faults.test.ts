@@ -9,7 +9,7 @@ import { HaLedgers } from '../../src/export/ha-ledgers';
 import { LedgerRegistry } from '../../src/export/ledger-registry';
 import { HourLedger } from '../../src/export/hour-ledger';
 import { fileLedgerStore, ledgerFile } from '../../src/export/ledger-store';
-import { HALF_HOUR, type ExportPoint, type MeasurePayload } from '../../src/export/types';
+import { HALF_HOUR } from '../../src/export/types';
 import { realPrivateSyncFs, type PrivateSyncFs } from '../../src/lib/private-file';
 import { FileMemory, ReportingMemory } from '../../src/measure/store';
 import { isNetatmoError, type NetatmoError } from '../../src/netatmo/errors';
@@ -18,32 +18,22 @@ import { TokenStore, type StoreFs } from '../../src/netatmo/token-store';
 import type { TokenPair } from '../../src/netatmo/types';
 import { VirtualClock } from '../support/virtual-clock';
 import { tempDir } from '../support/temp-dir';
+import { fsError, storeFsWith } from '../support/store-fs';
+import { half, ovenPayload } from './export/oven-payload';
 
 const H = 3_600_000;
 const FAULTS = ['ENOSPC', 'EACCES'] as const;
 type Fault = (typeof FAULTS)[number] | null;
 
-function fsError(code: string): Error {
-  return Object.assign(new Error(`${code}: simulated`), { code });
-}
-
 /** The async writer's fs: a full disk fails the write into the temporary file, a read-only one its creation. */
 function asyncFs(fault: () => Fault): StoreFs {
-  return {
-    mkdir: fsp.mkdir,
-    readFile: fsp.readFile,
-    rename: fsp.rename,
-    unlink: fsp.unlink,
-    chmod: fsp.chmod,
-    readdir: (dir: string) => fsp.readdir(dir),
-    open: (async (file: string, flags: string, mode?: number) => {
-      const f = fault();
-      if (f === 'EACCES' && flags === 'wx') throw fsError('EACCES');
-      const handle = await fsp.open(file, flags, mode);
-      if (f !== 'ENOSPC' || flags !== 'wx') return handle;
-      return { writeFile: () => Promise.reject(fsError('ENOSPC')), sync: () => handle.sync(), close: () => handle.close() } as unknown as FileHandle;
-    }) as StoreFs['open'],
-  };
+  return storeFsWith((async (file: string, flags: string, mode?: number) => {
+    const f = fault();
+    if (f === 'EACCES' && flags === 'wx') throw fsError('EACCES');
+    const handle = await fsp.open(file, flags, mode);
+    if (f !== 'ENOSPC' || flags !== 'wx') return handle;
+    return { writeFile: () => Promise.reject(fsError('ENOSPC')), sync: () => handle.sync(), close: () => handle.close() } as unknown as FileHandle;
+  }) as StoreFs['open']);
 }
 
 function syncFs(fault: () => Fault): PrivateSyncFs {
@@ -147,17 +137,6 @@ for (const code of FAULTS) {
 
     it('export ledger: the old file stays, a warning says why, the rows still go, and the next save has every hour', () => {
       const H0 = Date.UTC(2026, 0, 10, 0);
-      const half = (start: number, total: number): ExportPoint => ({ start, end: start + HALF_HOUR, values: { sum_energy_elec: total }, total });
-      const payload = (points: ExportPoint[]): MeasurePayload => ({
-        moduleId: '70:ee:50:a1:b2:c3#4',
-        deviceId: '70:ee:50:a1:b2:c3',
-        name: 'Oven',
-        scale: '30min',
-        unit: 'Wh',
-        types: ['sum_energy_elec'],
-        points,
-        revised: [],
-      });
       const dir = path.join(tmp.dir, 'export');
       const store = fileLedgerStore(
         dir,
@@ -165,19 +144,19 @@ for (const code of FAULTS) {
       );
       const claims = new LedgerRegistry().claimsFor(dir, 'node-1');
       const ex = new HaLedgers({ source: 'econetatmo', statisticIdOverride: 'oven', store, claims, askBaseline: false });
-      ex.handle(payload([half(H0, 100), half(H0 + HALF_HOUR, 100)]));
+      ex.handle(ovenPayload([half(H0, 100), half(H0 + HALF_HOUR, 100)]));
       const file = ledgerFile(dir, 'econetatmo:oven');
       const before = readFileSync(file, 'utf8');
 
       fault = code;
-      const out = ex.handle(payload([half(H0 + H, 300), half(H0 + H + HALF_HOUR, 100)]));
+      const out = ex.handle(ovenPayload([half(H0 + H, 300), half(H0 + H + HALF_HOUR, 100)]));
       should(out.warnings).eql([{ key: 'ledgerNotSaved', args: { id: 'econetatmo:oven', code } }]);
       should(out.commands.flatMap((c) => c.stats.map((s) => s.sum))).eql([0.6]);
       should(readFileSync(file, 'utf8')).equal(before);
       should(temporaries(dir)).eql([]);
 
       fault = null;
-      const next = ex.handle(payload([half(H0 + 2 * H, 50), half(H0 + 2 * H + HALF_HOUR, 50)]));
+      const next = ex.handle(ovenPayload([half(H0 + 2 * H, 50), half(H0 + 2 * H + HALF_HOUR, 50)]));
       should(next.warnings).eql([]);
       should(next.commands.flatMap((c) => c.stats.map((s) => s.sum))).eql([0.7]);
       // A new exporter (a restart) reads every hour back, the one of the failed save included.

@@ -9,29 +9,11 @@ import { memoryLedgerStore } from '../../src/export/ledger-store';
 import { VALID_STATISTIC_ID, hourIso, importCommands, metadataFor, statisticIdFor, sumBefore } from '../../src/export/ha-statistics';
 import { influxPoints } from '../../src/export/influx-points';
 import { DashboardChart } from '../../src/export/dashboard-chart';
-import { ExportProblem, HALF_HOUR, HOUR, type ExportPoint, type MeasurePayload } from '../../src/export/types';
+import { ExportProblem, HALF_HOUR, HOUR } from '../../src/export/types';
 import { problemKey } from './export/problem-key';
+import { OVEN_MODULE as MODULE, half, ovenPayload } from './export/oven-payload';
 
 const H0 = Date.UTC(2025, 2, 12, 0);
-const MODULE = '70:ee:50:a1:b2:c3#4';
-
-function half(start: number, total: number | null): ExportPoint {
-  return { start, end: start + HALF_HOUR, values: { sum_energy_elec: total }, total };
-}
-
-function payload(points: ExportPoint[], extra: Partial<MeasurePayload> = {}): MeasurePayload {
-  return {
-    moduleId: MODULE,
-    deviceId: '70:ee:50:a1:b2:c3',
-    name: 'Oven',
-    scale: '30min',
-    unit: 'Wh',
-    types: ['sum_energy_elec'],
-    points,
-    revised: [],
-    ...extra,
-  };
-}
 
 /** A hold on the ledgers of a registry of its own: nothing else competes for them. */
 function claims(): LedgerClaims {
@@ -40,19 +22,19 @@ function claims(): LedgerClaims {
 
 describe('export: measure message edge', function () {
   it('takes what the measure node sends', function () {
-    const p = parseMeasurePayload(payload([half(H0, 10), half(H0 + HALF_HOUR, 20)]));
+    const p = parseMeasurePayload(ovenPayload([half(H0, 10), half(H0 + HALF_HOUR, 20)]));
     should(p.points).have.length(2);
     should(p.name).equal('Oven');
   });
   it('refuses what is not measure output, markup in names, unordered or negative buckets', function () {
     should(problemKey(() => parseMeasurePayload('hello'))).equal('notMeasure');
-    should(problemKey(() => parseMeasurePayload({ ...payload([]), moduleId: 'x' }))).equal('notMeasure');
-    should(problemKey(() => parseMeasurePayload({ ...payload([]), unit: 'kWh' }))).equal('notMeasure');
-    should(problemKey(() => parseMeasurePayload({ ...payload([]), scale: '2min' }))).equal('notMeasure');
-    should(problemKey(() => parseMeasurePayload(payload([], { name: '<img src=x onerror=alert(1)>' })))).equal('markup');
-    should(problemKey(() => parseMeasurePayload(payload([half(H0 + HALF_HOUR, 1), half(H0, 1)])))).equal('notMeasure');
-    should(problemKey(() => parseMeasurePayload(payload([half(H0, -5)])))).equal('negative');
-    should(problemKey(() => parseMeasurePayload(payload([{ ...half(H0, 1), values: { a: 'x' as unknown as number } }])))).equal('notMeasure');
+    should(problemKey(() => parseMeasurePayload({ ...ovenPayload([]), moduleId: 'x' }))).equal('notMeasure');
+    should(problemKey(() => parseMeasurePayload({ ...ovenPayload([]), unit: 'kWh' }))).equal('notMeasure');
+    should(problemKey(() => parseMeasurePayload({ ...ovenPayload([]), scale: '2min' }))).equal('notMeasure');
+    should(problemKey(() => parseMeasurePayload(ovenPayload([], { name: '<img src=x onerror=alert(1)>' })))).equal('markup');
+    should(problemKey(() => parseMeasurePayload(ovenPayload([half(H0 + HALF_HOUR, 1), half(H0, 1)])))).equal('notMeasure');
+    should(problemKey(() => parseMeasurePayload(ovenPayload([half(H0, -5)])))).equal('negative');
+    should(problemKey(() => parseMeasurePayload(ovenPayload([{ ...half(H0, 1), values: { a: 'x' as unknown as number } }])))).equal('notMeasure');
   });
 });
 
@@ -169,7 +151,7 @@ describe('export: Home Assistant ledgers', function () {
   it("asks for the baseline of a statistic it has no hours for, then continues from Home Assistant's sum", function () {
     const store = memoryLedgerStore();
     const ex = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store, claims: claims(), askBaseline: true });
-    const first = ex.handle(payload([half(H0, 100), half(H0 + HALF_HOUR, 100)]));
+    const first = ex.handle(ovenPayload([half(H0, 100), half(H0 + HALF_HOUR, 100)]));
     should(first.commands).have.length(0);
     should(first.asks).have.length(1);
     should(first.asks[0].command).eql({
@@ -180,7 +162,7 @@ describe('export: Home Assistant ledgers', function () {
       types: ['state', 'sum'],
     });
     // A second message while waiting is queued, not lost.
-    should(ex.handle(payload([half(H0 + HOUR, 40)])).waiting).eql(['econetatmo:70ee50a1b2c3_4']);
+    should(ex.handle(ovenPayload([half(H0 + HOUR, 40)])).waiting).eql(['econetatmo:70ee50a1b2c3_4']);
     const id = 'econetatmo:70ee50a1b2c3_4';
     const out = ex.answer(id, { [id]: [{ start: H0 - HOUR, end: H0, state: 0.5, sum: 10 }] });
     should(out.commands).have.length(1);
@@ -189,13 +171,13 @@ describe('export: Home Assistant ledgers', function () {
       { start: hourIso(H0 + HOUR), state: 0.04, sum: 10.24 },
     ]);
     // Then only what changes: a revised bucket re-sends its hour and every later one.
-    const rev = ex.handle(payload([half(H0 + HALF_HOUR, 150)]));
+    const rev = ex.handle(ovenPayload([half(H0 + HALF_HOUR, 150)]));
     should(rev.commands[0].stats.map((s) => s.sum)).eql([10.25, 10.29]);
-    should(ex.handle(payload([half(H0 + HALF_HOUR, 150)])).commands).have.length(0);
+    should(ex.handle(ovenPayload([half(H0 + HALF_HOUR, 150)])).commands).have.length(0);
   });
   it('gives up on a silent Home Assistant with a warning and starts from 0', function () {
     const ex = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store: memoryLedgerStore(), claims: claims(), askBaseline: true });
-    ex.handle(payload([half(H0, 100)]));
+    ex.handle(ovenPayload([half(H0, 100)]));
     const out = ex.giveUp('econetatmo:70ee50a1b2c3_4');
     should(out.warnings.map((w) => w.key)).eql(['baselineTimeout']);
     should(out.commands[0].stats).eql([{ start: hourIso(H0), state: 0.1, sum: 0.1 }]);
@@ -203,10 +185,10 @@ describe('export: Home Assistant ledgers', function () {
   it('refuses coarse scales and a statistic already holding another line, changing nothing', function () {
     const store = memoryLedgerStore();
     const ex = new HaLedgers({ source: 'econetatmo', statisticIdOverride: 'oven', store, claims: claims(), askBaseline: false });
-    should(problemKey(() => ex.handle(payload([], { scale: '1day' })))).equal('scaleTooCoarse');
-    ex.handle(payload([half(H0, 1)]));
+    should(problemKey(() => ex.handle(ovenPayload([], { scale: '1day' })))).equal('scaleTooCoarse');
+    ex.handle(ovenPayload([half(H0, 1)]));
     const before = store.files.get('econetatmo:oven');
-    should(problemKey(() => ex.handle(payload([half(H0, 9)], { moduleId: '70:ee:50:a1:b2:c3#2' })))).equal('statisticTaken');
+    should(problemKey(() => ex.handle(ovenPayload([half(H0, 9)], { moduleId: '70:ee:50:a1:b2:c3#2' })))).equal('statisticTaken');
     should(store.files.get('econetatmo:oven')).equal(before);
   });
   it('refuses a statistic another node writes, without reading or writing its ledger, and takes it once that node let go', function () {
@@ -215,11 +197,11 @@ describe('export: Home Assistant ledgers', function () {
     const first = registry.claimsFor('/ledgers', 'kitchen');
     const a = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store, claims: first, askBaseline: false });
     const b = new HaLedgers({ source: 'econetatmo', statisticIdOverride: '', store, claims: registry.claimsFor('/ledgers', 'garage'), askBaseline: false });
-    a.handle(payload([half(H0, 100)]));
+    a.handle(ovenPayload([half(H0, 100)]));
     const before = store.files.get('econetatmo:70ee50a1b2c3_4');
     let refusal: unknown;
     try {
-      b.handle(payload([half(H0, 999), half(H0 + HALF_HOUR, 5)]));
+      b.handle(ovenPayload([half(H0, 999), half(H0 + HALF_HOUR, 5)]));
     } catch (err) {
       refusal = err;
     }
@@ -229,7 +211,7 @@ describe('export: Home Assistant ledgers', function () {
     should(store.files.get('econetatmo:70ee50a1b2c3_4')).equal(before);
     // The first node closes: the second reads what it left and carries the sum on.
     first.release();
-    const out = b.handle(payload([half(H0 + HALF_HOUR, 50)]));
+    const out = b.handle(ovenPayload([half(H0 + HALF_HOUR, 50)]));
     should(out.commands[0].stats).eql([{ start: hourIso(H0), state: 0.15, sum: 0.15 }]);
   });
 });
@@ -237,7 +219,7 @@ describe('export: Home Assistant ledgers', function () {
 describe('export: InfluxDB points and dashboard chart', function () {
   it('one point per bucket at its start, Wh fields without nulls', function () {
     const pts = influxPoints(
-      payload([
+      ovenPayload([
         { start: H0, end: H0 + HALF_HOUR, values: { sum_energy_elec: null, sum_energy_elec$0: 3, sum_energy_elec$1: 4 }, total: 7 },
         half(H0 + HALF_HOUR, null),
       ]),
@@ -253,9 +235,9 @@ describe('export: InfluxDB points and dashboard chart', function () {
   });
   it('the chart replaces revised buckets and keeps lines of the same name apart', function () {
     const c = new DashboardChart('buckets', 48);
-    c.apply(payload([half(H0, 1), half(H0 + HALF_HOUR, 2)]));
-    c.apply(payload([half(H0 + HALF_HOUR, 5)]));
-    c.apply(payload([half(H0, 9)], { moduleId: '70:ee:50:a1:b2:c3#1' }));
+    c.apply(ovenPayload([half(H0, 1), half(H0 + HALF_HOUR, 2)]));
+    c.apply(ovenPayload([half(H0 + HALF_HOUR, 5)]));
+    c.apply(ovenPayload([half(H0, 9)], { moduleId: '70:ee:50:a1:b2:c3#1' }));
     should(c.chart(H0 + HOUR)).eql([
       { x: H0, y: 9, series: 'Oven (#1)' },
       { x: H0, y: 1, series: 'Oven (#4)' },

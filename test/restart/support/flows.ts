@@ -1,5 +1,6 @@
 // Flows for the real-process tests: an account pointed at the simulator, and what reads through it.
 import type { FlowNode } from '../../support/node-red-process';
+import { debugNode, injectNode, measureOnDemand } from '../../support/editor-nodes';
 
 export const TAB_ID = 'e2e0tab0000001';
 export const ACCOUNT_ID = 'e2eacc00000001';
@@ -23,55 +24,8 @@ export function measureFlow(sim: SimulatorLike, moduleId: string): FlowNode[] {
   return [
     { id: TAB_ID, type: 'tab', label: 'econetatmo e2e', disabled: false, info: '' },
     { id: ACCOUNT_ID, type: 'econetatmo-account', name: 'e2e account', apiUrl: sim.url },
-    {
-      id: INJECT_ID,
-      type: 'inject',
-      z: TAB_ID,
-      name: 'read now',
-      props: [{ p: 'payload' }],
-      repeat: '',
-      crontab: '',
-      once: false,
-      onceDelay: 0.1,
-      topic: '',
-      payload: '',
-      payloadType: 'date',
-      x: 120,
-      y: 80,
-      wires: [[MEASURE_ID]],
-    },
-    {
-      id: MEASURE_ID,
-      type: 'econetatmo-measure',
-      z: TAB_ID,
-      name: '',
-      account: ACCOUNT_ID,
-      moduleId,
-      deviceId,
-      types: 'sum_energy_elec,sum_energy_elec$0,sum_energy_elec$1,sum_energy_elec$2',
-      scale: '30min',
-      interval: 0,
-      emit: 'all',
-      x: 320,
-      y: 80,
-      wires: [[COUNT_DEBUG_ID]],
-    },
-    {
-      id: COUNT_DEBUG_ID,
-      type: 'debug',
-      z: TAB_ID,
-      name: COUNT_DEBUG_NAME,
-      active: true,
-      tosidebar: false,
-      console: true,
-      tostatus: false,
-      complete: 'payload.points.length',
-      targetType: 'msg',
-      statusVal: '',
-      statusType: 'auto',
-      x: 540,
-      y: 80,
-      wires: [],
-    },
+    injectNode({ id: INJECT_ID, z: TAB_ID, name: 'read now', props: [{ p: 'payload' }], payloadType: 'date', x: 120, y: 80, wires: [[MEASURE_ID]] }),
+    measureOnDemand({ id: MEASURE_ID, z: TAB_ID, account: ACCOUNT_ID, moduleId, deviceId, x: 320, y: 80, wires: [[COUNT_DEBUG_ID]] }),
+    debugNode({ id: COUNT_DEBUG_ID, z: TAB_ID, name: COUNT_DEBUG_NAME, complete: 'payload.points.length', to: 'console', x: 540, y: 80 }),
   ];
 }

@@ -5,31 +5,16 @@ import should from 'should';
 import { DashboardChart } from '../../../src/export/dashboard-chart';
 import { parseMeasurePayload } from '../../../src/export/measure-message';
 import { ExportProblem, HALF_HOUR, HOUR, type ExportPoint, type MeasurePayload } from '../../../src/export/types';
+import { half, ovenPayload } from './oven-payload';
 import { localDateText, systemTimeZone } from '../../../src/lib/local-calendar';
 
-const MODULE = '70:ee:50:a1:b2:c3#4';
 /** 2026-01-15 00:00 in Paris (winter, UTC+1). */
 const PARIS_MIDNIGHT = Date.UTC(2026, 0, 14, 23);
 /** 23:45 UTC on the 14th: still the 14th in UTC (and in Node-RED's zone on a UTC machine). */
 const NOW = Date.UTC(2026, 0, 14, 23, 45);
 
-function half(start: number, total: number | null): ExportPoint {
-  return { start, end: start + HALF_HOUR, values: { sum_energy_elec: total }, total };
-}
-
 function payload(points: ExportPoint[], timezone?: string | null): MeasurePayload {
-  const p: MeasurePayload = {
-    moduleId: MODULE,
-    deviceId: '70:ee:50:a1:b2:c3',
-    name: 'Oven',
-    scale: '30min',
-    unit: 'Wh',
-    types: ['sum_energy_elec'],
-    points,
-    revised: [],
-  };
-  if (timezone !== undefined) p.timezone = timezone;
-  return p;
+  return timezone === undefined ? ovenPayload(points) : ovenPayload(points, { timezone });
 }
 
 /** Half-hour buckets, 100 Wh each, the hour before and the hour after the Paris midnight. */

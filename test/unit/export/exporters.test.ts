@@ -10,26 +10,16 @@ import { LedgerRegistry } from '../../../src/export/ledger-registry';
 import { HomeAssistantExporter } from '../../../src/export/homeassistant-exporter';
 import { createExporter, type ExporterDeps } from '../../../src/export/formats';
 import { ledgerFile, memoryLedgerStore } from '../../../src/export/ledger-store';
-import { ExportProblem, HALF_HOUR, HOUR } from '../../../src/export/types';
+import { ExportProblem, HOUR } from '../../../src/export/types';
 import type { ExportOutcome } from '../../../src/export/exporter';
 import { problemKey } from './problem-key';
+import { half, ovenPayload } from './oven-payload';
 
 const H0 = Date.UTC(2025, 2, 12, 0);
 const ID = 'econetatmo:70ee50a1b2c3_4';
 
 function measureMsg(points: Array<[number, number]>): Record<string, unknown> {
-  return {
-    payload: {
-      moduleId: '70:ee:50:a1:b2:c3#4',
-      deviceId: '70:ee:50:a1:b2:c3',
-      name: 'Oven',
-      scale: '30min',
-      unit: 'Wh',
-      types: ['sum_energy_elec'],
-      revised: [],
-      points: points.map(([start, wh]) => ({ start, end: start + HALF_HOUR, values: { sum_energy_elec: wh }, total: wh })),
-    },
-  };
+  return { payload: ovenPayload(points.map(([start, wh]) => half(start, wh))) };
 }
 
 describe('export: the ledger registry', function () {

@@ -8,6 +8,7 @@ import { powerStatus, powerTotal } from '../../../src/measure/power-status';
 import type { Line, LineRole } from '../../../src/contract/line';
 import type { HomeStatus, ModulePower, SkippedModule } from '../../../src/netatmo/homestatus';
 import type { PowerReading } from '../../../src/contract/power';
+import { moduleLine } from '../../support/lines';
 
 const T = Date.UTC(2026, 0, 15, 12, 0, 0);
 const H1 = 'home-1';
@@ -15,21 +16,7 @@ const H2 = 'home-2';
 
 function line(homeId: string, moduleId: string, model: string, role: LineRole): Line {
   const hash = moduleId.indexOf('#');
-  return {
-    homeId,
-    homeName: homeId,
-    timezone: null,
-    deviceId: 'gw',
-    moduleId,
-    model,
-    index: hash > 0 ? Number(moduleId.slice(hash + 1)) : null,
-    name: `name of ${moduleId}`,
-    role,
-    consumptionType: 'electrical',
-    sourceType: 'electricity',
-    roomId: null,
-    roomName: null,
-  };
+  return moduleLine({ homeId, moduleId, model, index: hash > 0 ? Number(moduleId.slice(hash + 1)) : null, name: `name of ${moduleId}`, role });
 }
 
 const LINES: Line[] = [

@@ -9,13 +9,10 @@ import { TokenStore, tokenHash, type StoreFs } from '../../../src/netatmo/token-
 import type { TokenPair } from '../../../src/netatmo/types';
 import { VirtualClock } from '../../support/virtual-clock';
 import { tempDir } from '../../support/temp-dir';
+import { fsError, storeFsWith } from '../../support/store-fs';
 
 const H = 3_600_000;
 const S = 1000;
-
-function fsError(code: string): Error {
-  return Object.assign(new Error(`${code}: simulated`), { code });
-}
 
 /** A disk that refuses new files while `full` holds; `gate` (when set) holds a write until it resolves. */
 class FaultyDisk {
@@ -25,21 +22,13 @@ class FaultyDisk {
   readonly attempts: number[] = [];
   constructor(private readonly clock: VirtualClock) {}
   fs(): StoreFs {
-    return {
-      mkdir: fsp.mkdir,
-      readFile: fsp.readFile,
-      rename: fsp.rename,
-      unlink: fsp.unlink,
-      chmod: fsp.chmod,
-      readdir: (dir: string) => fsp.readdir(dir),
-      open: (async (file: string, flags: string, mode?: number) => {
-        if (flags !== 'wx') return fsp.open(file, flags, mode);
-        this.attempts.push(this.clock.now());
-        if (this.gate !== null) await this.gate;
-        if (this.full) throw fsError('ENOSPC');
-        return fsp.open(file, flags, mode);
-      }) as StoreFs['open'],
-    };
+    return storeFsWith((async (file: string, flags: string, mode?: number) => {
+      if (flags !== 'wx') return fsp.open(file, flags, mode);
+      this.attempts.push(this.clock.now());
+      if (this.gate !== null) await this.gate;
+      if (this.full) throw fsError('ENOSPC');
+      return fsp.open(file, flags, mode);
+    }) as StoreFs['open']);
   }
 }
 

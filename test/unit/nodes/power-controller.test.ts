@@ -10,27 +10,14 @@ import { NetatmoError } from '../../../src/netatmo/errors';
 import { RateBudget } from '../../../src/netatmo/rate-budget';
 import type { StatusValue } from '../../../src/measure/status';
 import { VirtualClock, flush } from '../../support/virtual-clock';
+import { moduleLine } from '../../support/lines';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const H1 = 'home-1';
 const H2 = 'home-2';
 
 function module(homeId: string, moduleId: string, model: string, name = moduleId): Line {
-  return {
-    homeId,
-    homeName: homeId,
-    timezone: null,
-    deviceId: 'gw',
-    moduleId,
-    model,
-    index: null,
-    name,
-    role: model === 'NLE' ? 'total' : 'appliance',
-    consumptionType: 'electrical',
-    sourceType: 'electricity',
-    roomId: null,
-    roomName: null,
-  };
+  return moduleLine({ homeId, moduleId, model, name, role: model === 'NLE' ? 'total' : 'appliance' });
 }
 
 const MODULES: Line[] = [
