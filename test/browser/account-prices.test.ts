@@ -3,8 +3,8 @@
 // currency are refused until they are positive numbers and three letters, and kept once they are.
 import should from 'should';
 import type { Page } from 'playwright-core';
-import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
-import { browserAvailability, launchBrowser, screenshot, type Browser } from './support/browser';
+import { screenshot } from './support/browser';
+import { useEditorSession } from './support/editor-session';
 
 const ACCOUNT_ID = 'e2eprices00001';
 
@@ -18,30 +18,17 @@ async function enter(page: Page, field: string, text: string): Promise<boolean> 
 
 describe('account prices in the editor (real Node-RED + Chromium)', function () {
   this.timeout(60000);
-  let nr: NodeRedProcess | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-
-  before(async function () {
-    if (browserAvailability() === 'skip') this.skip();
-    // As saved by the previous release: no tariff, no prices.
-    nr = await startNodeRed({ flows: [{ id: ACCOUNT_ID, type: 'econetatmo-account', name: 'Saved before prices', apiUrl: 'http://127.0.0.1:9' }] });
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(20000);
-    await page.goto(`${nr.url}/`);
-    await page.waitForFunction(() => {
+  // As saved by the previous release: no tariff, no prices.
+  const editor = useEditorSession(
+    { flows: [{ id: ACCOUNT_ID, type: 'econetatmo-account', name: 'Saved before prices', apiUrl: 'http://127.0.0.1:9' }] },
+    () => {
       const RED = (window as unknown as { RED?: { nodes?: { node?(id: string): unknown } } }).RED;
       return !!RED?.nodes?.node?.('e2eprices00001');
-    });
-  });
-
-  after(async function () {
-    if (browser) await browser.close();
-    if (nr) await nr.stop();
-  });
+    },
+  );
 
   it("opens an old account on the cloud's tariff, and refuses own prices that are not positive numbers or a currency that is not three letters", async function () {
+    const { page } = editor;
     await page.evaluate((id) => {
       const RED = (window as unknown as { RED: { editor: { editConfig(a: string, type: string, id: string): void } } }).RED;
       RED.editor.editConfig('', 'econetatmo-account', id);

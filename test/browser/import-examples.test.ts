@@ -5,8 +5,8 @@
 // conflicting nodes.
 import should from 'should';
 import type { Page } from 'playwright-core';
-import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
-import { browserAvailability, launchBrowser, screenshot, type Browser } from './support/browser';
+import { screenshot } from './support/browser';
+import { useEditorSession } from './support/editor-session';
 
 const HA = 'node-red-contrib-home-assistant-websocket';
 const INFLUX = 'node-red-contrib-influxdb';
@@ -48,32 +48,19 @@ async function importExample(page: Page, file: string): Promise<Outcome> {
 
 describe('importing the examples (real Node-RED without the Home Assistant and InfluxDB nodes + Chromium)', function () {
   this.timeout(60000);
-  let nr: NodeRedProcess | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
+  const editor = useEditorSession({ flows: [], nodesExcludes: [HA, INFLUX] }, () => {
+    const RED = (window as unknown as { RED?: { nodes?: { getType?(t: string): unknown } } }).RED;
+    return !!RED?.nodes?.getType?.('econetatmo-measure') && !!RED.nodes.getType('ui-chart');
+  });
 
   before(async function () {
-    if (browserAvailability() === 'skip') this.skip();
-    nr = await startNodeRed({ flows: [], nodesExcludes: [HA, INFLUX] });
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(20000);
-    await page.goto(`${nr.url}/`);
-    await page.waitForFunction(() => {
-      const RED = (window as unknown as { RED?: { nodes?: { getType?(t: string): unknown } } }).RED;
-      return !!RED?.nodes?.getType?.('econetatmo-measure') && !!RED.nodes.getType('ui-chart');
-    });
     // The library's example list is what the Import dialog shows.
-    const listed = await page.evaluate(async () => (await fetch('library/examples/flows/node-red-contrib-econetatmo')).text());
+    const listed = await editor.page.evaluate(async () => (await fetch('library/examples/flows/node-red-contrib-econetatmo')).text());
     should(listed).match(/04 Home Assistant energy/);
   });
 
-  after(async function () {
-    if (browser) await browser.close();
-    if (nr) await nr.stop();
-  });
-
   it('names the missing package, with an Install button, when an example needs it', async function () {
+    const { page } = editor;
     for (const [file, pkg] of [
       ['04 Home Assistant energy', HA],
       ['05 InfluxDB', INFLUX],
@@ -91,6 +78,7 @@ describe('importing the examples (real Node-RED without the Home Assistant and I
   });
 
   it('imports every other example after those without a conflict, and without a missing-package notice', async function () {
+    const { page } = editor;
     for (const file of ['01 Discover lines', '02 Read a line', '03 Read a past range', 'dashboard/Consumption dashboard']) {
       const got = await importExample(page, file);
       should(got.refused).be.null(); // import_conflict would open the "nodes already exist" dialog
