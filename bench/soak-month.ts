@@ -78,6 +78,8 @@ export interface MonthSoakOptions {
   tokenLifetimeSec?: number;
   start?: number;
   log?: (line: string) => void;
+  /** Write a heap snapshot (after GC) into `dir` at the end of each of these simulated days. */
+  heapSnapshots?: { dir: string; days: readonly number[] };
 }
 
 export interface DayCheck {
@@ -287,6 +289,11 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
         // The test helper's spies remember every call: forget them daily, as a real runtime has none.
         h.forgetSpiedCalls();
         checkSettled();
+        if (options.heapSnapshots?.days.includes(hour / 24)) {
+          collectGarbage();
+          const file = v8.writeHeapSnapshot(path.join(options.heapSnapshots.dir, `soak-day-${hour / 24}.heapsnapshot`));
+          log(`  heap snapshot: ${file}`);
+        }
         log(
           `  day ${hour / 24} (${localDateText(MONTH_ZONE, now - 1)}), ${((Date.now() - began) / 1000).toFixed(0)} s wall, ${days.length} days checked, ${h.clock.stats().httpRequests} HTTP requests`,
         );
