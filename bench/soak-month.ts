@@ -78,6 +78,8 @@ export interface MonthSoakOptions {
   tokenLifetimeSec?: number;
   start?: number;
   log?: (line: string) => void;
+  /** Write a heap snapshot (after GC) into `dir` at the end of each of these simulated days. */
+  heapSnapshots?: { dir: string; days: readonly number[] };
 }
 
 export interface DayCheck {
@@ -123,8 +125,23 @@ function collectGarbage(): void {
   gc();
 }
 
-function heapUsedMb(): number {
+/**
+ * Real time to let pass between two collections: longer than a request's timeout (requestTimeoutMs
+ * below). Each request's `AbortSignal.timeout` keeps a timer, a WeakRef and a finalization cell
+ * alive until its timer fires and a task after GC cleans them; measured at once, the requests of
+ * the last second weighed up to 2 MB, a noise of their number at that instant, not a growth.
+ */
+const SETTLE_MS = 1000;
+
+/** The heap after GC once the requests' timers of the last second are gone. */
+async function settledHeap(): Promise<void> {
   collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  collectGarbage();
+}
+
+async function heapUsedMb(): Promise<number> {
+  await settledHeap();
   return process.memoryUsage().heapUsed / MB;
 }
 
@@ -256,13 +273,13 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
       for (const record of records.values()) record.forget(cut);
       checkedUntil = cut;
     };
-    const checkpoint = (label: string, hour: number): void => {
+    const checkpoint = async (label: string, hour: number): Promise<void> => {
       checkSettled();
-      checkpoints.push({ label, day: hour / 24, heapMb: heapUsedMb(), files: fileSizes(h.userDir) });
+      checkpoints.push({ label, day: hour / 24, heapMb: await heapUsedMb(), files: fileSizes(h.userDir) });
     };
 
     const hours = options.days * 24;
-    checkpoint('start', 0);
+    await checkpoint('start', 0);
     h.injectSync();
     for (let hour = 1; hour <= hours; hour++) {
       const month = localDateText(MONTH_ZONE, h.clock.now()).slice(0, 7);
@@ -287,16 +304,21 @@ export async function runMonthSoak(options: MonthSoakOptions): Promise<MonthSoak
         // The test helper's spies remember every call: forget them daily, as a real runtime has none.
         h.forgetSpiedCalls();
         checkSettled();
+        if (options.heapSnapshots?.days.includes(hour / 24)) {
+          await settledHeap();
+          const file = v8.writeHeapSnapshot(path.join(options.heapSnapshots.dir, `soak-day-${hour / 24}.heapsnapshot`));
+          log(`  heap snapshot: ${file}`);
+        }
         log(
           `  day ${hour / 24} (${localDateText(MONTH_ZONE, now - 1)}), ${((Date.now() - began) / 1000).toFixed(0)} s wall, ${days.length} days checked, ${h.clock.stats().httpRequests} HTTP requests`,
         );
       }
-      if (hour === 72) checkpoint('day 3', hour);
-      if (localDateText(MONTH_ZONE, now).slice(0, 7) !== month && hour !== hours) checkpoint(`end of ${month}`, hour);
+      if (hour === 72) await checkpoint('day 3', hour);
+      if (localDateText(MONTH_ZONE, now).slice(0, 7) !== month && hour !== hours) await checkpoint(`end of ${month}`, hour);
     }
     // The daily read of the last morning may still be on its way: let it land.
     await h.run(HOUR);
-    checkpoint(`end (day ${options.days})`, hours + 1);
+    await checkpoint(`end (day ${options.days})`, hours + 1);
     const report = checkSoak(h, { records, from: checkedUntil, end: h.clock.now() - HOUR });
     mergeEarlier(report, tally);
 

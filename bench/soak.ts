@@ -2,7 +2,8 @@
 // Simulated days against a failing simulator, then the checks of soak-checks.ts, printed.
 // `--days N`: the long soak of soak-month.ts (a Paris home across clock changes and month ends,
 // daily `1day` reads, the board's wall clock stepping by hours, heap and state files watched)
-// and its tables; `--days 365` is the year.
+// and its tables; `--days 365` is the year. `--heap-snapshots DIR [--snapshot-days 3,40,100]`
+// writes a heap snapshot after GC at the end of those simulated days (to compare by constructor).
 // Exit code 0 only when every check passes.
 import { formatReport } from './soak-checks';
 import { runSoak } from './soak-run';
@@ -29,7 +30,10 @@ async function main(): Promise<number> {
     const seed = Math.round(positive(argValue(args, '--seed'), 42, '--seed'));
     if (days < 4) throw new Error('--days wants at least 4 (the heap and the state files are compared with day 3)');
     process.stdout.write(`Month soak: ${days} simulated days, seed ${seed}\n`);
-    const outcome = await runMonthSoak({ days, seed, log: (line) => process.stdout.write(`${line}\n`) });
+    const snapshotDir = argValue(args, '--heap-snapshots');
+    const snapshotDays = (argValue(args, '--snapshot-days') ?? '3,40,100').split(',').map((d) => Math.round(positive(d, 3, '--snapshot-days')));
+    const heapSnapshots = snapshotDir === undefined ? undefined : { dir: snapshotDir, days: snapshotDays };
+    const outcome = await runMonthSoak({ days, seed, heapSnapshots, log: (line) => process.stdout.write(`${line}\n`) });
     process.stdout.write(`${formatReport(outcome.report)}\n\n${formatMonthSoak(outcome, days, seed)}\n`);
     process.stdout.write(`${outcome.ok ? 'SOAK PASSED' : 'SOAK FAILED'}\n`);
     return outcome.ok ? 0 : 1;

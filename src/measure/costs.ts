@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { isRecord } from '../netatmo/errors';
 import type { MeasurePayload, MeasurePoint } from '../contract/measure-payload';
 import { bucketCost } from './pricing';
+import { BucketRuns, type Run } from './price-runs';
 import type { Prices } from '../account/prices';
 import type { NodeMemory } from './store';
 
@@ -51,12 +52,10 @@ function isPrices(value: unknown): value is Prices {
   );
 }
 
-/** Runs of buckets `[first start, step, count, snapshot id]`: a month of half-hours at one price is one run. */
-type Run = [number, number, number, string];
-
 export class PriceMemory {
   private snapshots = new Map<string, Snapshot>();
-  private keys = new Map<string, { usedAt: number; starts: Map<number, string> }>();
+  /** By line and scale, as runs (price-runs.ts): a map of every bucket's start made the heap climb for months. */
+  private keys = new Map<string, { usedAt: number; runs: BucketRuns }>();
   private loaded = false;
 
   constructor(private readonly memory: NodeMemory) {}
@@ -72,21 +71,20 @@ export class PriceMemory {
       currentId = snapshotId(current);
       if (!this.snapshots.has(currentId)) this.snapshots.set(currentId, { prices: current, since: now });
     }
-    const slot = this.keys.get(key) ?? { usedAt: now, starts: new Map<number, string>() };
+    const slot = this.keys.get(key) ?? { usedAt: now, runs: new BucketRuns() };
     slot.usedAt = now;
     this.keys.set(key, slot);
-    let changed = false;
+    const added = new Map<number, string>();
     let pricedLater: number | null = null;
     const since = currentId !== null ? this.snapshots.get(currentId)!.since : null;
     let currency: string | null = current?.currency ?? null;
     for (const point of points) {
       let snapshot: Snapshot | undefined;
-      const first = slot.starts.get(point.start);
+      const first = slot.runs.get(point.start) ?? added.get(point.start);
       if (first !== undefined) snapshot = this.snapshots.get(first);
       if (snapshot === undefined && currentId !== null) {
         snapshot = this.snapshots.get(currentId)!;
-        slot.starts.set(point.start, currentId);
-        changed = true;
+        if (first === undefined) added.set(point.start, currentId);
         if (since !== null && point.start < since) pricedLater = pricedLater === null ? point.start : Math.min(pricedLater, point.start);
       }
       if (snapshot === undefined) {
@@ -97,8 +95,19 @@ export class PriceMemory {
       // Costs in another currency than the payload's cannot be added to the others: unknown.
       point.cost = snapshot.prices.currency === currency ? bucketCost(snapshot.prices, point) : null;
     }
-    if (changed) this.save(currentId);
+    if (added.size > 0) {
+      slot.runs.add([...added]);
+      slot.runs.trim(MAX_PRICED_BUCKETS);
+      this.save(currentId);
+    }
     return { currency, pricedLater, pricesSince: pricedLater !== null ? since : null };
+  }
+
+  /** Runs held in memory over every line and scale (what the memory weighs; the tests bound it). */
+  heldEntries(): number {
+    let n = 0;
+    for (const slot of this.keys.values()) n += slot.runs.runCount;
+    return n;
   }
 
   private load(): void {
@@ -116,15 +125,7 @@ export class PriceMemory {
     }
     for (const [key, k] of Object.entries(saved.keys)) {
       if (!isRecord(k) || typeof k.usedAt !== 'number' || !Array.isArray(k.runs)) continue;
-      const starts = new Map<number, string>();
-      for (const run of k.runs as unknown[]) {
-        if (!Array.isArray(run) || run.length !== 4) continue;
-        const [first, step, count, id] = run as unknown[];
-        if (typeof first !== 'number' || typeof step !== 'number' || typeof count !== 'number' || typeof id !== 'string') continue;
-        if (!this.snapshots.has(id) || count > MAX_PRICED_BUCKETS) continue;
-        for (let i = 0; i < count; i++) starts.set(first + i * step, id);
-      }
-      this.keys.set(key, { usedAt: k.usedAt, starts });
+      this.keys.set(key, { usedAt: k.usedAt, runs: BucketRuns.fromRuns(k.runs as unknown[], (id) => this.snapshots.has(id), MAX_PRICED_BUCKETS) });
     }
   }
 
@@ -134,24 +135,8 @@ export class PriceMemory {
     const out: Record<string, { usedAt: number; runs: Run[] }> = {};
     const used = new Set<string>();
     for (const [key, slot] of this.keys) {
-      const starts = [...slot.starts.keys()].sort((a, b) => a - b);
-      for (const old of starts.slice(0, Math.max(0, starts.length - MAX_PRICED_BUCKETS))) slot.starts.delete(old);
-      const runs: Run[] = [];
-      for (const start of starts.slice(-MAX_PRICED_BUCKETS)) {
-        const id = slot.starts.get(start)!;
-        used.add(id);
-        const last = runs[runs.length - 1];
-        if (last !== undefined && last[3] === id) {
-          const step = last[2] === 1 ? start - last[0] : last[1];
-          if (start === last[0] + last[2] * step) {
-            last[1] = step;
-            last[2] += 1;
-            continue;
-          }
-        }
-        runs.push([start, 0, 1, id]);
-      }
-      out[key] = { usedAt: slot.usedAt, runs };
+      for (const id of slot.runs.ids()) used.add(id);
+      out[key] = { usedAt: slot.usedAt, runs: slot.runs.toRuns() };
     }
     // Prices no bucket uses any more are forgotten, today's aside (their first sight matters).
     for (const id of [...this.snapshots.keys()]) if (!used.has(id) && id !== keep) this.snapshots.delete(id);
