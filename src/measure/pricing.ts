@@ -33,7 +33,9 @@ function offsetAt(zone: string, t: number): number {
   let offset = offsets.get(key);
   if (offset === undefined) {
     offset = offsetMs(zone, quarter * QUARTER);
-    if (offsets.size >= 20_000) offsets.clear();
+    // 4,000 quarter-hours (six weeks, about 0.3 MB) cover a month's reads; a backfill of older
+    // data only asks Intl again, where 20,000 would hold 1.4 MB on a small board for nothing.
+    if (offsets.size >= 4_000) offsets.clear();
     offsets.set(key, offset);
   }
   return offset;
