@@ -6,7 +6,7 @@ import { decodeMeasure } from '../src/netatmo/measure-decode';
 import { DEFAULT_TYPES } from '../src/contract/measure-types';
 import { bucketCost } from '../src/measure/pricing';
 import { PriceMemory } from '../src/measure/costs';
-import type { NodeMemory } from '../src/measure/store';
+import { MemoryOnly } from '../test/support/memory-only';
 import type { Prices } from '../src/account/prices';
 import type { MeasurePoint } from '../src/contract/measure-payload';
 
@@ -49,19 +49,6 @@ function rate(minMs: number, once: () => number): number {
     elapsed = Number(process.hrtime.bigint() - began) / 1e6;
   }
   return rows / (elapsed / 1000);
-}
-
-class MemoryOnly implements NodeMemory {
-  private values: Record<string, unknown> = {};
-  get(key: string): unknown {
-    return this.values[key];
-  }
-  set(key: string, value: unknown): void {
-    this.values[key] = value;
-  }
-  remove(): void {
-    this.values = {};
-  }
 }
 
 export function benchCosts(minMs = 1000): CostFigures {

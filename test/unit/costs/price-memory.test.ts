@@ -5,26 +5,13 @@
 import should from 'should';
 import { BucketRuns } from '../../../src/measure/price-runs';
 import { MAX_PRICED_BUCKETS, PRICES_KEY, PriceMemory } from '../../../src/measure/costs';
-import type { NodeMemory } from '../../../src/measure/store';
+import { MemoryOnly } from '../../support/memory-only';
 import type { Prices } from '../../../src/account/prices';
 import type { MeasurePoint } from '../../../src/contract/measure-payload';
 
 const HALF = 1_800_000;
 const DAY = 48 * HALF;
 const START = Date.UTC(2026, 9, 11, 22);
-
-class MemoryOnly implements NodeMemory {
-  values: Record<string, unknown> = {};
-  get(key: string): unknown {
-    return this.values[key];
-  }
-  set(key: string, value: unknown): void {
-    this.values[key] = JSON.parse(JSON.stringify(value)) as unknown;
-  }
-  remove(): void {
-    this.values = {};
-  }
-}
 
 /** One price for every hour; `$1` at `peak` (the columns the default types read). */
 const prices = (peak: number): Prices => ({
@@ -43,7 +30,7 @@ const priceOf = (memory: PriceMemory, start: number, current: Prices, now: numbe
 
 describe('costs: the memory of first prices over months', function () {
   it('a hundred days of half-hour reads with revisions hold a few runs, and every bucket held keeps its first prices', function () {
-    const disk = new MemoryOnly();
+    const disk = new MemoryOnly(true);
     const memory = new PriceMemory(disk);
     const peakOn = (t: number): number => (t < START + 30 * DAY ? 0.25 : t < START + 70 * DAY ? 0.3 : 0.35);
     // Every half-hour the node reads its recent window: the last six half-hours (revisions of five).
@@ -68,7 +55,7 @@ describe('costs: the memory of first prices over months', function () {
   });
 
   it('a backfill of older days and a hole filled late keep the first prices of what was there', function () {
-    const memory = new PriceMemory(new MemoryOnly());
+    const memory = new PriceMemory(new MemoryOnly(true));
     const t0 = START + 10 * DAY;
     // Today's buckets with one missing (a hole), at 0.3.
     const day = Array.from({ length: 48 }, (_, i) => half(t0 + i * HALF)).filter((_, i) => i !== 20);

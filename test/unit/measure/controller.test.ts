@@ -14,7 +14,7 @@ import { MeasureController, type MeasureConfig } from '../../../src/measure/cont
 import { MAX_FAILURE_BACKOFF_MS } from '../../../src/measure/failures';
 import type { Message } from '../../../src/measure/ports';
 import type { StatusValue } from '../../../src/measure/status';
-import type { NodeMemory } from '../../../src/measure/store';
+import { MemoryOnly } from '../../support/memory-only';
 import { VirtualClock } from '../../support/virtual-clock';
 import { lineRecord } from '../../support/lines';
 import { ScriptedAccount } from '../../support/scripted-account';
@@ -31,19 +31,6 @@ function halfHours(from: number, until: number, value = 10): Bucket[] {
   const out: Bucket[] = [];
   for (let s = from; s + 30 * MIN <= until; s += 30 * MIN) out.push({ start: s, end: s + 30 * MIN, values: { sum_energy_elec: value }, total: value });
   return out;
-}
-
-class MemoryStub implements NodeMemory {
-  values: Record<string, unknown> = {};
-  get(key: string): unknown {
-    return this.values[key];
-  }
-  set(key: string, value: unknown): void {
-    this.values[key] = value;
-  }
-  remove(): void {
-    this.values = {};
-  }
 }
 
 interface Rig {
@@ -82,7 +69,7 @@ describe('MeasureController', () => {
         account,
         services,
         clock: () => clock,
-        memory: new MemoryStub(),
+        memory: new MemoryOnly(),
         backfillStore: new BackfillFileStore(path.join(tmp.dir, 'backfill')),
         wording: {
           t: (key, params) => (params && Object.keys(params).length > 0 ? `${key} ${JSON.stringify(params)}` : key),
