@@ -15,6 +15,7 @@ import {
   accountNode,
   ACCOUNT_ID,
   collect,
+  FOUR_TYPES as TYPES,
   measureNode,
   measureNodeOf,
   stopOnClock,
@@ -24,7 +25,6 @@ import {
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2025, 2, 12, 0, 0);
-const TYPES = ['sum_energy_elec', 'sum_energy_elec$0', 'sum_energy_elec$1', 'sum_energy_elec$2'];
 
 interface Point {
   start: number;
