@@ -74,12 +74,12 @@ export function offsetMs(zone: string, ms: number): number {
 /**
  * The instant a local wall-clock time (given as if it were UTC) happens. When the clocks go
  * back the time happens twice: the first one. When they go forward and skip it: the instant
- * of the change (the first local time after the gap).
+ * of the change (the first local time after the gap). `offset`: offsetMs, or a cache of it.
  */
-export function fromWallClock(zone: string, wall: number): number {
-  const before = offsetMs(zone, wall - DAY);
-  const after = offsetMs(zone, wall + DAY);
-  const candidates = [wall - before, wall - after].filter((t) => t + offsetMs(zone, t) === wall);
+export function fromWallClock(zone: string, wall: number, offset: (zone: string, ms: number) => number = offsetMs): number {
+  const before = offset(zone, wall - DAY);
+  const after = offset(zone, wall + DAY);
+  const candidates = [wall - before, wall - after].filter((t) => t + offset(zone, t) === wall);
   if (candidates.length > 0) return Math.min(...candidates);
   return wall - before;
 }

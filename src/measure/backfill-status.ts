@@ -14,21 +14,21 @@ function dateText(ms: number): string {
 /** A time for a warning's text, in UTC (`2026-12-01 10:30`). */
 export const utcText = dateText;
 
-export const backfillProgressStatus = (t: Translate, s: BackfillState): StatusValue => ({
+const backfillProgressStatus = (t: Translate, s: BackfillState): StatusValue => ({
   fill: 'blue',
   shape: 'ring',
   text: t('status.backfill', { percent: String(percentDone(s)) }),
 });
 
 /** The text of `payload.warning`, when there is something to warn about. */
-export function historyWarning(t: Translate, verdict: HistoryVerdict, s: BackfillState): string | undefined {
+function historyWarning(t: Translate, verdict: HistoryVerdict, s: BackfillState): string | undefined {
   if (verdict.kind === 'limited') return t('warnings.historyLimited', { scale: s.range.scale, date: dateText(verdict.historyStart) });
   if (verdict.kind === 'empty' && s.next >= s.pages) return t('warnings.noData');
   return undefined;
 }
 
 /** The status once a backfill is done: yellow when the cloud had less than asked for. */
-export function finishedStatus(t: Translate, s: BackfillState, verdict: HistoryVerdict, time: string): StatusValue {
+function finishedStatus(t: Translate, s: BackfillState, verdict: HistoryVerdict, time: string): StatusValue {
   if (verdict.kind === 'limited') {
     const text = t('status.backfillLimited', { date: dateText(verdict.historyStart), scale: s.range.scale });
     return { fill: 'yellow', shape: 'dot', text: shorten(text) };

@@ -15,7 +15,7 @@ import { backfillReport } from './backfill-status';
 import { Backfills, rangeOutputOf } from './backfills';
 import { RepeatedFailures } from './failures';
 import { FixedTrigger } from './fixed-trigger';
-import { intervalMs, planRead, resolveRead, type Checked, type InputPlan, type MeasureSettings, type ReadPlan } from './input';
+import { intervalMs, planRead, resolveRead, type Checked, type InputPlan, type InputProblem, type MeasureSettings, type ReadPlan } from './input';
 import { BACKFILL_PAGES, FIRST_READ_DELAY_MS, UNRESOLVED_RETRY_MS } from './policy';
 import {
   cloudNow,
@@ -114,9 +114,8 @@ export class MeasureController {
     const configured = planRead(this.config, {}, this.now());
     if (!configured.ok) {
       // The automatic reads need a complete configuration; input may still override it.
-      const { key, params } = configured.problem;
-      const t = this.host.wording.t;
-      this.host.output.status(problemStatus(key === 'noModule' ? t('status.noLine') : t(`errors.${key}`, params), 'ring'));
+      const problem = configured.problem;
+      this.host.output.status(problemStatus(problem.key === 'noModule' ? this.host.wording.t('status.noLine') : this.problemText(problem), 'ring'));
     } else if (isAutoInterval(this.config.interval)) {
       // The schedule is the module's device's: known once the account's lines say which it is
       // (asked again later while they do not: the cloud may be down at deploy).
@@ -128,7 +127,7 @@ export class MeasureController {
             this.startAuto(resolved.value);
             return;
           }
-          this.host.output.status(problemStatus(this.host.wording.t(`errors.${resolved.problem.key}`, resolved.problem.params), 'ring'));
+          this.host.output.status(problemStatus(this.problemText(resolved.problem), 'ring'));
           this.unresolved.setIn(UNRESOLVED_RETRY_MS, begin);
         });
       };
@@ -150,11 +149,11 @@ export class MeasureController {
     // A range is checked and cut on the cloud's clock: a board hours behind would refuse a recent
     // range as "in the future", one hours ahead would let a future one through to the cloud.
     const checked = planRead(this.config, msg, this.cloudNow());
-    if (!checked.ok) throw this.refuse(t(`errors.${checked.problem.key}`, checked.problem.params));
+    if (!checked.ok) throw this.refuse(this.problemText(checked.problem));
     // Checked on its own first (a bad input costs no request), then against the account's lines.
     const resolved = await this.resolve(checked.value);
     if (this.closed) return;
-    if (!resolved.ok) throw this.refuse(t(`errors.${resolved.problem.key}`, resolved.problem.params));
+    if (!resolved.ok) throw this.refuse(this.problemText(resolved.problem));
     const plan = resolved.value;
     if (plan.range) {
       const output = rangeOutputOf(msg.rangeOutput, this.config.rangeOutput);
@@ -248,7 +247,7 @@ export class MeasureController {
       const resolved = await this.resolve(input);
       if (this.closed) return;
       if (!resolved.ok) {
-        this.host.output.status(problemStatus(this.host.wording.t(`errors.${resolved.problem.key}`, resolved.problem.params), 'ring'));
+        this.host.output.status(problemStatus(this.problemText(resolved.problem), 'ring'));
         return;
       }
       await this.read(resolved.value, (m) => this.host.output.send(m));
@@ -316,6 +315,11 @@ export class MeasureController {
   private async resolve(plan: InputPlan | ReadPlan): Promise<Checked<ReadPlan>> {
     const line = await this.host.services.lines.line(plan.moduleId, this.abort.signal);
     return resolveRead({ ...plan, deviceId: plan.deviceId === '' ? null : plan.deviceId }, line);
+  }
+
+  /** What an input problem (input.ts) says, in the user's language. */
+  private problemText(problem: InputProblem): string {
+    return this.host.wording.t(`errors.${problem.key}`, problem.params);
   }
 
   /** A message the node cannot use: red status, and the Error for `done`. */

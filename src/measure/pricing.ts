@@ -9,7 +9,7 @@
 //   every larger bucket would double the requests: the cloud's tariff columns, which the default
 //   types ask for, make larger scales exact, and the plain value is the fallback.
 // - No price for what the bucket holds: null, never a guess.
-import { offsetMs } from '../lib/local-calendar';
+import { fromWallClock, offsetMs } from '../lib/local-calendar';
 import type { Prices } from '../account/prices';
 
 export type { Prices };
@@ -41,14 +41,6 @@ function offsetAt(zone: string, t: number): number {
   return offset;
 }
 
-/** The instant of a local wall-clock time, as lib/local-calendar's fromWallClock (first of a repeated hour, the change for a skipped one). */
-function instantOf(zone: string, wall: number): number {
-  const before = wall - offsetAt(zone, wall - DAY);
-  const after = wall - offsetAt(zone, wall + DAY);
-  const fits = [before, after].filter((t) => t + offsetAt(zone, t) === wall);
-  return fits.length > 0 ? Math.min(...fits) : before;
-}
-
 /** Minute of the local week (0 = Monday 00:00) at instant `t`, with its fraction. */
 function minuteOfWeek(zone: string, t: number): number {
   const wall = t + offsetAt(zone, t);
@@ -77,7 +69,7 @@ export function timetableShares(prices: Pick<Prices, 'timetable' | 'timeZone'>, 
           : entries[0].minuteOfWeek + MINUTES_PER_WEEK;
     const wall = t + offsetAt(prices.timeZone, t);
     const toNext = (next - m) * MINUTE;
-    let changeAt = instantOf(prices.timeZone, wall + toNext);
+    let changeAt = fromWallClock(prices.timeZone, wall + toNext, offsetAt);
     // A change inside a repeated hour (clocks going back) may map behind us: go by elapsed time.
     if (changeAt <= t) changeAt = t + Math.max(MINUTE, toNext);
     const segmentEnd = Math.min(end, changeAt);

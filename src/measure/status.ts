@@ -41,7 +41,7 @@ export function bucketLabel(start: number, scale: Scale, now: number, timeZone: 
 
 export const readingStatus = (t: Translate): StatusValue => ({ fill: 'blue', shape: 'ring', text: t('status.reading') });
 
-export const pagesStatus = (t: Translate, p: ReadProgress): StatusValue => ({
+const pagesStatus = (t: Translate, p: ReadProgress): StatusValue => ({
   fill: 'blue',
   shape: 'ring',
   text: t('status.readingPages', { done: String(p.done), total: String(p.total) }),

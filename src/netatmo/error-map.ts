@@ -58,7 +58,7 @@ function fail(kind: ErrorKind, text: string, status: number, retry: RetryHint, e
 }
 
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);

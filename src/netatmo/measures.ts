@@ -32,18 +32,18 @@ export function measureParams(query: MeasureQuery, page: MeasurePage): Record<st
 /**
  * The `body` of a getmeasure answer (a list of series, or rows keyed by time), checked before
  * decoding: an answer without one is not "no data", and one with more rows than the `limit` we
- * sent is not an answer to our request.
+ * sent is not an answer to our request. With its row count (what the answer's extent tells).
  */
-export function measureBody(answer: unknown): unknown[] | Record<string, unknown> {
+function measureBody(answer: unknown): { body: unknown[] | Record<string, unknown>; rows: number } {
   const body = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>).body : undefined;
   if (typeof body !== 'object' || body === null) throw unexpectedAnswer('the measures answer has no body');
   const rows = rowCount(body as unknown[] | Record<string, unknown>);
   if (rows > MAX_ROWS) throw unexpectedAnswer(`${rows} measure rows where at most ${MAX_ROWS} were asked for`);
-  return body as unknown[] | Record<string, unknown>;
+  return { body: body as unknown[] | Record<string, unknown>, rows };
 }
 
 /** Rows of a body: those of every series (`optimize=true`), or its keys (`optimize=false`). */
-export function rowCount(body: unknown[] | Record<string, unknown>): number {
+function rowCount(body: unknown[] | Record<string, unknown>): number {
   let rows = 0;
   if (Array.isArray(body)) {
     for (const series of body) {
@@ -67,9 +67,9 @@ export async function readMeasures(fetchPage: FetchPage, query: MeasureQuery, no
   for (const page of pages) {
     throwIfAborted(options.signal);
     const answer = await fetchPage(measureParams(query, page), { signal: options.signal, onWait: options.onWait, priority });
-    const body = measureBody(answer);
+    const { body, rows } = measureBody(answer);
     const decoded = decodeMeasure(body, query.types, query.scale, query.timeZone, query.consumption);
-    options.onAnswer?.({ rows: rowCount(body), lastStart: decoded.length > 0 ? decoded[decoded.length - 1].start : null });
+    options.onAnswer?.({ rows, lastStart: decoded.length > 0 ? decoded[decoded.length - 1].start : null });
     for (const bucket of decoded) {
       if (bucket.start >= from && bucket.start < to) byStart.set(bucket.start, bucket);
     }

@@ -146,7 +146,7 @@ function optionalText(value: unknown): string | null {
 }
 
 /** One home's reading; never throws. */
-export function readHomeTariff(home: Record<string, unknown>, homeId: string): TariffReading {
+function readHomeTariff(home: Record<string, unknown>, homeId: string): TariffReading {
   const schedules = Array.isArray(home.schedules) ? (home.schedules as unknown[]) : [];
   const selected = schedules.filter((s): s is Record<string, unknown> => isRecord(s) && s.type === 'electricity' && s.selected === true);
   if (selected.length === 0) return { homeId, tariff: null, problem: null };
