@@ -108,7 +108,13 @@ export class HaLedgers {
   }
 
   /** The statistic's ledger, cached or from disk; `perUnit`: what it must count in. */
-  private peek(statisticId: string, perUnit = this.perUnit(statisticId)): HourLedger | null {
+  private peek(statisticId: string, perUnit?: number): HourLedger | null {
+    const found = this.lookUp(statisticId, perUnit);
+    return found === 'corrupt' ? null : found;
+  }
+
+  /** peek(), saying 'corrupt' when the file on disk cannot be read back. */
+  private lookUp(statisticId: string, perUnit = this.perUnit(statisticId)): HourLedger | null | 'corrupt' {
     const cached = this.ledgers.get(statisticId);
     if (cached) return cached;
     const loaded = this.opts.store.load(statisticId);
@@ -116,9 +122,8 @@ export class HaLedgers {
       // A cost ledger of thousandths from before (it names no currency) counts millionths from now on.
       loaded.rescale(loaded.unit !== undefined ? COST_PER_UNIT : perUnit);
       this.ledgers.set(statisticId, loaded);
-      return loaded;
     }
-    return null;
+    return loaded;
   }
 
   /** The values per unit a statistic's ledger holds: millionths of the currency for a cost statistic. */
@@ -187,11 +192,9 @@ export class HaLedgers {
     }
     const known = payload.points.find((p) => p.total !== null);
     const firstHour = known !== undefined ? known.start - (known.start % HOUR) : null;
-    let ledger = this.peek(id);
-    if (!ledger) {
-      const onDisk = this.opts.store.load(id);
-      if (onDisk === 'corrupt') out.warnings.push({ key: 'ledgerCorrupt', args: { id } });
-    }
+    const found = this.lookUp(id);
+    if (found === 'corrupt') out.warnings.push({ key: 'ledgerCorrupt', args: { id } });
+    let ledger = found === 'corrupt' ? null : found;
     if (firstHour === null) return;
     const older = ledger !== null && ledger.baseFromHa && ledger.first !== null && firstHour < ledger.first;
     if (this.opts.askBaseline && (ledger === null || older)) {
