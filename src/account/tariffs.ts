@@ -65,7 +65,8 @@ export interface TariffView {
 }
 
 /** Every home of a `/api/homesdata` answer, with its tariff as the dialog shows it. */
-export function tariffViews(answer: unknown, readings: Map<string, TariffReading>): TariffView[] {
+export function tariffViews(answer: unknown): TariffView[] {
+  const readings = parseHomeTariffs(answer);
   const body = isRecord(answer) ? ('homes' in answer ? answer : answer.body) : null;
   const homes = isRecord(body) && Array.isArray(body.homes) ? (body.homes as unknown[]) : [];
   const views: TariffView[] = [];
