@@ -42,11 +42,6 @@ export class TariffBook {
     return this.clock.now() - this.readAt >= TARIFF_MAX_AGE_MS;
   }
 
-  /** What each home's tariff is, as last read (the dialog and the diagnostics show it). */
-  all(): TariffReading[] {
-    return [...this.readings.values()];
-  }
-
   /** The prices of a line's home (its zone: the home's, else `fallbackZone`); null when none is known. */
   pricesOf(line: Pick<Line, 'homeId' | 'timezone'> | null, fallbackZone: string): Prices | null {
     if (line === null) return this.own ? homePrices(null, this.own, fallbackZone) : null;
@@ -70,7 +65,8 @@ export interface TariffView {
 }
 
 /** Every home of a `/api/homesdata` answer, with its tariff as the dialog shows it. */
-export function tariffViews(answer: unknown, readings: Map<string, TariffReading>): TariffView[] {
+export function tariffViews(answer: unknown): TariffView[] {
+  const readings = parseHomeTariffs(answer);
   const body = isRecord(answer) ? ('homes' in answer ? answer : answer.body) : null;
   const homes = isRecord(body) && Array.isArray(body.homes) ? (body.homes as unknown[]) : [];
   const views: TariffView[] = [];

@@ -90,23 +90,31 @@ export class HaLedgers {
   }
 
   /**
-   * Checks a payload, changing no ledger, and makes this node its statistic's writer: throws
-   * the ExportProblem that refuses it (another node's statistic among them).
+   * Checks a payload, changing no ledger, and makes this node its statistic's writer (and its cost
+   * statistic's): throws the ExportProblem that refuses it (another node's statistic among them).
+   * Returns the statistic, and the cost statistic with the payload it takes (null without costs).
    */
-  check(payload: MeasurePayload): string {
+  private check(payload: MeasurePayload): { id: string; cost: { id: string; payload: MeasurePayload } | null } {
     if (payload.scale !== '30min' && payload.scale !== '1hour') throw new ExportProblem('scaleTooCoarse', { scale: payload.scale });
     const id = this.statisticIdOf(payload);
     // Before anything is read: a ledger cached here is only good while no other node writes it.
     this.opts.claims.take(id);
-    const cost = costPayload(payload);
-    if (cost !== null) this.opts.claims.take(this.costTarget(id, cost.currency));
+    const costs = costPayload(payload);
+    const cost = costs === null ? null : { id: this.costTarget(id, costs.currency), payload: costs.payload };
+    if (cost !== null) this.opts.claims.take(cost.id);
     const ledger = this.peek(id);
     if (ledger && ledger.moduleId !== payload.moduleId) throw new ExportProblem('statisticTaken', { id, moduleId: ledger.moduleId });
-    return id;
+    return { id, cost };
   }
 
   /** The statistic's ledger, cached or from disk; `perUnit`: what it must count in. */
-  private peek(statisticId: string, perUnit = this.perUnit(statisticId)): HourLedger | null {
+  private peek(statisticId: string, perUnit?: number): HourLedger | null {
+    const found = this.lookUp(statisticId, perUnit);
+    return found === 'corrupt' ? null : found;
+  }
+
+  /** peek(), saying 'corrupt' when the file on disk cannot be read back. */
+  private lookUp(statisticId: string, perUnit = this.perUnit(statisticId)): HourLedger | null | 'corrupt' {
     const cached = this.ledgers.get(statisticId);
     if (cached) return cached;
     const loaded = this.opts.store.load(statisticId);
@@ -114,9 +122,8 @@ export class HaLedgers {
       // A cost ledger of thousandths from before (it names no currency) counts millionths from now on.
       loaded.rescale(loaded.unit !== undefined ? COST_PER_UNIT : perUnit);
       this.ledgers.set(statisticId, loaded);
-      return loaded;
     }
-    return null;
+    return loaded;
   }
 
   /** The values per unit a statistic's ledger holds: millionths of the currency for a cost statistic. */
@@ -149,17 +156,15 @@ export class HaLedgers {
 
   /** A measure payload: the commands for the hours it changed, or a baseline read to ask first. */
   handle(payload: MeasurePayload): HaOutcome {
-    const id = this.check(payload);
+    const { id, cost } = this.check(payload);
     const out = emptyOutcome();
     this.names.set(id, payload.name);
     this.process(id, payload, out);
     // The cost statistic follows its energy one, with the same hourly rules (and baseline loop).
-    const cost = costPayload(payload);
     if (cost !== null) {
-      const costId = this.costTarget(id, cost.currency);
-      this.names.set(costId, payload.name);
-      this.noteCurrencyChange(id, costId, out);
-      this.process(costId, cost.payload, out);
+      this.names.set(cost.id, payload.name);
+      this.noteCurrencyChange(id, cost.id, out);
+      this.process(cost.id, cost.payload, out);
     }
     return out;
   }
@@ -187,11 +192,9 @@ export class HaLedgers {
     }
     const known = payload.points.find((p) => p.total !== null);
     const firstHour = known !== undefined ? known.start - (known.start % HOUR) : null;
-    let ledger = this.peek(id);
-    if (!ledger) {
-      const onDisk = this.opts.store.load(id);
-      if (onDisk === 'corrupt') out.warnings.push({ key: 'ledgerCorrupt', args: { id } });
-    }
+    const found = this.lookUp(id);
+    if (found === 'corrupt') out.warnings.push({ key: 'ledgerCorrupt', args: { id } });
+    let ledger = found === 'corrupt' ? null : found;
     if (firstHour === null) return;
     const older = ledger !== null && ledger.baseFromHa && ledger.first !== null && firstHour < ledger.first;
     if (this.opts.askBaseline && (ledger === null || older)) {

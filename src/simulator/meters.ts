@@ -28,6 +28,15 @@ interface Entry {
 const PLUGS = new Set(['NLP', 'NLPT', 'NLPM', 'NLPO', 'NLPD', 'NLPBS']);
 const FIRMWARE: Record<string, number> = { NLPC: 62, NLPS: 58, NLY: 31, NLP: 62, NLPT: 77, NLPM: 60, NLPO: 74, NLL: 53, NLIS: 20 };
 
+/** The report a module shows at `now`: the current one, or while it is unreachable the last before the outage. */
+function shownReport(reach: Reachability, now: number): { shown: number; reachable: boolean; lastSeen: number } {
+  const current = reach.reportMinute(now);
+  const reachable = reach.reachable(current);
+  // While unreachable, everything is as of the last report before the outage.
+  const shown = reachable ? current : (reach.outageStart(current) ?? current) - 1;
+  return { shown, reachable, lastSeen: Math.floor((shown * MINUTE_MS) / 1000) + reach.offsetSec };
+}
+
 export class Meters {
   private readonly entries = new Map<string, Entry>();
   private readonly homes: readonly SimHome[];
@@ -135,26 +144,21 @@ export class Meters {
   groupStatus(id: string, now: number): { last_seen: number; reachable: boolean } | undefined {
     const reach = this.groups.get(id);
     if (!reach) return undefined;
-    const current = reach.reportMinute(now);
-    const reachable = reach.reachable(current);
-    const shown = reachable ? current : (reach.outageStart(current) ?? current) - 1;
-    return { last_seen: Math.floor((shown * MINUTE_MS) / 1000) + reach.offsetSec, reachable };
+    const { reachable, lastSeen } = shownReport(reach, now);
+    return { last_seen: lastSeen, reachable };
   }
 
   /** The module's entry in /api/homestatus at `now` (field order as in real answers). */
   status(moduleId: string, now: number): Record<string, unknown> {
     const { spec, power, reach } = this.entry(moduleId);
-    const current = reach.reportMinute(now);
-    const reachable = reach.reachable(current);
-    // While unreachable, everything is as of the last report before the outage.
-    const shown = reachable ? current : (reach.outageStart(current) ?? current) - 1;
+    const { shown, reachable, lastSeen } = shownReport(reach, now);
     const watts = power.minute(shown);
     const out: Record<string, unknown> = { id: spec.id, type: spec.model };
     if (spec.on) out.on = spec.on === 'always' || watts > 0;
     if (PLUGS.has(spec.model)) out.offload = false;
     if (spec.lastSeen) {
       out.firmware_revision = FIRMWARE[spec.model] ?? 50;
-      out.last_seen = Math.floor((shown * MINUTE_MS) / 1000) + reach.offsetSec;
+      out.last_seen = lastSeen;
     }
     if (reachable) out.power = watts;
     else if (spec.unreachablePower === 'zero') out.power = 0;

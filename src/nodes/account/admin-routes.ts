@@ -10,7 +10,6 @@ import type { NetatmoAccountApi } from '../../netatmo/account-api';
 import { nodeClock } from '../shared/runtime-settings';
 import { collectDiagnostics } from '../../account/diagnostics';
 import { tariffViews } from '../../account/tariffs';
-import { parseHomeTariffs } from '../../netatmo/tariff';
 import { reportsPower } from '../../netatmo/homestatus';
 import { diagnosticsKey } from '../../account/diagnostics-key';
 import { texts } from '../shared/texts';
@@ -119,7 +118,7 @@ export function registerAdminRoutes(runtime: AccountRuntime): void {
     if (id === undefined) return;
     withAccount(id, res, async (account) => {
       const answer = await account.rawRead('/api/homesdata', {});
-      return tariffViews(answer, parseHomeTariffs(answer)).map((v) => ({
+      return tariffViews(answer).map((v) => ({
         ...v,
         problem: v.problem ? t(`tariffProblems.${v.problem.code}`, { value: v.problem.detail }) : null,
       }));
