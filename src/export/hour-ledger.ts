@@ -128,6 +128,7 @@ export class HourLedger {
     d.adopted = times(d.adopted);
     d.baseSum *= factor;
     d.perUnit = perUnit;
+    this.mark = null; // a running sum kept from before is in the old unit
   }
 
   get isEmpty(): boolean {
